@@ -1,0 +1,396 @@
+/*
+ * cmd_common.c - what the analysing commands share: the option table that
+ * feeds getopt_long and --help, and the session that loads the spec, picks
+ * the baselines (contract "Baselines"), replays them into a cache and
+ * predicts the spec against it.
+ */
+#include "cmd.h"
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gitio.h"
+#include "banned.h"
+
+const struct opt common_opts[] = {
+	{ "repo", 0, "DIR", "git repository for REV:PATH specs (default: the one containing .)", OPT_REPO },
+	{ "param", 0, "NAME=VALUE", "run parameter, typed by the root input's declared type (repeatable)", OPT_PARAM },
+	{ "params-file", 0, "FILE", "run parameters: a JSON object or a PipelineJob's runtimeConfig", OPT_PARAMS_FILE },
+	{ "baseline", 'b', "SPEC", "spec(s) whose runs filled the cache, oldest first (repeatable; file or REV:PATH)", OPT_BASELINE },
+	{ "cold", 0, NULL, "predict against an empty cache", OPT_COLD },
+	{ "global-cache", 0, "on|off", "the deployment-wide switch (API server CACHEENABLED)", OPT_GLOBAL_CACHE },
+	{ "deployment", 0, "FILE", "read CACHEENABLED of ml-pipeline-api-server from a manifest or kustomize patch", OPT_DEPLOYMENT },
+	{ "run-caching", 0, "on|off", "the run-level enable_caching override (reaches root-DAG tasks only, as KFP's client)", OPT_RUN_CACHING },
+	{ "kfp-version", 0, "X.Y", "backend release to model (default 2.17; 2.18 or master: custom cache keys)", OPT_KFP_VERSION },
+	{ "publish-logs", 0, "on|off", "API server PUBLISH_LOGS: executor-logs in every key (default on)", OPT_PUBLISH_LOGS },
+	{ "help", 'h', NULL, "show this help", OPT_HELP },
+	{ NULL, 0, NULL, NULL, 0 }
+};
+
+void common_init(struct common *c)
+{
+	memset(c, 0, sizeof(*c));
+	policy_init(&c->pol);
+}
+
+void common_release(struct common *c)
+{
+	free(c->params);
+	free(c->baselines);
+	memset(c, 0, sizeof(*c));
+}
+
+static void print_opts(FILE *fp, const struct opt *o)
+{
+	for (; o && o->name; o++) {
+		char left[64];
+		if (o->short_name)
+			snprintf(left, sizeof(left), "-%c, --%s%s%s", o->short_name, o->name,
+				 o->arg ? " " : "", o->arg ? o->arg : "");
+		else
+			snprintf(left, sizeof(left), "    --%s%s%s", o->name, o->arg ? " " : "",
+				 o->arg ? o->arg : "");
+		fprintf(fp, "  %-28s %s\n", left, o->help);
+	}
+}
+
+void cmd_usage(FILE *fp, const struct command *cmd)
+{
+	fprintf(fp, "usage: kfpcache %s [options] %s\n\n%s\n\noptions:\n", cmd->name,
+		cmd->args, cmd->summary);
+	print_opts(fp, cmd->opts);
+	print_opts(fp, common_opts);
+}
+
+int cmd_usage_error(const struct command *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("kfpcache: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nusage: kfpcache %s [options] %s\n", cmd->name, cmd->args);
+	return -1;
+}
+
+int cmd_fail(void)
+{
+	fprintf(stderr, "kfpcache: %s\n", err_msg());
+	return EXIT_ERROR;
+}
+
+static int on_off(const struct command *cmd, const char *opt, const char *arg, int *out)
+{
+	if (!strcmp(arg, "on")) {
+		*out = 1;
+		return 0;
+	}
+	if (!strcmp(arg, "off")) {
+		*out = 0;
+		return 0;
+	}
+	return cmd_usage_error(cmd, "--%s takes on or off, not '%s'", opt, arg);
+}
+
+static void add_opts(struct option **lo, size_t *n, size_t *alloc, struct strbuf *so,
+		     const struct opt *o)
+{
+	for (; o && o->name; o++) {
+		KC_GROW(*lo, *alloc, *n + 1);
+		(*lo)[*n].name = o->name;
+		(*lo)[*n].has_arg = o->arg ? required_argument : no_argument;
+		(*lo)[*n].flag = NULL;
+		(*lo)[*n].val = o->id;
+		(*n)++;
+		if (o->short_name) {
+			sb_addc(so, (char)o->short_name);
+			if (o->arg)
+				sb_addc(so, ':');
+		}
+	}
+}
+
+static int short_to_id(const struct opt *o, int c)
+{
+	for (; o && o->name; o++)
+		if (o->short_name == c)
+			return o->id;
+	return -1;
+}
+
+static int common_opt(const struct command *cmd, struct common *c, int id, const char *arg)
+{
+	int v = 0;
+
+	switch (id) {
+	case OPT_REPO:
+		c->repo = arg;
+		return 0;
+	case OPT_PARAM:
+		c->params = xreallocarray(c->params, c->nparams + 2, sizeof(*c->params));
+		c->params[c->nparams++] = arg;
+		c->params[c->nparams] = NULL;
+		return 0;
+	case OPT_PARAMS_FILE:
+		c->params_file = arg;
+		return 0;
+	case OPT_BASELINE:
+		c->baselines = xreallocarray(c->baselines, c->nbaselines + 1, sizeof(*c->baselines));
+		c->baselines[c->nbaselines++] = arg;
+		return 0;
+	case OPT_COLD:
+		c->cold = true;
+		return 0;
+	case OPT_GLOBAL_CACHE:
+		if (on_off(cmd, "global-cache", arg, &v) < 0)
+			return -1;
+		c->pol.global_cache = v;
+		c->pol.global_source = "--global-cache";
+		return 0;
+	case OPT_DEPLOYMENT:
+		if (policy_read_deployment(&c->pol, arg) < 0) {
+			cmd_fail();
+			return -3;
+		}
+		return 0;
+	case OPT_RUN_CACHING:
+		if (on_off(cmd, "run-caching", arg, &v) < 0)
+			return -1;
+		c->pol.run_caching = v;
+		return 0;
+	case OPT_KFP_VERSION:
+		if (policy_set_version(&c->pol, arg) < 0)
+			return cmd_usage_error(cmd, "%s", err_msg());
+		return 0;
+	case OPT_PUBLISH_LOGS:
+		if (on_off(cmd, "publish-logs", arg, &v) < 0)
+			return -1;
+		c->pol.publish_logs = v == 1;
+		return 0;
+	}
+	return 1;
+}
+
+int cmd_parse(int argc, char **argv, const struct command *cmd, struct common *c,
+	      int (*on_opt)(int id, const char *arg, void *ctx), void *ctx)
+{
+	struct option *lo = NULL;
+	size_t n = 0, alloc = 0;
+	struct strbuf so = STRBUF_INIT;
+	int ch, ret = -1;
+
+	sb_addc(&so, '+');
+	sb_addc(&so, ':');
+	add_opts(&lo, &n, &alloc, &so, cmd->opts);
+	add_opts(&lo, &n, &alloc, &so, common_opts);
+	KC_GROW(lo, alloc, n + 1);
+	memset(&lo[n], 0, sizeof(lo[n]));
+	optind = 1;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, so.buf, lo, NULL)) != -1) {
+		int id = ch, r;
+		if (ch == '?') {
+			cmd_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+			goto done;
+		}
+		if (ch == ':') {
+			cmd_usage_error(cmd, "option '%s' needs an argument", argv[optind - 1]);
+			goto done;
+		}
+		if (ch < 1000 && (id = short_to_id(cmd->opts, ch)) < 0)
+			id = short_to_id(common_opts, ch);
+		if (id == OPT_HELP) {
+			cmd_usage(stdout, cmd);
+			ret = -2;
+			goto done;
+		}
+		r = common_opt(cmd, c, id, optarg);
+		if (r == 1)
+			r = on_opt ? on_opt(id, optarg, ctx) : -1;
+		if (r == -3) {
+			ret = -3;
+			goto done;
+		}
+		if (r < 0)
+			goto done;
+	}
+	ret = optind;
+done:
+	free(lo);
+	sb_release(&so);
+	return ret;
+}
+
+/* ---- session ---- */
+
+static int load_params(struct session *s, struct common *c, const struct node **out)
+{
+	const struct node *params = s->spec->run_params;
+	char *buf = NULL;
+	size_t len;
+	struct node *n;
+
+	if (c->params_file) {
+		if (read_file(c->params_file, &buf, &len) < 0)
+			return -1;
+		if (json_parse(&s->arena, buf, len, c->params_file, NULL, &n) < 0) {
+			free(buf);
+			return -1;
+		}
+		free(buf);
+		if (node_get(n, "runtimeConfig"))
+			params = node_path(n, "runtimeConfig", "parameterValues", NULL);
+		else if (node_get(n, "parameterValues"))
+			params = node_get(n, "parameterValues");
+		else
+			params = n;
+		if (!node_is_map(params))
+			return err_set("%s: expected a JSON object of parameter values", c->params_file);
+	}
+	*out = params;
+	return 0;
+}
+
+static int build(struct session *s, struct common *c, struct spec *spec, struct dag **out)
+{
+	struct dag_options o;
+
+	memset(&o, 0, sizeof(o));
+	o.cli_params = c->params;
+	o.publish_logs = c->pol.publish_logs;
+	if (load_params(s, c, &o.params) < 0)
+		return -1;
+	if (spec != s->spec)
+		o.params = o.params == s->spec->run_params ? spec->run_params : o.params;
+	return dag_build(out, spec, &o);
+}
+
+/* The contract's default baseline for a spec given as REV:PATH or a file. */
+static int default_baseline(struct session *s, struct common *c, const char *arg,
+			    char **out)
+{
+	struct gitrepo *r = NULL;
+	bool found = false, tracked = false;
+	char commit[41];
+	char *repo_dir = NULL, *rel = NULL;
+	int ret = -1;
+
+	*out = NULL;
+	if (s->spec->blob_id[0]) {
+		const char *colon = strchr(arg, ':');
+		char *rev = xstrndup(arg, (size_t)(colon - arg));
+		if (gitrepo_open(&r, c->repo) < 0 ||
+		    gitrepo_prev_version(r, rev, colon + 1, &found, commit) < 0) {
+			free(rev);
+			goto done;
+		}
+		free(rev);
+		if (found) {
+			struct strbuf sb = STRBUF_INIT;
+			sb_addf(&sb, "%.12s:%s", commit, colon + 1);
+			*out = sb_detach(&sb, NULL);
+		}
+		ret = 0;
+		goto done;
+	}
+	if (strcmp(arg, "-") && gitrepo_tracked_path(arg, &tracked, &repo_dir, &rel) < 0)
+		goto done;
+	if (tracked) {
+		struct strbuf sb = STRBUF_INIT;
+		sb_addf(&sb, "HEAD:%s", rel);
+		*out = sb_detach(&sb, NULL);
+		if (!c->repo)
+			c->repo = arena_strdup(&s->arena, repo_dir);
+	}
+	ret = 0;
+done:
+	free(repo_dir);
+	free(rel);
+	gitrepo_free(r);
+	return ret;
+}
+
+int session_run(struct session *s, struct common *c, const char *spec_arg,
+		bool need_baseline)
+{
+	char *dflt = NULL;
+	const char **bl = c->baselines;
+	size_t nbl = c->nbaselines, i;
+	int ret = -1;
+
+	memset(s, 0, sizeof(*s));
+	arena_init(&s->arena);
+	s->c = c;
+	s->cache = cache_new();
+	if (spec_load(&s->spec, spec_arg, c->repo, NULL) < 0 ||
+	    build(s, c, s->spec, &s->dag) < 0)
+		goto done;
+	if (need_baseline && !c->cold && !nbl) {
+		if (default_baseline(s, c, spec_arg, &dflt) < 0)
+			goto done;
+		if (dflt) {
+			bl = (const char **)&dflt;
+			nbl = 1;
+		} else {
+			fprintf(stderr, "kfpcache: note: no baseline for '%s' (not in git or no earlier version): predicting against a cold cache\n",
+				spec_arg);
+		}
+	}
+	if (!need_baseline || c->cold)
+		nbl = 0;
+	s->bspecs = xcalloc(nbl ? nbl : 1, sizeof(*s->bspecs));
+	s->bdags = xcalloc(nbl ? nbl : 1, sizeof(*s->bdags));
+	{
+		struct strbuf desc = STRBUF_INIT;
+		for (i = 0; i < nbl; i++) {
+			struct prediction *bp;
+			char label[32];
+			if (spec_load(&s->bspecs[i], bl[i], c->repo, NULL) < 0) {
+				sb_release(&desc);
+				goto done;
+			}
+			s->nb = i + 1;
+			if (build(s, c, s->bspecs[i], &s->bdags[i]) < 0) {
+				sb_release(&desc);
+				goto done;
+			}
+			snprintf(label, sizeof(label), "baseline-%zu", i + 1);
+			if (predict_run(&bp, s->bdags[i], &c->pol, s->cache, label, true) < 0) {
+				sb_release(&desc);
+				goto done;
+			}
+			prediction_free(bp);
+			sb_addf(&desc, "%s%s", i ? ", " : "", bl[i]);
+		}
+		s->baseline_desc = sb_detach(&desc, NULL);
+	}
+	if (predict_run(&s->pr, s->dag, &c->pol, s->cache, "current", false) < 0)
+		goto done;
+	ret = 0;
+done:
+	free(dflt);
+	return ret;
+}
+
+void session_release(struct session *s)
+{
+	size_t i;
+
+	prediction_free(s->pr);
+	for (i = 0; i < s->nb; i++) {
+		dag_free(s->bdags[i]);
+		spec_free(s->bspecs[i]);
+	}
+	free(s->bdags);
+	free(s->bspecs);
+	free(s->baseline_desc);
+	cache_free(s->cache);
+	dag_free(s->dag);
+	spec_free(s->spec);
+	arena_release(&s->arena);
+	memset(s, 0, sizeof(*s));
+}

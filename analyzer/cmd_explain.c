@@ -1,0 +1,148 @@
+/*
+ * cmd_explain.c - `kfpcache explain SPEC TASK`: the decision log for one task,
+ * in the order KFP's container driver works (container.go:47-343): each
+ * policy layer consulted, each key part against the baseline, the lookup,
+ * the decision, and the upstream chain that caused it.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "banned.h"
+
+const struct opt explain_opts[] = {
+	{ NULL, 0, NULL, NULL, 0 }
+};
+
+static void layers(const struct policy *p, const struct task *t)
+{
+	const struct node *co = node_get(t->spec, "cachingOptions");
+
+	printf("policy layers (highest first):\n");
+	if (p->global_cache < 0)
+		printf("  1 deployment: CACHEENABLED not given (on)\n");
+	else if (!policy_has_global_switch(p))
+		printf("  1 deployment: CACHEENABLED=%s ignored: backend %d.%d has no global switch (2.14+)\n",
+		       p->global_cache ? "true" : "false", p->kfp_major, p->kfp_minor);
+	else
+		printf("  1 deployment: CACHEENABLED=%s (%s)\n", p->global_cache ? "true" : "false",
+		       p->global_source);
+	printf("  2 policy: no policy file\n");
+	if (p->run_caching < 0)
+		printf("  3 run: no run-level override\n");
+	else if (t->in_root)
+		printf("  3 run: enable_caching=%s rewrites this root-DAG task\n",
+		       p->run_caching ? "true" : "false");
+	else
+		printf("  3 run: enable_caching=%s does not reach this nested task (KFP's client rewrites root.dag.tasks only)\n",
+		       p->run_caching ? "true" : "false");
+	if (co)
+		printf("  4 spec: cachingOptions.enableCache=%s\n",
+		       node_get_bool(co, "enableCache", false) ? "true" : "false (or {})");
+	else
+		printf("  5 default: no cachingOptions: the backend treats it as off\n");
+}
+
+static void chain(const struct prediction *pr, const struct task_result *r, int depth)
+{
+	struct task **prods;
+	bool *art;
+	size_t n, i;
+
+	if (depth > 64)
+		return;
+	n = task_producers(pr->dag, r->task, &prods, &art);
+	for (i = 0; i < n; i++) {
+		const struct task_result *p = &pr->results[prods[i]->index];
+		if (p->decision == DECISION_HIT || p->decision == DECISION_NONE)
+			continue;
+		printf("  %*s<- %s (%s) %s%s%s\n", depth * 2, "", p->task->path,
+		       art[i] ? "artifact" : "parameter", decision_name(p->decision),
+		       *p->reason ? " " : "", p->reason);
+		chain(pr, p, depth + 1);
+	}
+}
+
+int cmd_explain(int argc, char **argv, const struct command *cmd)
+{
+	struct common c;
+	struct session s;
+	const struct task_result *r;
+	const struct task *t;
+	int idx, ret = EXIT_ERROR;
+	size_t i;
+	bool have_session = false;
+
+	common_init(&c);
+	idx = cmd_parse(argc, argv, cmd, &c, NULL, NULL);
+	if (idx < 0) {
+		ret = idx == -2 ? EXIT_OK : idx == -3 ? EXIT_ERROR : EXIT_USAGE;
+		goto done;
+	}
+	if (argc - idx != 2) {
+		cmd_usage_error(cmd, "expected SPEC and TASK");
+		ret = EXIT_USAGE;
+		goto done;
+	}
+	have_session = true;
+	if (session_run(&s, &c, argv[idx], true) < 0) {
+		ret = cmd_fail();
+		goto done;
+	}
+	r = prediction_find(s.pr, argv[idx + 1]);
+	if (!r) {
+		fprintf(stderr, "kfpcache: %s: no task '%s' (tasks are named by path, e.g. '%s')\n",
+			argv[idx], argv[idx + 1], s.dag->ntasks ? s.dag->tasks[0]->path : "");
+		goto done;
+	}
+	t = r->task;
+	printf("task %s\n", t->path);
+	printf("  kind %s, component %s", task_kind_name(t->kind), t->component);
+	if (t->executor_label)
+		printf(", executor %s", t->executor_label);
+	if (t->image)
+		printf(", image %s", t->image);
+	printf("%s\n", t->conditional ? ", conditional (decision holds if it triggers)" : "");
+	printf("pipeline %s; baseline %s\n", s.dag->pipeline_name,
+	       *s.baseline_desc ? s.baseline_desc : "none (cold cache)");
+	if (t->kind == TASK_DAG) {
+		printf("DAG tasks never consult or write the cache (driver/dag.go); see the tasks inside it.\n");
+		ret = EXIT_OK;
+		goto done;
+	}
+	if (t->kind == TASK_CONTAINER)
+		layers(&c.pol, t);
+	else
+		printf("importer: never cached; reimport=%s\n",
+		       node_get_bool(t->importer, "reimport", false) ? "true (new artifact id every run)"
+								     : "false (same artifact id when URI, type and metadata match)");
+	printf("key parts:\n");
+	for (i = 0; i < r->nparts; i++)
+		printf("  %-24s %s%s\n", r->parts[i].name, r->parts[i].text,
+		       r->parts[i].upstream ? "  [from a producer that runs]" : "");
+	for (i = 0; i < r->nlog; i++)
+		printf("%s\n", r->log[i]);
+	printf("symbolic key: %s\n", r->key);
+	if (r->fingerprint[0])
+		printf("KFP fingerprint: %s\n", r->fingerprint);
+	else
+		printf("KFP fingerprint: none (%s)\n", r->fingerprint_why ? r->fingerprint_why : "n/a");
+	printf("decision: %s", decision_name(r->decision));
+	if (*r->reason)
+		printf(" %s", r->reason);
+	if (*r->root_cause)
+		printf(" (root cause %s, distance %d)", r->root_cause, r->distance);
+	if (r->hit_exec)
+		printf(" from execution %s", r->hit_exec);
+	printf("\n");
+	if (r->decision == DECISION_MISS_UPSTREAM || r->decision == DECISION_UNKNOWN) {
+		printf("upstream chain:\n");
+		chain(s.pr, r, 0);
+	}
+	ret = EXIT_OK;
+done:
+	if (have_session)
+		session_release(&s);
+	common_release(&c);
+	return ret;
+}

@@ -1,0 +1,407 @@
+/*
+ * gitio.c - spec versions read out of git with libgit2: REV:PATH contents,
+ * the version before PATH's last change (the default baseline: what the
+ * cache holds after runs of the previous spec) and whether a file on disk is
+ * tracked.  With history.c, the only file that includes git2.h.
+ */
+#define _XOPEN_SOURCE 700       /* realpath() */
+
+#include "gitio.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <git2.h>
+
+#include "util.h"
+#include "banned.h"
+
+struct gitrepo {
+	git_repository *repo;
+};
+
+static const char *git_msg(void)
+{
+	const git_error *e = git_error_last();
+
+	return e && e->message ? e->message : "unknown libgit2 error";
+}
+
+static void oid_hex(char out[41], const git_oid *id)
+{
+	git_oid_tostr(out, 41, id);
+}
+
+/*
+ * Open with discovery.  *missing (optional) tells "no repository here"
+ * apart from a repository that cannot be opened.  libgit2 is initialised
+ * per open repository and shut down with it (its counter pairs them).
+ */
+static int repo_open(struct gitrepo **out, const char *dir, bool *missing)
+{
+	git_repository *repo = NULL;
+	int e;
+
+	*out = NULL;
+	if (missing)
+		*missing = false;
+	git_libgit2_init();
+	e = git_repository_open_ext(&repo, dir, 0, NULL);
+	if (e < 0) {
+		if (e == GIT_ENOTFOUND) {
+			if (missing)
+				*missing = true;
+			err_set("%s: not a git repository (or any parent directory)", dir);
+		} else {
+			err_set("%s: %s", dir, git_msg());
+		}
+		git_libgit2_shutdown();
+		return -1;
+	}
+	*out = xcalloc(1, sizeof(**out));
+	(*out)->repo = repo;
+	return 0;
+}
+
+int gitrepo_open(struct gitrepo **out, const char *dir)
+{
+	return repo_open(out, dir ? dir : ".", NULL);
+}
+
+void gitrepo_free(struct gitrepo *r)
+{
+	if (!r)
+		return;
+	git_repository_free(r->repo);
+	free(r);
+	git_libgit2_shutdown();
+}
+
+const char *gitrepo_workdir(const struct gitrepo *r)
+{
+	return git_repository_workdir(r->repo);
+}
+
+/* REV peeled to a commit.  quiet: record no error (gitrepo_has_rev). */
+static int resolve_commit(struct gitrepo *r, const char *rev, git_commit **out,
+			  bool quiet)
+{
+	git_object *obj = NULL, *peeled = NULL;
+	int e, ret = -1;
+
+	*out = NULL;
+	e = git_revparse_single(&obj, r->repo, rev);
+	if (e < 0) {
+		if (quiet)
+			goto cleanup;
+		if (e == GIT_ENOTFOUND || e == GIT_EINVALIDSPEC)
+			err_set("%s: unknown revision", rev);
+		else if (e == GIT_EAMBIGUOUS)
+			err_set("%s: ambiguous revision", rev);
+		else
+			err_set("%s: %s", rev, git_msg());     /* e.g. a corrupt object */
+		goto cleanup;
+	}
+	if (git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) < 0) {
+		if (!quiet)
+			err_set("%s: not a commit (%s)", rev, git_msg());
+		goto cleanup;
+	}
+	*out = (git_commit *)peeled;
+	peeled = NULL;
+	ret = 0;
+cleanup:
+	git_object_free(obj);
+	git_object_free(peeled);
+	return ret;
+}
+
+bool gitrepo_has_rev(struct gitrepo *r, const char *rev)
+{
+	git_commit *c = NULL;
+	bool ok = resolve_commit(r, rev, &c, true) == 0;
+
+	git_commit_free(c);
+	return ok;
+}
+
+/*
+ * The blob id of PATH in commit c; *present is false when PATH is absent.
+ * `label` names the commit in messages (the user's REV, or a commit id).
+ */
+static int blob_at(struct gitrepo *r, git_commit *c, const char *label,
+		   const char *path, git_oid *out, bool *present)
+{
+	git_tree *tree = NULL;
+	git_tree_entry *entry = NULL;
+	char hex[41];
+	int e, ret = -1;
+
+	(void)r;
+	*present = false;
+	if (git_commit_tree(&tree, c) < 0) {
+		oid_hex(hex, git_commit_tree_id(c));
+		err_set("%s: cannot read tree %s: %s", label, hex, git_msg());
+		goto cleanup;
+	}
+	e = git_tree_entry_bypath(&entry, tree, path);
+	if (e == GIT_ENOTFOUND) {
+		ret = 0;
+		goto cleanup;
+	}
+	if (e < 0) {
+		err_set("%s:%s: %s", label, path, git_msg());
+		goto cleanup;
+	}
+	if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB) {
+		err_set("%s:%s: not a file at that revision (a %s)", label, path,
+			git_object_type2string(git_tree_entry_type(entry)));
+		goto cleanup;
+	}
+	git_oid_cpy(out, git_tree_entry_id(entry));
+	*present = true;
+	ret = 0;
+cleanup:
+	git_tree_entry_free(entry);
+	git_tree_free(tree);
+	return ret;
+}
+
+int gitrepo_read(struct gitrepo *r, const char *rev, const char *path,
+		 char **buf, size_t *len, char blob_hex[41])
+{
+	git_commit *c = NULL;
+	git_blob *blob = NULL;
+	git_oid id;
+	git_object_size_t size;
+	bool present;
+	char hex[41];
+	int ret = -1;
+
+	*buf = NULL;
+	*len = 0;
+	blob_hex[0] = '\0';
+	if (resolve_commit(r, rev, &c, false) < 0 ||
+	    blob_at(r, c, rev, path, &id, &present) < 0)
+		goto cleanup;
+	if (!present) {
+		err_set("%s:%s: path not found at revision", rev, path);
+		goto cleanup;
+	}
+	oid_hex(hex, &id);
+	if (git_blob_lookup(&blob, r->repo, &id) < 0) {
+		err_set("%s:%s: cannot read object %s: %s", rev, path, hex, git_msg());
+		goto cleanup;
+	}
+	size = git_blob_rawsize(blob);
+	if (size >= SIZE_MAX) {
+		err_set("%s:%s: object %s too large", rev, path, hex);
+		goto cleanup;
+	}
+	*len = (size_t)size;
+	*buf = xmalloc(*len + 1);
+	if (*len)
+		memcpy(*buf, git_blob_rawcontent(blob), *len);
+	(*buf)[*len] = '\0';
+	memcpy(blob_hex, hex, sizeof(hex));
+	ret = 0;
+cleanup:
+	git_blob_free(blob);
+	git_commit_free(c);
+	return ret;
+}
+
+/* Is c a graft point of a shallow clone (listed in $GIT_COMMON_DIR/shallow)? */
+static bool is_shallow_boundary(struct gitrepo *r, const git_commit *c)
+{
+	struct strbuf path = STRBUF_INIT;
+	char *list = NULL, *line;
+	size_t len;
+	char hex[41];
+	bool found = false;
+
+	if (git_repository_is_shallow(r->repo) != 1)
+		return false;
+	sb_adds(&path, git_repository_commondir(r->repo));
+	sb_adds(&path, "shallow");
+	if (read_file(sb_str(&path), &list, &len) < 0) {
+		err_clear();
+		goto cleanup;
+	}
+	oid_hex(hex, git_commit_id(c));
+	for (line = list; !found && line; line = strchr(line, '\n')) {
+		if (*line == '\n')
+			line++;
+		found = !strncmp(line, hex, 40);
+	}
+cleanup:
+	free(list);
+	sb_release(&path);
+	return found;
+}
+
+static int shallow_error(const char *rev, const char *path, const git_commit *c)
+{
+	char hex[41];
+
+	oid_hex(hex, git_commit_id(c));
+	return err_set("%s:%s: history is shallow at commit %.12s, the previous "
+		       "version is not available (git fetch --unshallow)", rev, path, hex);
+}
+
+int gitrepo_prev_version(struct gitrepo *r, const char *rev, const char *path,
+			 bool *found, char out_commit[41])
+{
+	git_commit *cur = NULL, *parent = NULL;
+	git_oid want, id;
+	bool present;
+	char hex[41];
+	int e, ret = -1;
+
+	*found = false;
+	out_commit[0] = '\0';
+	if (resolve_commit(r, rev, &cur, false) < 0 ||
+	    blob_at(r, cur, rev, path, &want, &present) < 0)
+		goto cleanup;
+	if (!present) {
+		err_set("%s:%s: path not found at revision", rev, path);
+		goto cleanup;
+	}
+	for (;;) {
+		if (git_commit_parentcount(cur) == 0) {
+			/* A root commit: PATH was never different before REV. */
+			if (is_shallow_boundary(r, cur)) {
+				shallow_error(rev, path, cur);
+				goto cleanup;
+			}
+			break;
+		}
+		e = git_commit_parent(&parent, cur, 0);
+		if (e < 0) {
+			if (e == GIT_ENOTFOUND && git_repository_is_shallow(r->repo) == 1) {
+				shallow_error(rev, path, cur);
+			} else {
+				oid_hex(hex, git_commit_id(cur));
+				err_set("%s: cannot read the parent of commit %s: %s", rev,
+					hex, git_msg());
+			}
+			goto cleanup;
+		}
+		git_commit_free(cur);
+		cur = parent;
+		parent = NULL;
+		oid_hex(hex, git_commit_id(cur));
+		if (blob_at(r, cur, hex, path, &id, &present) < 0)
+			goto cleanup;
+		/*
+		 * Absent: PATH was (re)added after this commit, so no older
+		 * version of this file can be in the cache: a cold start.
+		 */
+		if (!present)
+			break;
+		if (!git_oid_equal(&id, &want)) {
+			*found = true;
+			memcpy(out_commit, hex, sizeof(hex));
+			break;
+		}
+	}
+	ret = 0;
+cleanup:
+	git_commit_free(parent);
+	git_commit_free(cur);
+	return ret;
+}
+
+/* Is path a file in HEAD's tree?  An unborn HEAD tracks nothing. */
+static int tracked_at_head(struct gitrepo *r, const char *path, bool *tracked)
+{
+	git_commit *c = NULL;
+	git_tree *tree = NULL;
+	git_tree_entry *entry = NULL;
+	int e, ret = -1;
+
+	*tracked = false;
+	if (git_repository_head_unborn(r->repo) == 1)
+		return 0;
+	if (resolve_commit(r, "HEAD", &c, false) < 0)
+		goto cleanup;
+	if (git_commit_tree(&tree, c) < 0) {
+		err_set("HEAD: cannot read tree: %s", git_msg());
+		goto cleanup;
+	}
+	e = git_tree_entry_bypath(&entry, tree, path);
+	if (e < 0 && e != GIT_ENOTFOUND) {
+		err_set("HEAD:%s: %s", path, git_msg());
+		goto cleanup;
+	}
+	*tracked = e == 0 && git_tree_entry_type(entry) == GIT_OBJECT_BLOB;
+	ret = 0;
+cleanup:
+	git_tree_entry_free(entry);
+	git_tree_free(tree);
+	git_commit_free(c);
+	return ret;
+}
+
+int gitrepo_tracked_path(const char *file, bool *tracked, char **repo_dir,
+			 char **relpath)
+{
+	struct gitrepo *r = NULL;
+	char *real = NULL, *dir = NULL, *top = NULL, *slash;
+	const char *wd;
+	bool missing;
+	size_t n;
+	int ret = -1;
+
+	*tracked = false;
+	*repo_dir = NULL;
+	*relpath = NULL;
+	if (!(real = realpath(file, NULL))) {
+		err_set("%s: %s", file, strerror(errno));
+		goto cleanup;
+	}
+	dir = xstrdup(real);
+	slash = strrchr(dir, '/');
+	if (slash == dir)
+		slash[1] = '\0';       /* a file in "/" */
+	else
+		*slash = '\0';
+	if (repo_open(&r, dir, &missing) < 0) {
+		if (missing) {
+			err_clear();
+			ret = 0;        /* outside any repository */
+		}
+		goto cleanup;
+	}
+	if (!(wd = gitrepo_workdir(r))) {
+		ret = 0;        /* bare: nothing is checked out */
+		goto cleanup;
+	}
+	if (!(top = realpath(wd, NULL))) {
+		err_set("%s: %s", wd, strerror(errno));
+		goto cleanup;
+	}
+	n = strlen(top);
+	if (n == 1)
+		n = 0;          /* the work tree is "/" */
+	if (strncmp(real, top, n) || real[n] != '/' || !strncmp(real + n, "/.git/", 6)) {
+		ret = 0;
+		goto cleanup;
+	}
+	*repo_dir = xstrdup(wd);
+	*relpath = xstrdup(real + n + 1);
+	if (tracked_at_head(r, *relpath, tracked) < 0) {
+		free(*repo_dir);
+		free(*relpath);
+		*repo_dir = NULL;
+		*relpath = NULL;
+		goto cleanup;
+	}
+	ret = 0;
+cleanup:
+	free(real);
+	free(dir);
+	free(top);
+	gitrepo_free(r);
+	return ret;
+}

@@ -1,0 +1,83 @@
+/*
+ * main.c - kfpcache's entry point: the command table, --version, help and
+ * exit codes (0 ok, 1 error, 2 usage).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "banned.h"
+
+#ifndef KFPCACHE_VERSION
+#define KFPCACHE_VERSION "0.1.0"
+#endif
+
+static const struct command commands[] = {
+	{ "analyze", cmd_analyze, "SPEC",
+	  "predict each task's cache decision against a baseline", analyze_opts },
+	{ "explain", cmd_explain, "SPEC TASK",
+	  "the decision log for one task: layers, key parts, lookup, upstream chain",
+	  explain_opts },
+	{ "fingerprint", cmd_fingerprint, "SPEC",
+	  "exact KFP cache fingerprints of the tasks whose inputs are static",
+	  fingerprint_opts },
+};
+
+static void usage(FILE *fp)
+{
+	size_t i;
+
+	fputs("usage: kfpcache <command> [options] ARGS\n\n"
+	      "Predicts Kubeflow Pipelines v2 execution caching before a run.\n\n"
+	      "commands:\n", fp);
+	for (i = 0; i < KC_ARRAY_SIZE(commands); i++)
+		fprintf(fp, "  %-12s %s\n", commands[i].name, commands[i].summary);
+	fputs("\n'kfpcache help COMMAND' or 'kfpcache COMMAND --help' for its options.\n"
+	      "exit status: 0 ok, 1 error, 2 usage error\n", fp);
+}
+
+static const struct command *find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < KC_ARRAY_SIZE(commands); i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	const struct command *cmd;
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("kfpcache %s\n", KFPCACHE_VERSION);
+		return EXIT_OK;
+	}
+	if (!strcmp(argv[1], "help")) {
+		if (argc < 3) {
+			usage(stdout);
+			return EXIT_OK;
+		}
+		if (!(cmd = find(argv[2]))) {
+			fprintf(stderr, "kfpcache: unknown command '%s'\n", argv[2]);
+			return EXIT_USAGE;
+		}
+		cmd_usage(stdout, cmd);
+		return EXIT_OK;
+	}
+	if (!(cmd = find(argv[1]))) {
+		fprintf(stderr, "kfpcache: unknown command '%s'\n", argv[1]);
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	return cmd->fn(argc - 1, argv + 1, cmd);
+}

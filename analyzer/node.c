@@ -1,0 +1,174 @@
+/*
+ * node.c - the positioned document tree shared by the YAML and JSON loaders
+ * and by everything that reads a spec.
+ */
+#include "node.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+#include "banned.h"
+
+const char *node_type_name(enum node_type t)
+{
+	switch (t) {
+	case NODE_NULL: return "null";
+	case NODE_BOOL: return "boolean";
+	case NODE_NUMBER: return "number";
+	case NODE_STRING: return "string";
+	case NODE_LIST: return "list";
+	case NODE_MAP: return "map";
+	}
+	return "?";
+}
+
+bool node_is_map(const struct node *n)
+{
+	return n && n->type == NODE_MAP;
+}
+
+bool node_is_list(const struct node *n)
+{
+	return n && n->type == NODE_LIST;
+}
+
+const struct node *node_get(const struct node *m, const char *key)
+{
+	size_t i;
+
+	if (!node_is_map(m))
+		return NULL;
+	/* Maps in specs are small; a linear scan beats hashing here. */
+	for (i = 0; i < m->n; i++)
+		if (!strcmp(m->keys[i], key))
+			return m->items[i];
+	return NULL;
+}
+
+const struct node *node_path(const struct node *m, ...)
+{
+	va_list ap;
+	const char *k;
+
+	va_start(ap, m);
+	while (m && (k = va_arg(ap, const char *)))
+		m = node_get(m, k);
+	va_end(ap);
+	return m;
+}
+
+const char *node_str(const struct node *n)
+{
+	return n && n->type == NODE_STRING ? n->str : NULL;
+}
+
+const char *node_get_str(const struct node *m, const char *key)
+{
+	return node_str(node_get(m, key));
+}
+
+bool node_get_bool(const struct node *m, const char *key, bool dflt)
+{
+	const struct node *n = node_get(m, key);
+
+	return n && n->type == NODE_BOOL ? n->boolean : dflt;
+}
+
+struct node *node_new(struct arena *a, enum node_type t)
+{
+	struct node *n = arena_alloc(a, sizeof(*n));
+
+	n->type = t;
+	return n;
+}
+
+struct node *node_new_str(struct arena *a, const char *s, size_t len)
+{
+	struct node *n = node_new(a, NODE_STRING);
+
+	n->str = arena_strndup(a, s, len);
+	n->len = len;
+	return n;
+}
+
+struct node *node_new_num(struct arena *a, double d)
+{
+	struct node *n = node_new(a, NODE_NUMBER);
+
+	n->number = d;
+	return n;
+}
+
+struct node *node_new_bool(struct arena *a, bool b)
+{
+	struct node *n = node_new(a, NODE_BOOL);
+
+	n->boolean = b;
+	return n;
+}
+
+void node_append(struct arena *a, struct node *parent, const char *key,
+		 size_t key_len, struct node *child)
+{
+	size_t n = parent->n;
+
+	/* Capacity doubles at powers of two; old arrays stay in the arena. */
+	if ((n & (n - 1)) == 0) {
+		size_t cap = n ? n * 2 : 1;
+		struct node **items = arena_array(a, cap, sizeof(*items));
+		if (n)
+			memcpy(items, parent->items, n * sizeof(*items));
+		parent->items = items;
+		if (parent->type == NODE_MAP) {
+			const char **keys = arena_array(a, cap, sizeof(*keys));
+			size_t *lens = arena_array(a, cap, sizeof(*lens));
+			if (n) {
+				memcpy(keys, parent->keys, n * sizeof(*keys));
+				memcpy(lens, parent->key_lens, n * sizeof(*lens));
+			}
+			parent->keys = keys;
+			parent->key_lens = lens;
+		}
+	}
+	parent->items[n] = child;
+	if (parent->type == NODE_MAP) {
+		parent->keys[n] = arena_strndup(a, key, key_len);
+		parent->key_lens[n] = key_len;
+	}
+	parent->n = n + 1;
+}
+
+bool node_equal(const struct node *a, const struct node *b)
+{
+	size_t i;
+
+	if (!a || !b)
+		return a == b;
+	if (a->type != b->type)
+		return false;
+	switch (a->type) {
+	case NODE_NULL:
+		return true;
+	case NODE_BOOL:
+		return a->boolean == b->boolean;
+	case NODE_NUMBER:
+		return a->number == b->number;
+	case NODE_STRING:
+		return a->len == b->len && !memcmp(a->str, b->str, a->len);
+	case NODE_LIST:
+		if (a->n != b->n)
+			return false;
+		for (i = 0; i < a->n; i++)
+			if (!node_equal(a->items[i], b->items[i]))
+				return false;
+		return true;
+	case NODE_MAP:
+		if (a->n != b->n)
+			return false;
+		for (i = 0; i < a->n; i++)
+			if (!node_equal(a->items[i], node_get(b, a->keys[i])))
+				return false;
+		return true;
+	}
+	return false;
+}

@@ -1,0 +1,804 @@
+/*
+ * predict.c - simulate one run of a spec against the cache and decide each
+ * task.  Follows the container driver (driver/container.go, driver/cache.go,
+ * semantics doc §0 and §2): caching layers first, then the fingerprint, then
+ * the lookup scoped by pipelineInfo.name; a hit re-links the cached
+ * execution's outputs (same artifact ids) so consumers can hit, a run
+ * produces new ids so artifact consumers miss.  Only executions that ran
+ * with caching on create entries.
+ */
+#include "predict.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "key.h"
+#include "banned.h"
+
+const char *decision_name(enum decision d)
+{
+	switch (d) {
+	case DECISION_NONE: return "";
+	case DECISION_HIT: return "HIT";
+	case DECISION_MISS: return "MISS";
+	case DECISION_MISS_UPSTREAM: return "MISS_UPSTREAM";
+	case DECISION_DISABLED: return "DISABLED";
+	case DECISION_UNKNOWN: return "UNKNOWN";
+	}
+	return "";
+}
+
+/* ---- the cache ---- */
+
+struct part_set {
+	const char *pipeline;
+	struct keypart *parts;
+	size_t nparts;
+};
+
+struct cache {
+	struct arena arena;
+	struct strmap entries;     /* "<pipeline>\x1f<key>" -> exec id */
+	struct strmap imports;     /* "<pipeline>\x1f<identity>" -> identity */
+	struct strmap names;       /* pipeline name -> entry count (uintptr_t) */
+	struct strmap last;        /* task path -> struct part_set * */
+	size_t nentries;
+	size_t nruns;
+};
+
+struct cache *cache_new(void)
+{
+	struct cache *c = xcalloc(1, sizeof(*c));
+
+	arena_init(&c->arena);
+	strmap_init(&c->entries);
+	strmap_init(&c->imports);
+	strmap_init(&c->names);
+	strmap_init(&c->last);
+	return c;
+}
+
+void cache_free(struct cache *c)
+{
+	if (!c)
+		return;
+	strmap_release(&c->entries);
+	strmap_release(&c->imports);
+	strmap_release(&c->names);
+	strmap_release(&c->last);
+	arena_release(&c->arena);
+	free(c);
+}
+
+size_t cache_entries(const struct cache *c)
+{
+	return c->nentries;
+}
+
+static char *scoped(const char *pipeline, const char *key)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	sb_addf(&sb, "%s\x1f%s", pipeline, key);
+	return sb_detach(&sb, NULL);
+}
+
+static const char *cache_lookup(struct strmap *m,
+				const char *pipeline, const char *key)
+{
+	char *k = scoped(pipeline, key);
+	const char *v = strmap_get(m, k);
+
+	free(k);
+	return v;
+}
+
+static void cache_insert(struct cache *c, struct strmap *m, const char *pipeline,
+			 const char *key, const char *value)
+{
+	char *k = scoped(pipeline, key);
+
+	if (!strmap_put(m, k, arena_strdup(&c->arena, value)) && m == &c->entries) {
+		uintptr_t n = (uintptr_t)strmap_get(&c->names, pipeline);
+		strmap_put(&c->names, pipeline, (void *)(n + 1));
+		c->nentries++;
+	}
+	free(k);
+}
+
+/* ---- per-run state ---- */
+
+struct run {
+	struct prediction *pr;
+	const struct dag *d;
+	const struct policy *p;
+	struct cache *c;
+	unsigned char *state;      /* per task: 0 new, 1 busy, 2 done */
+};
+
+/* What a key's inputs depend on, gathered while building tokens. */
+struct deps {
+	struct strbuf run_unique;      /* ";"-joined whats */
+	const char *unresolved;        /* first unresolved param */
+	bool run_name;
+	bool art_runs;                 /* an artifact from a producer that runs */
+	bool unknown;                  /* a value from a producer that runs, or an UNKNOWN one */
+	struct strbuf causes;          /* ";"-joined root causes (may repeat) */
+	int distance;                  /* min producer distance, -1 none */
+};
+
+static void deps_init(struct deps *x)
+{
+	memset(x, 0, sizeof(*x));
+	sb_init(&x->run_unique);
+	sb_init(&x->causes);
+	x->distance = -1;
+}
+
+static void deps_release(struct deps *x)
+{
+	sb_release(&x->run_unique);
+	sb_release(&x->causes);
+}
+
+static void add_token(struct strbuf *sb, const char *tok)
+{
+	if (sb->len)
+		sb_addc(sb, ';');
+	sb_adds(sb, tok);
+}
+
+static void logf_(struct run *r, struct task_result *res, const char *fmt, ...)
+	KC_PRINTF(3, 4);
+
+static void logf_(struct run *r, struct task_result *res, const char *fmt, ...)
+{
+	struct arena *a = &r->pr->arena;
+	struct strbuf sb = STRBUF_INIT;
+	const char **l;
+	va_list ap;
+
+	va_start(ap, fmt);
+	sb_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	l = arena_array(a, res->nlog + 1, sizeof(*l));
+	if (res->nlog)
+		memcpy(l, res->log, res->nlog * sizeof(*l));
+	l[res->nlog++] = arena_strndup(a, sb_str(&sb), sb.len);
+	res->log = l;
+	sb_release(&sb);
+}
+
+static int decide(struct run *r, const struct task *t);
+
+static bool decision_runs(enum decision d)
+{
+	return d == DECISION_MISS || d == DECISION_MISS_UPSTREAM || d == DECISION_DISABLED;
+}
+
+/* Token text for a resolved value; records what it depends on. */
+static int rval_token(struct run *r, const struct rval *v, bool artifact,
+		      struct strbuf *sb, struct deps *x)
+{
+	size_t i;
+
+	switch (v->kind) {
+	case RV_STATIC:
+		return canon_json(sb, v->value);
+	case RV_ABSENT:
+		sb_adds(sb, "absent");
+		return 0;
+	case RV_RUN_UNIQUE:
+		sb_addf(sb, "run_unique:%s", v->what);
+		add_token(&x->run_unique, v->what);
+		return 0;
+	case RV_RUN_NAME:
+		sb_adds(sb, "{{$.pipeline_job_name}}");
+		x->run_name = true;
+		return 0;
+	case RV_UNRESOLVED:
+		sb_addf(sb, "unresolved:%s", v->what);
+		if (!x->unresolved)
+			x->unresolved = v->what;
+		return 0;
+	case RV_OUTPUT:
+		break;
+	}
+	sb_addf(sb, "%s(", v->xform ? v->xform : "");
+	for (i = 0; i < v->nrefs; i++) {
+		const struct task *p = v->refs[i].producer;
+		const struct task_result *pr;
+		if (decide(r, p) < 0)
+			return -1;
+		pr = &r->pr->results[p->index];
+		if (i)
+			sb_addc(sb, ',');
+		sb_addf(sb, "%s/%s", pr->exec_id, v->refs[i].output);
+		if (pr->decision == DECISION_HIT)
+			continue;
+		if (artifact && decision_runs(pr->decision) &&
+		    !(p->kind == TASK_IMPORTER && pr->decision == DECISION_HIT))
+			x->art_runs = true;
+		else
+			x->unknown = true;
+		add_token(&x->causes, pr->root_cause && *pr->root_cause ? pr->root_cause : p->path);
+		if (x->distance < 0 || pr->distance < x->distance)
+			x->distance = pr->distance < 0 ? 0 : pr->distance;
+	}
+	sb_addc(sb, ')');
+	if (v->inner) {
+		sb_addc(sb, '<');
+		if (rval_token(r, v->inner, artifact, sb, x) < 0)
+			return -1;
+		sb_addc(sb, '>');
+	}
+	return 0;
+}
+
+static void add_part(struct run *r, struct task_result *res, const char *name,
+		     const char *text, bool upstream)
+{
+	struct arena *a = &r->pr->arena;
+	struct keypart *np = arena_array(a, res->nparts + 1, sizeof(*np));
+
+	if (res->nparts)
+		memcpy(np, res->parts, res->nparts * sizeof(*np));
+	np[res->nparts].name = arena_strdup(a, name);
+	np[res->nparts].text = arena_strdup(a, text);
+	np[res->nparts].upstream = upstream;
+	res->parts = np;
+	res->nparts++;
+}
+
+static int add_node_part(struct run *r, struct task_result *res, const char *name,
+			 const struct node *n)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int ret = 0;
+
+	if (!n)
+		sb_adds(&sb, "[]");
+	else
+		ret = canon_json(&sb, n);
+	if (!ret)
+		add_part(r, res, name, sb_str(&sb), false);
+	sb_release(&sb);
+	return ret;
+}
+
+/* Deduplicated, ";"-joined sorted list of root causes. */
+static const char *join_causes(struct arena *a, const char *joined)
+{
+	char *copy = xstrdup(joined), *p = copy, *tok;
+	const char **items = NULL;
+	size_t n = 0, alloc = 0, i;
+	struct strbuf sb = STRBUF_INIT;
+	const char *out;
+
+	while (p) {
+		tok = p;
+		p = strchr(p, ';');
+		if (p)
+			*p++ = '\0';
+		if (!*tok)
+			continue;
+		KC_GROW(items, alloc, n + 1);
+		items[n++] = tok;
+	}
+	qsort(items, n, sizeof(*items), kc_strcmp_ptr);
+	for (i = 0; i < n; i++)
+		if (!i || strcmp(items[i], items[i - 1]))
+			add_token(&sb, items[i]);
+	out = arena_strdup(a, sb_str(&sb));
+	free(items);
+	free(copy);
+	sb_release(&sb);
+	return out;
+}
+
+/* Static, fully known inputs: build KFP's own CacheKey and hash it. */
+static void exact_fingerprint(struct run *r, const struct task *t,
+			      struct task_result *res, bool logs)
+{
+	const struct node *outa = node_path(t->comp, "outputDefinitions", "artifacts", NULL);
+	const struct node *outp = node_path(t->comp, "outputDefinitions", "parameters", NULL);
+	const struct node *cmd = node_get(t->container, "command");
+	const struct node *args = node_get(t->container, "args");
+	struct key_spec k;
+	const char **pnames, **cmdargs, **opn, **opt, **pvc;
+	const struct node **pvals;
+	struct key_outart *oa;
+	size_t i, np = 0, nc = 0, npvc = 0;
+	struct arena *a = &r->pr->arena;
+
+	if (res->pol.cache_key) {
+		key_custom_fingerprint(res->fingerprint, t->component, res->pol.cache_key);
+		return;
+	}
+	for (i = 0; i < t->ninputs; i++) {
+		const struct task_input *in = &t->inputs[i];
+		if (in->artifact) {
+			res->fingerprint_why = "input artifacts are hashed by run-time MLMD ids";
+			return;
+		}
+		if (in->val.kind != RV_STATIC && in->val.kind != RV_ABSENT) {
+			res->fingerprint_why = "an input is known only at run time";
+			return;
+		}
+	}
+	for (i = 0; i < t->npvc_vals; i++)
+		if (t->pvc_vals[i].kind != RV_STATIC && policy_hashes_pvc_names(r->p)) {
+			res->fingerprint_why = "a PVC name is known only at run time";
+			return;
+		}
+	memset(&k, 0, sizeof(k));
+	pnames = arena_array(a, t->ninputs, sizeof(*pnames));
+	pvals = arena_array(a, t->ninputs, sizeof(*pvals));
+	for (i = 0; i < t->ninputs; i++)
+		if (t->inputs[i].val.kind == RV_STATIC) {
+			pnames[np] = t->inputs[i].name;
+			pvals[np++] = t->inputs[i].val.value;
+		}
+	k.nparams = np;
+	k.param_names = pnames;
+	k.param_values = pvals;
+	oa = arena_array(a, node_is_map(outa) ? outa->n : 0, sizeof(*oa));
+	for (i = 0; node_is_map(outa) && i < outa->n; i++) {
+		oa[i].name = outa->keys[i];
+		oa[i].artifact_type = node_get(outa->items[i], "artifactType");
+		oa[i].metadata = node_get(outa->items[i], "metadata");
+	}
+	k.noutarts = node_is_map(outa) ? outa->n : 0;
+	k.outarts = oa;
+	k.publish_logs = logs;
+	opn = arena_array(a, node_is_map(outp) ? outp->n : 0, sizeof(*opn));
+	opt = arena_array(a, node_is_map(outp) ? outp->n : 0, sizeof(*opt));
+	for (i = 0; node_is_map(outp) && i < outp->n; i++) {
+		const char *ty = node_get_str(outp->items[i], "parameterType");
+		opn[i] = outp->keys[i];
+		opt[i] = ty ? ty : "PARAMETER_TYPE_ENUM_UNSPECIFIED";
+	}
+	k.noutparams = node_is_map(outp) ? outp->n : 0;
+	k.outparam_names = opn;
+	k.outparam_types = opt;
+	k.image = t->image;
+	cmdargs = arena_array(a, (node_is_list(cmd) ? cmd->n : 0) + (node_is_list(args) ? args->n : 0),
+			      sizeof(*cmdargs));
+	for (i = 0; node_is_list(cmd) && i < cmd->n; i++)
+		cmdargs[nc++] = node_str(cmd->items[i]) ? node_str(cmd->items[i]) : "";
+	for (i = 0; node_is_list(args) && i < args->n; i++)
+		cmdargs[nc++] = node_str(args->items[i]) ? node_str(args->items[i]) : "";
+	k.ncmdargs = nc;
+	k.cmdargs = cmdargs;
+	pvc = arena_array(a, t->npvc_vals, sizeof(*pvc));
+	if (policy_hashes_pvc_names(r->p))
+		for (i = 0; i < t->npvc_vals; i++)
+			if (node_str(t->pvc_vals[i].value))
+				pvc[npvc++] = node_str(t->pvc_vals[i].value);
+	k.npvc = key_sort_pvc(pvc, npvc);
+	k.pvc_names = pvc;
+	if (key_fingerprint(res->fingerprint, &k) < 0) {
+		res->fingerprint[0] = '\0';
+		res->fingerprint_why = arena_strdup(a, err_msg());
+	}
+}
+
+static bool is_argostub(const struct task *t)
+{
+	return t->image && (!strcmp(t->image, "argostub/createpvc") ||
+			    !strcmp(t->image, "argostub/deletepvc"));
+}
+
+static int container_parts(struct run *r, const struct task *t,
+			   struct task_result *res, struct deps *x, bool logs)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const struct node *outa = node_path(t->comp, "outputDefinitions", "artifacts", NULL);
+	const struct node *outp = node_path(t->comp, "outputDefinitions", "parameters", NULL);
+	struct key_spec k;
+	struct key_outart *oa;
+	const char **opn, **opt;
+	struct arena *a = &r->pr->arena;
+	size_t i;
+	int ret = -1;
+
+	if (res->pol.cache_key) {
+		/* The custom key replaces every other part (driver/cache.go:88-96). */
+		add_part(r, res, "component", t->component, false);
+		add_part(r, res, "cache_key", res->pol.cache_key, false);
+		return 0;
+	}
+	add_part(r, res, "image", t->image, false);
+	if (add_node_part(r, res, "command", node_get(t->container, "command")) < 0 ||
+	    add_node_part(r, res, "args", node_get(t->container, "args")) < 0)
+		goto done;
+	for (i = 0; i < t->ninputs; i++) {
+		const struct task_input *in = &t->inputs[i];
+		struct deps before = *x;
+		char name[512];
+		if (in->val.kind == RV_ABSENT)
+			continue;
+		sb_reset(&sb);
+		if (rval_token(r, &in->val, in->artifact, &sb, x) < 0)
+			goto done;
+		snprintf(name, sizeof(name), "input:%s", in->name);
+		add_part(r, res, name, sb_str(&sb),
+			 x->art_runs != before.art_runs || x->unknown != before.unknown ||
+			 x->causes.len != before.causes.len);
+	}
+	if (t->image && !strcmp(t->image, "argostub/createpvc")) {
+		bool named = false;
+		for (i = 0; i < t->ninputs; i++)
+			if (!strcmp(t->inputs[i].name, "pvc_name") && t->inputs[i].val.kind == RV_STATIC)
+				named = true;
+		/* k8s.go:961-975: the generated uuid+suffix name becomes an input. */
+		if (!named) {
+			add_part(r, res, "input:<generated pvc name>", "run_unique:pvc_name", false);
+			add_token(&x->run_unique, "pvc_name");
+		}
+	}
+	/* outputs: exactly what the CacheKey holds of them. */
+	memset(&k, 0, sizeof(k));
+	oa = arena_array(a, node_is_map(outa) ? outa->n : 0, sizeof(*oa));
+	for (i = 0; node_is_map(outa) && i < outa->n; i++) {
+		oa[i].name = outa->keys[i];
+		oa[i].artifact_type = node_get(outa->items[i], "artifactType");
+		oa[i].metadata = node_get(outa->items[i], "metadata");
+	}
+	k.noutarts = node_is_map(outa) ? outa->n : 0;
+	k.outarts = oa;
+	k.publish_logs = logs;
+	opn = arena_array(a, node_is_map(outp) ? outp->n : 0, sizeof(*opn));
+	opt = arena_array(a, node_is_map(outp) ? outp->n : 0, sizeof(*opt));
+	for (i = 0; node_is_map(outp) && i < outp->n; i++) {
+		const char *ty = node_get_str(outp->items[i], "parameterType");
+		opn[i] = outp->keys[i];
+		opt[i] = ty ? ty : "PARAMETER_TYPE_ENUM_UNSPECIFIED";
+	}
+	k.noutparams = node_is_map(outp) ? outp->n : 0;
+	k.outparam_names = opn;
+	k.outparam_types = opt;
+	sb_reset(&sb);
+	if (key_canonical(&sb, &k) < 0)
+		goto done;
+	add_part(r, res, "outputs", sb_str(&sb), false);
+	if (t->npvc_vals && policy_hashes_pvc_names(r->p)) {
+		sb_reset(&sb);
+		for (i = 0; i < t->npvc_vals; i++) {
+			if (i)
+				sb_addc(&sb, ',');
+			if (rval_token(r, &t->pvc_vals[i], false, &sb, x) < 0)
+				goto done;
+		}
+		add_part(r, res, "pvc", sb_str(&sb), false);
+	}
+	ret = 0;
+done:
+	if (ret < 0)
+		err_set("%s: task '%s': %s", r->d->spec->name, t->path, err_msg());
+	sb_release(&sb);
+	return ret;
+}
+
+static void symbolic_key(struct task_result *res)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+
+	for (i = 0; i < res->nparts; i++)
+		sb_addf(&sb, "%s=%s\n", res->parts[i].name, res->parts[i].text);
+	key_sha256_hex(res->key, sb.buf ? sb.buf : "", sb.len);
+	sb_release(&sb);
+}
+
+/* Key parts that differ from the previous version of the same task path. */
+static const char *own_changes(struct run *r, const struct task *t,
+			       const struct task_result *res, bool *had_prev)
+{
+	const struct part_set *prev = strmap_get(&r->c->last, t->path);
+	struct strbuf sb = STRBUF_INIT;
+	const char *out;
+	size_t i, j;
+
+	*had_prev = prev != NULL;
+	if (!prev)
+		return "";
+	for (i = 0; i < res->nparts; i++) {
+		const struct keypart *cur = &res->parts[i];
+		bool same = false;
+		if (cur->upstream)
+			continue;
+		for (j = 0; j < prev->nparts; j++)
+			if (!strcmp(prev->parts[j].name, cur->name)) {
+				same = prev->parts[j].upstream || !strcmp(prev->parts[j].text, cur->text);
+				break;
+			}
+		if (!same)
+			add_token(&sb, cur->name);
+	}
+	for (j = 0; j < prev->nparts; j++) {
+		bool found = false;
+		for (i = 0; i < res->nparts; i++)
+			if (!strcmp(prev->parts[j].name, res->parts[i].name))
+				found = true;
+		if (!found)
+			add_token(&sb, prev->parts[j].name);
+	}
+	out = arena_strdup(&r->pr->arena, sb_str(&sb));
+	sb_release(&sb);
+	return out;
+}
+
+static bool cache_has_other_names(const struct cache *c, const char *name)
+{
+	return c->nentries && !strmap_get(&c->names, name);
+}
+
+static void set_self_cause(struct run *r, const struct task *t, struct task_result *res,
+			   enum decision d, const char *reason)
+{
+	res->decision = d;
+	res->reason = arena_strdup(&r->pr->arena, reason);
+	res->root_cause = t->path;
+	res->distance = 0;
+}
+
+static void set_upstream(struct run *r, struct task_result *res, enum decision d,
+			 const char *reason, const struct deps *x)
+{
+	res->decision = d;
+	res->reason = reason;
+	res->root_cause = join_causes(&r->pr->arena, sb_str(&x->causes));
+	res->distance = x->distance + 1;
+}
+
+static int decide_container(struct run *r, const struct task *t, struct task_result *res)
+{
+	const char *pipeline = r->d->pipeline_name;
+	bool logs = policy_logs_in_key(r->p) && !is_argostub(t);
+	struct deps x;
+	const char *hit, *changes;
+	bool had_prev;
+	int ret = -1;
+
+	deps_init(&x);
+	policy_eval(r->p, t, &res->pol);
+	res->has_policy = true;
+	logf_(r, res, "policy: %s layer -> caching %s", layer_name(res->pol.layer),
+	      res->pol.enabled ? "enabled" : "disabled");
+	if (res->pol.note)
+		logf_(r, res, "note: %s", res->pol.note);
+	if (container_parts(r, t, res, &x, logs) < 0)
+		goto done;
+	symbolic_key(res);
+	exact_fingerprint(r, t, res, logs);
+	res->exec_id = arena_printf(&r->pr->arena, "%s:%s", r->pr->label, t->path);
+
+	if (!res->pol.enabled) {
+		set_self_cause(r, t, res, DECISION_DISABLED, layer_name(res->pol.layer));
+		res->fingerprint[0] = '\0';
+		res->fingerprint_why = "caching is off: the driver computes no fingerprint";
+		ret = 0;
+		goto done;
+	}
+	if (r->pr->cold) {
+		set_self_cause(r, t, res, DECISION_MISS, "cold_cache");
+	} else if (cache_has_other_names(r->c, pipeline)) {
+		set_self_cause(r, t, res, DECISION_MISS, "pipeline_name");
+	} else if (x.run_unique.len) {
+		struct strbuf sb = STRBUF_INIT;
+		const char *p = sb_str(&x.run_unique), *q;
+		/* run_unique:<what> for each per-run value, in input order. */
+		while (*p) {
+			q = strchr(p, ';');
+			sb_addf(&sb, "%srun_unique:%.*s", sb.len ? ";" : "",
+				(int)(q ? (size_t)(q - p) : strlen(p)), p);
+			p = q ? q + 1 : p + strlen(p);
+		}
+		set_self_cause(r, t, res, DECISION_MISS, sb_str(&sb));
+		sb_release(&sb);
+	} else if ((hit = cache_lookup(&r->c->entries, pipeline, res->key)) &&
+		   !x.art_runs && !x.unknown && !x.unresolved && !x.run_name) {
+		res->decision = DECISION_HIT;
+		res->reason = "";
+		res->root_cause = "";
+		res->distance = -1;
+		res->hit_exec = hit;
+		res->exec_id = hit;
+	} else if (*(changes = own_changes(r, t, res, &had_prev))) {
+		set_self_cause(r, t, res, DECISION_MISS, changes);
+	} else if (x.art_runs) {
+		set_upstream(r, res, DECISION_MISS_UPSTREAM, "upstream_artifact", &x);
+	} else if (x.unknown) {
+		set_upstream(r, res, DECISION_UNKNOWN, "upstream_value", &x);
+	} else if (x.unresolved) {
+		char *why = arena_printf(&r->pr->arena, "unresolved_param:%s", x.unresolved);
+		set_self_cause(r, t, res, DECISION_UNKNOWN, why);
+	} else if (x.run_name) {
+		set_self_cause(r, t, res, DECISION_UNKNOWN, "run_name");
+	} else if (!had_prev) {
+		set_self_cause(r, t, res, DECISION_MISS, "new_task");
+	} else {
+		/* Same key as before, but no entry: it never ran with caching on. */
+		set_self_cause(r, t, res, DECISION_MISS, "cold_cache");
+	}
+	logf_(r, res, "lookup: key %.16s in scope pipeline/%s: %s", res->key, pipeline,
+	      res->decision == DECISION_HIT ? res->hit_exec : "no entry");
+	ret = 0;
+done:
+	deps_release(&x);
+	return ret;
+}
+
+/*
+ * Importers never use the cache; with reimport false the same URI, type and
+ * metadata re-link the existing MLMD artifact (metadata/client.go:1303-1347),
+ * so consumers see the same id.  HIT means that artifact is reused.
+ */
+static int decide_importer(struct run *r, const struct task *t, struct task_result *res)
+{
+	const char *pipeline = r->d->pipeline_name;
+	struct strbuf sb = STRBUF_INIT;
+	struct deps x;
+	const char *changes;
+	bool had_prev;
+	size_t i;
+	int ret = -1;
+
+	deps_init(&x);
+	for (i = 0; i < t->ninputs; i++) {
+		char name[512];
+		sb_reset(&sb);
+		if (rval_token(r, &t->inputs[i].val, t->inputs[i].artifact, &sb, &x) < 0)
+			goto done;
+		snprintf(name, sizeof(name), "input:%s", t->inputs[i].name);
+		add_part(r, res, name, sb_str(&sb), false);
+	}
+	if (add_node_part(r, res, "input:artifactUri", node_get(t->importer, "artifactUri")) < 0 ||
+	    add_node_part(r, res, "outputs", node_get(t->importer, "typeSchema")) < 0 ||
+	    add_node_part(r, res, "input:metadata", node_get(t->importer, "metadata")) < 0)
+		goto done;
+	symbolic_key(res);
+	res->fingerprint_why = "importers are never cached";
+	if (node_get_bool(t->importer, "reimport", false)) {
+		res->exec_id = arena_printf(&r->pr->arena, "%s:%s", r->pr->label, t->path);
+		set_self_cause(r, t, res, DECISION_MISS, "run_unique:reimport");
+		ret = 0;
+		goto done;
+	}
+	res->exec_id = arena_printf(&r->pr->arena, "import:%.16s", res->key);
+	if (r->pr->cold)
+		set_self_cause(r, t, res, DECISION_MISS, "cold_cache");
+	else if (x.run_unique.len)
+		set_self_cause(r, t, res, DECISION_MISS, "run_unique:import_uri");
+	else if (x.unknown || x.art_runs)
+		set_upstream(r, res, DECISION_UNKNOWN, "upstream_value", &x);
+	else if (cache_lookup(&r->c->imports, pipeline, res->key)) {
+		res->decision = DECISION_HIT;
+		res->reason = "";
+		res->root_cause = "";
+		res->distance = -1;
+	} else if (cache_has_other_names(r->c, pipeline))
+		set_self_cause(r, t, res, DECISION_MISS, "pipeline_name");
+	else if (*(changes = own_changes(r, t, res, &had_prev)))
+		set_self_cause(r, t, res, DECISION_MISS, changes);
+	else
+		set_self_cause(r, t, res, DECISION_MISS, had_prev ? "cold_cache" : "new_task");
+	ret = 0;
+done:
+	deps_release(&x);
+	sb_release(&sb);
+	return ret;
+}
+
+static int decide(struct run *r, const struct task *t)
+{
+	struct task_result *res = &r->pr->results[t->index];
+
+	if (r->state[t->index] == 2)
+		return 0;
+	if (r->state[t->index] == 1)
+		return err_set("%s: dependency cycle through task '%s'", r->d->spec->name, t->path);
+	r->state[t->index] = 1;
+	res->task = t;
+	res->distance = -1;
+	res->reason = "";
+	res->root_cause = "";
+	if (t->kind == TASK_CONTAINER && decide_container(r, t, res) < 0)
+		return -1;
+	if (t->kind == TASK_IMPORTER && decide_importer(r, t, res) < 0)
+		return -1;
+	r->state[t->index] = 2;
+	return 0;
+}
+
+static void commit_run(struct run *r)
+{
+	struct cache *c = r->c;
+	const char *pipeline = r->d->pipeline_name;
+	size_t i;
+
+	for (i = 0; i < r->pr->n; i++) {
+		const struct task_result *res = &r->pr->results[i];
+		const struct task *t = res->task;
+		struct part_set *ps;
+		size_t k;
+		if (!task_is_executor(t))
+			continue;
+		if (t->kind == TASK_IMPORTER)
+			cache_insert(c, &c->imports, pipeline, res->key, res->exec_id);
+		else if (res->pol.enabled && res->decision != DECISION_HIT)
+			cache_insert(c, &c->entries, pipeline, res->key, res->exec_id);
+		ps = arena_alloc(&c->arena, sizeof(*ps));
+		ps->pipeline = arena_strdup(&c->arena, pipeline);
+		ps->nparts = res->nparts;
+		ps->parts = arena_array(&c->arena, res->nparts, sizeof(*ps->parts));
+		for (k = 0; k < res->nparts; k++) {
+			ps->parts[k].name = arena_strdup(&c->arena, res->parts[k].name);
+			ps->parts[k].text = arena_strdup(&c->arena, res->parts[k].text);
+			ps->parts[k].upstream = res->parts[k].upstream;
+		}
+		strmap_put(&c->last, t->path, ps);
+	}
+	c->nruns++;
+}
+
+int predict_run(struct prediction **out, const struct dag *d, const struct policy *p,
+		struct cache *c, const char *label, bool commit)
+{
+	struct prediction *pr = xcalloc(1, sizeof(*pr));
+	struct run r;
+	size_t i;
+	int ret = -1;
+
+	arena_init(&pr->arena);
+	pr->dag = d;
+	pr->label = arena_strdup(&pr->arena, label);
+	pr->n = d->ntasks;
+	pr->results = arena_array(&pr->arena, d->ntasks, sizeof(*pr->results));
+	pr->cold = c->nruns == 0;
+	memset(&r, 0, sizeof(r));
+	r.pr = pr;
+	r.d = d;
+	r.p = p;
+	r.c = c;
+	r.state = xcalloc(d->ntasks ? d->ntasks : 1, 1);
+	for (i = 0; i < d->ntasks; i++)
+		if (decide(&r, d->tasks[i]) < 0)
+			goto done;
+	for (i = 0; i < d->ntasks; i++) {
+		const struct task *t = d->tasks[i];
+		pr->counts[pr->results[i].decision]++;
+		if (task_is_executor(t))
+			pr->executors++;
+		if (p->run_caching >= 0 && t->kind == TASK_CONTAINER && !t->in_root)
+			pr->run_override_unreached++;
+	}
+	if (commit)
+		commit_run(&r);
+	ret = 0;
+done:
+	free(r.state);
+	if (ret < 0) {
+		prediction_free(pr);
+		return -1;
+	}
+	*out = pr;
+	return 0;
+}
+
+void prediction_free(struct prediction *pr)
+{
+	if (!pr)
+		return;
+	arena_release(&pr->arena);
+	free(pr);
+}
+
+const struct task_result *prediction_find(const struct prediction *pr, const char *path)
+{
+	const struct task *t = dag_find_task(pr->dag, path);
+
+	return t ? &pr->results[t->index] : NULL;
+}

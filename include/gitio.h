@@ -1,0 +1,49 @@
+/*
+ * gitio.h - reading spec versions out of git with libgit2.  gitio.c (and later
+ * history.c) are the only files that include git2.h.
+ */
+#ifndef KFPCACHE_GITIO_H
+#define KFPCACHE_GITIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct gitrepo;
+
+/* Open the repository containing dir (discovering upward); NULL = ".". */
+int gitrepo_open(struct gitrepo **out, const char *dir);
+void gitrepo_free(struct gitrepo *r);
+
+/* Work tree root, with a trailing '/', or NULL for a bare repository. */
+const char *gitrepo_workdir(const struct gitrepo *r);
+
+/* Does `rev` resolve to a commit? (No error recorded when it does not.) */
+bool gitrepo_has_rev(struct gitrepo *r, const char *rev);
+
+/*
+ * Read PATH at REV: *buf (malloc'd, NUL-terminated, caller frees), its
+ * length, and the blob id in hex (41 bytes).  Errors: unknown revision,
+ * path absent at the revision, not a blob, shallow boundary, corrupt object.
+ */
+int gitrepo_read(struct gitrepo *r, const char *rev, const char *path,
+		 char **buf, size_t *len, char blob_hex[41]);
+
+/*
+ * The default baseline for REV:PATH: walking first parents from REV, the
+ * first commit whose PATH differs from REV's version of it (i.e. the
+ * version before PATH's most recent change).  *found is false when there is
+ * none (PATH was added and never changed): the caller then uses a cold cache.
+ * out_commit gets that commit's id in hex.
+ */
+int gitrepo_prev_version(struct gitrepo *r, const char *rev, const char *path,
+			 bool *found, char out_commit[41]);
+
+/*
+ * For a file on disk: whether it is tracked at HEAD of its repository, and
+ * its path relative to the work tree (malloc'd into *relpath).  *tracked is
+ * false (and no error) when the file is outside any repository.
+ */
+int gitrepo_tracked_path(const char *file, bool *tracked, char **repo_dir,
+			 char **relpath);
+
+#endif

@@ -1,0 +1,60 @@
+/*
+ * policy.h - which cache settings are in force for a task, highest layer
+ * first (contract "Policy layers"): the deployment's CACHEENABLED switch
+ * (backend >= 2.14), the run-level override (KFP's client rewrites root-DAG
+ * tasks only), the spec's cachingOptions, the backend default (off).  Also
+ * the backend-version facts that change the fingerprint recipe.
+ */
+#ifndef KFPCACHE_POLICY_H
+#define KFPCACHE_POLICY_H
+
+#include <stdbool.h>
+
+#include "dag.h"
+
+enum layer {
+	LAYER_NONE,
+	LAYER_DEPLOYMENT,
+	LAYER_POLICY,
+	LAYER_RUN,
+	LAYER_SPEC,
+	LAYER_DEFAULT
+};
+const char *layer_name(enum layer l);   /* "deployment", ... ; "" for NONE */
+
+struct policy {
+	int kfp_major, kfp_minor;   /* backend release modelled (default 2.17) */
+	bool publish_logs;          /* API server PUBLISH_LOGS (default true) */
+	int global_cache;           /* -1 unset, 0 off, 1 on */
+	const char *global_source;  /* where global_cache came from */
+	int run_caching;            /* -1 not given, 0 off, 1 on */
+};
+
+void policy_init(struct policy *p);
+/* "2.17", "2.17.0", "2.18" (unreleased features), "master". */
+int policy_set_version(struct policy *p, const char *text);
+/*
+ * Read CACHEENABLED of the ml-pipeline-api-server container from a
+ * Deployment manifest or kustomize patch (YAML, several documents allowed).
+ * Parsed like Go's strconv.ParseBool; absent means on.
+ */
+int policy_read_deployment(struct policy *p, const char *path);
+
+bool policy_version_at_least(const struct policy *p, int major, int minor);
+bool policy_honours_cache_key(const struct policy *p);   /* after 2.17 */
+bool policy_hashes_pvc_names(const struct policy *p);    /* 2.15+ */
+bool policy_logs_in_key(const struct policy *p);         /* 2.5+ and publish_logs */
+bool policy_has_global_switch(const struct policy *p);   /* 2.14+ */
+
+struct policy_result {
+	bool enabled;
+	enum layer layer;
+	const char *cache_key;      /* custom key in force, or NULL */
+	const char *note;           /* e.g. "cacheKey ignored by backend 2.17" */
+};
+
+/* Evaluate the layers for an executor task. */
+void policy_eval(const struct policy *p, const struct task *t,
+		 struct policy_result *out);
+
+#endif

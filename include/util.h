@@ -1,0 +1,123 @@
+/*
+ * util.h - the small shared toolkit: error recording, allocation that aborts
+ * on out-of-memory, a growable string buffer, an arena for everything derived
+ * from one spec, and a string-keyed hash map.  Every other module builds on it.
+ */
+#ifndef KFPCACHE_UTIL_H
+#define KFPCACHE_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(__GNUC__)
+#define KC_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#define KC_NORETURN __attribute__((noreturn))
+#else
+#define KC_PRINTF(a, b)
+#define KC_NORETURN
+#endif
+
+#define KC_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/*
+ * Errors: the function that detects a problem records one message and
+ * returns -1; callers pass -1 up without rewording.  The message is
+ * per-thread.  err_set always returns -1 so `return err_set(...)` reads well.
+ */
+int err_set(const char *fmt, ...) KC_PRINTF(1, 2);
+int err_vset(const char *fmt, va_list ap) KC_PRINTF(1, 0);
+const char *err_msg(void);
+void err_clear(void);
+
+/* Allocation wrappers: abort with a message on out-of-memory or overflow. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t nmemb, size_t size);
+void *xrealloc(void *p, size_t n);
+void *xreallocarray(void *p, size_t nmemb, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+KC_NORETURN void die(const char *fmt, ...) KC_PRINTF(1, 2);
+
+/* Grow *arr (with *alloc slots) so it can hold `need` elements of `size`. */
+void kc_grow(void **arr, size_t *alloc, size_t need, size_t size);
+#define KC_GROW(arr, alloc, need) \
+	kc_grow((void **)&(arr), &(alloc), (need), sizeof(*(arr)))
+
+/* strbuf: a NUL-terminated growable buffer (git's strbuf). */
+struct strbuf {
+	char *buf;
+	size_t len;
+	size_t alloc;
+};
+#define STRBUF_INIT { NULL, 0, 0 }
+void sb_init(struct strbuf *sb);
+void sb_release(struct strbuf *sb);
+void sb_reset(struct strbuf *sb);
+void sb_grow(struct strbuf *sb, size_t extra);
+void sb_add(struct strbuf *sb, const void *data, size_t len);
+void sb_adds(struct strbuf *sb, const char *s);
+void sb_addc(struct strbuf *sb, char c);
+void sb_addf(struct strbuf *sb, const char *fmt, ...) KC_PRINTF(2, 3);
+void sb_vaddf(struct strbuf *sb, const char *fmt, va_list ap) KC_PRINTF(2, 0);
+/* Detach the buffer (never NULL); the caller frees it. */
+char *sb_detach(struct strbuf *sb, size_t *len);
+/* The contents, "" when empty; borrowed. */
+const char *sb_str(const struct strbuf *sb);
+
+/*
+ * arena: one per unit of work (a spec and everything derived from it),
+ * freed in one call.  Built with -DKC_ARENA_DEBUG every allocation is its own
+ * malloc so ASan and valgrind see each one.
+ */
+struct arena_block;
+struct arena {
+	struct arena_block *head;
+	size_t total;
+};
+void arena_init(struct arena *a);
+void arena_release(struct arena *a);
+void *arena_alloc(struct arena *a, size_t n);   /* zeroed, max-aligned */
+void *arena_array(struct arena *a, size_t nmemb, size_t size);
+char *arena_strdup(struct arena *a, const char *s);
+char *arena_strndup(struct arena *a, const char *s, size_t n);
+char *arena_printf(struct arena *a, const char *fmt, ...) KC_PRINTF(2, 3);
+
+/*
+ * strmap: string keys to borrowed pointers, open addressing.  Keys are
+ * copied.  Iteration order is unspecified: never let it reach output.
+ */
+struct strmap_entry {
+	char *key;
+	void *value;
+	uint64_t hash;
+};
+struct strmap {
+	struct strmap_entry *slots;
+	size_t cap;
+	size_t count;
+};
+#define STRMAP_INIT { NULL, 0, 0 }
+void strmap_init(struct strmap *m);
+void strmap_release(struct strmap *m);
+void *strmap_get(const struct strmap *m, const char *key);
+bool strmap_has(const struct strmap *m, const char *key);
+/* Insert or replace; returns the previous value or NULL. */
+void *strmap_put(struct strmap *m, const char *key, void *value);
+/* Call fn for each entry (unspecified order). */
+void strmap_each(const struct strmap *m,
+		 void (*fn)(const char *key, void *value, void *ctx), void *ctx);
+
+uint64_t kc_hash(const void *data, size_t len);
+
+/* Sorting helper for arrays of strings (byte order). */
+int kc_strcmp_ptr(const void *a, const void *b);
+
+/* Read a whole file ("-" = stdin) into a malloc'd buffer; NUL-terminated. */
+int read_file(const char *path, char **out, size_t *len);
+
+/* Lowercase hex of len bytes into out (2*len+1 bytes). */
+void hex_encode(char *out, const unsigned char *in, size_t len);
+
+#endif

@@ -1,0 +1,257 @@
+/*
+ * dot.c - the decision graph, built with cgraph and written with agwrite
+ * (DOT) or laid out and rendered with gvc (SVG, PNG).  Sub-DAGs become
+ * labelled clusters, nodes are filled by decision, the reason is the
+ * tooltip, edges are labelled artifact/parameter, and edges that carry an
+ * invalidation are bold in the colour of the cause.
+ */
+#include "report.h"
+
+#include <graphviz/cgraph.h>
+#include <graphviz/gvc.h>
+#include <string.h>
+
+#include "banned.h"
+
+static const char *decision_color(enum decision d)
+{
+	switch (d) {
+	case DECISION_HIT: return "#a6dba0";
+	case DECISION_MISS: return "#f4a582";
+	case DECISION_MISS_UPSTREAM: return "#fddbc7";
+	case DECISION_DISABLED: return "#d9d9d9";
+	case DECISION_UNKNOWN: return "#92c5de";
+	case DECISION_NONE: break;
+	}
+	return "#ffffff";
+}
+
+static const char *edge_color(enum decision d)
+{
+	switch (d) {
+	case DECISION_MISS: return "#d6604d";
+	case DECISION_MISS_UPSTREAM: return "#e08214";
+	case DECISION_DISABLED: return "#636363";
+	case DECISION_UNKNOWN: return "#2166ac";
+	default: return "#999999";
+	}
+}
+
+/* DOT escString: keep names literal (backslash starts an escape there). */
+static void esc(struct strbuf *sb, const char *s)
+{
+	for (; s && *s; s++) {
+		if (*s == '\\')
+			sb_adds(sb, "\\\\");
+		else if (*s == '\n')
+			sb_adds(sb, "\\n");
+		else if (*s == '\r')
+			continue;
+		else
+			sb_addc(sb, *s);
+	}
+}
+
+static void set(void *obj, const char *name, const char *value)
+{
+	agsafeset(obj, (char *)name, (char *)value, (char *)"");
+}
+
+static Agraph_t *cluster_for(Agraph_t *root, const struct task *dagtask,
+			     struct strmap *clusters)
+{
+	Agraph_t *parent, *g;
+	struct strbuf name = STRBUF_INIT, label = STRBUF_INIT;
+
+	if (!dagtask)
+		return root;
+	if ((g = strmap_get(clusters, dagtask->path)))
+		return g;
+	parent = cluster_for(root, dagtask->parent, clusters);
+	sb_addf(&name, "cluster_%s", dagtask->path);
+	g = agsubg(parent, name.buf, 1);
+	esc(&label, dagtask->key);
+	set(g, "label", label.buf);
+	set(g, "style", dagtask->conditional ? "rounded,dashed" : "rounded");
+	set(g, "tooltip", dagtask->path);
+	strmap_put(clusters, dagtask->path, g);
+	sb_release(&name);
+	sb_release(&label);
+	return g;
+}
+
+/*
+ * Loop iterations are instances, not tasks: their cluster is the loop task
+ * plus "[i]".  Find the DAG task (or iteration) enclosing t.
+ */
+static const struct task *enclosing(const struct task *t)
+{
+	return t->parent;
+}
+
+static void legend(Agraph_t *g)
+{
+	static const enum decision ds[] = {
+		DECISION_HIT, DECISION_MISS, DECISION_MISS_UPSTREAM,
+		DECISION_DISABLED, DECISION_UNKNOWN
+	};
+	Agraph_t *lg = agsubg(g, (char *)"cluster_legend", 1);
+	Agnode_t *prev = NULL;
+	size_t i;
+
+	set(lg, "label", "legend");
+	set(lg, "style", "rounded");
+	set(lg, "rank", "sink");
+	for (i = 0; i < KC_ARRAY_SIZE(ds); i++) {
+		char name[48];
+		Agnode_t *n;
+		snprintf(name, sizeof(name), "legend_%s", decision_name(ds[i]));
+		n = agnode(lg, name, 1);
+		set(n, "label", decision_name(ds[i]));
+		set(n, "fillcolor", decision_color(ds[i]));
+		set(n, "tooltip", decision_name(ds[i]));
+		if (prev) {
+			Agedge_t *e = agedge(lg, prev, n, NULL, 1);
+			set(e, "style", "invis");
+		}
+		prev = n;
+	}
+}
+
+static Agraph_t *build(const struct prediction *pr)
+{
+	const struct dag *d = pr->dag;
+	Agraph_t *g = agopen((char *)"kfpcache", Agdirected, NULL);
+	Agraph_t *dg = d->graph;
+	struct strmap clusters = STRMAP_INIT;
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+
+	agattr(g, AGRAPH, (char *)"label", (char *)"");
+	agattr(g, AGRAPH, (char *)"style", (char *)"");
+	agattr(g, AGRAPH, (char *)"tooltip", (char *)"");
+	agattr(g, AGRAPH, (char *)"rank", (char *)"");
+	agattr(g, AGNODE, (char *)"shape", (char *)"box");
+	agattr(g, AGNODE, (char *)"style", (char *)"filled,rounded");
+	agattr(g, AGNODE, (char *)"fontname", (char *)"Helvetica");
+	agattr(g, AGNODE, (char *)"label", (char *)"\\N");
+	agattr(g, AGNODE, (char *)"fillcolor", (char *)"#ffffff");
+	agattr(g, AGNODE, (char *)"tooltip", (char *)"");
+	agattr(g, AGEDGE, (char *)"label", (char *)"");
+	agattr(g, AGEDGE, (char *)"style", (char *)"");
+	agattr(g, AGEDGE, (char *)"color", (char *)"#999999");
+	agattr(g, AGEDGE, (char *)"penwidth", (char *)"1");
+	agattr(g, AGEDGE, (char *)"fontname", (char *)"Helvetica");
+	agattr(g, AGEDGE, (char *)"fontsize", (char *)"9");
+	set(g, "rankdir", "LR");
+	set(g, "fontname", "Helvetica");
+	sb_reset(&sb);
+	esc(&sb, d->pipeline_name);
+	sb_addf(&sb, "\\n%zu executor tasks: HIT %zu, MISS %zu, MISS_UPSTREAM %zu, DISABLED %zu, UNKNOWN %zu",
+		pr->executors, pr->counts[DECISION_HIT], pr->counts[DECISION_MISS],
+		pr->counts[DECISION_MISS_UPSTREAM], pr->counts[DECISION_DISABLED],
+		pr->counts[DECISION_UNKNOWN]);
+	set(g, "label", sb.buf);
+	set(g, "labelloc", "t");
+
+	for (i = 0; i < pr->n; i++) {
+		const struct task_result *r = &pr->results[i];
+		const struct task *t = r->task;
+		Agraph_t *parent;
+		Agnode_t *n;
+		if (!task_is_executor(t))
+			continue;
+		parent = cluster_for(g, enclosing(t), &clusters);
+		n = agnode(g, (char *)t->path, 1);
+		agsubnode(parent, n, 1);
+		sb_reset(&sb);
+		esc(&sb, t->key);
+		sb_addf(&sb, "\\n%s", decision_name(r->decision));
+		if (*r->reason) {
+			sb_adds(&sb, "\\n");
+			esc(&sb, r->reason);
+		}
+		set(n, "label", sb.buf);
+		set(n, "fillcolor", decision_color(r->decision));
+		if (t->kind == TASK_IMPORTER)
+			set(n, "shape", "cds");
+		if (t->conditional)
+			set(n, "style", "filled,rounded,dashed");
+		sb_reset(&sb);
+		esc(&sb, t->path);
+		sb_addf(&sb, ": %s", decision_name(r->decision));
+		if (*r->reason) {
+			sb_adds(&sb, " (");
+			esc(&sb, r->reason);
+			sb_adds(&sb, ")");
+		}
+		if (*r->root_cause) {
+			sb_adds(&sb, " root cause ");
+			esc(&sb, r->root_cause);
+		}
+		set(n, "tooltip", sb.buf);
+	}
+	for (i = 0; i < pr->n; i++) {
+		const struct task_result *r = &pr->results[i];
+		const struct task *t = r->task;
+		Agnode_t *dn = agnode(dg, (char *)t->path, 0), *to;
+		Agedge_t *e;
+		if (!task_is_executor(t) || !dn)
+			continue;
+		to = agnode(g, (char *)t->path, 0);
+		for (e = agfstin(dg, dn); e; e = agnxtin(dg, e)) {
+			const char *from = agnameof(agtail(e));
+			const char *label = agget(e, (char *)"label");
+			const struct task_result *pres = prediction_find(pr, from);
+			Agedge_t *ne = agedge(g, agnode(g, (char *)from, 0), to, NULL, 1);
+			set(ne, "label", label);
+			if (!strcmp(label, "after"))
+				set(ne, "style", "dashed");
+			/* Invalidating: the consumer is not HIT because the producer runs. */
+			if (pres && pres->decision != DECISION_HIT &&
+			    (r->decision == DECISION_MISS_UPSTREAM || r->decision == DECISION_UNKNOWN) &&
+			    strcmp(label, "after")) {
+				set(ne, "style", "bold");
+				set(ne, "penwidth", "2.5");
+				set(ne, "color", edge_color(pres->decision));
+			}
+		}
+	}
+	legend(g);
+	strmap_release(&clusters);
+	sb_release(&sb);
+	return g;
+}
+
+int report_dot_write(FILE *fp, const struct prediction *pr)
+{
+	Agraph_t *g = build(pr);
+	int ret = agwrite(g, fp);
+
+	agclose(g);
+	if (ret < 0 || ferror(fp))
+		return err_set("cannot write DOT");
+	return 0;
+}
+
+int report_render(const struct prediction *pr, const char *format, const char *path)
+{
+	GVC_t *gvc = gvContext();
+	Agraph_t *g = build(pr);
+	int ret = -1;
+
+	if (gvLayout(gvc, g, "dot") != 0) {
+		err_set("%s: Graphviz cannot lay out the graph (is the 'graphviz' package installed?)",
+			path);
+		goto done;
+	}
+	if (gvRenderFilename(gvc, g, format, path) != 0)
+		err_set("%s: Graphviz cannot render %s", path, format);
+	else
+		ret = 0;
+	gvFreeLayout(gvc, g);
+done:
+	agclose(g);
+	gvFreeContext(gvc);
+	return ret;
+}
