@@ -12,7 +12,7 @@
 #include "report.h"
 #include "banned.h"
 
-enum { A_CSV = 1, A_DOT, A_SVG, A_PNG, A_OUTDIR, A_QUIET };
+enum { A_CSV = 256, A_DOT, A_SVG, A_PNG, A_OUTDIR, A_QUIET };
 
 const struct opt analyze_opts[] = {
 	{ "csv", 0, "FILE", "write the task table as CSV ('-' for stdout)", A_CSV },

@@ -183,7 +183,6 @@ int cmd_parse(int argc, char **argv, const struct command *cmd, struct common *c
 	struct strbuf so = STRBUF_INIT;
 	int ch, ret = -1;
 
-	sb_addc(&so, '+');
 	sb_addc(&so, ':');
 	add_opts(&lo, &n, &alloc, &so, cmd->opts);
 	add_opts(&lo, &n, &alloc, &so, common_opts);
@@ -201,7 +200,8 @@ int cmd_parse(int argc, char **argv, const struct command *cmd, struct common *c
 			cmd_usage_error(cmd, "option '%s' needs an argument", argv[optind - 1]);
 			goto done;
 		}
-		if (ch < 1000 && (id = short_to_id(cmd->opts, ch)) < 0)
+		/* Long options return their id (>= 256); short ones their letter. */
+		if (ch < 256 && (id = short_to_id(cmd->opts, ch)) < 0)
 			id = short_to_id(common_opts, ch);
 		if (id == OPT_HELP) {
 			cmd_usage(stdout, cmd);
@@ -209,8 +209,14 @@ int cmd_parse(int argc, char **argv, const struct command *cmd, struct common *c
 			goto done;
 		}
 		r = common_opt(cmd, c, id, optarg);
-		if (r == 1)
+		if (r == 1) {
+			err_clear();
 			r = on_opt ? on_opt(id, optarg, ctx) : -1;
+			if (r < 0) {
+				cmd_usage_error(cmd, "%s", err_msg());
+				goto done;
+			}
+		}
 		if (r == -3) {
 			ret = -3;
 			goto done;
@@ -261,6 +267,7 @@ static int build(struct session *s, struct common *c, struct spec *spec, struct 
 
 	memset(&o, 0, sizeof(o));
 	o.cli_params = c->params;
+	o.pins = c->pins;
 	o.publish_logs = c->pol.publish_logs;
 	if (load_params(s, c, &o.params) < 0)
 		return -1;

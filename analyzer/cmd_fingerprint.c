@@ -4,6 +4,7 @@
  * before the run (sha256 of the canonical CacheKey, cacheutils/cache.go).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
@@ -11,19 +12,37 @@
 #include "report.h"
 #include "banned.h"
 
-enum { F_CSV = 1 };
+enum { F_CSV = 256, F_INPUT };
 
 const struct opt fingerprint_opts[] = {
 	{ "csv", 0, "FILE", "write the table to FILE instead of stdout", F_CSV },
+	{ "input", 0, "TASK:NAME=VALUE", "pin a run-time value: a parameter's JSON value, or an artifact's MLMD ids (1,2) (repeatable)", F_INPUT },
 	{ NULL, 0, NULL, NULL, 0 }
+};
+
+struct fp_args {
+	const char *csv;
+	const char **pins;
+	size_t npins;
 };
 
 static int on_opt(int id, const char *arg, void *ctx)
 {
-	if (id != F_CSV)
-		return -1;
-	*(const char **)ctx = arg;
-	return 0;
+	struct fp_args *a = ctx;
+
+	if (id == F_CSV) {
+		a->csv = arg;
+		return 0;
+	}
+	if (id == F_INPUT) {
+		if (!strchr(arg, ':') || !strchr(strchr(arg, ':'), '='))
+			return err_set("--input '%s': expected TASK:NAME=VALUE", arg);
+		a->pins = xreallocarray(a->pins, a->npins + 2, sizeof(*a->pins));
+		a->pins[a->npins++] = arg;
+		a->pins[a->npins] = NULL;
+		return 0;
+	}
+	return -1;
 }
 
 int cmd_fingerprint(int argc, char **argv, const struct command *cmd)
@@ -31,14 +50,14 @@ int cmd_fingerprint(int argc, char **argv, const struct command *cmd)
 	struct common c;
 	struct session s;
 	struct outset os;
-	const char *csv = NULL;
+	struct fp_args fa = { NULL, NULL, 0 };
 	FILE *fp = stdout;
 	int idx, ret = EXIT_ERROR;
 	bool have_session = false;
 
 	common_init(&c);
 	outset_init(&os);
-	idx = cmd_parse(argc, argv, cmd, &c, on_opt, &csv);
+	idx = cmd_parse(argc, argv, cmd, &c, on_opt, &fa);
 	if (idx < 0) {
 		ret = idx == -2 ? EXIT_OK : idx == -3 ? EXIT_ERROR : EXIT_USAGE;
 		goto done;
@@ -50,11 +69,12 @@ int cmd_fingerprint(int argc, char **argv, const struct command *cmd)
 	}
 	have_session = true;
 	c.cold = true;
+	c.pins = fa.pins;
 	if (session_run(&s, &c, argv[idx], false) < 0) {
 		ret = cmd_fail();
 		goto done;
 	}
-	if (csv && strcmp(csv, "-") && outset_open(&os, csv, &fp) < 0) {
+	if (fa.csv && strcmp(fa.csv, "-") && outset_open(&os, fa.csv, &fp) < 0) {
 		ret = cmd_fail();
 		goto done;
 	}
@@ -68,5 +88,6 @@ done:
 	if (have_session)
 		session_release(&s);
 	common_release(&c);
+	free(fa.pins);
 	return ret;
 }

@@ -468,6 +468,36 @@ static int resolve_input(struct builder *b, struct task *t, bool artifact,
 	return 0;
 }
 
+/* Apply a --input pin to t's input, if one names it. */
+static int apply_pin(struct builder *b, struct task *t, struct task_input *ti)
+{
+	struct arena *a = &b->d->arena;
+	const char *const *p;
+	size_t plen = strlen(t->path), nlen = strlen(ti->name);
+
+	for (p = b->opt->pins; p && *p; p++) {
+		const char *v = *p + plen + 1 + nlen + 1;
+		struct node *n;
+		if (strncmp(*p, t->path, plen) || (*p)[plen] != ':' ||
+		    strncmp(*p + plen + 1, ti->name, nlen) || (*p)[plen + 1 + nlen] != '=')
+			continue;
+		if (ti->artifact) {
+			n = node_new(a, NODE_LIST);
+			while (*v) {
+				size_t len = strcspn(v, ",");
+				node_append(a, n, NULL, 0, node_new_str(a, v, len));
+				v += len + (v[len] == ',');
+			}
+		} else if (json_parse(a, v, strlen(v), "--input", NULL, &n) < 0) {
+			n = node_new_str(a, v, strlen(v));
+		}
+		rval_static(&ti->val, n);
+		ti->val.pinned = true;
+		return 1;
+	}
+	return 0;
+}
+
 static int cmp_input(const void *x, const void *y)
 {
 	const struct task_input *a = x, *b = y;
@@ -500,6 +530,7 @@ static int resolve_inputs(struct builder *b, struct task *t)
 			ti->artifact = kind;
 			if (resolve_input(b, t, kind, ti->name, m->items[i], &ti->val) < 0)
 				return -1;
+			apply_pin(b, t, ti);
 			def = input_def(t->comp, kind, ti->name);
 			ti->declared_type = node_get_str(def, "parameterType");
 			if (t->kind == TASK_CONTAINER && !kind && ti->val.kind == RV_STATIC &&

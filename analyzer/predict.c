@@ -306,10 +306,12 @@ static void exact_fingerprint(struct run *r, const struct task *t,
 	const struct node *cmd = node_get(t->container, "command");
 	const struct node *args = node_get(t->container, "args");
 	struct key_spec k;
-	const char **pnames, **cmdargs, **opn, **opt, **pvc;
+	const char **pnames, **cmdargs, **opn, **opt, **pvc, **anames;
+	const char ***aids;
 	const struct node **pvals;
 	struct key_outart *oa;
-	size_t i, np = 0, nc = 0, npvc = 0;
+	size_t *acounts;
+	size_t i, np = 0, na = 0, nc = 0, npvc = 0;
 	struct arena *a = &r->pr->arena;
 
 	if (res->pol.cache_key) {
@@ -318,7 +320,7 @@ static void exact_fingerprint(struct run *r, const struct task *t,
 	}
 	for (i = 0; i < t->ninputs; i++) {
 		const struct task_input *in = &t->inputs[i];
-		if (in->artifact) {
+		if (in->artifact && !in->val.pinned) {
 			res->fingerprint_why = "input artifacts are hashed by run-time MLMD ids";
 			return;
 		}
@@ -335,11 +337,31 @@ static void exact_fingerprint(struct run *r, const struct task *t,
 	memset(&k, 0, sizeof(k));
 	pnames = arena_array(a, t->ninputs, sizeof(*pnames));
 	pvals = arena_array(a, t->ninputs, sizeof(*pvals));
-	for (i = 0; i < t->ninputs; i++)
-		if (t->inputs[i].val.kind == RV_STATIC) {
-			pnames[np] = t->inputs[i].name;
-			pvals[np++] = t->inputs[i].val.value;
+	anames = arena_array(a, t->ninputs, sizeof(*anames));
+	aids = arena_array(a, t->ninputs, sizeof(*aids));
+	acounts = arena_array(a, t->ninputs, sizeof(*acounts));
+	for (i = 0; i < t->ninputs; i++) {
+		const struct task_input *in = &t->inputs[i];
+		if (in->val.kind != RV_STATIC)
+			continue;
+		if (in->artifact) {
+			const struct node *ids = in->val.value;
+			const char **list = arena_array(a, ids->n, sizeof(*list));
+			size_t j;
+			for (j = 0; j < ids->n; j++)
+				list[j] = ids->items[j]->str;
+			anames[na] = in->name;
+			aids[na] = list;
+			acounts[na++] = ids->n;
+		} else {
+			pnames[np] = in->name;
+			pvals[np++] = in->val.value;
 		}
+	}
+	k.nartifacts = na;
+	k.artifact_names = anames;
+	k.artifact_ids = (const char *const *const *)aids;
+	k.artifact_counts = acounts;
 	k.nparams = np;
 	k.param_names = pnames;
 	k.param_values = pvals;

@@ -25,9 +25,10 @@ struct jctx {
 	unsigned cur_line, cur_col;     /* ... and its line and column */
 };
 
+/* cJSON skips every byte up to ' ' as white space; so must the scan. */
 static bool is_ws(char ch)
 {
-	return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r';
+	return (unsigned char)ch <= ' ';
 }
 
 static bool ends_token(char ch)

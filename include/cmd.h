@@ -24,7 +24,7 @@ struct opt {
 	int short_name;         /* 0 when none */
 	const char *arg;        /* argument name, NULL for a flag */
 	const char *help;
-	int id;                 /* option id, unique within a command */
+	int id;                 /* option id: >= 256, unique within a command */
 };
 
 struct command {
@@ -52,6 +52,7 @@ struct common {
 	const char **baselines;
 	size_t nbaselines;
 	bool cold;
+	const char **pins;            /* fingerprint --input, NULL-terminated */
 };
 
 struct session {

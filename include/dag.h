@@ -56,6 +56,7 @@ struct rval {
 	struct ref *refs;           /* RV_OUTPUT */
 	size_t nrefs;
 	bool workspace;             /* the string refers to the KFP workspace */
+	bool pinned;                /* value given with --input, not from the spec */
 	const struct rval *inner;   /* RV_OUTPUT derived from a non-output rval (item of a list, ...) */
 };
 
@@ -115,6 +116,12 @@ struct dag_inst {
 struct dag_options {
 	const struct node *params;   /* run parameters map (name -> value) or NULL */
 	const char *const *cli_params; /* NULL-terminated "NAME=VALUE" (--param) */
+	/*
+	 * NULL-terminated "TASK:INPUT=VALUE" pins for values known only at run
+	 * time: a parameter's JSON value (or plain string), or an artifact
+	 * input's comma-separated MLMD ids (fingerprint --input).
+	 */
+	const char *const *pins;
 	bool publish_logs;
 };
 

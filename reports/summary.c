@@ -69,6 +69,11 @@ void report_summary(FILE *fp, const struct prediction *pr)
 		size_t len = strcspn(causes[i].path, ";");
 		char *path = xstrndup(causes[i].path, len);
 		const struct task_result *r = prediction_find(pr, path);
+		/* A cold cache is its own cause everywhere: not worth a list. */
+		if (r && !strcmp(r->reason, "cold_cache")) {
+			free(path);
+			continue;
+		}
 		if (!k)
 			fputs("top root causes:\n", fp);
 		fprintf(fp, "  %-40s %3zu task%s  %s %s\n", path, causes[i].n,

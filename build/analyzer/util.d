@@ -1,0 +1,3 @@
+build/analyzer/util.o: analyzer/util.c include/util.h include/banned.h
+include/util.h:
+include/banned.h:
