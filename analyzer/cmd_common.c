@@ -333,6 +333,9 @@ int session_run(struct session *s, struct common *c, const char *spec_arg,
 	arena_init(&s->arena);
 	s->c = c;
 	s->cache = cache_new();
+	if (c->pol.global_cache == 0 && !policy_has_global_switch(&c->pol))
+		fprintf(stderr, "kfpcache: note: CACHEENABLED=false (%s) ignored: backend %d.%d has no global switch (added in 2.14)\n",
+			c->pol.global_source, c->pol.kfp_major, c->pol.kfp_minor);
 	if (spec_load(&s->spec, spec_arg, c->repo, NULL) < 0 ||
 	    build(s, c, s->spec, &s->dag) < 0)
 		goto done;

@@ -63,6 +63,27 @@ static void chain(const struct prediction *pr, const struct task_result *r, int 
 	}
 }
 
+/* A key part, shortened when long, with how it compares to the baseline. */
+static void part_line(const struct keypart *p, const struct task_result *r)
+{
+	const char *status = "new";
+	size_t j, len = strlen(p->text);
+
+	for (j = 0; j < r->nprev; j++)
+		if (!strcmp(r->prev[j].name, p->name)) {
+			status = !strcmp(r->prev[j].text, p->text) ? "same" : "changed";
+			break;
+		}
+	if (!r->prev)
+		status = "no baseline";
+	if (p->upstream)
+		status = "from a producer that runs";
+	if (len > 100)
+		printf("  %-22s %.72s... (%zu bytes) [%s]\n", p->name, p->text, len, status);
+	else
+		printf("  %-22s %s [%s]\n", p->name, p->text, status);
+}
+
 int cmd_explain(int argc, char **argv, const struct command *cmd)
 {
 	struct common c;
@@ -116,10 +137,9 @@ int cmd_explain(int argc, char **argv, const struct command *cmd)
 		printf("importer: never cached; reimport=%s\n",
 		       node_get_bool(t->importer, "reimport", false) ? "true (new artifact id every run)"
 								     : "false (same artifact id when URI, type and metadata match)");
-	printf("key parts:\n");
+	printf("key parts (against the same task in the newest baseline):\n");
 	for (i = 0; i < r->nparts; i++)
-		printf("  %-24s %s%s\n", r->parts[i].name, r->parts[i].text,
-		       r->parts[i].upstream ? "  [from a producer that runs]" : "");
+		part_line(&r->parts[i], r);
 	for (i = 0; i < r->nlog; i++)
 		printf("%s\n", r->log[i]);
 	printf("symbolic key: %s\n", r->key);

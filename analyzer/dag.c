@@ -425,6 +425,16 @@ static void apply_selector(struct builder *b, const char *expr, struct rval *v)
 	v->value = NULL;
 }
 
+/*
+ * The items input of the loop whose iteration `inst` is: KFP deletes it from
+ * the iteration's inputs; we keep it aside for a clearer message.
+ */
+static const struct rval *loop_items_input(const struct dag_inst *inst, const char *name)
+{
+	return inst->owner && inst->iteration >= -1 && inst->owner->niters ?
+	       strmap_get(&inst->items_inputs, name) : NULL;
+}
+
 /* Resolve one task input spec node (parameters or artifacts) in t's scope. */
 static int resolve_input(struct builder *b, struct task *t, bool artifact,
 			 const char *name, const struct node *in, struct rval *out)
@@ -438,6 +448,10 @@ static int resolve_input(struct builder *b, struct task *t, bool artifact,
 	if ((s = node_get_str(in, artifact ? "componentInputArtifact"
 				       : "componentInputParameter"))) {
 		const struct rval *v = strmap_get(&t->scope->inputs, scope_key(a, artifact, s));
+		if (!v && !artifact && (v = loop_items_input(t->scope, s)))
+			warn(b, "%s: input '%s' reads '%s', the items of the enclosing loop; KFP's driver "
+			     "removes it inside each iteration (resolve.go), so this task may fail at run time",
+			     t->path, name, s);
 		if (!v)
 			return fail_at(b, in, "task '%s' input '%s' reads unknown component input '%s'",
 				       t->path, name, s);
@@ -703,6 +717,7 @@ static struct dag_inst *inst_new(struct builder *b, struct task *owner,
 	inst->iteration = iteration;
 	strmap_init(&inst->by_key);
 	strmap_init(&inst->inputs);
+	strmap_init(&inst->items_inputs);
 	return inst;
 }
 
@@ -808,6 +823,11 @@ static int expand_loop(struct builder *b, struct task *t, const struct node *it)
 		}
 		body_inputs(b, t, inst, from);
 		inst_put_input(b, inst, false, item_input, &iv);
+		if (from) {
+			struct rval *keep = arena_alloc(a, sizeof(*keep));
+			*keep = itemsv;
+			strmap_put(&inst->items_inputs, from, keep);
+		}
 		t->iters[i] = inst;
 		if (instantiate(b, inst) < 0)
 			return -1;
@@ -1141,6 +1161,7 @@ void dag_free(struct dag *d)
 	for (i = 0; i < d->ninsts; i++) {
 		strmap_release(&d->insts[i]->by_key);
 		strmap_release(&d->insts[i]->inputs);
+		strmap_release(&d->insts[i]->items_inputs);
 	}
 	free(d->insts);
 	if (d->graph)

@@ -45,7 +45,8 @@ static int repo_open(struct gitrepo **out, const char *dir, bool *missing)
 	*out = NULL;
 	if (missing)
 		*missing = false;
-	git_libgit2_init();
+	if (git_libgit2_init() < 0)
+		return err_set("%s: cannot initialise libgit2: %s", dir, git_msg());
 	e = git_repository_open_ext(&repo, dir, 0, NULL);
 	if (e < 0) {
 		if (e == GIT_ENOTFOUND) {
@@ -93,24 +94,24 @@ static int resolve_commit(struct gitrepo *r, const char *rev, git_commit **out,
 	e = git_revparse_single(&obj, r->repo, rev);
 	if (e < 0) {
 		if (quiet)
-			goto cleanup;
+			goto done;
 		if (e == GIT_ENOTFOUND || e == GIT_EINVALIDSPEC)
 			err_set("%s: unknown revision", rev);
 		else if (e == GIT_EAMBIGUOUS)
 			err_set("%s: ambiguous revision", rev);
 		else
 			err_set("%s: %s", rev, git_msg());     /* e.g. a corrupt object */
-		goto cleanup;
+		goto done;
 	}
 	if (git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) < 0) {
 		if (!quiet)
 			err_set("%s: not a commit (%s)", rev, git_msg());
-		goto cleanup;
+		goto done;
 	}
 	*out = (git_commit *)peeled;
 	peeled = NULL;
 	ret = 0;
-cleanup:
+done:
 	git_object_free(obj);
 	git_object_free(peeled);
 	return ret;
@@ -142,26 +143,26 @@ static int blob_at(struct gitrepo *r, git_commit *c, const char *label,
 	if (git_commit_tree(&tree, c) < 0) {
 		oid_hex(hex, git_commit_tree_id(c));
 		err_set("%s: cannot read tree %s: %s", label, hex, git_msg());
-		goto cleanup;
+		goto done;
 	}
 	e = git_tree_entry_bypath(&entry, tree, path);
 	if (e == GIT_ENOTFOUND) {
 		ret = 0;
-		goto cleanup;
+		goto done;
 	}
 	if (e < 0) {
 		err_set("%s:%s: %s", label, path, git_msg());
-		goto cleanup;
+		goto done;
 	}
 	if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB) {
 		err_set("%s:%s: not a file at that revision (a %s)", label, path,
 			git_object_type2string(git_tree_entry_type(entry)));
-		goto cleanup;
+		goto done;
 	}
 	git_oid_cpy(out, git_tree_entry_id(entry));
 	*present = true;
 	ret = 0;
-cleanup:
+done:
 	git_tree_entry_free(entry);
 	git_tree_free(tree);
 	return ret;
@@ -183,20 +184,20 @@ int gitrepo_read(struct gitrepo *r, const char *rev, const char *path,
 	blob_hex[0] = '\0';
 	if (resolve_commit(r, rev, &c, false) < 0 ||
 	    blob_at(r, c, rev, path, &id, &present) < 0)
-		goto cleanup;
+		goto done;
 	if (!present) {
 		err_set("%s:%s: path not found at revision", rev, path);
-		goto cleanup;
+		goto done;
 	}
 	oid_hex(hex, &id);
 	if (git_blob_lookup(&blob, r->repo, &id) < 0) {
 		err_set("%s:%s: cannot read object %s: %s", rev, path, hex, git_msg());
-		goto cleanup;
+		goto done;
 	}
 	size = git_blob_rawsize(blob);
 	if (size >= SIZE_MAX) {
 		err_set("%s:%s: object %s too large", rev, path, hex);
-		goto cleanup;
+		goto done;
 	}
 	*len = (size_t)size;
 	*buf = xmalloc(*len + 1);
@@ -205,7 +206,7 @@ int gitrepo_read(struct gitrepo *r, const char *rev, const char *path,
 	(*buf)[*len] = '\0';
 	memcpy(blob_hex, hex, sizeof(hex));
 	ret = 0;
-cleanup:
+done:
 	git_blob_free(blob);
 	git_commit_free(c);
 	return ret;
@@ -226,7 +227,7 @@ static bool is_shallow_boundary(struct gitrepo *r, const git_commit *c)
 	sb_adds(&path, "shallow");
 	if (read_file(sb_str(&path), &list, &len) < 0) {
 		err_clear();
-		goto cleanup;
+		goto done;
 	}
 	oid_hex(hex, git_commit_id(c));
 	for (line = list; !found && line; line = strchr(line, '\n')) {
@@ -234,7 +235,7 @@ static bool is_shallow_boundary(struct gitrepo *r, const git_commit *c)
 			line++;
 		found = !strncmp(line, hex, 40);
 	}
-cleanup:
+done:
 	free(list);
 	sb_release(&path);
 	return found;
@@ -262,17 +263,17 @@ int gitrepo_prev_version(struct gitrepo *r, const char *rev, const char *path,
 	out_commit[0] = '\0';
 	if (resolve_commit(r, rev, &cur, false) < 0 ||
 	    blob_at(r, cur, rev, path, &want, &present) < 0)
-		goto cleanup;
+		goto done;
 	if (!present) {
 		err_set("%s:%s: path not found at revision", rev, path);
-		goto cleanup;
+		goto done;
 	}
 	for (;;) {
 		if (git_commit_parentcount(cur) == 0) {
 			/* A root commit: PATH was never different before REV. */
 			if (is_shallow_boundary(r, cur)) {
 				shallow_error(rev, path, cur);
-				goto cleanup;
+				goto done;
 			}
 			break;
 		}
@@ -285,17 +286,18 @@ int gitrepo_prev_version(struct gitrepo *r, const char *rev, const char *path,
 				err_set("%s: cannot read the parent of commit %s: %s", rev,
 					hex, git_msg());
 			}
-			goto cleanup;
+			goto done;
 		}
 		git_commit_free(cur);
 		cur = parent;
 		parent = NULL;
 		oid_hex(hex, git_commit_id(cur));
 		if (blob_at(r, cur, hex, path, &id, &present) < 0)
-			goto cleanup;
+			goto done;
 		/*
-		 * Absent: PATH was (re)added after this commit, so no older
-		 * version of this file can be in the cache: a cold start.
+		 * Absent: PATH was (re)added after this commit.  The version
+		 * before a deletion is not "the previous version" of a new
+		 * file, so there is none and the caller starts cold.
 		 */
 		if (!present)
 			break;
@@ -306,7 +308,7 @@ int gitrepo_prev_version(struct gitrepo *r, const char *rev, const char *path,
 		}
 	}
 	ret = 0;
-cleanup:
+done:
 	git_commit_free(parent);
 	git_commit_free(cur);
 	return ret;
@@ -324,19 +326,19 @@ static int tracked_at_head(struct gitrepo *r, const char *path, bool *tracked)
 	if (git_repository_head_unborn(r->repo) == 1)
 		return 0;
 	if (resolve_commit(r, "HEAD", &c, false) < 0)
-		goto cleanup;
+		goto done;
 	if (git_commit_tree(&tree, c) < 0) {
 		err_set("HEAD: cannot read tree: %s", git_msg());
-		goto cleanup;
+		goto done;
 	}
 	e = git_tree_entry_bypath(&entry, tree, path);
 	if (e < 0 && e != GIT_ENOTFOUND) {
 		err_set("HEAD:%s: %s", path, git_msg());
-		goto cleanup;
+		goto done;
 	}
 	*tracked = e == 0 && git_tree_entry_type(entry) == GIT_OBJECT_BLOB;
 	ret = 0;
-cleanup:
+done:
 	git_tree_entry_free(entry);
 	git_tree_free(tree);
 	git_commit_free(c);
@@ -358,7 +360,7 @@ int gitrepo_tracked_path(const char *file, bool *tracked, char **repo_dir,
 	*relpath = NULL;
 	if (!(real = realpath(file, NULL))) {
 		err_set("%s: %s", file, strerror(errno));
-		goto cleanup;
+		goto done;
 	}
 	dir = xstrdup(real);
 	slash = strrchr(dir, '/');
@@ -371,22 +373,22 @@ int gitrepo_tracked_path(const char *file, bool *tracked, char **repo_dir,
 			err_clear();
 			ret = 0;        /* outside any repository */
 		}
-		goto cleanup;
+		goto done;
 	}
 	if (!(wd = gitrepo_workdir(r))) {
 		ret = 0;        /* bare: nothing is checked out */
-		goto cleanup;
+		goto done;
 	}
 	if (!(top = realpath(wd, NULL))) {
 		err_set("%s: %s", wd, strerror(errno));
-		goto cleanup;
+		goto done;
 	}
 	n = strlen(top);
 	if (n == 1)
 		n = 0;          /* the work tree is "/" */
 	if (strncmp(real, top, n) || real[n] != '/' || !strncmp(real + n, "/.git/", 6)) {
 		ret = 0;
-		goto cleanup;
+		goto done;
 	}
 	*repo_dir = xstrdup(wd);
 	*relpath = xstrdup(real + n + 1);
@@ -395,10 +397,10 @@ int gitrepo_tracked_path(const char *file, bool *tracked, char **repo_dir,
 		free(*relpath);
 		*repo_dir = NULL;
 		*relpath = NULL;
-		goto cleanup;
+		goto done;
 	}
 	ret = 0;
-cleanup:
+done:
 	free(real);
 	free(dir);
 	free(top);

@@ -514,38 +514,46 @@ static void symbolic_key(struct task_result *res)
 	sb_release(&sb);
 }
 
-/* Key parts that differ from the previous version of the same task path. */
-static const char *own_changes(struct run *r, const struct task *t,
-			       const struct task_result *res, bool *had_prev)
+/* The same task path's key parts in the newest earlier run, if any. */
+static void load_prev(struct run *r, const struct task *t, struct task_result *res)
 {
 	const struct part_set *prev = strmap_get(&r->c->last, t->path);
+
+	res->prev = prev ? prev->parts : NULL;
+	res->nprev = prev ? prev->nparts : 0;
+}
+
+/* Key parts that differ from the previous version of the same task path. */
+static const char *own_changes(struct run *r, const struct task_result *res,
+			       bool *had_prev)
+{
 	struct strbuf sb = STRBUF_INIT;
 	const char *out;
 	size_t i, j;
 
-	*had_prev = prev != NULL;
-	if (!prev)
+	*had_prev = res->prev != NULL;
+	if (!res->prev)
 		return "";
 	for (i = 0; i < res->nparts; i++) {
 		const struct keypart *cur = &res->parts[i];
 		bool same = false;
 		if (cur->upstream)
 			continue;
-		for (j = 0; j < prev->nparts; j++)
-			if (!strcmp(prev->parts[j].name, cur->name)) {
-				same = prev->parts[j].upstream || !strcmp(prev->parts[j].text, cur->text);
+		for (j = 0; j < res->nprev; j++)
+			if (!strcmp(res->prev[j].name, cur->name)) {
+				same = res->prev[j].upstream || !strcmp(res->prev[j].text, cur->text);
 				break;
 			}
 		if (!same)
 			add_token(&sb, cur->name);
 	}
-	for (j = 0; j < prev->nparts; j++) {
+	for (j = 0; j < res->nprev; j++) {
 		bool found = false;
 		for (i = 0; i < res->nparts; i++)
-			if (!strcmp(prev->parts[j].name, res->parts[i].name))
+			if (!strcmp(res->prev[j].name, res->parts[i].name))
 				found = true;
 		if (!found)
-			add_token(&sb, prev->parts[j].name);
+			add_token(&sb, res->prev[j].name);
 	}
 	out = arena_strdup(&r->pr->arena, sb_str(&sb));
 	sb_release(&sb);
@@ -594,6 +602,7 @@ static int decide_container(struct run *r, const struct task *t, struct task_res
 	if (container_parts(r, t, res, &x, logs) < 0)
 		goto done;
 	symbolic_key(res);
+	load_prev(r, t, res);
 	exact_fingerprint(r, t, res, logs);
 	res->exec_id = arena_printf(&r->pr->arena, "%s:%s", r->pr->label, t->path);
 
@@ -628,7 +637,7 @@ static int decide_container(struct run *r, const struct task *t, struct task_res
 		res->distance = -1;
 		res->hit_exec = hit;
 		res->exec_id = hit;
-	} else if (*(changes = own_changes(r, t, res, &had_prev))) {
+	} else if (*(changes = own_changes(r, res, &had_prev))) {
 		set_self_cause(r, t, res, DECISION_MISS, changes);
 	} else if (x.art_runs) {
 		set_upstream(r, res, DECISION_MISS_UPSTREAM, "upstream_artifact", &x);
@@ -682,6 +691,7 @@ static int decide_importer(struct run *r, const struct task *t, struct task_resu
 	    add_node_part(r, res, "input:metadata", node_get(t->importer, "metadata")) < 0)
 		goto done;
 	symbolic_key(res);
+	load_prev(r, t, res);
 	res->fingerprint_why = "importers are never cached";
 	if (node_get_bool(t->importer, "reimport", false)) {
 		res->exec_id = arena_printf(&r->pr->arena, "%s:%s", r->pr->label, t->path);
@@ -703,7 +713,7 @@ static int decide_importer(struct run *r, const struct task *t, struct task_resu
 		res->distance = -1;
 	} else if (cache_has_other_names(r->c, pipeline))
 		set_self_cause(r, t, res, DECISION_MISS, "pipeline_name");
-	else if (*(changes = own_changes(r, t, res, &had_prev)))
+	else if (*(changes = own_changes(r, res, &had_prev)))
 		set_self_cause(r, t, res, DECISION_MISS, changes);
 	else
 		set_self_cause(r, t, res, DECISION_MISS, had_prev ? "cold_cache" : "new_task");

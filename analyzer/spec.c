@@ -50,7 +50,9 @@ void spec_offset_pos(const char *buf, size_t len, size_t off,
 	*col = 1;
 	if (off > len)
 		off = len;
-	for (i = 0; i < off; i++) {
+	/* A UTF-8 byte order mark takes no column, for libyaml and cJSON alike. */
+	i = len >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3) ? 3 : 0;
+	for (; i < off; i++) {
 		if (b[i] == '\n') {
 			++*line;
 			*col = 1;
@@ -457,22 +459,22 @@ int spec_load_buf(struct spec **out, const char *buf, size_t len,
 	s->name = arena_strdup(&s->arena, name);
 	if (start == len) {
 		spec_err(s, NULL, "empty file");
-		goto cleanup;
+		goto done;
 	}
 	if (buf[start] == '{') {
 		docs = arena_alloc(&s->arena, sizeof(*docs));
 		ndocs = 1;
 		if (json_parse(&s->arena, buf, len, name, lim, &docs[0]) < 0)
-			goto cleanup;
+			goto done;
 	} else if (yaml_parse(&s->arena, buf, len, name, lim, &docs, &ndocs) < 0) {
-		goto cleanup;
+		goto done;
 	}
 	if (select_docs(s, docs, ndocs) < 0 || validate(s, s->pipeline) < 0)
-		goto cleanup;
+		goto done;
 	*out = s;
 	s = NULL;
 	ret = 0;
-cleanup:
+done:
 	spec_free(s);
 	return ret;
 }
@@ -526,12 +528,12 @@ static int git_path(struct gitrepo *r, const char *arg, const char *path, char *
 	}
 	if (!wd || !(cwd = realpath(".", NULL)) || !(top = realpath(wd, NULL))) {
 		err_set("%s: cannot resolve a relative path outside a work tree", arg);
-		goto cleanup;
+		goto done;
 	}
 	n = strlen(top);
 	if (strncmp(cwd, top, n) || (cwd[n] && cwd[n] != '/')) {
 		err_set("%s: the current directory is outside the repository", arg);
-		goto cleanup;
+		goto done;
 	}
 	sb_adds(&sb, cwd[n] ? cwd + n + 1 : "");
 	sb_addc(&sb, '/');
@@ -541,10 +543,10 @@ static int git_path(struct gitrepo *r, const char *arg, const char *path, char *
 		err_set("%s: path leaves the repository", arg);
 		free(*out);
 		*out = NULL;
-		goto cleanup;
+		goto done;
 	}
 	ret = 0;
-cleanup:
+done:
 	free(cwd);
 	free(top);
 	sb_release(&sb);
@@ -564,26 +566,26 @@ static int load_from_git(struct spec **out, const char *arg, const char *repo_di
 
 	if (!colon || colon == arg) {
 		err_set("%s: no such file", arg);
-		goto cleanup;
+		goto done;
 	}
 	rev = xstrndup(arg, (size_t)(colon - arg));
 	if (gitrepo_open(&r, repo_dir) < 0) {
 		/* With --repo the repository was asked for; say what is wrong. */
 		if (!repo_dir)
 			err_set("%s: no such file", arg);
-		goto cleanup;
+		goto done;
 	}
 	if (!gitrepo_has_rev(r, rev)) {
 		err_set("%s: no such file", arg);
-		goto cleanup;
+		goto done;
 	}
 	if (git_path(r, arg, colon + 1, &path) < 0 ||
 	    gitrepo_read(r, rev, path, &buf, &len, blob) < 0 ||
 	    spec_load_buf(out, buf, len, arg, lim) < 0)
-		goto cleanup;
+		goto done;
 	memcpy((*out)->blob_id, blob, sizeof(blob));
 	ret = 0;
-cleanup:
+done:
 	free(rev);
 	free(path);
 	free(buf);
@@ -603,23 +605,23 @@ int spec_load(struct spec **out, const char *arg, const char *repo_dir,
 	if (!strcmp(arg, "-")) {
 		if (read_file("-", &buf, &len) < 0 ||
 		    spec_load_buf(out, buf, len, "<stdin>", lim) < 0)
-			goto cleanup;
+			goto done;
 	} else if (!stat(arg, &st)) {
 		if (S_ISDIR(st.st_mode)) {
 			err_set("%s: is a directory", arg);
-			goto cleanup;
+			goto done;
 		}
 		if (read_file(arg, &buf, &len) < 0 ||
 		    spec_load_buf(out, buf, len, arg, lim) < 0)
-			goto cleanup;
+			goto done;
 	} else if (errno != ENOENT && errno != ENOTDIR) {
 		err_set("%s: %s", arg, strerror(errno));
-		goto cleanup;
+		goto done;
 	} else if (load_from_git(out, arg, repo_dir, lim) < 0) {
-		goto cleanup;
+		goto done;
 	}
 	ret = 0;
-cleanup:
+done:
 	free(buf);
 	return ret;
 }

@@ -231,33 +231,34 @@ int json_parse(struct arena *a, const char *buf, size_t len, const char *name,
 	c.len = len;
 	c.cur_line = 1;
 	c.cur_col = 1;
+	c.cur_off = skip_bom(buf, len);
 	spec_limits(&c.lim, lim);
 	*out = NULL;
 
 	if (len > c.lim.max_bytes) {
 		err_set("%s: input too large (%zu bytes, limit %zu)", name, len,
 			c.lim.max_bytes);
-		goto cleanup;
+		goto done;
 	}
 	/* JSON is UTF-8 (RFC 8259); cJSON would let a NUL cut a string short. */
 	if (spec_check_text(buf, len, name) < 0 || scan(&c) < 0)
-		goto cleanup;
+		goto done;
 	root = cJSON_ParseWithLengthOpts(buf, len, &end, 0);
 	if (!root) {
 		syntax_error(&c, end);
-		goto cleanup;
+		goto done;
 	}
 	i = end && end >= buf && end <= buf + len ? (size_t)(end - buf) : len;
 	while (i < len && is_ws(buf[i]))
 		i++;
 	if (i < len) {
 		jerr_at(&c, i, "unexpected text after the JSON value");
-		goto cleanup;
+		goto done;
 	}
 	if (convert(&c, root, out) < 0)
-		goto cleanup;
+		goto done;
 	ret = 0;
-cleanup:
+done:
 	cJSON_Delete(root);
 	free(c.starts);
 	return ret;

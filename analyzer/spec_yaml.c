@@ -461,7 +461,7 @@ int yaml_parse(struct arena *a, const char *buf, size_t len, const char *name,
 	struct yctx c;
 	yaml_parser_t parser;
 	yaml_event_t ev;
-	bool have_parser = false, have_event = false, done = false;
+	bool have_parser = false, have_event = false, at_end = false;
 	struct node **list = NULL;
 	size_t n = 0, alloc = 0;
 	int ret = -1;
@@ -478,31 +478,31 @@ int yaml_parse(struct arena *a, const char *buf, size_t len, const char *name,
 	if (len > c.lim.max_bytes) {
 		err_set("%s: input too large (%zu bytes, limit %zu)", name, len,
 			c.lim.max_bytes);
-		goto cleanup;
+		goto done;
 	}
 	if (spec_check_text(buf, len, name) < 0)
-		goto cleanup;
+		goto done;
 	if (!yaml_parser_initialize(&parser)) {
 		err_set("%s: cannot initialise the YAML parser", name);
-		goto cleanup;
+		goto done;
 	}
 	have_parser = true;
+	/* Left to detect the encoding: that is what skips a UTF-8 BOM. */
 	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
-	yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
 
-	while (!done) {
+	while (!at_end) {
 		if (!yaml_parser_parse(&parser, &ev)) {
 			parser_error(&c, &parser, buf, len);
-			goto cleanup;
+			goto done;
 		}
 		have_event = true;
 		if (on_event(&c, &ev) < 0)
-			goto cleanup;
+			goto done;
 		if (ev.type == YAML_DOCUMENT_END_EVENT) {
 			KC_GROW(list, alloc, n + 1);
 			list[n++] = c.doc ? c.doc : node_new(a, NODE_NULL);
 		}
-		done = ev.type == YAML_STREAM_END_EVENT;
+		at_end = ev.type == YAML_STREAM_END_EVENT;
 		yaml_event_delete(&ev);
 		have_event = false;
 	}
@@ -512,7 +512,7 @@ int yaml_parse(struct arena *a, const char *buf, size_t len, const char *name,
 		memcpy(*docs, list, n * sizeof(*list));
 	*ndocs = n;
 	ret = 0;
-cleanup:
+done:
 	if (have_event)
 		yaml_event_delete(&ev);
 	if (have_parser)

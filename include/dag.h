@@ -109,6 +109,7 @@ struct dag_inst {
 	struct task **tasks;
 	size_t ntasks;
 	struct strmap inputs;        /* input name -> struct rval * */
+	struct strmap items_inputs;  /* loop iteration: the removed items input */
 	int iteration;               /* -1, or the loop item index */
 };
 

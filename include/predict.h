@@ -47,6 +47,8 @@ struct task_result {
 	char key[65];                   /* symbolic key */
 	struct keypart *parts;
 	size_t nparts;
+	const struct keypart *prev;     /* the same path's parts in the newest baseline */
+	size_t nprev;
 	const char *exec_id;            /* execution whose outputs consumers read */
 	const char *hit_exec;           /* HIT: the cached execution */
 	const char **log;               /* explain lines */

@@ -53,6 +53,10 @@ struct spec {
  * the shape KFP requires (schemaVersion, pipelineInfo.name, root,
  * components, deploymentSpec) and rejects a KFP v1 Argo Workflow with an
  * explanation.  *out belongs to the caller: spec_free().
+ * Errors are one line, "NAME:LINE:COL: reason" when a node is to blame, else
+ * "NAME: reason" ("empty file", "missing pipelineInfo.name", "missing root",
+ * "missing schemaVersion", "missing deploymentSpec", ...).  A PipelineJob's
+ * older runtimeConfig.parameters ({p: {intValue: "25"}}) become plain values.
  */
 int spec_load_buf(struct spec **out, const char *buf, size_t len,
 		  const char *name, const struct parse_limits *lim);
@@ -60,7 +64,10 @@ int spec_load_buf(struct spec **out, const char *buf, size_t len,
 /*
  * Load by argument: "-" (stdin), REV:PATH (when PATH is not an existing file
  * and REV resolves in the repository at repo_dir, or the current directory's
- * repository when repo_dir is NULL), or a file path.
+ * repository when repo_dir is NULL), or a file path.  As in `git show`,
+ * REV:./P and REV:../P are relative to the current directory, REV:P to the
+ * top of the work tree.  Neither a file nor a resolvable REV: "ARG: no such
+ * file".  From git, name is ARG and blob_id is set.
  */
 int spec_load(struct spec **out, const char *arg, const char *repo_dir,
 	      const struct parse_limits *lim);

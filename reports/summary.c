@@ -58,6 +58,13 @@ void report_summary(FILE *fp, const struct prediction *pr)
 	for (i = 0; i < KC_ARRAY_SIZE(order); i++)
 		fprintf(fp, " %s %zu", decision_name(order[i]), pr->counts[order[i]]);
 	fputc('\n', fp);
+	if (pr->cold)
+		fputs("cold cache: every cache-enabled task runs\n", fp);
+	for (i = 0, k = 0; i < pr->n; i++)
+		k += !strcmp(pr->results[i].reason, "pipeline_name");
+	if (k)
+		fprintf(fp, "pipeline name '%s' has no cache entries (the baseline ran under another name): %zu tasks miss\n",
+			pr->dag->pipeline_name, k);
 	for (i = 0; i < pr->n; i++) {
 		const struct task_result *r = &pr->results[i];
 		if (r->decision == DECISION_HIT || r->decision == DECISION_NONE)
@@ -69,8 +76,8 @@ void report_summary(FILE *fp, const struct prediction *pr)
 		size_t len = strcspn(causes[i].path, ";");
 		char *path = xstrndup(causes[i].path, len);
 		const struct task_result *r = prediction_find(pr, path);
-		/* A cold cache is its own cause everywhere: not worth a list. */
-		if (r && !strcmp(r->reason, "cold_cache")) {
+		/* A cold cache or a new scope is its own cause everywhere. */
+		if (r && (!strcmp(r->reason, "cold_cache") || !strcmp(r->reason, "pipeline_name"))) {
 			free(path);
 			continue;
 		}

@@ -66,6 +66,10 @@ for d in "$ROOT"/tests/golden/*/; do
 		echo "skip - golden $name: ../shared/kfp-corpus not present"; skip=$((skip + 1)); continue
 	fi
 	(cd "$out" && OUT=$out CASE=$d sh -c ". \"$ROOT/tests/lib.sh\"; . \"$d/cmd\"" > "$out/.stdout" 2> "$out/.stderr"; echo $? > "$out/.exit")
+	# Paths of this checkout are machine-specific: show them as $ROOT.
+	for e in stdout stderr; do
+		sed "s|$ROOT|\$ROOT|g" "$out/.$e" > "$out/.$e.tmp" && mv "$out/.$e.tmp" "$out/.$e"
+	done
 	if [ "${KC_GOLDEN_UPDATE:-0}" = 1 ]; then
 		rm -rf "$d/expected"; mkdir -p "$d/expected"
 		cp "$out/.stdout" "$d/expected/stdout"; cp "$out/.stderr" "$d/expected/stderr"

@@ -501,6 +501,79 @@ static void test_spec_load_file(void)
 	spec_free(NULL);
 }
 
+/* The byte at line:col (columns in characters), or -1. */
+static int char_at(const char *buf, size_t len, unsigned line, unsigned col)
+{
+	size_t i = 0;
+	unsigned l = 1, c = 1;
+
+	while (i < len && (l < line || c < col)) {
+		if (buf[i] == '\n') {
+			l++;
+			c = 1;
+		} else if ((buf[i] & 0xC0) != 0x80) {
+			c++;
+		}
+		i++;
+		while (i < len && (buf[i] & 0xC0) == 0x80)
+			i++;
+	}
+	return i < len && l == line && c == col ? (unsigned char)buf[i] : -1;
+}
+
+/* Each JSON node's position is the first character of its value. */
+static int bad_json_positions(const struct node *n, const char *buf, size_t len)
+{
+	static const char *const first[] = { "n", "tf", "-0123456789", "\"", "[", "{" };
+	int ch = char_at(buf, len, n->line, n->col), bad;
+	size_t i;
+
+	bad = ch < 0 || !strchr(first[n->type], ch);
+	if (bad)
+		fprintf(stderr, "  %s node at %u:%u starts with '%c'\n",
+			node_type_name(n->type), n->line, n->col, ch);
+	for (i = 0; i < n->n && !bad; i++)
+		bad = bad_json_positions(n->items[i], buf, len);
+	return bad;
+}
+
+static void test_json_positions(void)
+{
+	static const char *const files[] = {
+		CORPUS "/specs/default_pipeline.json",
+		CORPUS "/specs/pipeline_with_importer.json",
+	};
+	struct arena a;
+	struct node *root;
+	char *buf;
+	size_t len, i;
+
+	for (i = 0; i < KC_ARRAY_SIZE(files); i++) {
+		if (read_file(files[i], &buf, &len) < 0)
+			continue;
+		arena_init(&a);
+		CHECK(json_parse(&a, buf, len, files[i], NULL, &root) == 0);
+		CHECK(root && !bad_json_positions(root, buf, len));
+		arena_release(&a);
+		free(buf);
+	}
+}
+
+static void test_bom(void)
+{
+	struct spec *s = load("\xEF\xBB\xBF" MINI, "bom.yaml");
+
+	CHECK(s && s->pipeline->line == 1 && s->pipeline->col == 1);
+	spec_free(s);
+	s = load("\xEF\xBB\xBF{\"pipelineInfo\": {\"name\": \"p\"}, \"schemaVersion\": "
+		 "\"2.1.0\", \"root\": {}, \"components\": {}, \"deploymentSpec\": {}}",
+		 "bom.json");
+	CHECK(s && s->pipeline->line == 1 && s->pipeline->col == 1);
+	spec_free(s);
+	/* UTF-16 is not UTF-8: rejected before libyaml could transcode it */
+	CHECK_STR(load_err("\xFF\xFEp\0", "u16.yaml"), "u16.yaml:1:1: invalid UTF-8 (byte 0xff)");
+}
+
 /* Every spec of the shared corpus loads (no_name.yaml is KFP's bad example). */
 static void load_dir(const char *dir, int *loaded)
 {
@@ -575,9 +648,13 @@ int main(void)
 	TEST(test_pipeline_job);
 	TEST(test_validation);
 	TEST(test_spec_load_file);
-	if (!access(CORPUS "/specs", R_OK))
+	TEST(test_bom);
+	if (!access(CORPUS "/specs", R_OK)) {
 		TEST(test_corpus);
-	else
+		TEST(test_json_positions);
+	} else {
 		SKIP(test_corpus, "no " CORPUS);
+		SKIP(test_json_positions, "no " CORPUS);
+	}
 	return T_DONE();
 }

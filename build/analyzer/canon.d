@@ -1,6 +1,0 @@
-build/analyzer/canon.o: analyzer/canon.c include/key.h include/node.h \
- include/util.h include/banned.h
-include/key.h:
-include/node.h:
-include/util.h:
-include/banned.h:
