@@ -261,18 +261,23 @@ static int load_params(struct session *s, struct common *c, const struct node **
 	return 0;
 }
 
+/*
+ * Run parameters (--param, --params-file) describe the run being predicted;
+ * baselines run with their own PipelineJob values or the defaults.
+ */
 static int build(struct session *s, struct common *c, struct spec *spec, struct dag **out)
 {
 	struct dag_options o;
 
 	memset(&o, 0, sizeof(o));
-	o.cli_params = c->params;
-	o.pins = c->pins;
 	o.publish_logs = c->pol.publish_logs;
-	if (load_params(s, c, &o.params) < 0)
-		return -1;
-	if (spec != s->spec)
-		o.params = o.params == s->spec->run_params ? spec->run_params : o.params;
+	o.params = spec->run_params;
+	if (spec == s->spec) {
+		o.cli_params = c->params;
+		o.pins = c->pins;
+		if (load_params(s, c, &o.params) < 0)
+			return -1;
+	}
 	return dag_build(out, spec, &o);
 }
 

@@ -99,6 +99,11 @@ static void cache_insert(struct cache *c, struct strmap *m, const char *pipeline
 {
 	char *k = scoped(pipeline, key);
 
+	/* Equal keys within a run: the first (by path) names the entry. */
+	if (strmap_has(m, k)) {
+		free(k);
+		return;
+	}
 	if (!strmap_put(m, k, arena_strdup(&c->arena, value)) && m == &c->entries) {
 		uintptr_t n = (uintptr_t)strmap_get(&c->names, pipeline);
 		strmap_put(&c->names, pipeline, (void *)(n + 1));
@@ -214,11 +219,18 @@ static int rval_token(struct run *r, const struct rval *v, bool artifact,
 		pr = &r->pr->results[p->index];
 		if (i)
 			sb_addc(sb, ',');
-		sb_addf(sb, "%s/%s", pr->exec_id, v->refs[i].output);
+		/*
+		 * An artifact is identified by the execution that made it (MLMD
+		 * ids); a parameter by its value, which executions with equal keys
+		 * share, so by the producer's key.
+		 */
+		if (artifact || p->kind == TASK_IMPORTER)
+			sb_addf(sb, "%s/%s", pr->exec_id, v->refs[i].output);
+		else
+			sb_addf(sb, "value:%.16s/%s", pr->key, v->refs[i].output);
 		if (pr->decision == DECISION_HIT)
 			continue;
-		if (artifact && decision_runs(pr->decision) &&
-		    !(p->kind == TASK_IMPORTER && pr->decision == DECISION_HIT))
+		if (artifact && decision_runs(pr->decision))
 			x->art_runs = true;
 		else
 			x->unknown = true;
@@ -541,7 +553,7 @@ static const char *own_changes(struct run *r, const struct task_result *res,
 			continue;
 		for (j = 0; j < res->nprev; j++)
 			if (!strcmp(res->prev[j].name, cur->name)) {
-				same = res->prev[j].upstream || !strcmp(res->prev[j].text, cur->text);
+				same = !strcmp(res->prev[j].text, cur->text);
 				break;
 			}
 		if (!same)
@@ -604,9 +616,17 @@ static int decide_container(struct run *r, const struct task *t, struct task_res
 	symbolic_key(res);
 	load_prev(r, t, res);
 	exact_fingerprint(r, t, res, logs);
-	res->exec_id = arena_printf(&r->pr->arena, "%s:%s", r->pr->label, t->path);
+	/*
+	 * What consumers see of this execution.  A disabled task makes fresh
+	 * artifacts nobody else shares; an execution that may create a cache
+	 * entry is named by its run and key, so every later hit on that key
+	 * (whichever of several equal-key executions KFP's newest-row lookup
+	 * returns) re-links "the" artifacts of that entry.
+	 */
+	res->exec_id = arena_printf(&r->pr->arena, "%s#%.16s", r->pr->label, res->key);
 
 	if (!res->pol.enabled) {
+		res->exec_id = arena_printf(&r->pr->arena, "%s:%s", r->pr->label, t->path);
 		set_self_cause(r, t, res, DECISION_DISABLED, layer_name(res->pol.layer));
 		res->fingerprint[0] = '\0';
 		res->fingerprint_why = "caching is off: the driver computes no fingerprint";
@@ -636,7 +656,8 @@ static int decide_container(struct run *r, const struct task *t, struct task_res
 		res->root_cause = "";
 		res->distance = -1;
 		res->hit_exec = hit;
-		res->exec_id = hit;
+		res->exec_id = arena_printf(&r->pr->arena, "%.*s#%.16s",
+					    (int)strcspn(hit, ":"), hit, res->key);
 	} else if (*(changes = own_changes(r, res, &had_prev))) {
 		set_self_cause(r, t, res, DECISION_MISS, changes);
 	} else if (x.art_runs) {
@@ -761,7 +782,8 @@ static void commit_run(struct run *r)
 		if (t->kind == TASK_IMPORTER)
 			cache_insert(c, &c->imports, pipeline, res->key, res->exec_id);
 		else if (res->pol.enabled && res->decision != DECISION_HIT)
-			cache_insert(c, &c->entries, pipeline, res->key, res->exec_id);
+			cache_insert(c, &c->entries, pipeline, res->key,
+				     arena_printf(&r->pr->arena, "%s:%s", r->pr->label, t->path));
 		ps = arena_alloc(&c->arena, sizeof(*ps));
 		ps->pipeline = arena_strdup(&c->arena, pipeline);
 		ps->nparts = res->nparts;
