@@ -1031,22 +1031,30 @@ static void rval_edges(Agraph_t *g, Agnode_t *to, const struct rval *v, bool art
 			   artifact ? "artifact" : "parameter");
 }
 
-/* Sibling dependentTasks pointing at a DAG task end on its executors. */
-static void dep_edges(Agraph_t *g, Agnode_t *to, const struct task *p)
+/*
+ * Sibling dependentTasks pointing at a DAG task end on its executors; such
+ * edges carry "via" = the DAG task's path so a renderer can draw one edge
+ * from the DAG's cluster instead.
+ */
+static void dep_edges(Agraph_t *g, Agnode_t *to, const struct task *p, const char *via)
 {
 	size_t i, k;
 
 	if (task_is_executor(p)) {
-		if (!agedge(g, graph_node(g, p), to, NULL, 0))
-			graph_edge(g, graph_node(g, p), to, "after");
+		Agedge_t *e;
+		if (agedge(g, graph_node(g, p), to, NULL, 0))
+			return;
+		e = agedge(g, graph_node(g, p), to, NULL, 1);
+		agsafeset(e, (char *)"label", (char *)"after", (char *)"");
+		agsafeset(e, (char *)"via", (char *)via, (char *)"");
 		return;
 	}
 	if (p->body)
 		for (i = 0; i < p->body->ntasks; i++)
-			dep_edges(g, to, p->body->tasks[i]);
+			dep_edges(g, to, p->body->tasks[i], via);
 	for (k = 0; k < p->niters; k++)
 		for (i = 0; i < p->iters[k]->ntasks; i++)
-			dep_edges(g, to, p->iters[k]->tasks[i]);
+			dep_edges(g, to, p->iters[k]->tasks[i], via);
 }
 
 static void build_graph(struct dag *d)
@@ -1055,6 +1063,7 @@ static void build_graph(struct dag *d)
 	size_t i, k;
 
 	agattr(g, AGEDGE, (char *)"label", (char *)"");
+	agattr(g, AGEDGE, (char *)"via", (char *)"");
 	for (i = 0; i < d->ntasks; i++)
 		agnode(g, (char *)d->tasks[i]->path, 1);
 	for (i = 0; i < d->ntasks; i++) {
@@ -1066,8 +1075,10 @@ static void build_graph(struct dag *d)
 			rval_edges(g, n, &t->inputs[k].val, t->inputs[k].artifact);
 		for (k = 0; k < t->npvc_vals; k++)
 			rval_edges(g, n, &t->pvc_vals[k], false);
-		for (k = 0; k < t->ndeps; k++)
-			dep_edges(g, n, strmap_get(&t->scope->by_key, t->deps[k]));
+		for (k = 0; k < t->ndeps; k++) {
+			const struct task *p = strmap_get(&t->scope->by_key, t->deps[k]);
+			dep_edges(g, n, p, task_is_executor(p) ? "" : p->path);
+		}
 	}
 	d->graph = g;
 }

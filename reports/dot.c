@@ -123,7 +123,7 @@ static Agraph_t *build(const struct prediction *pr)
 	const struct dag *d = pr->dag;
 	Agraph_t *g = agopen((char *)"kfpcache", Agdirected, NULL);
 	Agraph_t *dg = d->graph;
-	struct strmap clusters = STRMAP_INIT;
+	struct strmap clusters = STRMAP_INIT, drawn = STRMAP_INIT;
 	struct strbuf sb = STRBUF_INIT;
 	size_t i;
 
@@ -143,7 +143,9 @@ static Agraph_t *build(const struct prediction *pr)
 	agattr(g, AGEDGE, (char *)"penwidth", (char *)"1");
 	agattr(g, AGEDGE, (char *)"fontname", (char *)"Helvetica");
 	agattr(g, AGEDGE, (char *)"fontsize", (char *)"9");
+	agattr(g, AGEDGE, (char *)"ltail", (char *)"");
 	set(g, "rankdir", "LR");
+	set(g, "compound", "true");
 	set(g, "fontname", "Helvetica");
 	sb_reset(&sb);
 	esc(&sb, d->pipeline_name);
@@ -166,6 +168,8 @@ static Agraph_t *build(const struct prediction *pr)
 		agsubnode(parent, n, 1);
 		sb_reset(&sb);
 		esc(&sb, t->key);
+		if (t->scope->iteration >= 0)
+			sb_addf(&sb, " [%d]", t->scope->iteration);
 		sb_addf(&sb, "\\n%s", decision_name(r->decision));
 		if (*r->reason) {
 			sb_adds(&sb, "\\n");
@@ -202,9 +206,28 @@ static Agraph_t *build(const struct prediction *pr)
 		for (e = agfstin(dg, dn); e; e = agnxtin(dg, e)) {
 			const char *from = agnameof(agtail(e));
 			const char *label = agget(e, (char *)"label");
+			const char *via = agget(e, (char *)"via");
 			const struct task_result *pres = prediction_find(pr, from);
-			Agedge_t *ne = agedge(g, agnode(g, (char *)from, 0), to, NULL, 1);
+			Agedge_t *ne;
+			if (via && *via) {
+				/* One edge from the DAG's cluster, not one per task in it. */
+				struct strbuf key = STRBUF_INIT;
+				bool seen;
+				sb_addf(&key, "%s\x1f%s", via, t->path);
+				seen = strmap_has(&drawn, key.buf);
+				strmap_put(&drawn, key.buf, NULL);
+				sb_release(&key);
+				if (seen)
+					continue;
+			}
+			ne = agedge(g, agnode(g, (char *)from, 0), to, NULL, 1);
 			set(ne, "label", label);
+			if (via && *via) {
+				struct strbuf cl = STRBUF_INIT;
+				sb_addf(&cl, "cluster_%s", via);
+				set(ne, "ltail", cl.buf);
+				sb_release(&cl);
+			}
 			if (!strcmp(label, "after"))
 				set(ne, "style", "dashed");
 			/* Invalidating: the consumer is not HIT because the producer runs. */
@@ -219,6 +242,7 @@ static Agraph_t *build(const struct prediction *pr)
 	}
 	legend(g);
 	strmap_release(&clusters);
+	strmap_release(&drawn);
 	sb_release(&sb);
 	return g;
 }
