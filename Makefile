@@ -30,7 +30,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_REPLAY := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz-replay/%)
 
-.PHONY: all check deps demo asan valgrind fuzz bench install format golden-update clean unit-bins
+.PHONY: all check deps demo asan valgrind fuzz fuzz-lib fuzz-vars bench install format golden-update clean unit-bins
 
 all: deps-quiet $(BUILD)/kfpcache
 
@@ -52,9 +52,15 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ) tests/unit/t.h
 	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(LIB_OBJ) $(LDLIBS)
 
 # Each fuzz target also builds as a plain driver that replays its corpus.
-$(BUILD)/fuzz-replay/%: tests/fuzz/%.c tests/fuzz/replay_main.c $(LIB_OBJ)
+$(BUILD)/fuzz-replay/%: tests/fuzz/%.c tests/fuzz/replay_main.c tests/fuzz/fuzz.h $(LIB_OBJ)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $< tests/fuzz/replay_main.c $(LIB_OBJ) $(LDLIBS)
+
+# For tests/fuzz/run-fuzz.sh: the library objects built with its flags, and
+# the variables it links the libFuzzer binaries with.
+fuzz-lib: $(LIB_OBJ)
+fuzz-vars:
+	@echo "LIB_OBJ='$(LIB_OBJ)'"; echo "CFLAGS='$(CFLAGS)'"; echo "LDLIBS='$(LDLIBS)'"
 
 unit-bins: $(UNIT_BIN) $(FUZZ_REPLAY)
 

@@ -33,6 +33,11 @@ bool task_is_executor(const struct task *t)
 	return t->kind != TASK_DAG;
 }
 
+/* Tasks after expansion; a real spec has hundreds, the corpus at most 84. */
+#define DAG_MAX_TASKS 50000
+/* Producers and sub-DAGs are resolved recursively: bound the stack depth. */
+#define DAG_MAX_DEPTH 1000
+
 /* Per-build state that does not outlive dag_build. */
 struct builder {
 	struct dag *d;
@@ -44,6 +49,7 @@ struct builder {
 	struct strmap state;         /* path -> (void *)1 visiting, 2 done */
 	struct task **all;
 	size_t nall, alloc;
+	int depth;                   /* process() recursion */
 };
 
 static int fail_at(struct builder *b, const struct node *n, const char *fmt, ...)
@@ -228,6 +234,9 @@ static int to_string_value(struct builder *b, const struct node *v,
 		sb_adds(&sb, v->boolean ? "true" : "false");
 		break;
 	case NODE_NUMBER:
+		/* No NaN or Inf reaches the driver: protojson cannot carry them. */
+		if (!isfinite(v->number))
+			return canon_number(&sb, v->number);    /* records why */
 		text_number(&sb, v->number);
 		break;
 	case NODE_LIST:
@@ -676,6 +685,13 @@ static int task_classify(struct builder *b, struct task *t)
 	t->conditional = (t->parent && t->parent->conditional) ||
 			 (node_str(cond) && *node_str(cond));
 	if (node_get(t->comp, "dag")) {
+		const struct task *up;
+
+		/* A component inside its own DAG would be expanded forever. */
+		for (up = t->parent; up; up = up->parent)
+			if (up->comp == t->comp)
+				return fail_at(b, ref, "task '%s': component '%s' contains itself",
+					       t->path, t->component);
 		t->kind = TASK_DAG;
 		return 0;
 	}
@@ -847,6 +863,9 @@ static int process(struct builder *b, struct task *t)
 	if (st == 1)
 		return fail_at(b, t->spec, "dependency cycle through task '%s'", t->path);
 	strmap_put(&b->state, t->path, (void *)1);
+	if (++b->depth > DAG_MAX_DEPTH)
+		return fail_at(b, t->spec, "task '%s': producers and sub-DAGs nest deeper than %d levels",
+			       t->path, DAG_MAX_DEPTH);
 
 	deps = node_get(t->spec, "dependentTasks");
 	if (deps && !node_is_list(deps))
@@ -884,6 +903,7 @@ static int process(struct builder *b, struct task *t)
 		}
 	}
 	strmap_put(&b->state, t->path, (void *)2);
+	b->depth--;
 	return 0;
 }
 
@@ -895,6 +915,10 @@ static int instantiate(struct builder *b, struct dag_inst *inst)
 	if (!node_is_map(tasks))
 		return fail_at(b, inst->comp, "%s has no dag.tasks map",
 			       inst->owner ? inst->owner->path : "root");
+	/* Nested sub-DAGs and loops multiply: bound the expansion, as the alias count bounds YAML. */
+	if (tasks->n > DAG_MAX_TASKS - b->nall)
+		return fail_at(b, tasks, "more than %zu tasks once sub-DAGs and loops are expanded",
+			       (size_t)DAG_MAX_TASKS);
 	inst->tasks = arena_array(&b->d->arena, tasks->n, sizeof(*inst->tasks));
 	for (i = 0; i < tasks->n; i++) {
 		struct task *t = task_new(b, inst, tasks->keys[i], tasks->items[i]);

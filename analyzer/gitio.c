@@ -64,6 +64,11 @@ static int repo_open(struct gitrepo **out, const char *dir, bool *missing)
 	return 0;
 }
 
+void *gitrepo_raw(struct gitrepo *r)
+{
+	return r->repo;
+}
+
 int gitrepo_open(struct gitrepo **out, const char *dir)
 {
 	return repo_open(out, dir ? dir : ".", NULL);

@@ -21,6 +21,18 @@ static const struct command commands[] = {
 	{ "fingerprint", cmd_fingerprint, "SPEC",
 	  "exact KFP cache fingerprints of the tasks whose inputs are static",
 	  fingerprint_opts },
+	{ "history", cmd_history, "[PATH...]",
+	  "what each commit that changed a spec did to the cache (timeline)",
+	  history_opts },
+	{ "diff", cmd_diff, "A B",
+	  "two versions side by side: tasks whose key, caching or decision changes, and why",
+	  diff_opts },
+	{ "blame", cmd_blame, "PATH",
+	  "for each task, the commit that last invalidated its cache entry",
+	  blame_opts },
+	{ "merge", cmd_merge, "TIMELINE.csv...",
+	  "join the timelines of history --shard K/N jobs into one",
+	  merge_opts },
 };
 
 static void usage(FILE *fp)
@@ -33,7 +45,7 @@ static void usage(FILE *fp)
 	for (i = 0; i < KC_ARRAY_SIZE(commands); i++)
 		fprintf(fp, "  %-12s %s\n", commands[i].name, commands[i].summary);
 	fputs("\n'kfpcache help COMMAND' or 'kfpcache COMMAND --help' for its options.\n"
-	      "exit status: 0 ok, 1 error, 2 usage error\n", fp);
+	      "exit status: 0 ok, 1 error, 2 usage error, 3 partial history (some versions did not load)\n", fp);
 }
 
 static const struct command *find(const char *name)

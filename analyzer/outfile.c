@@ -109,6 +109,11 @@ const char *outset_last_tmp(const struct outset *s)
 	return o->tmp ? o->tmp : o->path;
 }
 
+int outset_close_last(struct outset *s)
+{
+	return outfile_close(&s->files[s->n - 1]);
+}
+
 int outset_commit(struct outset *s)
 {
 	size_t i;

@@ -727,7 +727,7 @@ static int decide_importer(struct run *r, const struct task *t, struct task_resu
 		set_self_cause(r, t, res, DECISION_MISS, "run_unique:import_uri");
 	else if (x.unknown || x.art_runs)
 		set_upstream(r, res, DECISION_UNKNOWN, "upstream_value", &x);
-	else if (cache_lookup(&r->c->imports, pipeline, res->key)) {
+	else if ((res->hit_exec = cache_lookup(&r->c->imports, pipeline, res->key))) {
 		res->decision = DECISION_HIT;
 		res->reason = "";
 		res->root_cause = "";
@@ -780,7 +780,8 @@ static void commit_run(struct run *r)
 		if (!task_is_executor(t))
 			continue;
 		if (t->kind == TASK_IMPORTER)
-			cache_insert(c, &c->imports, pipeline, res->key, res->exec_id);
+			cache_insert(c, &c->imports, pipeline, res->key,
+				     arena_printf(&r->pr->arena, "%s:%s", r->pr->label, t->path));
 		else if (res->pol.enabled && res->decision != DECISION_HIT)
 			cache_insert(c, &c->entries, pipeline, res->key,
 				     arena_printf(&r->pr->arena, "%s:%s", r->pr->label, t->path));

@@ -15,7 +15,11 @@ static _Thread_local char err_buf[1024];
 
 int err_vset(const char *fmt, va_list ap)
 {
-	vsnprintf(err_buf, sizeof(err_buf), fmt, ap);
+	char buf[sizeof(err_buf)];
+
+	/* Callers may wrap the previous message: err_set("%s: %s", path, err_msg()). */
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	memcpy(err_buf, buf, sizeof(buf));
 	return -1;
 }
 

@@ -92,9 +92,17 @@ int cmd_fail(void);
 int cmd_analyze(int argc, char **argv, const struct command *cmd);
 int cmd_explain(int argc, char **argv, const struct command *cmd);
 int cmd_fingerprint(int argc, char **argv, const struct command *cmd);
+int cmd_history(int argc, char **argv, const struct command *cmd);
+int cmd_merge(int argc, char **argv, const struct command *cmd);
+int cmd_diff(int argc, char **argv, const struct command *cmd);
+int cmd_blame(int argc, char **argv, const struct command *cmd);
 
 extern const struct opt analyze_opts[];
 extern const struct opt explain_opts[];
 extern const struct opt fingerprint_opts[];
+extern const struct opt history_opts[];
+extern const struct opt merge_opts[];
+extern const struct opt diff_opts[];
+extern const struct opt blame_opts[];
 
 #endif

@@ -54,4 +54,7 @@ int gitrepo_prev_version(struct gitrepo *r, const char *rev, const char *path,
 int gitrepo_tracked_path(const char *file, bool *tracked, char **repo_dir,
 			 char **relpath);
 
+/* The underlying git_repository *, for history.c only. */
+void *gitrepo_raw(struct gitrepo *r);
+
 #endif

@@ -34,6 +34,8 @@ struct outset {
 void outset_init(struct outset *s);
 /* Open the next output; returns its FILE* via *fp. */
 int outset_open(struct outset *s, const char *path, FILE **fp);
+/* Close the last opened file now (its rename still waits for commit). */
+int outset_close_last(struct outset *s);
 /* Close every file, then rename all; on any failure remove all temporaries. */
 int outset_commit(struct outset *s);
 void outset_abort(struct outset *s);

@@ -19,6 +19,9 @@ void report_csv_cell(FILE *fp, const char *s);
 
 /* DOT text of the decision graph. */
 int report_dot_write(FILE *fp, const struct prediction *pr);
+/* The same with the tasks whose paths are keys of `highlight` outlined. */
+int report_dot_write_highlight(FILE *fp, const struct prediction *pr,
+			       const struct strmap *highlight);
 /* Render with gvc into `path` in `format` ("svg", "png"). */
 int report_render(const struct prediction *pr, const char *format, const char *path);
 

@@ -118,7 +118,7 @@ static void legend(Agraph_t *g)
 	}
 }
 
-static Agraph_t *build(const struct prediction *pr)
+static Agraph_t *build(const struct prediction *pr, const struct strmap *highlight)
 {
 	const struct dag *d = pr->dag;
 	Agraph_t *g = agopen((char *)"kfpcache", Agdirected, NULL);
@@ -137,6 +137,8 @@ static Agraph_t *build(const struct prediction *pr)
 	agattr(g, AGNODE, (char *)"label", (char *)"\\N");
 	agattr(g, AGNODE, (char *)"fillcolor", (char *)"#ffffff");
 	agattr(g, AGNODE, (char *)"tooltip", (char *)"");
+	agattr(g, AGNODE, (char *)"penwidth", (char *)"1");
+	agattr(g, AGNODE, (char *)"color", (char *)"black");
 	agattr(g, AGEDGE, (char *)"label", (char *)"");
 	agattr(g, AGEDGE, (char *)"style", (char *)"");
 	agattr(g, AGEDGE, (char *)"color", (char *)"#999999");
@@ -177,6 +179,10 @@ static Agraph_t *build(const struct prediction *pr)
 		}
 		set(n, "label", sb.buf);
 		set(n, "fillcolor", decision_color(r->decision));
+		if (highlight && strmap_has(highlight, t->path)) {
+			set(n, "penwidth", "3");
+			set(n, "color", "#b2182b");
+		}
 		if (t->kind == TASK_IMPORTER)
 			set(n, "shape", "cds");
 		if (t->conditional)
@@ -249,7 +255,13 @@ static Agraph_t *build(const struct prediction *pr)
 
 int report_dot_write(FILE *fp, const struct prediction *pr)
 {
-	Agraph_t *g = build(pr);
+	return report_dot_write_highlight(fp, pr, NULL);
+}
+
+int report_dot_write_highlight(FILE *fp, const struct prediction *pr,
+			       const struct strmap *highlight)
+{
+	Agraph_t *g = build(pr, highlight);
 	int ret = agwrite(g, fp);
 
 	agclose(g);
@@ -261,7 +273,7 @@ int report_dot_write(FILE *fp, const struct prediction *pr)
 int report_render(const struct prediction *pr, const char *format, const char *path)
 {
 	GVC_t *gvc = gvContext();
-	Agraph_t *g = build(pr);
+	Agraph_t *g = build(pr, NULL);
 	int ret = -1;
 
 	if (gvLayout(gvc, g, "dot") != 0) {

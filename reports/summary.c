@@ -71,7 +71,8 @@ void report_summary(FILE *fp, const struct prediction *pr)
 			continue;
 		count_causes(&causes, &ncauses, &alloc, r->root_cause);
 	}
-	qsort(causes, ncauses, sizeof(*causes), cmp_cause);
+	if (ncauses)    /* qsort(NULL, 0, ...) is undefined */
+		qsort(causes, ncauses, sizeof(*causes), cmp_cause);
 	for (i = 0, k = 0; i < ncauses && k < 5; i++) {
 		size_t len = strcspn(causes[i].path, ";");
 		char *path = xstrndup(causes[i].path, len);

@@ -1,0 +1,296 @@
+/*
+ * cmd_diff.c - `kfpcache diff A B`: two versions side by side.  A's run fills
+ * the cache; B is predicted against it.  Lists the tasks whose key parts or
+ * caching setting changed, that were added or removed, and those whose
+ * decision changes only because of an upstream change, with the reason.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "outfile.h"
+#include "report.h"
+#include "banned.h"
+
+enum { D_CSV = 256, D_DOT, D_QUIET };
+
+const struct opt diff_opts[] = {
+	{ "csv", 0, "FILE", "write the differing tasks as CSV ('-' for stdout)", D_CSV },
+	{ "dot", 0, "FILE", "write B's decision graph with the changed tasks outlined", D_DOT },
+	{ "quiet", 'q', NULL, "no text on stdout", D_QUIET },
+	{ NULL, 0, NULL, NULL, 0 }
+};
+
+struct diff_args {
+	const char *csv, *dot;
+	bool quiet;
+};
+
+static int on_opt(int id, const char *arg, void *ctx)
+{
+	struct diff_args *a = ctx;
+
+	switch (id) {
+	case D_CSV: a->csv = arg; return 0;
+	case D_DOT: a->dot = arg; return 0;
+	case D_QUIET: a->quiet = true; return 0;
+	}
+	return -1;
+}
+
+struct diff_row {
+	const char *task;
+	const char *change;          /* added, removed, changed, affected */
+	const struct task_result *a, *b;
+	char *parts;                 /* ";"-joined key parts that differ */
+};
+
+static bool caching_differs(const struct task_result *a, const struct task_result *b)
+{
+	return a->has_policy && b->has_policy &&
+	       (a->pol.enabled != b->pol.enabled || a->pol.layer != b->pol.layer);
+}
+
+static char *changed_parts(const struct task_result *a, const struct task_result *b)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i, j;
+
+	for (i = 0; i < b->nparts; i++) {
+		bool same = false, found = false;
+		for (j = 0; j < a->nparts; j++)
+			if (!strcmp(a->parts[j].name, b->parts[i].name)) {
+				found = true;
+				same = !strcmp(a->parts[j].text, b->parts[i].text) || b->parts[i].upstream;
+			}
+		if (!found || !same)
+			sb_addf(&sb, "%s%s", sb.len ? ";" : "", b->parts[i].name);
+	}
+	for (j = 0; j < a->nparts; j++) {
+		bool found = false;
+		for (i = 0; i < b->nparts; i++)
+			found = found || !strcmp(a->parts[j].name, b->parts[i].name);
+		if (!found)
+			sb_addf(&sb, "%s%s", sb.len ? ";" : "", a->parts[j].name);
+	}
+	return sb_detach(&sb, NULL);
+}
+
+/* A decision that comes from the change, not from per-run values or the spec. */
+static bool decision_affected(const struct task_result *b)
+{
+	return b->decision == DECISION_MISS_UPSTREAM || b->decision == DECISION_UNKNOWN ||
+	       (b->decision == DECISION_MISS && strncmp(b->reason, "run_unique", 10));
+}
+
+static int collect(const struct prediction *pa, const struct prediction *pb,
+		   struct diff_row **out, size_t *nout)
+{
+	struct diff_row *v = NULL;
+	size_t n = 0, alloc = 0, i = 0, j = 0;
+
+	while (i < pa->n || j < pb->n) {
+		const struct task_result *a = i < pa->n ? &pa->results[i] : NULL;
+		const struct task_result *b = j < pb->n ? &pb->results[j] : NULL;
+		int c = !a ? 1 : !b ? -1 : strcmp(a->task->path, b->task->path);
+		struct diff_row r;
+		memset(&r, 0, sizeof(r));
+		if (c < 0) {
+			i++;
+			if (!task_is_executor(a->task))
+				continue;
+			r.task = a->task->path;
+			r.change = "removed";
+			r.a = a;
+		} else if (c > 0) {
+			j++;
+			if (!task_is_executor(b->task))
+				continue;
+			r.task = b->task->path;
+			r.change = "added";
+			r.b = b;
+		} else {
+			i++;
+			j++;
+			if (!task_is_executor(b->task))
+				continue;
+			r.task = b->task->path;
+			r.a = a;
+			r.b = b;
+			r.parts = changed_parts(a, b);
+			if (*r.parts || caching_differs(a, b))
+				r.change = "changed";
+			else if (decision_affected(b))
+				r.change = "affected";
+			else {
+				free(r.parts);
+				continue;
+			}
+		}
+		KC_GROW(v, alloc, n + 1);
+		v[n++] = r;
+	}
+	*out = v;
+	*nout = n;
+	return 0;
+}
+
+static const char *enabled_cell(const struct task_result *r)
+{
+	if (!r || !r->has_policy)
+		return "";
+	return r->pol.enabled ? "true" : "false";
+}
+
+static int write_csv(FILE *fp, const struct diff_row *rows, size_t n)
+{
+	static const char *const head[] = {
+		"task", "change", "cache_a", "cache_b", "changed_parts", "decision",
+		"reason", "root_cause", "distance"
+	};
+	size_t i, k;
+
+	for (k = 0; k < KC_ARRAY_SIZE(head); k++)
+		fprintf(fp, "%s%s", k ? "," : "", head[k]);
+	fputc('\n', fp);
+	for (i = 0; i < n; i++) {
+		const struct diff_row *r = &rows[i];
+		char dist[32] = "";
+		const char *cells[KC_ARRAY_SIZE(head)];
+		if (r->b && r->b->distance >= 0)
+			snprintf(dist, sizeof(dist), "%d", r->b->distance);
+		cells[0] = r->task;
+		cells[1] = r->change;
+		cells[2] = enabled_cell(r->a);
+		cells[3] = enabled_cell(r->b);
+		cells[4] = r->parts ? r->parts : "";
+		cells[5] = r->b ? decision_name(r->b->decision) : "";
+		cells[6] = r->b ? r->b->reason : "";
+		cells[7] = r->b ? r->b->root_cause : "";
+		cells[8] = dist;
+		for (k = 0; k < KC_ARRAY_SIZE(cells); k++) {
+			if (k)
+				fputc(',', fp);
+			report_csv_cell(fp, cells[k]);
+		}
+		fputc('\n', fp);
+	}
+	return ferror(fp) ? err_set("write error") : 0;
+}
+
+static void write_text(FILE *fp, const char *na, const char *nb,
+		       const struct diff_row *rows, size_t n)
+{
+	size_t i, cnt[4] = { 0, 0, 0, 0 };
+	static const char *const kinds[] = { "added", "removed", "changed", "affected" };
+
+	for (i = 0; i < n; i++) {
+		size_t k;
+		for (k = 0; k < 4; k++)
+			if (!strcmp(rows[i].change, kinds[k]))
+				cnt[k]++;
+	}
+	fprintf(fp, "%s -> %s: %zu task%s differ (added %zu, removed %zu, changed %zu, affected %zu)\n",
+		na, nb, n, n == 1 ? "" : "s", cnt[0], cnt[1], cnt[2], cnt[3]);
+	for (i = 0; i < n; i++) {
+		const struct diff_row *r = &rows[i];
+		fprintf(fp, "  %-8s %s", r->change, r->task);
+		if (r->parts && *r->parts)
+			fprintf(fp, " [%s]", r->parts);
+		if (r->a && r->b && caching_differs(r->a, r->b))
+			fprintf(fp, " caching %s(%s) -> %s(%s)", r->a->pol.enabled ? "on" : "off",
+				layer_name(r->a->pol.layer), r->b->pol.enabled ? "on" : "off",
+				layer_name(r->b->pol.layer));
+		if (r->b) {
+			fprintf(fp, " -> %s", decision_name(r->b->decision));
+			if (*r->b->reason)
+				fprintf(fp, " %s", r->b->reason);
+			if (r->b->distance > 0)
+				fprintf(fp, " (root cause %s, distance %d)", r->b->root_cause, r->b->distance);
+		}
+		fputc('\n', fp);
+	}
+}
+
+int cmd_diff(int argc, char **argv, const struct command *cmd)
+{
+	struct diff_args a;
+	struct common c;
+	struct spec *sa = NULL, *sb = NULL;
+	struct dag *da = NULL, *db = NULL;
+	struct cache *cache = NULL;
+	struct prediction *pa = NULL, *pb = NULL;
+	struct diff_row *rows = NULL;
+	struct strmap hl = STRMAP_INIT;
+	struct dag_options o;
+	struct outset os;
+	size_t n = 0, i;
+	int idx, ret = EXIT_ERROR;
+	FILE *fp;
+
+	memset(&a, 0, sizeof(a));
+	common_init(&c);
+	outset_init(&os);
+	idx = cmd_parse(argc, argv, cmd, &c, on_opt, &a);
+	if (idx < 0) {
+		ret = idx == -2 ? EXIT_OK : idx == -3 ? EXIT_ERROR : EXIT_USAGE;
+		goto done;
+	}
+	if (argc - idx != 2) {
+		cmd_usage_error(cmd, "expected two specs A and B");
+		ret = EXIT_USAGE;
+		goto done;
+	}
+	memset(&o, 0, sizeof(o));
+	o.publish_logs = c.pol.publish_logs;
+	o.cli_params = c.params;     /* both versions run with the same parameters */
+	cache = cache_new();
+	if (spec_load(&sa, argv[idx], c.repo, NULL) < 0 ||
+	    spec_load(&sb, argv[idx + 1], c.repo, NULL) < 0 ||
+	    dag_build(&da, sa, &o) < 0 || dag_build(&db, sb, &o) < 0 ||
+	    predict_run(&pa, da, &c.pol, cache, "A", true) < 0 ||
+	    predict_run(&pb, db, &c.pol, cache, "B", false) < 0) {
+		ret = cmd_fail();
+		goto done;
+	}
+	collect(pa, pb, &rows, &n);
+	for (i = 0; i < n; i++)
+		if (strcmp(rows[i].change, "affected") && rows[i].b)
+			strmap_put(&hl, rows[i].task, NULL);
+	if (a.csv && !strcmp(a.csv, "-")) {
+		if (write_csv(stdout, rows, n) < 0)
+			goto done;
+	} else if (a.csv && (outset_open(&os, a.csv, &fp) < 0 || write_csv(fp, rows, n) < 0)) {
+		outset_abort(&os);
+		ret = cmd_fail();
+		goto done;
+	}
+	if (a.dot && (outset_open(&os, a.dot, &fp) < 0 ||
+		      report_dot_write_highlight(fp, pb, &hl) < 0)) {
+		outset_abort(&os);
+		ret = cmd_fail();
+		goto done;
+	}
+	if (outset_commit(&os) < 0) {
+		ret = cmd_fail();
+		goto done;
+	}
+	if (!a.quiet && !(a.csv && !strcmp(a.csv, "-")))
+		write_text(stdout, argv[idx], argv[idx + 1], rows, n);
+	ret = fflush(stdout) ? EXIT_ERROR : EXIT_OK;
+done:
+	for (i = 0; i < n; i++)
+		free(rows[i].parts);
+	free(rows);
+	strmap_release(&hl);
+	prediction_free(pa);
+	prediction_free(pb);
+	cache_free(cache);
+	dag_free(da);
+	dag_free(db);
+	spec_free(sa);
+	spec_free(sb);
+	common_release(&c);
+	return ret;
+}

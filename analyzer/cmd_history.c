@@ -1,0 +1,464 @@
+/*
+ * cmd_history.c - `kfpcache history [PATH...]`: what every commit that changed
+ * a spec did to the cache, one timeline row per commit (the cache
+ * accumulates every earlier run, as KFP's does), with per-commit reports,
+ * several specs at once, and --shard K/N for fanning a long history out
+ * over CI jobs; `kfpcache merge` joins the shards' timelines.
+ *
+ * Sharding: one spec's commits are split into N contiguous ranges; shard K
+ * replays the commits before its range to rebuild the cache its first
+ * commit sees (the cache at a commit depends on every earlier run) and
+ * reports only its range.  Several specs are dealt out whole, round robin.
+ * Exit status 3 means the timeline is partial: some versions did not load.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "history.h"
+#include "outfile.h"
+#include "report.h"
+#include "timeline.h"
+#include "walk.h"
+#include "banned.h"
+
+#define EXIT_PARTIAL 3
+
+enum {
+	H_GLOB = 256, H_RANGE, H_SINCE, H_UNTIL, H_ALL_PARENTS, H_FOLLOW, H_MODEL,
+	H_CSV, H_OUTDIR, H_QUIET, H_SHARD, H_FOLLOW_THRESHOLD
+};
+
+const struct opt history_opts[] = {
+	{ "glob", 0, "PATTERN", "analyze every spec matching PATTERN ('**' spans directories)", H_GLOB },
+	{ "range", 0, "A..B", "commits reachable from B but not from A (default: HEAD)", H_RANGE },
+	{ "since", 0, "DATE", "only commits at or after DATE (YYYY-MM-DD[THH:MM:SS+HH:MM])", H_SINCE },
+	{ "until", 0, "DATE", "only commits at or before DATE", H_UNTIL },
+	{ "all-parents", 0, NULL, "include commits of merged branches (default: first parents)", H_ALL_PARENTS },
+	{ "follow", 0, NULL, "follow the spec through renames and moves", H_FOLLOW },
+	{ "follow-threshold", 0, "PCT", "similarity (libgit2's measure) that makes a rename (default 30)", H_FOLLOW_THRESHOLD },
+	{ "cache-model", 0, "cumulative|previous", "cache of every earlier run (default), or of the previous commit only", H_MODEL },
+	{ "csv", 0, "FILE", "write the timeline as CSV ('-' for stdout)", H_CSV },
+	{ "output-dir", 'o', "DIR", "write DIR/timeline.csv and each commit's CSV and DOT", H_OUTDIR },
+	{ "quiet", 'q', NULL, "no summary and no progress", H_QUIET },
+	{ "shard", 0, "K/N", "this job's share of the work: K of N (join with kfpcache merge)", H_SHARD },
+	{ NULL, 0, NULL, NULL, 0 }
+};
+
+struct history_args {
+	const char *glob, *csv, *outdir;
+	struct hist_options ho;
+	bool previous, quiet;
+	unsigned shard_k, shard_n;
+};
+
+static int on_opt(int id, const char *arg, void *ctx)
+{
+	struct history_args *a = ctx;
+	char *end;
+
+	switch (id) {
+	case H_GLOB: a->glob = arg; return 0;
+	case H_RANGE: a->ho.range = arg; return 0;
+	case H_SINCE: return history_parse_date(arg, &a->ho.since);
+	case H_UNTIL: return history_parse_date(arg, &a->ho.until);
+	case H_ALL_PARENTS: a->ho.all_parents = true; return 0;
+	case H_FOLLOW: a->ho.follow = true; return 0;
+	case H_FOLLOW_THRESHOLD:
+		a->ho.follow_threshold = (unsigned)strtoul(arg, &end, 10);
+		if (*end || a->ho.follow_threshold < 1 || a->ho.follow_threshold > 100)
+			return err_set("--follow-threshold '%s': expected a percentage 1-100", arg);
+		return 0;
+	case H_MODEL:
+		if (!strcmp(arg, "cumulative") || !strcmp(arg, "previous")) {
+			a->previous = !strcmp(arg, "previous");
+			return 0;
+		}
+		return err_set("--cache-model takes cumulative or previous, not '%s'", arg);
+	case H_CSV: a->csv = arg; return 0;
+	case H_OUTDIR: a->outdir = arg; return 0;
+	case H_QUIET: a->quiet = true; return 0;
+	case H_SHARD:
+		a->shard_k = (unsigned)strtoul(arg, &end, 10);
+		if (*end == '/')
+			a->shard_n = (unsigned)strtoul(end + 1, &end, 10);
+		if (*end || !a->shard_n || !a->shard_k || a->shard_k > a->shard_n || a->shard_n > 1000)
+			return err_set("--shard '%s': expected K/N with 1 <= K <= N", arg);
+		return 0;
+	}
+	return -1;
+}
+
+/* A file-name-safe form of a spec path: only [A-Za-z0-9._-]. */
+static char *slug(const char *path)
+{
+	char *s = xstrdup(path), *p;
+
+	for (p = s; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '.' || *p == '-'))
+			*p = '_';
+	return s;
+}
+
+struct run_ctx {
+	struct history_args *a;
+	const char *spec;            /* as named */
+	char *dir;                   /* per-commit output dir, or NULL */
+	struct outset *os;
+	struct timeline_row *rows;
+	size_t nrows, alloc;
+	size_t errors;
+};
+
+static int write_commit_reports(struct run_ctx *rc, size_t index, const struct hist_entry *e,
+				const struct prediction *pr)
+{
+	struct strbuf path = STRBUF_INIT;
+	FILE *fp;
+	int ret = -1;
+
+	sb_addf(&path, "%s/%03zu-%.12s.csv", rc->dir, index + 1, e->commit);
+	if (outset_open(rc->os, path.buf, &fp) < 0 || report_csv_write(fp, pr) < 0 ||
+	    outset_close_last(rc->os) < 0)
+		goto done;
+	sb_reset(&path);
+	sb_addf(&path, "%s/%03zu-%.12s.dot", rc->dir, index + 1, e->commit);
+	if (outset_open(rc->os, path.buf, &fp) < 0 || report_dot_write(fp, pr) < 0 ||
+	    outset_close_last(rc->os) < 0)
+		goto done;
+	ret = 0;
+done:
+	sb_release(&path);
+	return ret;
+}
+
+static int on_commit(struct walk *w, size_t index, const struct hist_entry *e,
+		     const struct prediction *pr, const char *error)
+{
+	struct run_ctx *rc = w->ctx;
+	struct timeline_row *row;
+
+	KC_GROW(rc->rows, rc->alloc, rc->nrows + 1);
+	row = &rc->rows[rc->nrows++];
+	memset(row, 0, sizeof(*row));
+	row->spec = xstrdup(rc->spec);
+	row->seq = index + 1;
+	memcpy(row->commit, e->commit, sizeof(row->commit));
+	history_format_date(row->date, e->time, e->offset);
+	row->author = xstrdup(e->author);
+	row->subject = xstrdup(e->subject);
+	row->path = xstrdup(e->path);
+	row->error = xstrdup(error ? error : "");
+	row->root_causes = xstrdup("");
+	if (!pr) {
+		if (strcmp(error, "deleted"))
+			rc->errors++;
+		return 0;
+	}
+	timeline_row_fill(row, pr);
+	return rc->dir ? write_commit_reports(rc, index, e, pr) : 0;
+}
+
+/*
+ * Shard k of n of one spec's in-window commits: contiguous, as equal as
+ * possible; [lo, hi) indexes entries.
+ */
+static void shard_bounds(const struct hist_entry *e, size_t n, unsigned k, unsigned of,
+			 size_t *lo, size_t *hi)
+{
+	size_t total = 0, first, last, seen = 0, i;
+
+	for (i = 0; i < n; i++)
+		total += e[i].in_window;
+	first = total * (k - 1) / of;
+	last = total * k / of;
+	*lo = *hi = n;
+	for (i = 0; i < n; i++) {
+		if (!e[i].in_window)
+			continue;
+		if (seen == first && *lo == n)
+			*lo = i;
+		seen++;
+		if (seen == last) {
+			*hi = i + 1;
+			break;
+		}
+	}
+	if (first == last)
+		*lo = *hi = 0;
+}
+
+static int make_dir(const char *dir)
+{
+	struct stat st;
+
+	if (!stat(dir, &st))
+		return S_ISDIR(st.st_mode) ? 0 : err_set("%s: not a directory", dir);
+	if (mkdir(dir, 0777) < 0)
+		return err_set("%s: cannot create directory", dir);
+	return 0;
+}
+
+int cmd_history(int argc, char **argv, const struct command *cmd)
+{
+	struct history_args a;
+	struct common c;
+	struct gitrepo *repo = NULL;
+	struct outset os;
+	struct run_ctx rc;
+	char **specs = NULL;
+	size_t nspecs = 0, i, errors = 0;
+	struct timeline_row *all = NULL;
+	size_t nall = 0, alloc = 0;
+	int idx, ret = EXIT_ERROR;
+	FILE *fp;
+
+	memset(&a, 0, sizeof(a));
+	memset(&rc, 0, sizeof(rc));
+	common_init(&c);
+	outset_init(&os);
+	idx = cmd_parse(argc, argv, cmd, &c, on_opt, &a);
+	if (idx < 0) {
+		ret = idx == -2 ? EXIT_OK : idx == -3 ? EXIT_ERROR : EXIT_USAGE;
+		goto done;
+	}
+	if (c.nbaselines || c.cold) {
+		cmd_usage_error(cmd, "history builds its own cache from the commits; --baseline and --cold do not apply");
+		ret = EXIT_USAGE;
+		goto done;
+	}
+	if (gitrepo_open(&repo, c.repo) < 0) {
+		ret = cmd_fail();
+		goto done;
+	}
+	if (idx < argc && a.glob) {
+		cmd_usage_error(cmd, "give PATHs or --glob, not both");
+		ret = EXIT_USAGE;
+		goto done;
+	}
+	if (idx < argc) {
+		nspecs = (size_t)(argc - idx);
+		specs = xcalloc(nspecs, sizeof(*specs));
+		for (i = 0; i < nspecs; i++)
+			specs[i] = xstrdup(argv[idx + (int)i]);
+		qsort(specs, nspecs, sizeof(*specs), kc_strcmp_ptr);
+	} else {
+		const char *rev = a.ho.range && strstr(a.ho.range, "..") ? strstr(a.ho.range, "..") + 2 : a.ho.range;
+		if (history_discover(repo, rev && *rev ? rev : NULL, a.glob, &specs, &nspecs) < 0) {
+			ret = cmd_fail();
+			goto done;
+		}
+		if (!nspecs) {
+			fprintf(stderr, "kfpcache: no compiled KFP spec (pipelineInfo, root, deploymentSpec)%s%s in the tree\n",
+				a.glob ? " matching " : "", a.glob ? a.glob : "");
+			goto done;
+		}
+	}
+	if (a.outdir && make_dir(a.outdir) < 0) {
+		ret = cmd_fail();
+		goto done;
+	}
+
+	for (i = 0; i < nspecs; i++) {
+		struct hist_entry *entries = NULL;
+		struct walk w;
+		size_t n, lo, hi;
+		int r;
+		if (nspecs > 1 && a.shard_n && i % a.shard_n != a.shard_k - 1)
+			continue;
+		if (history_log(repo, specs[i], &a.ho, &entries, &n) < 0) {
+			ret = cmd_fail();
+			goto done;
+		}
+		lo = 0;
+		hi = n;
+		if (nspecs == 1 && a.shard_n)
+			shard_bounds(entries, n, a.shard_k, a.shard_n, &lo, &hi);
+		memset(&w, 0, sizeof(w));
+		w.repo = repo;
+		w.pol = &c.pol;
+		w.dag_opts.publish_logs = c.pol.publish_logs;
+		w.dag_opts.cli_params = c.params;
+		w.spec_path = specs[i];
+		w.previous_only = a.previous;
+		w.progress = !a.quiet && isatty(2) && !getenv("CI");
+		w.on_commit = on_commit;
+		w.ctx = &rc;
+		rc.a = &a;
+		rc.spec = specs[i];
+		rc.os = &os;
+		rc.rows = NULL;
+		rc.nrows = rc.alloc = 0;
+		rc.errors = 0;
+		free(rc.dir);
+		rc.dir = NULL;
+		if (a.outdir) {
+			struct strbuf d = STRBUF_INIT;
+			char *s = slug(specs[i]);
+			if (nspecs > 1)
+				sb_addf(&d, "%s/%s", a.outdir, s);
+			else
+				sb_adds(&d, a.outdir);
+			free(s);
+			rc.dir = sb_detach(&d, NULL);
+			if (make_dir(rc.dir) < 0) {
+				history_entries_free(entries, n);
+				ret = cmd_fail();
+				goto done;
+			}
+		}
+		r = walk_spec(&w, entries, n, lo, hi);
+		history_entries_free(entries, n);
+		errors += rc.errors;
+		KC_GROW(all, alloc, nall + rc.nrows);
+		if (rc.nrows)
+			memcpy(all + nall, rc.rows, rc.nrows * sizeof(*all));
+		nall += rc.nrows;
+		free(rc.rows);
+		rc.rows = NULL;
+		if (r < 0) {
+			outset_abort(&os);
+			ret = cmd_fail();
+			goto done;
+		}
+	}
+	timeline_sort(all, nall);
+	if (a.csv && !strcmp(a.csv, "-")) {
+		if (timeline_csv_write(stdout, all, nall) < 0)
+			goto done;
+	} else if (a.csv && (outset_open(&os, a.csv, &fp) < 0 || timeline_csv_write(fp, all, nall) < 0)) {
+		outset_abort(&os);
+		ret = cmd_fail();
+		goto done;
+	}
+	if (a.outdir) {
+		struct strbuf tl = STRBUF_INIT;
+		sb_addf(&tl, "%s/timeline.csv", a.outdir);
+		if (outset_open(&os, tl.buf, &fp) < 0 || timeline_csv_write(fp, all, nall) < 0) {
+			sb_release(&tl);
+			outset_abort(&os);
+			ret = cmd_fail();
+			goto done;
+		}
+		sb_release(&tl);
+	}
+	if (outset_commit(&os) < 0) {
+		ret = cmd_fail();
+		goto done;
+	}
+	if (!a.quiet && !(a.csv && !strcmp(a.csv, "-")))
+		timeline_summary(stdout, all, nall);
+	if (errors)
+		fprintf(stderr, "kfpcache: warning: %zu commit%s could not be analyzed; the timeline is partial (exit status 3)\n",
+			errors, errors == 1 ? "" : "s");
+	ret = fflush(stdout) ? EXIT_ERROR : errors ? EXIT_PARTIAL : EXIT_OK;
+done:
+	for (i = 0; i < nall; i++)
+		timeline_row_release(&all[i]);
+	free(all);
+	for (i = 0; i < nspecs; i++)
+		free(specs[i]);
+	free(specs);
+	free(rc.dir);
+	gitrepo_free(repo);
+	common_release(&c);
+	return ret;
+}
+
+/* ---- merge ---- */
+
+enum { M_CSV = 256, M_QUIET };
+
+const struct opt merge_opts[] = {
+	{ "csv", 0, "FILE", "write the joined timeline to FILE (default: stdout)", M_CSV },
+	{ "quiet", 'q', NULL, "no summary", M_QUIET },
+	{ NULL, 0, NULL, NULL, 0 }
+};
+
+struct merge_args {
+	const char *csv;
+	bool quiet;
+};
+
+static int merge_opt(int id, const char *arg, void *ctx)
+{
+	struct merge_args *m = ctx;
+
+	if (id == M_CSV)
+		m->csv = arg;
+	else if (id == M_QUIET)
+		m->quiet = true;
+	else
+		return -1;
+	return 0;
+}
+
+int cmd_merge(int argc, char **argv, const struct command *cmd)
+{
+	struct merge_args m = { NULL, false };
+	struct common c;
+	struct outset os;
+	struct timeline_row *all = NULL;
+	size_t nall = 0, i;
+	int idx, k, ret = EXIT_ERROR;
+	FILE *fp = stdout;
+
+	common_init(&c);
+	outset_init(&os);
+	idx = cmd_parse(argc, argv, cmd, &c, merge_opt, &m);
+	if (idx < 0) {
+		ret = idx == -2 ? EXIT_OK : EXIT_USAGE;
+		goto done;
+	}
+	if (idx >= argc) {
+		cmd_usage_error(cmd, "expected the shards' timeline CSV files");
+		ret = EXIT_USAGE;
+		goto done;
+	}
+	for (k = idx; k < argc; k++) {
+		struct timeline_row *rows;
+		size_t n;
+		if (timeline_csv_read(argv[k], &rows, &n) < 0) {
+			ret = cmd_fail();
+			goto done;
+		}
+		all = xreallocarray(all, nall + n + 1, sizeof(*all));
+		memcpy(all + nall, rows, n * sizeof(*all));
+		nall += n;
+		free(rows);
+	}
+	timeline_sort(all, nall);
+	for (i = 1; i < nall; i++)
+		if (!strcmp(all[i].spec, all[i - 1].spec) && all[i].seq == all[i - 1].seq) {
+			fprintf(stderr, "kfpcache: %s commit %zu (%.12s) appears in two shards\n",
+				all[i].spec, all[i].seq, all[i].commit);
+			goto done;
+		}
+	if (m.csv && strcmp(m.csv, "-") && outset_open(&os, m.csv, &fp) < 0) {
+		ret = cmd_fail();
+		goto done;
+	}
+	if (timeline_csv_write(fp, all, nall) < 0 || outset_commit(&os) < 0) {
+		outset_abort(&os);
+		ret = cmd_fail();
+		goto done;
+	}
+	if (!m.quiet && m.csv && strcmp(m.csv, "-"))
+		timeline_summary(stdout, all, nall);
+	ret = EXIT_OK;
+	for (i = 0; i < nall; i++)
+		if (*all[i].error && strcmp(all[i].error, "deleted"))
+			ret = EXIT_PARTIAL;
+	if (fflush(stdout))
+		ret = EXIT_ERROR;
+done:
+	for (i = 0; i < nall; i++)
+		timeline_row_release(&all[i]);
+	free(all);
+	common_release(&c);
+	return ret;
+}

@@ -1,0 +1,352 @@
+/*
+ * timeline.c - the history timeline: rows from predictions, CSV out and back
+ * in (libcsv), and the terminal summary of the commits that invalidated most.
+ */
+#include "timeline.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+#include "banned.h"
+
+static const char *const columns[] = {
+	"commit", "date", "author", "subject", "path", "tasks", "enabled", "hit",
+	"miss", "miss_upstream", "disabled", "unknown", "root_causes",
+	"invalidated", "spec", "seq", "error"
+};
+#define NCOLUMNS KC_ARRAY_SIZE(columns)
+
+struct cause {
+	const char *path;
+	const char *reason;
+	size_t n;
+};
+
+static int cmp_cause(const void *x, const void *y)
+{
+	const struct cause *a = x, *b = y;
+
+	if (a->n != b->n)
+		return a->n < b->n ? 1 : -1;
+	return strcmp(a->path, b->path);
+}
+
+static bool is_invalidation(const struct task_result *r)
+{
+	if (r->decision != DECISION_MISS && r->decision != DECISION_MISS_UPSTREAM &&
+	    r->decision != DECISION_UNKNOWN)
+		return false;
+	return strncmp(r->reason, "run_unique", 10) && strcmp(r->reason, "cold_cache");
+}
+
+void timeline_row_fill(struct timeline_row *row, const struct prediction *pr)
+{
+	struct cause *c = NULL;
+	size_t nc = 0, alloc = 0, i, k;
+	struct strbuf sb = STRBUF_INIT;
+
+	row->tasks = pr->executors;
+	memcpy(row->counts, pr->counts, sizeof(row->counts));
+	row->enabled = 0;
+	row->invalidated = 0;
+	for (i = 0; i < pr->n; i++) {
+		const struct task_result *r = &pr->results[i];
+		const char *p = r->root_cause;
+		if (r->has_policy && r->pol.enabled)
+			row->enabled++;
+		if (!is_invalidation(r))
+			continue;
+		if (r->decision != DECISION_UNKNOWN)
+			row->invalidated++;
+		while (p && *p) {
+			size_t len = strcspn(p, ";");
+			char *path = xstrndup(p, len);
+			const struct task_result *root = prediction_find(pr, path);
+			const char *name = root ? root->task->path : "";
+			const char *why = root ? root->reason : "";
+			/* A renamed pipeline is one cause, not one per task. */
+			if (!strcmp(why, "pipeline_name"))
+				name = "pipelineInfo.name";
+			for (k = 0; k < nc; k++)
+				if (!strcmp(c[k].path, name))
+					break;
+			if (k == nc) {
+				KC_GROW(c, alloc, nc + 1);
+				c[nc].path = name;
+				c[nc].reason = why;
+				c[nc].n = 0;
+				nc++;
+			}
+			c[k].n++;
+			free(path);
+			p += len + (p[len] == ';');
+		}
+	}
+	qsort(c, nc, sizeof(*c), cmp_cause);
+	for (k = 0; k < nc && k < 5; k++)
+		sb_addf(&sb, "%s%s:%s(%zu)", k ? ";" : "", c[k].path, c[k].reason, c[k].n);
+	if (nc > 5)
+		sb_addf(&sb, ";+%zu more", nc - 5);
+	free(row->root_causes);
+	row->root_causes = sb_detach(&sb, NULL);
+	free(c);
+}
+
+void timeline_row_release(struct timeline_row *row)
+{
+	free(row->spec);
+	free(row->author);
+	free(row->subject);
+	free(row->path);
+	free(row->root_causes);
+	free(row->error);
+	memset(row, 0, sizeof(*row));
+}
+
+int timeline_csv_write(FILE *fp, const struct timeline_row *rows, size_t n)
+{
+	size_t i, k;
+
+	for (k = 0; k < NCOLUMNS; k++) {
+		if (k)
+			fputc(',', fp);
+		fputs(columns[k], fp);
+	}
+	fputc('\n', fp);
+	for (i = 0; i < n; i++) {
+		const struct timeline_row *r = &rows[i];
+		char num[9][32];
+		const char *cells[NCOLUMNS];
+		bool ok = !r->error || !*r->error;
+		snprintf(num[0], 32, "%zu", r->tasks);
+		snprintf(num[1], 32, "%zu", r->enabled);
+		snprintf(num[2], 32, "%zu", r->counts[DECISION_HIT]);
+		snprintf(num[3], 32, "%zu", r->counts[DECISION_MISS]);
+		snprintf(num[4], 32, "%zu", r->counts[DECISION_MISS_UPSTREAM]);
+		snprintf(num[5], 32, "%zu", r->counts[DECISION_DISABLED]);
+		snprintf(num[6], 32, "%zu", r->counts[DECISION_UNKNOWN]);
+		snprintf(num[7], 32, "%zu", r->invalidated);
+		cells[0] = r->commit;
+		cells[1] = r->date;
+		cells[2] = r->author;
+		cells[3] = r->subject;
+		cells[4] = r->path;
+		for (k = 0; k < 7; k++)
+			cells[5 + k] = ok ? num[k] : "";
+		cells[12] = ok ? r->root_causes : "";
+		cells[13] = ok ? num[7] : "";
+		cells[14] = r->spec;
+		snprintf(num[8], 32, "%zu", r->seq);
+		cells[15] = num[8];
+		cells[16] = r->error ? r->error : "";
+		for (k = 0; k < NCOLUMNS; k++) {
+			if (k)
+				fputc(',', fp);
+			report_csv_cell(fp, cells[k]);
+		}
+		fputc('\n', fp);
+	}
+	return ferror(fp) ? err_set("write error") : 0;
+}
+
+/* ---- reading (merge) ---- */
+
+struct reader {
+	const char *path;
+	char *cells[NCOLUMNS];
+	size_t ncell;
+	size_t line;
+	struct timeline_row *rows;
+	size_t n, alloc;
+	int err;
+};
+
+/* The writer neutralised formula-like cells with a leading apostrophe. */
+static char *cell_value(const char *s, size_t len)
+{
+	if (len >= 2 && s[0] == '\'' && strchr("=+-@\t\r", s[1]))
+		return xstrndup(s + 1, len - 1);
+	return xstrndup(s, len);
+}
+
+static void on_field(void *s, size_t len, void *data)
+{
+	struct reader *r = data;
+
+	if (r->ncell < NCOLUMNS)
+		r->cells[r->ncell] = cell_value(s ? s : "", s ? len : 0);
+	r->ncell++;
+}
+
+static int parse_size(const char *s, size_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!*s) {
+		*out = 0;
+		return 0;
+	}
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (*end || errno)
+		return -1;
+	*out = (size_t)v;
+	return 0;
+}
+
+static void on_record(int c, void *data)
+{
+	struct reader *r = data;
+	struct timeline_row *row;
+	size_t k;
+
+	(void)c;
+	r->line++;
+	if (r->err)
+		goto done;
+	if (r->ncell != NCOLUMNS) {
+		r->err = err_set("%s:%zu: expected %zu columns, found %zu", r->path, r->line,
+				 NCOLUMNS, r->ncell);
+		goto done;
+	}
+	if (r->line == 1) {
+		for (k = 0; k < NCOLUMNS; k++)
+			if (strcmp(r->cells[k], columns[k])) {
+				r->err = err_set("%s:1: not a kfpcache timeline (column %zu is '%s', expected '%s')",
+						 r->path, k + 1, r->cells[k], columns[k]);
+				break;
+			}
+		goto done;
+	}
+	KC_GROW(r->rows, r->alloc, r->n + 1);
+	row = &r->rows[r->n++];
+	memset(row, 0, sizeof(*row));
+	snprintf(row->commit, sizeof(row->commit), "%s", r->cells[0]);
+	snprintf(row->date, sizeof(row->date), "%s", r->cells[1]);
+	row->author = r->cells[2];
+	row->subject = r->cells[3];
+	row->path = r->cells[4];
+	row->root_causes = r->cells[12];
+	row->spec = r->cells[14];
+	row->error = r->cells[16];
+	r->cells[2] = r->cells[3] = r->cells[4] = r->cells[12] = r->cells[14] = r->cells[16] = NULL;
+	if (parse_size(r->cells[5], &row->tasks) || parse_size(r->cells[6], &row->enabled) ||
+	    parse_size(r->cells[7], &row->counts[DECISION_HIT]) ||
+	    parse_size(r->cells[8], &row->counts[DECISION_MISS]) ||
+	    parse_size(r->cells[9], &row->counts[DECISION_MISS_UPSTREAM]) ||
+	    parse_size(r->cells[10], &row->counts[DECISION_DISABLED]) ||
+	    parse_size(r->cells[11], &row->counts[DECISION_UNKNOWN]) ||
+	    parse_size(r->cells[13], &row->invalidated) || parse_size(r->cells[15], &row->seq) ||
+	    !row->seq)
+		r->err = err_set("%s:%zu: a count column is not a number", r->path, r->line);
+done:
+	for (k = 0; k < NCOLUMNS && k < r->ncell; k++) {
+		free(r->cells[k]);
+		r->cells[k] = NULL;
+	}
+	r->ncell = 0;
+}
+
+int timeline_csv_read(const char *path, struct timeline_row **rows, size_t *n)
+{
+	struct csv_parser p;
+	struct reader r;
+	char *buf = NULL;
+	size_t len, i;
+	int ret = -1;
+
+	memset(&r, 0, sizeof(r));
+	r.path = path;
+	if (read_file(path, &buf, &len) < 0)
+		return -1;
+	if (csv_init(&p, CSV_STRICT | CSV_APPEND_NULL | CSV_STRICT_FINI) != 0) {
+		free(buf);
+		return err_set("%s: cannot initialise the CSV parser", path);
+	}
+	if (csv_parse(&p, buf, len, on_field, on_record, &r) != len ||
+	    csv_fini(&p, on_field, on_record, &r) != 0) {
+		if (!r.err)
+			err_set("%s:%zu: %s", path, r.line + 1, csv_strerror(csv_error(&p)));
+		goto done;
+	}
+	if (r.err)
+		goto done;
+	if (r.line == 0) {
+		err_set("%s: empty file", path);
+		goto done;
+	}
+	*rows = r.rows;
+	*n = r.n;
+	r.rows = NULL;
+	r.n = 0;
+	ret = 0;
+done:
+	for (i = 0; i < r.n; i++)
+		timeline_row_release(&r.rows[i]);
+	free(r.rows);
+	for (i = 0; i < NCOLUMNS; i++)
+		free(r.cells[i]);
+	csv_free(&p);
+	free(buf);
+	return ret;
+}
+
+static int cmp_row(const void *x, const void *y)
+{
+	const struct timeline_row *a = x, *b = y;
+	int c = strcmp(a->spec, b->spec);
+
+	if (c)
+		return c;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+void timeline_sort(struct timeline_row *rows, size_t n)
+{
+	qsort(rows, n, sizeof(*rows), cmp_row);
+}
+
+static int cmp_invalidated(const void *x, const void *y)
+{
+	const struct timeline_row *a = *(const struct timeline_row *const *)x;
+	const struct timeline_row *b = *(const struct timeline_row *const *)y;
+
+	if (a->invalidated != b->invalidated)
+		return a->invalidated < b->invalidated ? 1 : -1;
+	return cmp_row(a, b);
+}
+
+void timeline_summary(FILE *fp, const struct timeline_row *rows, size_t n)
+{
+	const struct timeline_row **v = xcalloc(n ? n : 1, sizeof(*v));
+	size_t i, errors = 0, shown = 0, specs = 0;
+
+	for (i = 0; i < n; i++) {
+		v[i] = &rows[i];
+		if (rows[i].error && *rows[i].error && strcmp(rows[i].error, "deleted"))
+			errors++;
+		if (!i || strcmp(rows[i].spec, rows[i - 1].spec))
+			specs++;
+	}
+	fprintf(fp, "%zu commit%s of %zu spec%s", n, n == 1 ? "" : "s", specs, specs == 1 ? "" : "s");
+	if (errors)
+		fprintf(fp, ", %zu not analyzable (see the error column)", errors);
+	fputc('\n', fp);
+	qsort(v, n, sizeof(*v), cmp_invalidated);
+	for (i = 0; i < n && shown < 5; i++) {
+		if (!v[i]->invalidated)
+			break;
+		if (!shown++)
+			fputs("commits that invalidated most:\n", fp);
+		fprintf(fp, "  %.12s %.10s %3zu task%s  %s\n      %s%s%s\n", v[i]->commit, v[i]->date,
+			v[i]->invalidated, v[i]->invalidated == 1 ? " " : "s", v[i]->subject,
+			specs > 1 ? v[i]->spec : "", specs > 1 ? ": " : "", v[i]->root_causes);
+	}
+	if (!shown)
+		fputs("no commit invalidated cached tasks\n", fp);
+	free(v);
+}
