@@ -672,9 +672,18 @@ static int task_classify(struct builder *b, struct task *t)
 {
 	const struct node *ref = node_get(t->spec, "componentRef");
 	const struct node *cond = node_path(t->spec, "triggerPolicy", "condition", NULL);
+	const struct node *co = node_get(t->spec, "cachingOptions");
+	const struct node *enable = node_get(co, "enableCache");
 
 	if (!node_is_map(t->spec))
 		return fail_at(b, t->spec, "task '%s' is not a map", t->path);
+	/* protojson rejects these; read leniently they would turn caching off. */
+	if (co && co->type != NODE_NULL && !node_is_map(co))
+		return fail_at(b, co, "task '%s': cachingOptions is a %s, expected a map",
+			       t->path, node_type_name(co->type));
+	if (enable && enable->type != NODE_BOOL && enable->type != NODE_NULL)
+		return fail_at(b, enable, "task '%s': cachingOptions.enableCache is a %s, expected a boolean",
+			       t->path, node_type_name(enable->type));
 	t->component = node_get_str(ref, "name");
 	if (!t->component)
 		return fail_at(b, t->spec, "task '%s' has no componentRef.name", t->path);
@@ -912,7 +921,10 @@ static int instantiate(struct builder *b, struct dag_inst *inst)
 	const struct node *tasks = node_path(inst->comp, "dag", "tasks", NULL);
 	size_t i;
 
-	if (!node_is_map(tasks))
+	if (tasks && !node_is_map(tasks))
+		return fail_at(b, tasks, "%s: dag.tasks is a %s, expected a map",
+			       inst->owner ? inst->owner->path : "root", node_type_name(tasks->type));
+	if (!tasks)
 		return fail_at(b, inst->comp, "%s has no dag.tasks map",
 			       inst->owner ? inst->owner->path : "root");
 	/* Nested sub-DAGs and loops multiply: bound the expansion, as the alias count bounds YAML. */

@@ -5,6 +5,7 @@
 #include "node.h"
 
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "banned.h"
@@ -32,17 +33,58 @@ bool node_is_list(const struct node *n)
 	return n && n->type == NODE_LIST;
 }
 
+#define INDEX_MIN 16     /* smaller maps: a linear scan is faster */
+
 const struct node *node_get(const struct node *m, const char *key)
 {
 	size_t i;
 
 	if (!node_is_map(m))
 		return NULL;
-	/* Maps in specs are small; a linear scan beats hashing here. */
+	if (m->index) {
+		size_t mask = m->index_cap - 1;
+		for (i = (size_t)kc_hash(key, strlen(key)) & mask; m->index[i]; i = (i + 1) & mask)
+			if (!strcmp(m->keys[m->index[i] - 1], key))
+				return m->items[m->index[i] - 1];
+		return NULL;
+	}
 	for (i = 0; i < m->n; i++)
 		if (!strcmp(m->keys[i], key))
 			return m->items[i];
 	return NULL;
+}
+
+void node_index(struct arena *a, struct node *root)
+{
+	struct node **stack = NULL;
+	size_t n = 0, alloc = 0, i;
+
+	KC_GROW(stack, alloc, 1);
+	stack[n++] = root;
+	while (n) {
+		struct node *m = stack[--n];
+		if (!m || (m->type != NODE_MAP && m->type != NODE_LIST) || m->index)
+			continue;
+		if (m->type == NODE_MAP && m->n >= INDEX_MIN && m->n < UINT32_MAX / 4) {
+			size_t cap = 32, mask;
+			while (cap < m->n * 2)
+				cap *= 2;
+			mask = cap - 1;
+			m->index = arena_array(a, cap, sizeof(*m->index));
+			m->index_cap = cap;
+			/* Later duplicates never reach here: loaders reject them. */
+			for (i = 0; i < m->n; i++) {
+				size_t h = (size_t)kc_hash(m->keys[i], m->key_lens[i]) & mask;
+				while (m->index[h])
+					h = (h + 1) & mask;
+				m->index[h] = (uint32_t)(i + 1);
+			}
+		}
+		KC_GROW(stack, alloc, n + m->n);
+		for (i = 0; i < m->n; i++)
+			stack[n++] = m->items[i];
+	}
+	free(stack);
 }
 
 const struct node *node_path(const struct node *m, ...)

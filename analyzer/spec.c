@@ -451,7 +451,7 @@ int spec_load_buf(struct spec **out, const char *buf, size_t len,
 {
 	struct spec *s = xcalloc(1, sizeof(*s));
 	struct node **docs = NULL;
-	size_t ndocs = 0, start = skip_space(buf, len);
+	size_t ndocs = 0, start = skip_space(buf, len), i;
 	int ret = -1;
 
 	*out = NULL;
@@ -469,6 +469,8 @@ int spec_load_buf(struct spec **out, const char *buf, size_t len,
 	} else if (yaml_parse(&s->arena, buf, len, name, lim, &docs, &ndocs) < 0) {
 		goto done;
 	}
+	for (i = 0; i < ndocs; i++)
+		node_index(&s->arena, docs[i]);
 	if (select_docs(s, docs, ndocs) < 0 || validate(s, s->pipeline) < 0)
 		goto done;
 	*out = s;

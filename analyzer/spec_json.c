@@ -198,13 +198,46 @@ static int convert(struct jctx *c, const cJSON *j, struct node **out)
 	return 0;
 }
 
+/*
+ * cJSON reports a bad object key (a trailing comma: {"a": 1,}) one byte
+ * past it, as its parse_string starts after the quote it expects.  Step
+ * back onto the byte when it follows '{' or ',' inside an object.
+ */
+static size_t key_error_offset(const struct jctx *c, size_t off)
+{
+	struct strbuf open = STRBUF_INIT;
+	size_t p, q, i;
+	bool in_object;
+
+	if (!off || off > c->len || is_ws(c->buf[off - 1]) || c->buf[off - 1] == '"')
+		return off;
+	p = off - 1;
+	for (q = p; q > 0 && is_ws(c->buf[q - 1]); q--)
+		;
+	if (!q || (c->buf[q - 1] != '{' && c->buf[q - 1] != ','))
+		return off;
+	for (i = skip_bom(c->buf, c->len); i < q; i++) {
+		if (c->buf[i] == '"') {
+			for (i++; i < q && c->buf[i] != '"'; i++)
+				i += c->buf[i] == '\\';
+		} else if (c->buf[i] == '{' || c->buf[i] == '[') {
+			sb_addc(&open, c->buf[i]);
+		} else if ((c->buf[i] == '}' || c->buf[i] == ']') && open.len) {
+			open.len--;
+		}
+	}
+	in_object = open.len && open.buf[open.len - 1] == '{';
+	sb_release(&open);
+	return in_object ? p : off;
+}
+
 /* cJSON only says where it stopped; turn that into one line of reason. */
 static int syntax_error(struct jctx *c, const char *stop)
 {
 	size_t off = c->len, i, n;
 
 	if (stop && stop >= c->buf && stop <= c->buf + c->len)
-		off = (size_t)(stop - c->buf);
+		off = key_error_offset(c, (size_t)(stop - c->buf));
 	for (i = off + (off < c->len); i < c->len && is_ws(c->buf[i]); i++)
 		;
 	if (off >= c->len || (i >= c->len && !strchr("]}", c->buf[off])))

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util.h"
 
@@ -33,6 +34,8 @@ struct node {
 	const char **keys;      /* NODE_MAP: keys, in document order */
 	size_t *key_lens;       /* NODE_MAP: key byte lengths */
 	struct node **items;    /* children, in document order */
+	uint32_t *index;        /* NODE_MAP with many keys: hash slots (i + 1), or NULL */
+	size_t index_cap;       /* slots, a power of two */
 };
 
 const char *node_type_name(enum node_type t);
@@ -57,6 +60,13 @@ struct node *node_new_bool(struct arena *a, bool b);
 /* Append to a list or a map (key ignored for lists); grows in the arena. */
 void node_append(struct arena *a, struct node *parent, const char *key,
 		 size_t key_len, struct node *child);
+
+/*
+ * Give every large map of the tree a hash index so node_get is O(1) there
+ * (a spec's components and executors maps have one entry per task).  Call
+ * once after loading, before the tree is shared between threads.
+ */
+void node_index(struct arena *a, struct node *root);
 
 /* Deep equality of two trees (map key order ignored; positions ignored). */
 bool node_equal(const struct node *a, const struct node *b);

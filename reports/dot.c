@@ -7,8 +7,10 @@
  */
 #include "report.h"
 
+#include <errno.h>
 #include <graphviz/cgraph.h>
 #include <graphviz/gvc.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "banned.h"
@@ -57,36 +59,70 @@ static void set(void *obj, const char *name, const char *value)
 	agsafeset(obj, (char *)name, (char *)value, (char *)"");
 }
 
-static Agraph_t *cluster_for(Agraph_t *root, const struct task *dagtask,
-			     struct strmap *clusters)
-{
-	Agraph_t *parent, *g;
-	struct strbuf name = STRBUF_INIT, label = STRBUF_INIT;
+/*
+ * cgraph's writer checks, for every node, each direct subgraph of the graph
+ * being written: with hundreds of sibling clusters that is quadratic.  Past
+ * GROUP_FANOUT siblings, clusters are nested in plain (undrawn) subgraphs, a
+ * balanced tree of at most GROUP_FANOUT children per level.
+ */
+#define GROUP_FANOUT 16
 
-	if (!dagtask)
-		return root;
-	if ((g = strmap_get(clusters, dagtask->path)))
-		return g;
-	parent = cluster_for(root, dagtask->parent, clusters);
-	sb_addf(&name, "cluster_%s", dagtask->path);
-	g = agsubg(parent, name.buf, 1);
-	esc(&label, dagtask->key);
-	set(g, "label", label.buf);
-	set(g, "style", dagtask->conditional ? "rounded,dashed" : "rounded");
-	set(g, "tooltip", dagtask->path);
-	strmap_put(clusters, dagtask->path, g);
+static Agraph_t *group_for(Agraph_t *parent, const char *pkey, size_t idx, size_t count)
+{
+	struct strbuf name = STRBUF_INIT;
+	size_t span = 1, levels = 0;
+	Agraph_t *g = parent;
+
+	while (span * GROUP_FANOUT < count) {
+		span *= GROUP_FANOUT;
+		levels++;
+	}
+	sb_addf(&name, "group_%s", pkey);
+	for (; levels > 0; levels--, span /= GROUP_FANOUT) {
+		sb_addf(&name, "_%zu", idx / span % GROUP_FANOUT);
+		g = agsubg(g, name.buf, 1);
+	}
 	sb_release(&name);
-	sb_release(&label);
 	return g;
 }
 
-/*
- * Loop iterations are instances, not tasks: their cluster is the loop task
- * plus "[i]".  Find the DAG task (or iteration) enclosing t.
- */
-static const struct task *enclosing(const struct task *t)
+/* Clusters for every DAG task, parents first (tasks are sorted by path). */
+static void make_clusters(Agraph_t *root, const struct prediction *pr, struct strmap *clusters)
 {
-	return t->parent;
+	struct strmap count = STRMAP_INIT, next = STRMAP_INIT;
+	struct strbuf name = STRBUF_INIT, label = STRBUF_INIT;
+	size_t i;
+
+	for (i = 0; i < pr->n; i++) {
+		const struct task *t = pr->results[i].task;
+		const char *pk = t->parent ? t->parent->path : "";
+		if (t->kind == TASK_DAG)
+			strmap_put(&count, pk, (void *)((uintptr_t)strmap_get(&count, pk) + 1));
+	}
+	for (i = 0; i < pr->n; i++) {
+		const struct task *t = pr->results[i].task;
+		const char *pk = t->parent ? t->parent->path : "";
+		Agraph_t *parent = t->parent ? strmap_get(clusters, pk) : root, *g;
+		uintptr_t idx;
+		if (t->kind != TASK_DAG)
+			continue;
+		idx = (uintptr_t)strmap_get(&next, pk);
+		strmap_put(&next, pk, (void *)(idx + 1));
+		parent = group_for(parent, pk, idx, (uintptr_t)strmap_get(&count, pk));
+		sb_reset(&name);
+		sb_addf(&name, "cluster_%s", t->path);
+		g = agsubg(parent, name.buf, 1);
+		sb_reset(&label);
+		esc(&label, t->key);
+		set(g, "label", label.buf);
+		set(g, "style", t->conditional ? "rounded,dashed" : "rounded");
+		set(g, "tooltip", t->path);
+		strmap_put(clusters, t->path, g);
+	}
+	strmap_release(&count);
+	strmap_release(&next);
+	sb_release(&name);
+	sb_release(&label);
 }
 
 static void legend(Agraph_t *g)
@@ -158,6 +194,7 @@ static Agraph_t *build(const struct prediction *pr, const struct strmap *highlig
 	set(g, "label", sb.buf);
 	set(g, "labelloc", "t");
 
+	make_clusters(g, pr, &clusters);
 	for (i = 0; i < pr->n; i++) {
 		const struct task_result *r = &pr->results[i];
 		const struct task *t = r->task;
@@ -165,7 +202,7 @@ static Agraph_t *build(const struct prediction *pr, const struct strmap *highlig
 		Agnode_t *n;
 		if (!task_is_executor(t))
 			continue;
-		parent = cluster_for(g, enclosing(t), &clusters);
+		parent = t->parent ? strmap_get(&clusters, t->parent->path) : g;
 		n = agnode(g, (char *)t->path, 1);
 		agsubnode(parent, n, 1);
 		sb_reset(&sb);
@@ -274,6 +311,9 @@ int report_render(const struct prediction *pr, const char *format, const char *p
 {
 	GVC_t *gvc = gvContext();
 	Agraph_t *g = build(pr, NULL);
+	char *data = NULL;
+	unsigned int len = 0;
+	FILE *fp;
 	int ret = -1;
 
 	if (gvLayout(gvc, g, "dot") != 0) {
@@ -281,10 +321,22 @@ int report_render(const struct prediction *pr, const char *format, const char *p
 			path);
 		goto done;
 	}
-	if (gvRenderFilename(gvc, g, format, path) != 0)
+	/* Rendered in memory: on a failed write (a full disk) Graphviz exits the process. */
+	if (gvRenderData(gvc, g, format, &data, &len) != 0) {
 		err_set("%s: Graphviz cannot render %s", path, format);
-	else
-		ret = 0;
+	} else if (!(fp = fopen(path, "wb"))) {
+		err_set("%s: cannot write: %s", path, strerror(errno));
+	} else {
+		bool bad = fwrite(data, 1, len, fp) != len;
+
+		if (fclose(fp) != 0)
+			bad = true;
+		if (bad)
+			err_set("%s: write failed: %s", path, errno ? strerror(errno) : "I/O error");
+		else
+			ret = 0;
+	}
+	gvFreeRenderData(data);
 	gvFreeLayout(gvc, g);
 done:
 	agclose(g);
