@@ -26,6 +26,11 @@ const struct opt common_opts[] = {
 	{ "run-caching", 0, "on|off", "the run-level enable_caching override (reaches root-DAG tasks only, as KFP's client)", OPT_RUN_CACHING },
 	{ "kfp-version", 0, "X.Y", "backend release to model (default 2.17; 2.18 or master: custom cache keys)", OPT_KFP_VERSION },
 	{ "publish-logs", 0, "on|off", "API server PUBLISH_LOGS: executor-logs in every key (default on)", OPT_PUBLISH_LOGS },
+	{ "max-input-mb", 0, "N", "refuse specs larger than N MiB (default 64)", OPT_MAX_INPUT },
+	{ "max-depth", 0, "N", "refuse specs nested deeper than N levels (default 256)", OPT_MAX_DEPTH },
+	{ "max-nodes", 0, "N", "refuse specs of more than N nodes, YAML aliases expanded (default 8388608)", OPT_MAX_NODES },
+	{ "max-string-mb", 0, "N", "refuse a single string longer than N MiB (default 16)", OPT_MAX_STRING },
+	{ "max-tasks", 0, "N", "refuse specs that expand to more than N tasks (default 50000)", OPT_MAX_TASKS },
 	{ "help", 'h', NULL, "show this help", OPT_HELP },
 	{ NULL, 0, NULL, NULL, 0 }
 };
@@ -122,11 +127,35 @@ static int short_to_id(const struct opt *o, int c)
 	return -1;
 }
 
+/* Resource limits for untrusted specs: the loader's defaults, changed here. */
+static int set_limit(const struct command *cmd, int id, const char *arg)
+{
+	char *end;
+	unsigned long long v = strtoull(arg, &end, 10);
+
+	if (*end || !*arg || v == 0 || v > (1ULL << 40))
+		return cmd_usage_error(cmd, "limit '%s': expected a positive whole number", arg);
+	switch (id) {
+	case OPT_MAX_INPUT: parse_limits_default.max_bytes = (size_t)(v << 20); break;
+	case OPT_MAX_DEPTH: parse_limits_default.max_depth = (size_t)v; break;
+	case OPT_MAX_NODES: parse_limits_default.max_nodes = (size_t)v; break;
+	case OPT_MAX_STRING: parse_limits_default.max_string = (size_t)(v << 20); break;
+	case OPT_MAX_TASKS: dag_max_tasks = (size_t)v; break;
+	}
+	return 0;
+}
+
 static int common_opt(const struct command *cmd, struct common *c, int id, const char *arg)
 {
 	int v = 0;
 
 	switch (id) {
+	case OPT_MAX_INPUT:
+	case OPT_MAX_DEPTH:
+	case OPT_MAX_NODES:
+	case OPT_MAX_STRING:
+	case OPT_MAX_TASKS:
+		return set_limit(cmd, id, arg);
 	case OPT_REPO:
 		c->repo = arg;
 		return 0;

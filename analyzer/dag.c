@@ -34,7 +34,7 @@ bool task_is_executor(const struct task *t)
 }
 
 /* Tasks after expansion; a real spec has hundreds, the corpus at most 84. */
-#define DAG_MAX_TASKS 50000
+size_t dag_max_tasks = 50000;
 /* Producers and sub-DAGs are resolved recursively: bound the stack depth. */
 #define DAG_MAX_DEPTH 1000
 
@@ -928,9 +928,9 @@ static int instantiate(struct builder *b, struct dag_inst *inst)
 		return fail_at(b, inst->comp, "%s has no dag.tasks map",
 			       inst->owner ? inst->owner->path : "root");
 	/* Nested sub-DAGs and loops multiply: bound the expansion, as the alias count bounds YAML. */
-	if (tasks->n > DAG_MAX_TASKS - b->nall)
+	if (tasks->n > dag_max_tasks - b->nall)
 		return fail_at(b, tasks, "more than %zu tasks once sub-DAGs and loops are expanded",
-			       (size_t)DAG_MAX_TASKS);
+			       dag_max_tasks);
 	inst->tasks = arena_array(&b->d->arena, tasks->n, sizeof(*inst->tasks));
 	for (i = 0; i < tasks->n; i++) {
 		struct task *t = task_new(b, inst, tasks->keys[i], tasks->items[i]);
@@ -1053,9 +1053,11 @@ static void graph_edge(Agraph_t *g, Agnode_t *from, Agnode_t *to, const char *la
 	agsafeset(e, (char *)"label", (char *)label, (char *)"");
 }
 
+/* The task's graph node, kept on the task: a cgraph name lookup costs more. */
 static Agnode_t *graph_node(Agraph_t *g, const struct task *t)
 {
-	return agnode(g, (char *)t->path, 0);
+	(void)g;
+	return t->gnode;
 }
 
 static void rval_edges(Agraph_t *g, Agnode_t *to, const struct rval *v, bool artifact)
@@ -1101,7 +1103,7 @@ static void build_graph(struct dag *d)
 	agattr(g, AGEDGE, (char *)"label", (char *)"");
 	agattr(g, AGEDGE, (char *)"via", (char *)"");
 	for (i = 0; i < d->ntasks; i++)
-		agnode(g, (char *)d->tasks[i]->path, 1);
+		d->tasks[i]->gnode = agnode(g, (char *)d->tasks[i]->path, 1);
 	for (i = 0; i < d->ntasks; i++) {
 		struct task *t = d->tasks[i];
 		Agnode_t *n = graph_node(g, t);
@@ -1119,11 +1121,55 @@ static void build_graph(struct dag *d)
 	d->graph = g;
 }
 
+/*
+ * Producers before consumers, by an iterative depth-first walk of the
+ * graph's in-edges (a long chain of tasks must not exhaust the stack).
+ * Ties follow path order, so the order is deterministic.
+ */
+static void topo_order(struct dag *d)
+{
+	Agraph_t *g = d->graph;
+	unsigned char *state = xcalloc(d->ntasks ? d->ntasks : 1, 1);
+	size_t *stack = NULL, n = 0, alloc = 0, k = 0, i;
+
+	d->order = arena_array(&d->arena, d->ntasks, sizeof(*d->order));
+	for (i = 0; i < d->ntasks; i++) {
+		if (state[i])
+			continue;
+		KC_GROW(stack, alloc, n + 1);
+		stack[n++] = i;
+		while (n) {
+			size_t top = stack[n - 1];
+			Agedge_t *e;
+			if (state[top] == 2) {
+				n--;
+				continue;
+			}
+			if (state[top] == 1) {
+				n--;
+				state[top] = 2;
+				d->order[k++] = d->tasks[top];
+				continue;
+			}
+			state[top] = 1;
+			for (e = agfstin(g, d->tasks[top]->gnode); e; e = agnxtin(g, e)) {
+				const struct task *p = strmap_get(&d->by_path, agnameof(agtail(e)));
+				if (p && !state[p->index]) {
+					KC_GROW(stack, alloc, n + 1);
+					stack[n++] = p->index;
+				}
+			}
+		}
+	}
+	free(stack);
+	free(state);
+}
+
 size_t task_producers(const struct dag *d, const struct task *t,
 		      struct task ***out, bool **is_artifact)
 {
 	Agraph_t *g = d->graph;
-	Agnode_t *n = agnode(g, (char *)t->path, 0);
+	Agnode_t *n = t->gnode;
 	Agedge_t *e;
 	size_t cnt = 0, i = 0;
 
@@ -1187,6 +1233,7 @@ int dag_build(struct dag **out, const struct spec *s, const struct dag_options *
 			     t->path);
 	}
 	build_graph(d);
+	topo_order(d);
 	ret = 0;
 done:
 	free(b.all);

@@ -120,6 +120,7 @@ struct run {
 	const struct policy *p;
 	struct cache *c;
 	unsigned char *state;      /* per task: 0 new, 1 busy, 2 done */
+	struct strmap texts;       /* node address -> struct memo_text (arena) */
 };
 
 /* What a key's inputs depend on, gathered while building tokens. */
@@ -248,8 +249,8 @@ static int rval_token(struct run *r, const struct rval *v, bool artifact,
 	return 0;
 }
 
-static void add_part(struct run *r, struct task_result *res, const char *name,
-		     const char *text, bool upstream)
+static void add_part_digest(struct run *r, struct task_result *res, const char *name,
+			    const char *text, const char *digest, bool upstream)
 {
 	struct arena *a = &r->pr->arena;
 	struct keypart *np = arena_array(a, res->nparts + 1, sizeof(*np));
@@ -257,26 +258,64 @@ static void add_part(struct run *r, struct task_result *res, const char *name,
 	if (res->nparts)
 		memcpy(np, res->parts, res->nparts * sizeof(*np));
 	np[res->nparts].name = arena_strdup(a, name);
-	np[res->nparts].text = arena_strdup(a, text);
+	np[res->nparts].text = text;
 	np[res->nparts].upstream = upstream;
+	memcpy(np[res->nparts].digest, digest, sizeof(np[res->nparts].digest) - 1);
 	res->parts = np;
 	res->nparts++;
 }
 
+/*
+ * Part digests only tell parts apart within one cache (a 64-bit FNV-1a);
+ * the symbolic key over them is SHA-256.
+ */
+static void part_digest(char out[17], const char *text, size_t len)
+{
+	snprintf(out, 17, "%016llx", (unsigned long long)kc_hash(text, len));
+}
+
+static void add_part(struct run *r, struct task_result *res, const char *name,
+		     const char *text, bool upstream)
+{
+	char digest[17];
+
+	part_digest(digest, text, strlen(text));
+	add_part_digest(r, res, name, text, digest, upstream);
+}
+
+struct memo_text {
+	const char *text;
+	char digest[17];
+};
+
+/*
+ * A part taken from a spec node (command, args, ...).  Tasks sharing an
+ * executor share the node, so its canonical text and digest are made once
+ * per run.
+ */
 static int add_node_part(struct run *r, struct task_result *res, const char *name,
 			 const struct node *n)
 {
 	struct strbuf sb = STRBUF_INIT;
-	int ret = 0;
+	struct memo_text *m;
+	char addr[32];
 
-	if (!n)
-		sb_adds(&sb, "[]");
-	else
-		ret = canon_json(&sb, n);
-	if (!ret)
-		add_part(r, res, name, sb_str(&sb), false);
-	sb_release(&sb);
-	return ret;
+	snprintf(addr, sizeof(addr), "%p", (const void *)n);
+	if (!(m = strmap_get(&r->texts, addr))) {
+		if (!n)
+			sb_adds(&sb, "[]");
+		else if (canon_json(&sb, n) < 0) {
+			sb_release(&sb);
+			return -1;
+		}
+		m = arena_alloc(&r->pr->arena, sizeof(*m));
+		m->text = arena_strndup(&r->pr->arena, sb_str(&sb), sb.len);
+		part_digest(m->digest, sb_str(&sb), sb.len);
+		strmap_put(&r->texts, addr, m);
+		sb_release(&sb);
+	}
+	add_part_digest(r, res, name, m->text, m->digest, false);
+	return 0;
 }
 
 /* Deduplicated, ";"-joined sorted list of root causes. */
@@ -439,11 +478,11 @@ static int container_parts(struct run *r, const struct task *t,
 
 	if (res->pol.cache_key) {
 		/* The custom key replaces every other part (driver/cache.go:88-96). */
-		add_part(r, res, "component", t->component, false);
-		add_part(r, res, "cache_key", res->pol.cache_key, false);
+		add_part(r, res, "component", arena_strdup(&r->pr->arena, t->component), false);
+		add_part(r, res, "cache_key", arena_strdup(&r->pr->arena, res->pol.cache_key), false);
 		return 0;
 	}
-	add_part(r, res, "image", t->image, false);
+	add_part(r, res, "image", arena_strdup(&r->pr->arena, t->image), false);
 	if (add_node_part(r, res, "command", node_get(t->container, "command")) < 0 ||
 	    add_node_part(r, res, "args", node_get(t->container, "args")) < 0)
 		goto done;
@@ -457,7 +496,7 @@ static int container_parts(struct run *r, const struct task *t,
 		if (rval_token(r, &in->val, in->artifact, &sb, x) < 0)
 			goto done;
 		snprintf(name, sizeof(name), "input:%s", in->name);
-		add_part(r, res, name, sb_str(&sb),
+		add_part(r, res, name, arena_strndup(&r->pr->arena, sb_str(&sb), sb.len),
 			 x->art_runs != before.art_runs || x->unknown != before.unknown ||
 			 x->causes.len != before.causes.len);
 	}
@@ -496,7 +535,7 @@ static int container_parts(struct run *r, const struct task *t,
 	sb_reset(&sb);
 	if (key_canonical(&sb, &k) < 0)
 		goto done;
-	add_part(r, res, "outputs", sb_str(&sb), false);
+	add_part(r, res, "outputs", arena_strndup(&r->pr->arena, sb_str(&sb), sb.len), false);
 	if (t->npvc_vals && policy_hashes_pvc_names(r->p)) {
 		sb_reset(&sb);
 		for (i = 0; i < t->npvc_vals; i++) {
@@ -505,7 +544,7 @@ static int container_parts(struct run *r, const struct task *t,
 			if (rval_token(r, &t->pvc_vals[i], false, &sb, x) < 0)
 				goto done;
 		}
-		add_part(r, res, "pvc", sb_str(&sb), false);
+		add_part(r, res, "pvc", arena_strndup(&r->pr->arena, sb_str(&sb), sb.len), false);
 	}
 	ret = 0;
 done:
@@ -515,13 +554,14 @@ done:
 	return ret;
 }
 
+/* The symbolic key: a hash over every part's name and digest. */
 static void symbolic_key(struct task_result *res)
 {
 	struct strbuf sb = STRBUF_INIT;
 	size_t i;
 
 	for (i = 0; i < res->nparts; i++)
-		sb_addf(&sb, "%s=%s\n", res->parts[i].name, res->parts[i].text);
+		sb_addf(&sb, "%s=%s\n", res->parts[i].name, res->parts[i].digest);
 	key_sha256_hex(res->key, sb.buf ? sb.buf : "", sb.len);
 	sb_release(&sb);
 }
@@ -553,7 +593,7 @@ static const char *own_changes(struct run *r, const struct task_result *res,
 			continue;
 		for (j = 0; j < res->nprev; j++)
 			if (!strcmp(res->prev[j].name, cur->name)) {
-				same = !strcmp(res->prev[j].text, cur->text);
+				same = !strcmp(res->prev[j].digest, cur->digest);
 				break;
 			}
 		if (!same)
@@ -705,7 +745,7 @@ static int decide_importer(struct run *r, const struct task *t, struct task_resu
 		if (rval_token(r, &t->inputs[i].val, t->inputs[i].artifact, &sb, &x) < 0)
 			goto done;
 		snprintf(name, sizeof(name), "input:%s", t->inputs[i].name);
-		add_part(r, res, name, sb_str(&sb), false);
+		add_part(r, res, name, arena_strndup(&r->pr->arena, sb_str(&sb), sb.len), false);
 	}
 	if (add_node_part(r, res, "input:artifactUri", node_get(t->importer, "artifactUri")) < 0 ||
 	    add_node_part(r, res, "outputs", node_get(t->importer, "typeSchema")) < 0 ||
@@ -793,6 +833,7 @@ static void commit_run(struct run *r)
 			ps->parts[k].name = arena_strdup(&c->arena, res->parts[k].name);
 			ps->parts[k].text = arena_strdup(&c->arena, res->parts[k].text);
 			ps->parts[k].upstream = res->parts[k].upstream;
+			memcpy(ps->parts[k].digest, res->parts[k].digest, sizeof(ps->parts[k].digest));
 		}
 		strmap_put(&c->last, t->path, ps);
 	}
@@ -819,8 +860,10 @@ int predict_run(struct prediction **out, const struct dag *d, const struct polic
 	r.p = p;
 	r.c = c;
 	r.state = xcalloc(d->ntasks ? d->ntasks : 1, 1);
+	strmap_init(&r.texts);
+	/* In dependency order, so decide() never recurses deeply. */
 	for (i = 0; i < d->ntasks; i++)
-		if (decide(&r, d->tasks[i]) < 0)
+		if (decide(&r, d->order[i]) < 0)
 			goto done;
 	for (i = 0; i < d->ntasks; i++) {
 		const struct task *t = d->tasks[i];
@@ -835,6 +878,7 @@ int predict_run(struct prediction **out, const struct dag *d, const struct polic
 	ret = 0;
 done:
 	free(r.state);
+	strmap_release(&r.texts);
 	if (ret < 0) {
 		prediction_free(pr);
 		return -1;

@@ -98,7 +98,7 @@ struct task {
 	struct rval *pvc_vals;       /* one per pvcMount */
 	size_t npvc_vals;
 	size_t index;                /* position in dag.tasks (sorted by path) */
-	void *user;                  /* for later stages (predict) */
+	void *gnode;                 /* its node in dag->graph (Agnode_t *) */
 };
 
 struct dag_inst {
@@ -112,6 +112,9 @@ struct dag_inst {
 	struct strmap items_inputs;  /* loop iteration: the removed items input */
 	int iteration;               /* -1, or the loop item index */
 };
+
+/* The most tasks a spec may expand to (loops included): a resource limit. */
+extern size_t dag_max_tasks;
 
 /* Options that shape resolution. */
 struct dag_options {
@@ -137,6 +140,7 @@ struct dag {
 	size_t ntasks;
 	struct strmap by_path;       /* path -> struct task * */
 	void *graph;                 /* cgraph Agraph_t *, producer -> consumer */
+	struct task **order;         /* every task, producers before their consumers */
 	size_t nested_executors;     /* executor tasks below the root DAG */
 	const char **warnings;       /* notes for stderr, deterministic order */
 	size_t nwarnings;

@@ -32,6 +32,7 @@ struct keypart {
 	const char *name;       /* image, command, args, input:<n>, outputs, pvc, cache_key, component */
 	const char *text;       /* readable value (canonical JSON or symbolic) */
 	bool upstream;          /* depends on a producer that runs this time */
+	char digest[17];        /* 64-bit hash of the text, in hex (equality only) */
 };
 
 struct task_result {

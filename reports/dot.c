@@ -11,6 +11,7 @@
 #include <graphviz/cgraph.h>
 #include <graphviz/gvc.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "banned.h"
@@ -54,10 +55,126 @@ static void esc(struct strbuf *sb, const char *s)
 	}
 }
 
+/*
+ * The DOT name of a task or cluster.  agwrite quotes names without escaping
+ * a final backslash, which then escapes the closing quote, and DOT cannot
+ * spell a trailing backslash at all: such a name (also with spaces after
+ * it) gets one more space, which keeps names distinct.  Labels show the path.
+ */
+static const char *dot_name(struct strbuf *sb, const char *prefix, const char *path)
+{
+	size_t i;
+
+	sb_reset(sb);
+	sb_adds(sb, prefix);
+	sb_adds(sb, path);
+	for (i = sb->len; i > 0 && sb->buf[i - 1] == ' '; i--)
+		;
+	if (i > 0 && sb->buf[i - 1] == '\\')
+		sb_addc(sb, ' ');
+	return sb->buf;
+}
+
 static void set(void *obj, const char *name, const char *value)
 {
 	agsafeset(obj, (char *)name, (char *)value, (char *)"");
 }
+
+/*
+ * cgraph's default ID discipline makes the address of a name's interned
+ * string its ID, and agwrite orders subgraphs by ID: the DOT would follow
+ * the allocator (glibc, ASan and musl differ).  Named objects get IDs in
+ * creation order instead: even numbers, the names kept here; anonymous
+ * ones (edges) odd, as in the default.
+ */
+struct ids {
+	struct strmap by_name;      /* name -> ID */
+	char **names;               /* ID / 2 - 1 -> name */
+	size_t n, alloc;
+	IDTYPE anon;                /* the next odd ID */
+};
+
+static void *ids_open(Agraph_t *g, Agdisc_t *disc)
+{
+	struct ids *s = xcalloc(1, sizeof(*s));
+
+	(void)g;
+	(void)disc;
+	strmap_init(&s->by_name);
+	s->anon = 1;
+	return s;
+}
+
+static long ids_map(void *state, int objtype, char *str, IDTYPE *id, int createflag)
+{
+	struct ids *s = state;
+	uintptr_t known;
+
+	(void)objtype;
+	if (!str) {
+		*id = s->anon;
+		s->anon += 2;
+		return 1;
+	}
+	if ((known = (uintptr_t)strmap_get(&s->by_name, str))) {
+		*id = known;
+		return 1;
+	}
+	if (!createflag)
+		return 0;
+	KC_GROW(s->names, s->alloc, s->n + 1);
+	s->names[s->n++] = xstrdup(str);
+	*id = 2 * (IDTYPE)s->n;
+	strmap_put(&s->by_name, str, (void *)(uintptr_t)*id);
+	return 1;
+}
+
+static long ids_alloc(void *state, int objtype, IDTYPE request)
+{
+	(void)state;
+	(void)objtype;
+	(void)request;
+	return 0;       /* no caller-chosen IDs, as in the default */
+}
+
+static void ids_free(void *state, int objtype, IDTYPE id)
+{
+	(void)state;    /* names live until the graph closes */
+	(void)objtype;
+	(void)id;
+}
+
+static char *ids_print(void *state, int objtype, IDTYPE id)
+{
+	struct ids *s = state;
+
+	(void)objtype;
+	return id % 2 == 0 && id && id / 2 <= s->n ? s->names[id / 2 - 1] : NULL;
+}
+
+static void ids_close(void *state)
+{
+	struct ids *s = state;
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		free(s->names[i]);
+	free(s->names);
+	strmap_release(&s->by_name);
+	free(s);
+}
+
+static void ids_register(void *state, int objtype, void *obj)
+{
+	(void)state;
+	(void)objtype;
+	(void)obj;
+}
+
+static Agiddisc_t creation_order_ids = {
+	ids_open, ids_map, ids_alloc, ids_free, ids_print, ids_close, ids_register
+};
+static Agdisc_t graph_disc = { &AgMemDisc, &creation_order_ids, &AgIoDisc };
 
 /*
  * cgraph's writer checks, for every node, each direct subgraph of the graph
@@ -109,14 +226,14 @@ static void make_clusters(Agraph_t *root, const struct prediction *pr, struct st
 		idx = (uintptr_t)strmap_get(&next, pk);
 		strmap_put(&next, pk, (void *)(idx + 1));
 		parent = group_for(parent, pk, idx, (uintptr_t)strmap_get(&count, pk));
-		sb_reset(&name);
-		sb_addf(&name, "cluster_%s", t->path);
-		g = agsubg(parent, name.buf, 1);
+		g = agsubg(parent, (char *)dot_name(&name, "cluster_", t->path), 1);
 		sb_reset(&label);
 		esc(&label, t->key);
 		set(g, "label", label.buf);
 		set(g, "style", t->conditional ? "rounded,dashed" : "rounded");
-		set(g, "tooltip", t->path);
+		sb_reset(&label);
+		esc(&label, t->path);
+		set(g, "tooltip", label.buf);
 		strmap_put(clusters, t->path, g);
 	}
 	strmap_release(&count);
@@ -157,10 +274,10 @@ static void legend(Agraph_t *g)
 static Agraph_t *build(const struct prediction *pr, const struct strmap *highlight)
 {
 	const struct dag *d = pr->dag;
-	Agraph_t *g = agopen((char *)"kfpcache", Agdirected, NULL);
+	Agraph_t *g = agopen((char *)"kfpcache", Agdirected, &graph_disc);
 	Agraph_t *dg = d->graph;
 	struct strmap clusters = STRMAP_INIT, drawn = STRMAP_INIT;
-	struct strbuf sb = STRBUF_INIT;
+	struct strbuf sb = STRBUF_INIT, id = STRBUF_INIT;
 	size_t i;
 
 	agattr(g, AGRAPH, (char *)"label", (char *)"");
@@ -203,7 +320,7 @@ static Agraph_t *build(const struct prediction *pr, const struct strmap *highlig
 		if (!task_is_executor(t))
 			continue;
 		parent = t->parent ? strmap_get(&clusters, t->parent->path) : g;
-		n = agnode(g, (char *)t->path, 1);
+		n = agnode(g, (char *)dot_name(&id, "", t->path), 1);
 		agsubnode(parent, n, 1);
 		sb_reset(&sb);
 		esc(&sb, t->key);
@@ -245,7 +362,7 @@ static Agraph_t *build(const struct prediction *pr, const struct strmap *highlig
 		Agedge_t *e;
 		if (!task_is_executor(t) || !dn)
 			continue;
-		to = agnode(g, (char *)t->path, 0);
+		to = agnode(g, (char *)dot_name(&id, "", t->path), 0);
 		for (e = agfstin(dg, dn); e; e = agnxtin(dg, e)) {
 			const char *from = agnameof(agtail(e));
 			const char *label = agget(e, (char *)"label");
@@ -263,12 +380,11 @@ static Agraph_t *build(const struct prediction *pr, const struct strmap *highlig
 				if (seen)
 					continue;
 			}
-			ne = agedge(g, agnode(g, (char *)from, 0), to, NULL, 1);
+			ne = agedge(g, agnode(g, (char *)dot_name(&id, "", from), 0), to, NULL, 1);
 			set(ne, "label", label);
 			if (via && *via) {
 				struct strbuf cl = STRBUF_INIT;
-				sb_addf(&cl, "cluster_%s", via);
-				set(ne, "ltail", cl.buf);
+				set(ne, "ltail", dot_name(&cl, "cluster_", via));
 				sb_release(&cl);
 			}
 			if (!strcmp(label, "after"))
@@ -287,6 +403,7 @@ static Agraph_t *build(const struct prediction *pr, const struct strmap *highlig
 	strmap_release(&clusters);
 	strmap_release(&drawn);
 	sb_release(&sb);
+	sb_release(&id);
 	return g;
 }
 
@@ -307,9 +424,24 @@ int report_dot_write_highlight(FILE *fp, const struct prediction *pr,
 	return 0;
 }
 
+/*
+ * One Graphviz context for the process, never freed: Graphviz 2.42's pango
+ * plugin keeps a pointer to the last font name across contexts, and
+ * gvFreeContext frees that name (a use-after-free in the next render, e.g.
+ * --svg and --png in one run).
+ */
+static GVC_t *render_context(void)
+{
+	static GVC_t *gvc;
+
+	if (!gvc)
+		gvc = gvContext();
+	return gvc;
+}
+
 int report_render(const struct prediction *pr, const char *format, const char *path)
 {
-	GVC_t *gvc = gvContext();
+	GVC_t *gvc = render_context();
 	Agraph_t *g = build(pr, NULL);
 	char *data = NULL;
 	unsigned int len = 0;
@@ -340,6 +472,5 @@ int report_render(const struct prediction *pr, const char *format, const char *p
 	gvFreeLayout(gvc, g);
 done:
 	agclose(g);
-	gvFreeContext(gvc);
 	return ret;
 }

@@ -85,7 +85,8 @@ void timeline_row_fill(struct timeline_row *row, const struct prediction *pr)
 			p += len + (p[len] == ';');
 		}
 	}
-	qsort(c, nc, sizeof(*c), cmp_cause);
+	if (nc)     /* qsort(NULL, 0, ...) is undefined */
+		qsort(c, nc, sizeof(*c), cmp_cause);
 	for (k = 0; k < nc && k < 5; k++)
 		sb_addf(&sb, "%s%s:%s(%zu)", k ? ";" : "", c[k].path, c[k].reason, c[k].n);
 	if (nc > 5)

@@ -16,6 +16,11 @@ pass=0 fail=0 skip=0
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
+# ASan builds (make asan): suppress third-party leaks; unwind fully so the
+# suppressions see frames inside Graphviz, built without frame pointers.
+export LSAN_OPTIONS="suppressions=$ROOT/tests/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+export ASAN_OPTIONS="fast_unwind_on_malloc=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+
 VG=""
 if [ "${KC_VALGRIND:-0}" = 1 ]; then
 	VG="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect"

@@ -37,11 +37,11 @@ printf '%-8s %-10s %-28s %-28s %s\n' tasks bytes "kfpcache min/med/max s" "yamls
 for n in $SCALE; do
 	spec=$W/spec-$n.yaml
 	[ -f "$spec" ] || python3 tests/bench/gen.py spec "$n" "$spec"
-	k=$(stats "$KC" analyze -q --cold "$spec" --csv /dev/null --dot /dev/null)
+	k=$(stats "$KC" analyze -q --cold --max-input-mb 1024 --max-nodes 100000000 --max-tasks 1000000 "$spec" --csv /dev/null --dot /dev/null)
 	y=$(stats "$W/yamlscan" "$spec")
 	printf '%-8s %-10s %-28s %-28s %sx\n' "$n" "$(wc -c < "$spec")" "$k" "$y" \
 		"$(ratio "$(echo "$k" | cut -d' ' -f2)" "$(echo "$y" | cut -d' ' -f2)")"
-	echo "$n $(echo "$k" | cut -d' ' -f2) $(peak "$KC" analyze -q --cold "$spec" --csv /dev/null --dot /dev/null)" >> "$W/scaling.$$"
+	echo "$n $(echo "$k" | cut -d' ' -f2) $(peak "$KC" analyze -q --cold --max-input-mb 1024 --max-nodes 100000000 --max-tasks 1000000 "$spec" --csv /dev/null --dot /dev/null)" >> "$W/scaling.$$"
 done
 echo
 echo "== scaling: time and peak memory (exponent from the first to the last size; target <= 1.1)"
