@@ -244,6 +244,7 @@ int cmd_blame(int argc, char **argv, const struct command *cmd)
 	w.progress = !b.quiet && isatty(2) && !getenv("CI");
 	w.on_commit = on_commit;
 	w.ctx = &b;
+	w.jobs = default_jobs();
 	if (walk_spec(&w, entries, n, 0, n) < 0) {
 		ret = cmd_fail();
 		goto done;

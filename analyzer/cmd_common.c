@@ -12,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gate.h"
 #include "gitio.h"
+#include "policy_file.h"
 #include "banned.h"
 
 const struct opt common_opts[] = {
@@ -26,6 +28,7 @@ const struct opt common_opts[] = {
 	{ "run-caching", 0, "on|off", "the run-level enable_caching override (reaches root-DAG tasks only, as KFP's client)", OPT_RUN_CACHING },
 	{ "kfp-version", 0, "X.Y", "backend release to model (default 2.17; 2.18 or master: custom cache keys)", OPT_KFP_VERSION },
 	{ "publish-logs", 0, "on|off", "API server PUBLISH_LOGS: executor-logs in every key (default on)", OPT_PUBLISH_LOGS },
+	{ "policy", 0, "FILE|PRESET", "organisation policy (JSON) or preset: kfp-default, deployment-off, run-off, run-off-all, compile-default-off", OPT_POLICY },
 	{ "max-input-mb", 0, "N", "refuse specs larger than N MiB (default 64)", OPT_MAX_INPUT },
 	{ "max-depth", 0, "N", "refuse specs nested deeper than N levels (default 256)", OPT_MAX_DEPTH },
 	{ "max-nodes", 0, "N", "refuse specs of more than N nodes, YAML aliases expanded (default 8388608)", OPT_MAX_NODES },
@@ -45,6 +48,8 @@ void common_release(struct common *c)
 {
 	free(c->params);
 	free(c->baselines);
+	free(c->policy_args);
+	policy_file_free(c->pfile);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -86,6 +91,20 @@ int cmd_fail(void)
 {
 	fprintf(stderr, "kfpcache: %s\n", err_msg());
 	return EXIT_ERROR;
+}
+
+int cmd_gate_exit(const char *msgs, int ret)
+{
+	const char *p = msgs;
+
+	if (!p || !*p)
+		return ret;
+	while (*p) {
+		size_t n = strcspn(p, "\n");
+		fprintf(stderr, "kfpcache: %.*s\n", (int)n, p);
+		p += n + (p[n] ? 1 : 0);
+	}
+	return EXIT_GATE;
 }
 
 static int on_off(const struct command *cmd, const char *opt, const char *arg, int *out)
@@ -194,11 +213,18 @@ static int common_opt(const struct command *cmd, struct common *c, int id, const
 	case OPT_KFP_VERSION:
 		if (policy_set_version(&c->pol, arg) < 0)
 			return cmd_usage_error(cmd, "%s", err_msg());
+		c->version_set = true;
 		return 0;
 	case OPT_PUBLISH_LOGS:
 		if (on_off(cmd, "publish-logs", arg, &v) < 0)
 			return -1;
 		c->pol.publish_logs = v == 1;
+		c->logs_set = true;
+		return 0;
+	case OPT_POLICY:
+		c->policy_args = xreallocarray(c->policy_args, c->npolicy_args + 1,
+					       sizeof(*c->policy_args));
+		c->policy_args[c->npolicy_args++] = arg;
 		return 0;
 	}
 	return 1;
@@ -253,11 +279,54 @@ int cmd_parse(int argc, char **argv, const struct command *cmd, struct common *c
 		if (r < 0)
 			goto done;
 	}
+	if (c->npolicy_args > 1 && !c->multi_policy) {
+		cmd_usage_error(cmd, "--policy given %zu times: only compare takes several",
+				c->npolicy_args);
+		goto done;
+	}
+	if (c->npolicy_args == 1 && !c->multi_policy &&
+	    common_policy(c, c->policy_args[0], &c->pfile, &c->pol) < 0) {
+		cmd_fail();
+		ret = -3;
+		goto done;
+	}
 	ret = optind;
 done:
 	free(lo);
 	sb_release(&so);
 	return ret;
+}
+
+int common_policy(struct common *c, const char *arg, struct policy_file **pf,
+		  struct policy *out)
+{
+	const struct policy *cli = &c->pol;
+	struct policy p;
+
+	*pf = NULL;
+	policy_init(&p);
+	if (policy_file_load(pf, arg) < 0 || policy_file_apply(*pf, &p) < 0) {
+		policy_file_free(*pf);
+		*pf = NULL;
+		return -1;
+	}
+	/* The command line overrides the file, whatever the order. */
+	if (cli->global_cache >= 0) {
+		p.global_cache = cli->global_cache;
+		p.global_source = cli->global_source;
+	}
+	if (cli->run_caching >= 0) {
+		p.run_caching = cli->run_caching;
+		p.run_all = false;
+	}
+	if (c->version_set) {
+		p.kfp_major = cli->kfp_major;
+		p.kfp_minor = cli->kfp_minor;
+	}
+	if (c->logs_set)
+		p.publish_logs = cli->publish_logs;
+	*out = p;
+	return 0;
 }
 
 /* ---- session ---- */

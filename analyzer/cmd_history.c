@@ -29,7 +29,8 @@
 
 enum {
 	H_GLOB = 256, H_RANGE, H_SINCE, H_UNTIL, H_ALL_PARENTS, H_FOLLOW, H_MODEL,
-	H_CSV, H_OUTDIR, H_QUIET, H_SHARD, H_FOLLOW_THRESHOLD
+	H_CSV, H_OUTDIR, H_QUIET, H_SHARD, H_FOLLOW_THRESHOLD, H_JOBS,
+	H_JSON, H_HTML, H_PLOT
 };
 
 const struct opt history_opts[] = {
@@ -42,17 +43,23 @@ const struct opt history_opts[] = {
 	{ "follow-threshold", 0, "PCT", "similarity (libgit2's measure) that makes a rename (default 30)", H_FOLLOW_THRESHOLD },
 	{ "cache-model", 0, "cumulative|previous", "cache of every earlier run (default), or of the previous commit only", H_MODEL },
 	{ "csv", 0, "FILE", "write the timeline as CSV ('-' for stdout)", H_CSV },
+	{ "json", 0, "FILE", "write the timeline as JSON, schema kfpcache/history/v1 ('-' for stdout)", H_JSON },
+	{ "plot", 0, "FILE", "plot hits and misses per commit as SVG", H_PLOT },
+	{ "html", 0, "FILE", "write a self-contained HTML report: the plot and the commit table", H_HTML },
 	{ "output-dir", 'o', "DIR", "write DIR/timeline.csv and each commit's CSV and DOT", H_OUTDIR },
 	{ "quiet", 'q', NULL, "no summary and no progress", H_QUIET },
 	{ "shard", 0, "K/N", "this job's share of the work: K of N (join with kfpcache merge)", H_SHARD },
+	{ "jobs", 'j', "N", "threads: load versions in parallel with predicting (default: cores, at most 4)", H_JOBS },
 	{ NULL, 0, NULL, NULL, 0 }
 };
 
 struct history_args {
 	const char *glob, *csv, *outdir;
+	const char *json, *html, *plot;
 	struct hist_options ho;
 	bool previous, quiet;
 	unsigned shard_k, shard_n;
+	int jobs;
 };
 
 static int on_opt(int id, const char *arg, void *ctx)
@@ -78,7 +85,15 @@ static int on_opt(int id, const char *arg, void *ctx)
 			return 0;
 		}
 		return err_set("--cache-model takes cumulative or previous, not '%s'", arg);
+	case H_JOBS:
+		a->jobs = (int)strtol(arg, &end, 10);
+		if (*end || a->jobs < 1 || a->jobs > 64)
+			return err_set("--jobs '%s': expected 1 to 64", arg);
+		return 0;
 	case H_CSV: a->csv = arg; return 0;
+	case H_JSON: a->json = arg; return 0;
+	case H_HTML: a->html = arg; return 0;
+	case H_PLOT: a->plot = arg; return 0;
 	case H_OUTDIR: a->outdir = arg; return 0;
 	case H_QUIET: a->quiet = true; return 0;
 	case H_SHARD:
@@ -90,6 +105,13 @@ static int on_opt(int id, const char *arg, void *ctx)
 		return 0;
 	}
 	return -1;
+}
+
+int default_jobs(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > 4 ? 4 : (int)n;
 }
 
 /* A file-name-safe form of a spec path: only [A-Za-z0-9._-]. */
@@ -192,6 +214,24 @@ static void shard_bounds(const struct hist_entry *e, size_t n, unsigned k, unsig
 		*lo = *hi = 0;
 }
 
+/* One timeline report ('-' is stdout), into the set committed together. */
+static int write_timeline(struct outset *os, const char *path,
+			  int (*fn)(FILE *, const struct timeline_row *, size_t),
+			  const struct timeline_row *rows, size_t n)
+{
+	FILE *fp;
+
+	if (!path)
+		return 0;
+	if (!strcmp(path, "-"))
+		return fn(stdout, rows, n);
+	if (outset_open(os, path, &fp) < 0)
+		return -1;
+	if (fn(fp, rows, n) < 0)
+		return err_set("%s: %s", path, err_msg());
+	return 0;
+}
+
 static int make_dir(const char *dir)
 {
 	struct stat st;
@@ -285,6 +325,7 @@ int cmd_history(int argc, char **argv, const struct command *cmd)
 		w.dag_opts.cli_params = c.params;
 		w.spec_path = specs[i];
 		w.previous_only = a.previous;
+		w.jobs = a.jobs ? a.jobs : default_jobs();
 		w.progress = !a.quiet && isatty(2) && !getenv("CI");
 		w.on_commit = on_commit;
 		w.ctx = &rc;
@@ -346,11 +387,18 @@ int cmd_history(int argc, char **argv, const struct command *cmd)
 		}
 		sb_release(&tl);
 	}
+	if (write_timeline(&os, a.json, timeline_json_write, all, nall) < 0 ||
+	    write_timeline(&os, a.plot, timeline_plot_svg, all, nall) < 0 ||
+	    write_timeline(&os, a.html, timeline_html_write, all, nall) < 0) {
+		outset_abort(&os);
+		ret = cmd_fail();
+		goto done;
+	}
 	if (outset_commit(&os) < 0) {
 		ret = cmd_fail();
 		goto done;
 	}
-	if (!a.quiet && !(a.csv && !strcmp(a.csv, "-")))
+	if (!a.quiet && !(a.csv && !strcmp(a.csv, "-")) && !(a.json && !strcmp(a.json, "-")))
 		timeline_summary(stdout, all, nall);
 	if (errors)
 		fprintf(stderr, "kfpcache: warning: %zu commit%s could not be analyzed; the timeline is partial (exit status 3)\n",

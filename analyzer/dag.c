@@ -11,12 +11,25 @@
 
 #include <graphviz/cgraph.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "key.h"
 #include "banned.h"
+
+static pthread_mutex_t graph_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void dag_graph_lock(void)
+{
+	pthread_mutex_lock(&graph_lock);
+}
+
+void dag_graph_unlock(void)
+{
+	pthread_mutex_unlock(&graph_lock);
+}
 
 const char *task_kind_name(enum task_kind k)
 {
@@ -1185,6 +1198,45 @@ size_t task_producers(const struct dag *d, const struct task *t,
 	return cnt;
 }
 
+static int cmp_edge_from(const void *x, const void *y)
+{
+	const struct dag_edge *a = x, *b = y;
+
+	return strcmp(a->from->path, b->from->path);
+}
+
+size_t dag_in_edges(const struct dag *d, const struct task *t, struct dag_edge **out)
+{
+	Agraph_t *g = d->graph;
+	Agnode_t *n = t->gnode;
+	Agedge_t *e;
+	size_t cnt = 0;
+
+	*out = NULL;
+	dag_graph_lock();
+	for (e = n ? agfstin(g, n) : NULL; e; e = agnxtin(g, e))
+		cnt++;
+	if (cnt) {
+		*out = xcalloc(cnt, sizeof(**out));
+		cnt = 0;
+		for (e = agfstin(g, n); e; e = agnxtin(g, e)) {
+			const struct task *p = strmap_get(&d->by_path, agnameof(agtail(e)));
+			/* Names and attribute values live as long as the graph. */
+			if (!p)
+				continue;
+			(*out)[cnt].from = p;
+			(*out)[cnt].label = agget(e, (char *)"label");
+			(*out)[cnt].via = agget(e, (char *)"via");
+			cnt++;
+		}
+	}
+	dag_graph_unlock();
+	/* The graph is strict: one edge per producer, so the order is total. */
+	if (cnt > 1)
+		qsort(*out, cnt, sizeof(**out), cmp_edge_from);
+	return cnt;
+}
+
 /* ---- entry points ---- */
 
 int dag_build(struct dag **out, const struct spec *s, const struct dag_options *opt)
@@ -1232,8 +1284,10 @@ int dag_build(struct dag **out, const struct spec *s, const struct dag_options *
 			warn(&b, "%s: loop items are known only at run time; its tasks are shown once for all iterations",
 			     t->path);
 	}
+	dag_graph_lock();
 	build_graph(d);
 	topo_order(d);
+	dag_graph_unlock();
 	ret = 0;
 done:
 	free(b.all);
@@ -1258,8 +1312,11 @@ void dag_free(struct dag *d)
 		strmap_release(&d->insts[i]->items_inputs);
 	}
 	free(d->insts);
-	if (d->graph)
+	if (d->graph) {
+		dag_graph_lock();
 		agclose(d->graph);
+		dag_graph_unlock();
+	}
 	strmap_release(&d->by_path);
 	arena_release(&d->arena);
 	free(d);

@@ -64,6 +64,11 @@ static int repo_open(struct gitrepo **out, const char *dir, bool *missing)
 	return 0;
 }
 
+const char *gitrepo_path(const struct gitrepo *r)
+{
+	return git_repository_path(r->repo);
+}
+
 void *gitrepo_raw(struct gitrepo *r)
 {
 	return r->repo;

@@ -30,6 +30,12 @@ static const struct command commands[] = {
 	{ "blame", cmd_blame, "PATH",
 	  "for each task, the commit that last invalidated its cache entry",
 	  blame_opts },
+	{ "lint", cmd_lint, "SPEC",
+	  "cache-safety findings (KC001...) as text, JSON or SARIF",
+	  lint_opts },
+	{ "compare", cmd_compare, "SPEC|PATH",
+	  "the same spec (or each commit of a history) under several --policy: a matrix",
+	  compare_opts },
 	{ "merge", cmd_merge, "TIMELINE.csv...",
 	  "join the timelines of history --shard K/N jobs into one",
 	  merge_opts },
@@ -45,7 +51,8 @@ static void usage(FILE *fp)
 	for (i = 0; i < KC_ARRAY_SIZE(commands); i++)
 		fprintf(fp, "  %-12s %s\n", commands[i].name, commands[i].summary);
 	fputs("\n'kfpcache help COMMAND' or 'kfpcache COMMAND --help' for its options.\n"
-	      "exit status: 0 ok, 1 error, 2 usage error, 3 partial history (some versions did not load)\n", fp);
+	      "exit status: 0 ok, 1 error, 2 usage error, 3 partial history (some versions did not load),\n"
+	      "4 a --fail-on condition held\n", fp);
 }
 
 static const struct command *find(const char *name)

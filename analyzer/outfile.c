@@ -18,10 +18,13 @@ int outfile_open(struct outfile *o, const char *path)
 	struct stat st;
 	struct strbuf sb = STRBUF_INIT;
 	int fd;
+	bool exists;
+	mode_t mask;
 
 	memset(o, 0, sizeof(*o));
 	o->path = xstrdup(path);
-	if (!stat(path, &st) && !S_ISREG(st.st_mode)) {
+	exists = !stat(path, &st);
+	if (exists && !S_ISREG(st.st_mode)) {
 		if (S_ISDIR(st.st_mode))
 			return err_set("%s: is a directory", path);
 		o->fp = fopen(path, "w");
@@ -37,6 +40,17 @@ int outfile_open(struct outfile *o, const char *path)
 		return err_set("%s: cannot write: %s", path, strerror(e));
 	}
 	o->tmp = sb_detach(&sb, NULL);
+	/*
+	 * mkstemp creates the file 0600; a report is published (CI artifacts,
+	 * web servers) and gets the mode fopen would give it: the old file's,
+	 * or 0666 less the umask.
+	 */
+	mask = umask(0);
+	umask(mask);
+	if (fchmod(fd, exists ? st.st_mode & 07777 : 0666 & ~mask) < 0) {
+		close(fd);
+		return err_set("%s: cannot write: %s", path, strerror(errno));
+	}
 	o->fp = fdopen(fd, "w");
 	if (!o->fp) {
 		close(fd);

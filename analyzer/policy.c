@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "policy_file.h"
 #include "spec.h"
 #include "banned.h"
 
@@ -34,6 +35,10 @@ void policy_init(struct policy *p)
 	p->global_cache = -1;
 	p->global_source = NULL;
 	p->run_caching = -1;
+	p->run_all = false;
+	p->compile_default_off = false;
+	p->file = NULL;
+	p->name = NULL;
 }
 
 int policy_set_version(struct policy *p, const char *text)
@@ -174,11 +179,12 @@ done:
 	return ret;
 }
 
-void policy_eval(const struct policy *p, const struct task *t,
+void policy_eval(const struct policy *p, const struct task *t, const char *pipeline,
 		 struct policy_result *out)
 {
 	const struct node *co = node_get(t->spec, "cachingOptions");
 	const char *key = node_get_str(co, "cacheKey");
+	size_t i;
 
 	memset(out, 0, sizeof(*out));
 	if (key && *key) {
@@ -192,9 +198,30 @@ void policy_eval(const struct policy *p, const struct task *t,
 		out->enabled = false;
 		return;
 	}
-	if (p->run_caching >= 0 && t->in_root) {
+	/* Policy file rules: the first matching rule with a cache action. */
+	for (i = 0; p->file && i < p->file->nrules; i++) {
+		const struct policy_rule *r = &p->file->rules[i];
+		if (r->cache < 0 || !policy_rule_matches(r, t, pipeline))
+			continue;
+		out->layer = LAYER_POLICY;
+		out->enabled = r->cache == 1;
+		out->rule = r;
+		return;
+	}
+	if (p->run_caching >= 0 && (t->in_root || p->run_all)) {
 		out->layer = LAYER_RUN;
 		out->enabled = p->run_caching == 1;
+		return;
+	}
+	/*
+	 * --disable-execution-caching-by-default: tasks compile to
+	 * `cachingOptions: {}` unless set_caching_options() was called; a
+	 * custom key shows that it was (pipeline_task.py set_caching_options).
+	 */
+	if (p->compile_default_off && !(key && *key)) {
+		out->layer = LAYER_SPEC;
+		out->enabled = false;
+		out->note = "compiled with caching off by default (compile-default-off)";
 		return;
 	}
 	if (co) {

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "key.h"
+#include "policy_file.h"
 #include "banned.h"
 
 const char *decision_name(enum decision d)
@@ -645,10 +646,13 @@ static int decide_container(struct run *r, const struct task *t, struct task_res
 	int ret = -1;
 
 	deps_init(&x);
-	policy_eval(r->p, t, &res->pol);
+	policy_eval(r->p, t, pipeline, &res->pol);
 	res->has_policy = true;
 	logf_(r, res, "policy: %s layer -> caching %s", layer_name(res->pol.layer),
 	      res->pol.enabled ? "enabled" : "disabled");
+	if (res->pol.rule)
+		logf_(r, res, "policy rule '%s' (%s, %s)", res->pol.rule->id,
+		      r->p->file->source, res->pol.rule->pointer);
 	if (res->pol.note)
 		logf_(r, res, "note: %s", res->pol.note);
 	if (container_parts(r, t, res, &x, logs) < 0)
@@ -870,7 +874,7 @@ int predict_run(struct prediction **out, const struct dag *d, const struct polic
 		pr->counts[pr->results[i].decision]++;
 		if (task_is_executor(t))
 			pr->executors++;
-		if (p->run_caching >= 0 && t->kind == TASK_CONTAINER && !t->in_root)
+		if (p->run_caching >= 0 && !p->run_all && t->kind == TASK_CONTAINER && !t->in_root)
 			pr->run_override_unreached++;
 	}
 	if (commit)

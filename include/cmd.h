@@ -11,6 +11,8 @@
 #include <stdio.h>
 
 #include "dag.h"
+#include "gate.h"
+#include "lint.h"
 #include "policy.h"
 #include "predict.h"
 #include "spec.h"
@@ -18,6 +20,7 @@
 #define EXIT_OK 0
 #define EXIT_ERROR 1
 #define EXIT_USAGE 2
+#define EXIT_GATE 4     /* a --fail-on condition held (3: partial history) */
 
 struct opt {
 	const char *name;       /* long name */
@@ -39,8 +42,15 @@ struct command {
 enum {
 	OPT_REPO = 1000, OPT_PARAM, OPT_PARAMS_FILE, OPT_GLOBAL_CACHE, OPT_DEPLOYMENT,
 	OPT_RUN_CACHING, OPT_KFP_VERSION, OPT_PUBLISH_LOGS, OPT_BASELINE, OPT_COLD,
-	OPT_MAX_INPUT, OPT_MAX_DEPTH, OPT_MAX_NODES, OPT_MAX_STRING, OPT_MAX_TASKS, OPT_HELP
+	OPT_MAX_INPUT, OPT_MAX_DEPTH, OPT_MAX_NODES, OPT_MAX_STRING, OPT_MAX_TASKS, OPT_HELP,
+	OPT_POLICY
 };
+
+/*
+ * Options of the gating layer (cmd_gating.c), in the tables of analyze,
+ * history, diff: --fail-on EXPR, --lint, --durations FILE, --cost-csv FILE.
+ */
+enum { OPT_FAIL_ON = 1100, OPT_LINT, OPT_DURATIONS, OPT_COST_CSV };
 extern const struct opt common_opts[];
 
 struct common {
@@ -53,6 +63,11 @@ struct common {
 	size_t nbaselines;
 	bool cold;
 	const char **pins;            /* fingerprint --input, NULL-terminated */
+	const char **policy_args;     /* --policy FILE|PRESET, in order */
+	size_t npolicy_args;
+	bool multi_policy;            /* compare: one column per --policy */
+	struct policy_file *pfile;    /* the single --policy, loaded into pol */
+	bool version_set, logs_set;   /* --kfp-version / --publish-logs given */
 };
 
 struct session {
@@ -81,13 +96,67 @@ int cmd_usage_error(const struct command *cmd, const char *fmt, ...) KC_PRINTF(2
 void common_init(struct common *c);
 void common_release(struct common *c);
 
+/*
+ * The policy `arg` (a file or preset) with the command line's layer
+ * options (--global-cache, --deployment, --run-caching, --kfp-version,
+ * --publish-logs) overriding its settings.  *pf: policy_file_free(), and
+ * it must outlive *out.
+ */
+int common_policy(struct common *c, const char *arg, struct policy_file **pf,
+		  struct policy *out);
+
 /* Load, build and predict spec_arg against its baselines. */
 int session_run(struct session *s, struct common *c, const char *spec_arg,
 		bool need_baseline);
 void session_release(struct session *s);
 
+/*
+ * The gating layer shared by analyze, history and diff: --fail-on
+ * conditions, --lint findings, the cost of misses (--durations,
+ * --cost-csv).  Prints its sections on stdout and the failed conditions
+ * on stderr.
+ */
+struct gating {
+	struct gate gate;
+	bool lint;                    /* --lint, or a lint metric in --fail-on */
+	const char *durations;        /* --durations FILE */
+	const char *cost_csv;         /* --cost-csv FILE */
+	struct durations *dur;
+	struct lint_version *prev;    /* history: the previous version */
+	struct strmap seen;           /* history: "rule\x1ftask" of the previous findings */
+	struct strbuf lint_text;      /* history: findings new at each commit */
+	struct strbuf msgs;           /* failed conditions */
+	size_t commits_linted;
+};
+void gating_init(struct gating *g);
+void gating_release(struct gating *g);
+/* Handle a gating option; -1 with a message on a bad value or an unknown id. */
+int gating_opt(struct gating *g, int id, const char *arg);
+/*
+ * After parsing: check the metrics --fail-on names (the prediction's, the
+ * lint ones when allow_lint, and `extra`, NULL-terminated or NULL) and
+ * load --durations.  -2 for an unknown metric (usage), -1 otherwise.
+ */
+int gating_ready(struct gating *g, const char *const *extra, bool allow_lint);
+/* analyze: cost section, --lint findings, gate; returns `ret` or EXIT_GATE / EXIT_ERROR. */
+int gating_analyze(struct gating *g, const struct session *s, bool print, int ret);
+/* history: one commit (pr NULL when it did not load). */
+int gating_commit(struct gating *g, const char *commit, const struct prediction *pr,
+		  const struct policy *p);
+/* history: print the lint section, then the gate; returns `ret` or EXIT_GATE. */
+int gating_history(struct gating *g, bool print, int ret);
+
+/* Worker threads for history walks: the online cores, at most 4. */
+int default_jobs(void);
+
 /* Print "kfpcache: <message>" for the recorded error; returns EXIT_ERROR. */
 int cmd_fail(void);
+
+/*
+ * Print each line of `msgs` (failed --fail-on conditions) as
+ * "kfpcache: <line>"; returns EXIT_GATE when there was one, else `ret`.
+ */
+int cmd_gate_exit(const char *msgs, int ret);
 
 int cmd_analyze(int argc, char **argv, const struct command *cmd);
 int cmd_explain(int argc, char **argv, const struct command *cmd);
@@ -96,6 +165,8 @@ int cmd_history(int argc, char **argv, const struct command *cmd);
 int cmd_merge(int argc, char **argv, const struct command *cmd);
 int cmd_diff(int argc, char **argv, const struct command *cmd);
 int cmd_blame(int argc, char **argv, const struct command *cmd);
+int cmd_lint(int argc, char **argv, const struct command *cmd);
+int cmd_compare(int argc, char **argv, const struct command *cmd);
 
 extern const struct opt analyze_opts[];
 extern const struct opt explain_opts[];
@@ -104,5 +175,7 @@ extern const struct opt history_opts[];
 extern const struct opt merge_opts[];
 extern const struct opt diff_opts[];
 extern const struct opt blame_opts[];
+extern const struct opt lint_opts[];
+extern const struct opt compare_opts[];
 
 #endif

@@ -113,6 +113,14 @@ struct dag_inst {
 	int iteration;               /* -1, or the loop item index */
 };
 
+/*
+ * cgraph keeps process-wide state while graphs are opened, built and
+ * closed; every user of it takes this lock (history loads versions in
+ * worker threads while the main thread writes DOT reports).
+ */
+void dag_graph_lock(void);
+void dag_graph_unlock(void);
+
 /* The most tasks a spec may expand to (loops included): a resource limit. */
 extern size_t dag_max_tasks;
 
@@ -160,5 +168,18 @@ bool task_is_executor(const struct task *t);   /* container or importer */
 /* Upstream producers of t (deduplicated, sorted by path); arena array. */
 size_t task_producers(const struct dag *d, const struct task *t,
 		      struct task ***out, bool **is_artifact);
+
+/*
+ * One producer -> consumer edge of the graph.  `via` is the path of the
+ * DAG task a dependentTasks entry named (the edge stands for "after that
+ * whole DAG"), else "".  All borrowed from the dag.
+ */
+struct dag_edge {
+	const struct task *from;
+	const char *label;           /* "artifact", "parameter" or "after" */
+	const char *via;
+};
+/* The edges into t, sorted by producer path; *out is malloc'd (free()). */
+size_t dag_in_edges(const struct dag *d, const struct task *t, struct dag_edge **out);
 
 #endif

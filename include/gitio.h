@@ -54,6 +54,9 @@ int gitrepo_prev_version(struct gitrepo *r, const char *rev, const char *path,
 int gitrepo_tracked_path(const char *file, bool *tracked, char **repo_dir,
 			 char **relpath);
 
+/* The repository's .git directory (to open it again in another thread). */
+const char *gitrepo_path(const struct gitrepo *r);
+
 /* The underlying git_repository *, for history.c only. */
 void *gitrepo_raw(struct gitrepo *r);
 

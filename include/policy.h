@@ -1,8 +1,9 @@
 /*
  * policy.h - which cache settings are in force for a task, highest layer
  * first (contract "Policy layers"): the deployment's CACHEENABLED switch
- * (backend >= 2.14), the run-level override (KFP's client rewrites root-DAG
- * tasks only), the spec's cachingOptions, the backend default (off).  Also
+ * (backend >= 2.14), policy file rules (policy_file.h), the run-level
+ * override (KFP's client rewrites root-DAG tasks only), the spec's
+ * cachingOptions, the backend default (off).  Also
  * the backend-version facts that change the fingerprint recipe.
  */
 #ifndef KFPCACHE_POLICY_H
@@ -22,12 +23,19 @@ enum layer {
 };
 const char *layer_name(enum layer l);   /* "deployment", ... ; "" for NONE */
 
+struct policy_file;             /* policy_file.h: organisation rules (layer 2) */
+struct policy_rule;
+
 struct policy {
 	int kfp_major, kfp_minor;   /* backend release modelled (default 2.17) */
 	bool publish_logs;          /* API server PUBLISH_LOGS (default true) */
 	int global_cache;           /* -1 unset, 0 off, 1 on */
 	const char *global_source;  /* where global_cache came from */
 	int run_caching;            /* -1 not given, 0 off, 1 on */
+	bool run_all;               /* hypothetical: the override reaches nested tasks too */
+	bool compile_default_off;   /* as if compiled with caching off by default */
+	const struct policy_file *file;   /* rules, or NULL; borrowed */
+	const char *name;           /* for reports: preset or file name, or NULL */
 };
 
 void policy_init(struct policy *p);
@@ -51,10 +59,14 @@ struct policy_result {
 	enum layer layer;
 	const char *cache_key;      /* custom key in force, or NULL */
 	const char *note;           /* e.g. "cacheKey ignored by backend 2.17" */
+	const struct policy_rule *rule;   /* LAYER_POLICY: the rule that decided */
 };
 
-/* Evaluate the layers for an executor task. */
-void policy_eval(const struct policy *p, const struct task *t,
+/*
+ * Evaluate the layers for an executor task of pipeline `pipeline` (the
+ * name policy rules match).
+ */
+void policy_eval(const struct policy *p, const struct task *t, const char *pipeline,
 		 struct policy_result *out);
 
 #endif

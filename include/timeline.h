@@ -39,4 +39,19 @@ void timeline_sort(struct timeline_row *rows, size_t n);
 /* The commits that invalidated most, and why. */
 void timeline_summary(FILE *fp, const struct timeline_row *rows, size_t n);
 
+/* JSON, schema "kfpcache/history/v1" (reports/schema/history.v1.schema.json). */
+#define TIMELINE_JSON_SCHEMA "kfpcache/history/v1"
+int timeline_json_write(FILE *fp, const struct timeline_row *rows, size_t n);
+/* html_safe: < > & escaped too, for embedding in an HTML <script>. */
+int timeline_json_write_opts(FILE *fp, const struct timeline_row *rows, size_t n,
+			     bool html_safe);
+/*
+ * SVG plot (reports/plot.c): per commit a bar of its decisions stacked,
+ * the hit ratio as a line, the commits that invalidated most labelled;
+ * one panel per spec.
+ */
+int timeline_plot_svg(FILE *fp, const struct timeline_row *rows, size_t n);
+/* A self-contained HTML page: the plot and a sortable, filterable commit table. */
+int timeline_html_write(FILE *fp, const struct timeline_row *rows, size_t n);
+
 #endif

@@ -22,6 +22,7 @@ struct walk {
 	const char *spec_path;        /* for the progress line */
 	bool previous_only;           /* --cache-model previous */
 	bool progress;                /* progress on stderr */
+	int jobs;                     /* threads: 1 = load and predict in turn */
 	/*
 	 * Called for the in-window commits of lo..hi-1 in order: with the prediction, or with
 	 * pr NULL and `error` (a version that did not load, or "deleted").

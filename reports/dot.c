@@ -84,12 +84,13 @@ static void set(void *obj, const char *name, const char *value)
  * cgraph's default ID discipline makes the address of a name's interned
  * string its ID, and agwrite orders subgraphs by ID: the DOT would follow
  * the allocator (glibc, ASan and musl differ).  Named objects get IDs in
- * creation order instead: even numbers, the names kept here; anonymous
- * ones (edges) odd, as in the default.
+ * creation order instead: even numbers; anonymous ones (edges) odd, as in
+ * the default.  Names stay interned strings (agwrite reads their header).
  */
 struct ids {
+	Agraph_t *g;
 	struct strmap by_name;      /* name -> ID */
-	char **names;               /* ID / 2 - 1 -> name */
+	char **names;               /* ID / 2 - 1 -> interned name */
 	size_t n, alloc;
 	IDTYPE anon;                /* the next odd ID */
 };
@@ -98,8 +99,8 @@ static void *ids_open(Agraph_t *g, Agdisc_t *disc)
 {
 	struct ids *s = xcalloc(1, sizeof(*s));
 
-	(void)g;
 	(void)disc;
+	s->g = g;
 	strmap_init(&s->by_name);
 	s->anon = 1;
 	return s;
@@ -123,7 +124,7 @@ static long ids_map(void *state, int objtype, char *str, IDTYPE *id, int createf
 	if (!createflag)
 		return 0;
 	KC_GROW(s->names, s->alloc, s->n + 1);
-	s->names[s->n++] = xstrdup(str);
+	s->names[s->n++] = agstrdup(s->g, str);
 	*id = 2 * (IDTYPE)s->n;
 	strmap_put(&s->by_name, str, (void *)(uintptr_t)*id);
 	return 1;
@@ -155,10 +156,8 @@ static char *ids_print(void *state, int objtype, IDTYPE id)
 static void ids_close(void *state)
 {
 	struct ids *s = state;
-	size_t i;
 
-	for (i = 0; i < s->n; i++)
-		free(s->names[i]);
+	/* The names go with the graph's string dictionary, closed next. */
 	free(s->names);
 	strmap_release(&s->by_name);
 	free(s);
@@ -415,10 +414,14 @@ int report_dot_write(FILE *fp, const struct prediction *pr)
 int report_dot_write_highlight(FILE *fp, const struct prediction *pr,
 			       const struct strmap *highlight)
 {
-	Agraph_t *g = build(pr, highlight);
-	int ret = agwrite(g, fp);
+	Agraph_t *g;
+	int ret;
 
+	dag_graph_lock();
+	g = build(pr, highlight);
+	ret = agwrite(g, fp);
 	agclose(g);
+	dag_graph_unlock();
 	if (ret < 0 || ferror(fp))
 		return err_set("cannot write DOT");
 	return 0;
@@ -439,38 +442,60 @@ static GVC_t *render_context(void)
 	return gvc;
 }
 
-int report_render(const struct prediction *pr, const char *format, const char *path)
+int report_render_buffer(char **out, size_t *len, const struct prediction *pr,
+			 const char *format)
 {
-	GVC_t *gvc = render_context();
-	Agraph_t *g = build(pr, NULL);
+	GVC_t *gvc;
+	Agraph_t *g;
 	char *data = NULL;
-	unsigned int len = 0;
-	FILE *fp;
+	unsigned int n = 0;
 	int ret = -1;
 
+	*out = NULL;
+	*len = 0;
+	dag_graph_lock();
+	gvc = render_context();
+	g = build(pr, NULL);
 	if (gvLayout(gvc, g, "dot") != 0) {
-		err_set("%s: Graphviz cannot lay out the graph (is the 'graphviz' package installed?)",
-			path);
+		err_set("Graphviz cannot lay out the graph (is the 'graphviz' package installed?)");
 		goto done;
 	}
 	/* Rendered in memory: on a failed write (a full disk) Graphviz exits the process. */
-	if (gvRenderData(gvc, g, format, &data, &len) != 0) {
-		err_set("%s: Graphviz cannot render %s", path, format);
-	} else if (!(fp = fopen(path, "wb"))) {
-		err_set("%s: cannot write: %s", path, strerror(errno));
+	if (gvRenderData(gvc, g, format, &data, &n) != 0) {
+		err_set("Graphviz cannot render %s", format);
 	} else {
-		bool bad = fwrite(data, 1, len, fp) != len;
-
-		if (fclose(fp) != 0)
-			bad = true;
-		if (bad)
-			err_set("%s: write failed: %s", path, errno ? strerror(errno) : "I/O error");
-		else
-			ret = 0;
+		*out = xmalloc((size_t)n + 1);
+		memcpy(*out, data, n);
+		(*out)[n] = '\0';
+		*len = n;
+		ret = 0;
 	}
 	gvFreeRenderData(data);
 	gvFreeLayout(gvc, g);
 done:
 	agclose(g);
+	dag_graph_unlock();
 	return ret;
+}
+
+int report_render(const struct prediction *pr, const char *format, const char *path)
+{
+	char *data;
+	size_t len;
+	FILE *fp;
+	bool bad;
+
+	if (report_render_buffer(&data, &len, pr, format) < 0)
+		return err_set("%s: %s", path, err_msg());
+	if (!(fp = fopen(path, "wb"))) {
+		free(data);
+		return err_set("%s: cannot write: %s", path, strerror(errno));
+	}
+	bad = fwrite(data, 1, len, fp) != len;
+	if (fclose(fp) != 0)
+		bad = true;
+	free(data);
+	if (bad)
+		return err_set("%s: write failed: %s", path, errno ? strerror(errno) : "I/O error");
+	return 0;
 }

@@ -308,7 +308,8 @@ static int cmp_row(const void *x, const void *y)
 
 void timeline_sort(struct timeline_row *rows, size_t n)
 {
-	qsort(rows, n, sizeof(*rows), cmp_row);
+	if (n)      /* qsort(NULL, 0, ...) is undefined */
+		qsort(rows, n, sizeof(*rows), cmp_row);
 }
 
 static int cmp_invalidated(const void *x, const void *y)

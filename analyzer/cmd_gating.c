@@ -1,0 +1,185 @@
+/*
+ * cmd_gating.c - what analyze, history and diff share for CI: --fail-on
+ * conditions (exit EXIT_GATE), --lint findings, and the cost of misses
+ * (--durations, --cost-csv).  Subcommand layer: it prints, the modules
+ * (gate, lint, cost, reports) decide and render.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "cost.h"
+#include "outfile.h"
+#include "report.h"
+#include "banned.h"
+
+void gating_init(struct gating *g)
+{
+	memset(g, 0, sizeof(*g));
+	gate_init(&g->gate);
+	strmap_init(&g->seen);
+	sb_init(&g->lint_text);
+	sb_init(&g->msgs);
+}
+
+void gating_release(struct gating *g)
+{
+	gate_release(&g->gate);
+	durations_free(g->dur);
+	lint_version_free(g->prev);
+	strmap_release(&g->seen);
+	sb_release(&g->lint_text);
+	sb_release(&g->msgs);
+	memset(g, 0, sizeof(*g));
+}
+
+int gating_opt(struct gating *g, int id, const char *arg)
+{
+	switch (id) {
+	case OPT_FAIL_ON: return gate_add(&g->gate, arg);
+	case OPT_LINT: g->lint = true; return 0;
+	case OPT_DURATIONS: g->durations = arg; return 0;
+	case OPT_COST_CSV: g->cost_csv = arg; return 0;
+	}
+	return -1;
+}
+
+int gating_ready(struct gating *g, const char *const *extra, bool allow_lint)
+{
+	const char *known[64];
+	size_t i, n = 0;
+
+	for (i = 0; gate_prediction_metrics[i]; i++)
+		known[n++] = gate_prediction_metrics[i];
+	for (i = 0; allow_lint && gate_lint_metrics[i]; i++)
+		known[n++] = gate_lint_metrics[i];
+	for (i = 0; extra && extra[i] && n + 1 < KC_ARRAY_SIZE(known); i++)
+		known[n++] = extra[i];
+	known[n] = NULL;
+	if (gate_check(&g->gate, known) < 0)
+		return -2;
+	if (g->lint && !allow_lint)
+		return err_set("--lint: not for this command"), -2;
+	/* A lint condition runs the linter. */
+	for (i = 0; i < g->gate.n; i++)
+		if (!strncmp(g->gate.conds[i].metric, "lint", 4))
+			g->lint = true;
+	if (g->durations && durations_load(&g->dur, g->durations) < 0)
+		return -1;
+	return 0;
+}
+
+static int write_cost_csv(const char *path, const struct cost *cost)
+{
+	struct outset os;
+	FILE *fp;
+
+	if (!strcmp(path, "-"))
+		return report_cost_csv(stdout, cost);
+	outset_init(&os);
+	if (outset_open(&os, path, &fp) < 0 || report_cost_csv(fp, cost) < 0 ||
+	    outset_commit(&os) < 0) {
+		outset_abort(&os);
+		return -1;
+	}
+	return 0;
+}
+
+int gating_analyze(struct gating *g, const struct session *s, bool print, int ret)
+{
+	struct lint_result *lr = NULL;
+	struct lint_version *prev = NULL;
+	struct gate_values v;
+	struct cost cost;
+
+	cost_compute(&cost, s->pr, g->dur);
+	if (g->cost_csv && write_cost_csv(g->cost_csv, &cost) < 0)
+		return cmd_fail();
+	if (print && report_cost_worth_showing(&cost))
+		report_cost_summary(stdout, &cost);
+	gate_values_init(&v);
+	gate_values_prediction(&v, s->pr, &cost);
+	if (g->lint) {
+		if (s->nb)
+			prev = lint_version_new(s->bdags[s->nb - 1]);
+		if (lint_run(&lr, s->dag, &s->c->pol, prev) < 0) {
+			lint_version_free(prev);
+			return cmd_fail();
+		}
+		lint_version_free(prev);
+		if (print) {
+			fputs("lint:\n", stdout);
+			report_lint_text(stdout, lr);
+		}
+		gate_values_lint(&v, lr);
+	}
+	if (fflush(stdout)) {
+		lint_result_free(lr);
+		fprintf(stderr, "kfpcache: cannot write to stdout\n");
+		return EXIT_ERROR;
+	}
+	gate_eval(&g->gate, &v, NULL, &g->msgs);
+	lint_result_free(lr);
+	return cmd_gate_exit(sb_str(&g->msgs), ret);
+}
+
+int gating_commit(struct gating *g, const char *commit, const struct prediction *pr,
+		  const struct policy *p)
+{
+	struct lint_result *lr = NULL;
+	struct gate_values v;
+	struct cost cost;
+	struct strmap now = STRMAP_INIT;
+	char where[64];
+	size_t i;
+
+	if (!pr)
+		return 0;
+	cost_compute(&cost, pr, g->dur);
+	gate_values_init(&v);
+	gate_values_prediction(&v, pr, &cost);
+	if (g->lint) {
+		if (lint_run(&lr, pr->dag, p, g->prev) < 0)
+			return -1;
+		gate_values_lint(&v, lr);
+		/* Report each finding at the commit that introduced it. */
+		for (i = 0; i < lr->n; i++) {
+			const struct finding *f = &lr->findings[i];
+			struct strbuf sb = STRBUF_INIT;
+			sb_addf(&sb, "%s\x1f%s", f->rule, f->task);
+			strmap_put(&now, sb.buf, NULL);
+			if (!strmap_has(&g->seen, sb.buf))
+				sb_addf(&g->lint_text, "  %.12s %s %s %s: %s\n", commit,
+					severity_name(f->severity), f->rule,
+					*f->task ? f->task : "pipeline", f->message);
+			sb_release(&sb);
+		}
+		strmap_release(&g->seen);
+		g->seen = now;
+		lint_version_free(g->prev);
+		g->prev = lint_version_new(pr->dag);
+		g->commits_linted++;
+		lint_result_free(lr);
+	}
+	snprintf(where, sizeof(where), " at %.12s", commit);
+	gate_eval(&g->gate, &v, where, &g->msgs);
+	return 0;
+}
+
+int gating_history(struct gating *g, bool print, int ret)
+{
+	if (print && g->lint) {
+		printf("lint: findings new at each commit (%zu commit%s linted):\n", g->commits_linted,
+		       g->commits_linted == 1 ? "" : "s");
+		fputs(g->lint_text.len ? sb_str(&g->lint_text) : "  none\n", stdout);
+		if (fflush(stdout)) {
+			fprintf(stderr, "kfpcache: cannot write to stdout\n");
+			return EXIT_ERROR;
+		}
+	}
+	if (ret == EXIT_ERROR)
+		return ret;
+	/* A failed gate outranks a partial history: CI must stop either way. */
+	return cmd_gate_exit(sb_str(&g->msgs), ret);
+}

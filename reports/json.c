@@ -1,0 +1,410 @@
+/*
+ * json.c - the machine-readable reports: analyze as "kfpcache/analyze/v1"
+ * and the history timeline as "kfpcache/history/v1" (schemas in
+ * reports/schema/).  Written by hand, so reports need no JSON library;
+ * every string goes through one escaper that also keeps the text valid
+ * UTF-8 and, for HTML embedding, free of "</script>".
+ */
+#include "report.h"
+
+#include <string.h>
+
+#include "timeline.h"
+#include "banned.h"
+
+/* Key-part texts longer than this are cut (at a character boundary). */
+#define PART_TEXT_MAX 1024
+
+/* Length of the valid UTF-8 sequence at s (1-4), or 0 when invalid. */
+static size_t utf8_len(const unsigned char *s)
+{
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		return (s[1] & 0xc0) == 0x80 ? 2 : 0;
+	if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
+			return 0;
+		if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0))
+			return 0;       /* overlong, or a UTF-16 surrogate */
+		return 3;
+	}
+	if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 || (s[3] & 0xc0) != 0x80)
+			return 0;
+		if ((s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90))
+			return 0;       /* overlong, or past U+10FFFF */
+		return 4;
+	}
+	return 0;
+}
+
+static void string_n(FILE *fp, const char *str, size_t n, bool html_safe)
+{
+	const unsigned char *s = (const unsigned char *)str, *end = s + n;
+
+	fputc('"', fp);
+	while (s < end) {
+		size_t k;
+		switch (*s) {
+		case '"': fputs("\\\"", fp); s++; continue;
+		case '\\': fputs("\\\\", fp); s++; continue;
+		case '\n': fputs("\\n", fp); s++; continue;
+		case '\r': fputs("\\r", fp); s++; continue;
+		case '\t': fputs("\\t", fp); s++; continue;
+		case '<': case '>': case '&':
+			if (html_safe) {
+				fprintf(fp, "\\u%04x", *s);
+				s++;
+				continue;
+			}
+			break;
+		}
+		if (*s < 0x20) {
+			fprintf(fp, "\\u%04x", *s);
+			s++;
+			continue;
+		}
+		/* The text is a prefix of a NUL-terminated string: reading on is safe. */
+		k = utf8_len(s);
+		if (k > (size_t)(end - s))
+			k = 0;
+		if (!k) {
+			fputs("\\ufffd", fp);
+			s++;
+			continue;
+		}
+		/* U+2028/U+2029 end lines in older JavaScript parsers. */
+		if (html_safe && k == 3 && s[0] == 0xe2 && s[1] == 0x80 && (s[2] == 0xa8 || s[2] == 0xa9))
+			fprintf(fp, "\\u%04x", 0x2000 | (s[2] & 0x3f));
+		else
+			fwrite(s, 1, k, fp);
+		s += k;
+	}
+	fputc('"', fp);
+}
+
+void report_json_string(FILE *fp, const char *s, bool html_safe)
+{
+	string_n(fp, s ? s : "", s ? strlen(s) : 0, html_safe);
+}
+
+struct jw {
+	FILE *fp;
+	bool html;
+};
+
+static void str(const struct jw *w, const char *s)
+{
+	report_json_string(w->fp, s, w->html);
+}
+
+/* A string, or null when s is NULL or empty. */
+static void str_or_null(const struct jw *w, const char *s)
+{
+	if (s && *s)
+		str(w, s);
+	else
+		fputs("null", w->fp);
+}
+
+static void key(const struct jw *w, int indent, const char *k, bool first)
+{
+	fprintf(w->fp, "%s\n%*s", first ? "" : ",", indent, "");
+	str(w, k);
+	fputs(": ", w->fp);
+}
+
+/*
+ * A ";"-joined list as an array.  For task paths (pr given), a piece that
+ * names no task is joined with the next ones until they do: a path may
+ * contain ';'.
+ */
+static void joined_list(const struct jw *w, const char *s, const struct prediction *pr)
+{
+	struct strbuf piece = STRBUF_INIT;
+	const char *p = s ? s : "";
+	bool first = true;
+
+	fputc('[', w->fp);
+	while (*p) {
+		size_t len = strcspn(p, ";"), take = len, end = len;
+		sb_reset(&piece);
+		sb_add(&piece, p, len);
+		while (pr && p[end] == ';' && !prediction_find(pr, piece.buf)) {
+			end += 1 + strcspn(p + end + 1, ";");
+			sb_reset(&piece);
+			sb_add(&piece, p, end);
+			if (prediction_find(pr, piece.buf))
+				take = end;
+		}
+		sb_reset(&piece);
+		sb_add(&piece, p, take);
+		fputs(first ? "" : ", ", w->fp);
+		str(w, piece.buf);
+		first = false;
+		p += take;
+		if (*p == ';')
+			p++;
+	}
+	fputc(']', w->fp);
+	sb_release(&piece);
+}
+
+static const char *tristate(int v)
+{
+	return v < 0 ? "null" : v ? "true" : "false";
+}
+
+static void policy_obj(const struct jw *w, const struct report_info *info,
+		       const struct prediction *pr)
+{
+	static const enum layer layers[] = {
+		LAYER_DEPLOYMENT, LAYER_POLICY, LAYER_RUN, LAYER_SPEC, LAYER_DEFAULT
+	};
+	const struct policy *p = info ? info->pol : NULL;
+	size_t i;
+
+	fputs("{", w->fp);
+	key(w, 4, "kfp_version", true);
+	if (p)
+		fprintf(w->fp, "\"%d.%d\"", p->kfp_major, p->kfp_minor);
+	else
+		fputs("null", w->fp);
+	key(w, 4, "publish_logs", false);
+	fputs(p ? (p->publish_logs ? "true" : "false") : "null", w->fp);
+	key(w, 4, "global_cache", false);
+	fputs(p ? tristate(p->global_cache) : "null", w->fp);
+	key(w, 4, "global_cache_source", false);
+	str_or_null(w, p && p->global_cache >= 0 ? p->global_source : NULL);
+	key(w, 4, "run_caching", false);
+	fputs(p ? tristate(p->run_caching) : "null", w->fp);
+	key(w, 4, "run_override_unreached", false);
+	fprintf(w->fp, "%zu", pr->run_override_unreached);
+	key(w, 4, "layers", false);
+	fputs("[", w->fp);
+	for (i = 0; i < KC_ARRAY_SIZE(layers); i++) {
+		fputs(i ? ", " : "", w->fp);
+		str(w, layer_name(layers[i]));
+	}
+	fputs("]\n  }", w->fp);
+}
+
+static void counts_obj(const struct jw *w, const struct prediction *pr)
+{
+	static const enum decision ds[] = {
+		DECISION_HIT, DECISION_MISS, DECISION_MISS_UPSTREAM,
+		DECISION_DISABLED, DECISION_UNKNOWN
+	};
+	size_t i;
+
+	fprintf(w->fp, "{\n    \"tasks\": %zu,\n    \"executors\": %zu", pr->n, pr->executors);
+	for (i = 0; i < KC_ARRAY_SIZE(ds); i++)
+		fprintf(w->fp, ",\n    \"%s\": %zu", decision_name(ds[i]), pr->counts[ds[i]]);
+	fputs("\n  }", w->fp);
+}
+
+/* How a key part compares with the same path's parts in the newest baseline. */
+static const char *part_status(const struct task_result *r, const struct keypart *p)
+{
+	size_t j;
+
+	if (!r->prev)
+		return NULL;
+	for (j = 0; j < r->nprev; j++)
+		if (!strcmp(r->prev[j].name, p->name))
+			return strcmp(r->prev[j].text, p->text) ? "changed" : "same";
+	return "new";
+}
+
+/* The longest prefix of s of at most max bytes that ends on a character boundary. */
+static size_t utf8_cut(const char *s, size_t len, size_t max)
+{
+	if (len <= max)
+		return len;
+	while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
+		max--;
+	return max;
+}
+
+static void key_parts(const struct jw *w, const struct task_result *r)
+{
+	size_t i;
+
+	fputc('[', w->fp);
+	for (i = 0; i < r->nparts; i++) {
+		const struct keypart *p = &r->parts[i];
+		size_t len = strlen(p->text), cut = utf8_cut(p->text, len, PART_TEXT_MAX);
+		const char *status = part_status(r, p);
+		fprintf(w->fp, "%s\n        {", i ? "," : "");
+		key(w, 10, "name", true);
+		str(w, p->name);
+		key(w, 10, "digest", false);
+		str(w, p->digest);
+		key(w, 10, "text", false);
+		string_n(w->fp, p->text, cut, w->html);
+		key(w, 10, "truncated", false);
+		fputs(cut < len ? "true" : "false", w->fp);
+		key(w, 10, "bytes", false);
+		fprintf(w->fp, "%zu", len);
+		key(w, 10, "upstream", false);
+		fputs(p->upstream ? "true" : "false", w->fp);
+		key(w, 10, "baseline", false);
+		str_or_null(w, status);
+		fputs("\n        }", w->fp);
+	}
+	fputs(r->nparts ? "\n      ]" : "]", w->fp);
+}
+
+static void task_obj(const struct jw *w, const struct prediction *pr, const struct task_result *r)
+{
+	const struct task *t = r->task;
+	bool exec = task_is_executor(t);
+
+	fputs("    {", w->fp);
+	key(w, 6, "path", true);
+	str(w, t->path);
+	key(w, 6, "kind", false);
+	str(w, task_kind_name(t->kind));
+	key(w, 6, "component", false);
+	str_or_null(w, t->component);
+	key(w, 6, "executor", false);
+	str_or_null(w, t->executor_label);
+	key(w, 6, "image", false);
+	str_or_null(w, t->image);
+	key(w, 6, "cache_enabled", false);
+	fputs(r->has_policy ? (r->pol.enabled ? "true" : "false") : "null", w->fp);
+	key(w, 6, "layer", false);
+	str_or_null(w, r->has_policy ? layer_name(r->pol.layer) : NULL);
+	key(w, 6, "cache_key", false);
+	str_or_null(w, r->has_policy ? r->pol.cache_key : NULL);
+	key(w, 6, "conditional", false);
+	fputs(t->conditional ? "true" : "false", w->fp);
+	key(w, 6, "decision", false);
+	str_or_null(w, decision_name(r->decision));
+	key(w, 6, "reason", false);
+	joined_list(w, r->reason, NULL);
+	key(w, 6, "root_cause", false);
+	joined_list(w, r->root_cause, pr);
+	key(w, 6, "distance", false);
+	if (r->distance >= 0)
+		fprintf(w->fp, "%d", r->distance);
+	else
+		fputs("null", w->fp);
+	key(w, 6, "fingerprint", false);
+	str_or_null(w, r->fingerprint);
+	key(w, 6, "fingerprint_note", false);
+	str_or_null(w, exec && !r->fingerprint[0] ? r->fingerprint_why : NULL);
+	key(w, 6, "key", false);
+	str_or_null(w, exec ? r->key : NULL);
+	key(w, 6, "key_parts", false);
+	key_parts(w, r);
+	fputs("\n    }", w->fp);
+}
+
+int report_json_write_opts(FILE *fp, const struct prediction *pr,
+			   const struct report_info *info, bool html_safe)
+{
+	struct jw w = { fp, html_safe };
+	size_t i;
+
+	fputs("{", fp);
+	key(&w, 2, "schema", true);
+	str(&w, REPORT_JSON_SCHEMA);
+	key(&w, 2, "spec", false);
+	str_or_null(&w, info ? info->spec : NULL);
+	key(&w, 2, "pipeline", false);
+	str(&w, pr->dag->pipeline_name);
+	key(&w, 2, "baseline", false);
+	str_or_null(&w, info ? info->baseline : NULL);
+	key(&w, 2, "cold_cache", false);
+	fputs(pr->cold ? "true" : "false", fp);
+	key(&w, 2, "policy", false);
+	policy_obj(&w, info, pr);
+	key(&w, 2, "counts", false);
+	counts_obj(&w, pr);
+	key(&w, 2, "tasks", false);
+	fputs(pr->n ? "[\n" : "[", fp);
+	for (i = 0; i < pr->n; i++) {
+		task_obj(&w, pr, &pr->results[i]);
+		fputs(i + 1 < pr->n ? ",\n" : "\n  ", fp);
+	}
+	fputs("]\n}\n", fp);
+	return ferror(fp) ? err_set("write error") : 0;
+}
+
+int report_json_write(FILE *fp, const struct prediction *pr, const struct report_info *info)
+{
+	return report_json_write_opts(fp, pr, info, false);
+}
+
+/* ---- history ---- */
+
+int timeline_json_write_opts(FILE *fp, const struct timeline_row *rows, size_t n, bool html_safe)
+{
+	static const enum decision ds[] = {
+		DECISION_HIT, DECISION_MISS, DECISION_MISS_UPSTREAM,
+		DECISION_DISABLED, DECISION_UNKNOWN
+	};
+	struct jw w = { fp, html_safe };
+	size_t i, k;
+
+	fputs("{", fp);
+	key(&w, 2, "schema", true);
+	str(&w, TIMELINE_JSON_SCHEMA);
+	key(&w, 2, "commits", false);
+	fputs(n ? "[\n" : "[", fp);
+	for (i = 0; i < n; i++) {
+		const struct timeline_row *r = &rows[i];
+		bool ok = !r->error || !*r->error;
+		fputs("    {", fp);
+		key(&w, 6, "spec", true);
+		str(&w, r->spec);
+		key(&w, 6, "seq", false);
+		fprintf(fp, "%zu", r->seq);
+		key(&w, 6, "commit", false);
+		str(&w, r->commit);
+		key(&w, 6, "date", false);
+		str(&w, r->date);
+		key(&w, 6, "author", false);
+		str(&w, r->author);
+		key(&w, 6, "subject", false);
+		str(&w, r->subject);
+		key(&w, 6, "path", false);
+		str(&w, r->path);
+		key(&w, 6, "analyzed", false);
+		fputs(ok ? "true" : "false", fp);
+		key(&w, 6, "error", false);
+		str_or_null(&w, ok ? NULL : r->error);
+		if (ok) {
+			key(&w, 6, "tasks", false);
+			fprintf(fp, "%zu", r->tasks);
+			key(&w, 6, "enabled", false);
+			fprintf(fp, "%zu", r->enabled);
+			key(&w, 6, "counts", false);
+			fputs("{", fp);
+			for (k = 0; k < KC_ARRAY_SIZE(ds); k++)
+				fprintf(fp, "%s\"%s\": %zu", k ? ", " : "", decision_name(ds[k]),
+					r->counts[ds[k]]);
+			fputs("}", fp);
+			key(&w, 6, "hit_ratio", false);
+			if (r->tasks)
+				fprintf(fp, "%.4f", (double)r->counts[DECISION_HIT] / (double)r->tasks);
+			else
+				fputs("null", fp);
+			key(&w, 6, "invalidated", false);
+			fprintf(fp, "%zu", r->invalidated);
+			key(&w, 6, "root_causes", false);
+			str(&w, r->root_causes);
+		}
+		fputs("\n    }", fp);
+		fputs(i + 1 < n ? ",\n" : "\n  ", fp);
+	}
+	fputs("]\n}\n", fp);
+	return ferror(fp) ? err_set("write error") : 0;
+}
+
+int timeline_json_write(FILE *fp, const struct timeline_row *rows, size_t n)
+{
+	return timeline_json_write_opts(fp, rows, n, false);
+}

@@ -1,0 +1,726 @@
+/*
+ * md.c - the pull-request comment: a one-line verdict, counts per decision,
+ * why tasks run (root causes, then each task that does not hit, with the
+ * resources it requests), a Mermaid flowchart coloured by decision, and the
+ * full table collapsed.  Code-review sites render Mermaid; every name from
+ * the spec is escaped for the context it lands in (code span, Mermaid label).
+ */
+#include "report.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "banned.h"
+
+/* Past this many rows the list of tasks that do not hit is collapsed. */
+#define MD_LIST_OPEN 50
+/* At most this many root causes are listed. */
+#define MD_CAUSES 10
+
+static const enum decision order[] = {
+	DECISION_HIT, DECISION_MISS, DECISION_MISS_UPSTREAM,
+	DECISION_DISABLED, DECISION_UNKNOWN
+};
+
+/* ---- escaping ---- */
+
+/*
+ * A Markdown code span inside a table cell: nothing in it is markup (no
+ * emphasis, links or @mentions); the fence is one backtick longer than any
+ * run inside; '|' is escaped for the table (GFM splits cells first); line
+ * breaks would end the row and become spaces.
+ */
+static void md_code(FILE *fp, const char *s)
+{
+	size_t run = 0, longest = 0, len, i;
+	bool pad;
+
+	if (!s || !*s)
+		return;
+	len = strlen(s);
+	for (i = 0; i < len; i++) {
+		run = s[i] == '`' ? run + 1 : 0;
+		if (run > longest)
+			longest = run;
+	}
+	pad = s[0] == '`' || s[len - 1] == '`' || (s[0] == ' ' && s[len - 1] == ' ');
+	for (i = 0; i <= longest; i++)
+		fputc('`', fp);
+	if (pad)
+		fputc(' ', fp);
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '|')
+			fputs("\\|", fp);
+		else if (c < 0x20 || c == 0x7f)
+			fputc(' ', fp);
+		else
+			fputc(c, fp);
+	}
+	if (pad)
+		fputc(' ', fp);
+	for (i = 0; i <= longest; i++)
+		fputc('`', fp);
+}
+
+/* Each ';'-joined item as its own code span. */
+static void md_code_list(FILE *fp, const char *s)
+{
+	struct strbuf item = STRBUF_INIT;
+
+	while (s && *s) {
+		size_t len = strcspn(s, ";");
+		sb_reset(&item);
+		sb_add(&item, s, len);
+		md_code(fp, item.buf);
+		s += len;
+		if (*s == ';') {
+			fputs(", ", fp);
+			s++;
+		}
+	}
+	sb_release(&item);
+}
+
+/*
+ * A Mermaid label inside ["..."]: letters, digits, spaces and - _ . / : [ ]
+ * ( ) , + = @ and non-ASCII text stay; every other character becomes
+ * Mermaid's entity code #<decimal>; (a quote would end the label, '#' starts
+ * an entity, < > & are markup, '`' a Markdown string, '|' an edge label),
+ * and control characters become spaces.
+ */
+static void mermaid_label(struct strbuf *sb, const char *s)
+{
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || strchr(" -_./:[](),+=@", c))
+			sb_addc(sb, (char)c);
+		else if (c < 0x20 || c == 0x7f)
+			sb_addc(sb, ' ');
+		else if (c == '"')
+			sb_adds(sb, "#quot;");
+		else
+			sb_addf(sb, "#%u;", c);
+	}
+}
+
+/* ---- resources ---- */
+
+/* "8 CPU, 52 GB, 1x NVIDIA_TESLA_T4" from the cost module's reading of the spec. */
+static void resources_text(struct strbuf *sb, const struct task *t)
+{
+	struct task_resources res;
+
+	if (t->kind != TASK_CONTAINER)
+		return;
+	cost_task_resources(t, &res);
+	if (res.cpu > 0)
+		sb_addf(sb, "%g CPU", res.cpu);
+	if (res.memory > 0)
+		sb_addf(sb, "%s%.3g GB", sb->len ? ", " : "", res.memory / 1e9);
+	if (res.gpus > 0)
+		sb_addf(sb, "%s%g\xc3\x97 %s", sb->len ? ", " : "", res.gpus,
+			res.gpu_type && *res.gpu_type ? res.gpu_type : "accelerator");
+	if (res.dynamic)
+		sb_addf(sb, "%s%s set at run time", sb->len ? ", " : "", res.dynamic);
+}
+
+/* ---- sections ---- */
+
+void report_verdict(struct strbuf *sb, const struct prediction *pr)
+{
+	size_t hit = pr->counts[DECISION_HIT], unknown = pr->counts[DECISION_UNKNOWN];
+	size_t run = pr->counts[DECISION_MISS] + pr->counts[DECISION_MISS_UPSTREAM] +
+		     pr->counts[DECISION_DISABLED];
+	const char *sep = " (";
+	size_t i;
+
+	if (!pr->executors) {
+		sb_adds(sb, "no executor tasks");
+		return;
+	}
+	if (hit == pr->executors) {
+		sb_addf(sb, "all %zu executor tasks hit the cache; nothing runs", hit);
+		return;
+	}
+	sb_addf(sb, "%zu of %zu executor tasks run", run, pr->executors);
+	for (i = 1; i < KC_ARRAY_SIZE(order); i++)
+		if (order[i] != DECISION_UNKNOWN && pr->counts[order[i]]) {
+			sb_addf(sb, "%s%s %zu", sep, decision_name(order[i]), pr->counts[order[i]]);
+			sep = ", ";
+		}
+	sb_addf(sb, "%s, %zu hit the cache", *sep == ',' ? ")" : "", hit);
+	if (unknown)
+		sb_addf(sb, ", %zu cannot be decided before the run", unknown);
+}
+
+static void verdict(FILE *fp, const struct prediction *pr, const struct report_info *info)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+
+	report_verdict(&sb, pr);
+	fprintf(fp, "**kfpcache: %s** \xe2\x80\x94 ", sb.buf);
+	sb_release(&sb);
+	md_code(fp, pr->dag->pipeline_name);
+	fputs("\n\n", fp);
+	if (info && info->spec) {
+		fputs("Spec ", fp);
+		md_code(fp, info->spec);
+		fputs(" against ", fp);
+		if (info->baseline && *info->baseline) {
+			fputs("the cache of ", fp);
+			md_code(fp, info->baseline);
+		} else {
+			fputs("an empty cache", fp);
+		}
+		if (info->pol)
+			fprintf(fp, "; KFP backend %d.%d", info->pol->kfp_major, info->pol->kfp_minor);
+		fputs(".\n", fp);
+	}
+	if (pr->cold)
+		fputs("Cold cache: every cache-enabled task runs.\n", fp);
+	if (pr->run_override_unreached)
+		fprintf(fp, "The run-level caching override reaches root-DAG tasks only: %zu nested task%s keep%s the spec's setting.\n",
+			pr->run_override_unreached, pr->run_override_unreached == 1 ? "" : "s",
+			pr->run_override_unreached == 1 ? "s" : "");
+	fputs("\n| decision | tasks |\n|---|---:|\n", fp);
+	for (i = 0; i < KC_ARRAY_SIZE(order); i++)
+		fprintf(fp, "| %s | %zu |\n", decision_name(order[i]), pr->counts[order[i]]);
+	fputc('\n', fp);
+}
+
+struct cause {
+	const char *path;       /* borrowed from the prediction */
+	size_t n;
+};
+
+static int cmp_cause(const void *x, const void *y)
+{
+	const struct cause *a = x, *b = y;
+
+	if (a->n != b->n)
+		return a->n < b->n ? 1 : -1;
+	return strcmp(a->path, b->path);
+}
+
+/* Root causes of the tasks that do not hit, most tasks first. */
+static void causes(FILE *fp, const struct prediction *pr)
+{
+	struct strmap seen = STRMAP_INIT;
+	struct cause *c = NULL;
+	size_t nc = 0, alloc = 0, i;
+	struct strbuf path = STRBUF_INIT;
+
+	for (i = 0; i < pr->n; i++) {
+		const struct task_result *r = &pr->results[i];
+		const char *p = r->root_cause;
+		if (r->decision == DECISION_NONE || r->decision == DECISION_HIT)
+			continue;
+		while (p && *p) {
+			size_t len = strcspn(p, ";");
+			const struct task_result *root;
+			uintptr_t k;
+			sb_reset(&path);
+			sb_add(&path, p, len);
+			p += len + (p[len] == ';');
+			root = prediction_find(pr, path.buf);
+			if (!root)
+				continue;
+			k = (uintptr_t)strmap_get(&seen, root->task->path);
+			if (!k) {
+				KC_GROW(c, alloc, nc + 1);
+				c[nc].path = root->task->path;
+				c[nc].n = 0;
+				k = ++nc;
+				strmap_put(&seen, root->task->path, (void *)k);
+			}
+			c[k - 1].n++;
+		}
+	}
+	if (nc) {
+		qsort(c, nc, sizeof(*c), cmp_cause);
+		fputs("### Why tasks run\n\n| root cause | decision | reason | tasks affected |\n|---|---|---|---:|\n", fp);
+		for (i = 0; i < nc && i < MD_CAUSES; i++) {
+			const struct task_result *r = prediction_find(pr, c[i].path);
+			fputs("| ", fp);
+			md_code(fp, c[i].path);
+			fprintf(fp, " | %s | ", decision_name(r->decision));
+			md_code_list(fp, r->reason);
+			fprintf(fp, " | %zu |\n", c[i].n);
+		}
+		if (nc > MD_CAUSES)
+			fprintf(fp, "\n%zu more root causes are in the table below.\n", nc - MD_CAUSES);
+		fputc('\n', fp);
+	}
+	free(c);
+	strmap_release(&seen);
+	sb_release(&path);
+}
+
+static void not_hit(FILE *fp, const struct prediction *pr, const struct report_info *info)
+{
+	struct strbuf res = STRBUF_INIT;
+	struct cost own;
+	const struct cost *c = info && info->cost ? info->cost : NULL;
+	size_t n = 0, i;
+
+	for (i = 0; i < pr->n; i++) {
+		enum decision d = pr->results[i].decision;
+		n += d != DECISION_NONE && d != DECISION_HIT;
+	}
+	if (!n)
+		return;
+	if (!c) {
+		cost_compute(&own, pr, NULL);
+		c = &own;
+	}
+	fprintf(fp, "### Tasks that do not hit (%zu)\n\n", n);
+	if (n > MD_LIST_OPEN)
+		fprintf(fp, "<details><summary>%zu tasks</summary>\n\n", n);
+	fputs("| task | decision | reason | root cause | distance | resources |\n"
+	      "|---|---|---|---|---:|---|\n", fp);
+	for (i = 0; i < pr->n; i++) {
+		const struct task_result *r = &pr->results[i];
+		if (r->decision == DECISION_NONE || r->decision == DECISION_HIT)
+			continue;
+		sb_reset(&res);
+		resources_text(&res, r->task);
+		fputs("| ", fp);
+		md_code(fp, r->task->path);
+		fprintf(fp, "%s | %s | ", r->task->conditional ? " (conditional)" : "",
+			decision_name(r->decision));
+		md_code_list(fp, r->reason);
+		fputs(" | ", fp);
+		md_code_list(fp, r->root_cause);
+		if (r->distance >= 0)
+			fprintf(fp, " | %d | ", r->distance);
+		else
+			fputs(" |  | ", fp);
+		md_code(fp, res.buf);
+		fputs(" |\n", fp);
+	}
+	if (n > MD_LIST_OPEN)
+		fputs("\n</details>\n", fp);
+	if (c->runs.cpu > 0 || c->runs.memory > 0 || c->runs.gpus > 0) {
+		const char *sep = "";
+		fputs("\nThe tasks that run request", fp);
+		if (c->runs.cpu > 0) {
+			fprintf(fp, " %g CPU", c->runs.cpu);
+			sep = ",";
+		}
+		if (c->runs.memory > 0) {
+			fprintf(fp, "%s %.3g GB of memory", sep, c->runs.memory / 1e9);
+			sep = ",";
+		}
+		if (c->runs.gpus > 0)
+			fprintf(fp, "%s %g accelerator%s", sep, c->runs.gpus, c->runs.gpus == 1 ? "" : "s");
+		fputs(".\n", fp);
+	}
+	if (c->runs.timed)
+		fprintf(fp, "\nBy past runs they take %.0f s of compute time (%zu of %zu tasks timed).\n",
+			c->runs.seconds, c->runs.timed, c->runs.tasks);
+	fputc('\n', fp);
+	sb_release(&res);
+}
+
+/* Lint findings, when lint ran. */
+static void findings(FILE *fp, const struct report_info *info)
+{
+	const struct lint_result *l = info ? info->lint : NULL;
+	size_t i;
+
+	if (!l)
+		return;
+	fprintf(fp, "### Lint findings (%zu)\n\n", l->n);
+	if (!l->n) {
+		fputs("No cache-safety findings.\n\n", fp);
+		return;
+	}
+	if (l->n > MD_LIST_OPEN)
+		fprintf(fp, "<details><summary>%zu findings</summary>\n\n", l->n);
+	fputs("| severity | rule | task | finding | fix |\n|---|---|---|---|---|\n", fp);
+	for (i = 0; i < l->n; i++) {
+		const struct finding *f = &l->findings[i];
+		fprintf(fp, "| %s | ", severity_name(f->severity));
+		md_code(fp, f->rule);
+		fputs(" | ", fp);
+		md_code(fp, f->task);
+		fputs(" | ", fp);
+		md_code(fp, f->message);
+		fputs(" | ", fp);
+		md_code(fp, f->fix);
+		fputs(" |\n", fp);
+	}
+	if (l->n > MD_LIST_OPEN)
+		fputs("\n</details>\n", fp);
+	fputc('\n', fp);
+}
+
+/* ---- Mermaid ---- */
+
+struct medge {
+	size_t from, to;        /* task indexes */
+	const char *label;
+	const char *via;        /* "" or the DAG task's path */
+};
+
+struct mermaid {
+	const struct prediction *pr;
+	struct medge *edges;
+	size_t nedges, alloc;
+	bool *shown;            /* executors drawn */
+	bool *open;             /* DAG tasks drawn as subgraphs */
+	long *id;               /* n<id> / s<id>, -1 when not drawn */
+	size_t nshown;
+};
+
+static void collect_edges(struct mermaid *m)
+{
+	const struct prediction *pr = m->pr;
+	size_t i, k;
+
+	for (i = 0; i < pr->n; i++) {
+		const struct task *t = pr->results[i].task;
+		struct dag_edge *e;
+		size_t n;
+		if (!task_is_executor(t))
+			continue;
+		n = dag_in_edges(pr->dag, t, &e);
+		for (k = 0; k < n; k++) {
+			KC_GROW(m->edges, m->alloc, m->nedges + 1);
+			m->edges[m->nedges].from = e[k].from->index;
+			m->edges[m->nedges].to = i;
+			m->edges[m->nedges].label = e[k].label;
+			m->edges[m->nedges].via = e[k].via;
+			m->nedges++;
+		}
+		free(e);
+	}
+}
+
+static bool is_run(const struct task_result *r)
+{
+	return r->decision != DECISION_NONE && r->decision != DECISION_HIT;
+}
+
+/* Mark `seed` tasks and their direct neighbours; returns how many are marked. */
+static size_t mark(struct mermaid *m, bool (*seed)(const struct task_result *))
+{
+	const struct prediction *pr = m->pr;
+	size_t i, n = 0;
+
+	memset(m->shown, 0, pr->n * sizeof(*m->shown));
+	for (i = 0; i < pr->n; i++)
+		if (task_is_executor(pr->results[i].task) && seed(&pr->results[i]))
+			m->shown[i] = true;
+	for (i = 0; i < m->nedges; i++) {
+		const struct medge *e = &m->edges[i];
+		if (seed(&pr->results[e->from]) || seed(&pr->results[e->to]))
+			m->shown[e->from] = m->shown[e->to] = true;
+	}
+	for (i = 0; i < pr->n; i++)
+		n += m->shown[i];
+	return n;
+}
+
+static bool any_executor(const struct task_result *r)
+{
+	return task_is_executor(r->task);
+}
+
+static bool is_root_cause(const struct task_result *r)
+{
+	return is_run(r) && r->distance == 0;
+}
+
+/* Which executors to draw; returns a note for the reader, or NULL when all are. */
+static const char *select_nodes(struct mermaid *m)
+{
+	const struct prediction *pr = m->pr;
+	size_t i, n;
+
+	if (mark(m, any_executor) <= MD_MERMAID_MAX)
+		return NULL;
+	if (mark(m, is_run) <= MD_MERMAID_MAX)
+		return "the tasks that do not hit and their direct neighbours";
+	if (mark(m, is_root_cause) <= MD_MERMAID_MAX)
+		return "the root causes and their direct neighbours";
+	/* Still too many: the first root causes and neighbours, in path order. */
+	for (i = 0, n = 0; i < pr->n; i++)
+		if (m->shown[i] && ++n > MD_MERMAID_MAX)
+			m->shown[i] = false;
+	return "the first root causes and their direct neighbours";
+}
+
+static const char *class_name(enum decision d)
+{
+	switch (d) {
+	case DECISION_HIT: return "hit";
+	case DECISION_MISS: return "miss";
+	case DECISION_MISS_UPSTREAM: return "missUpstream";
+	case DECISION_DISABLED: return "disabled";
+	case DECISION_UNKNOWN: return "unknown";
+	case DECISION_NONE: break;
+	}
+	return "";
+}
+
+/* The colours of the DOT report. */
+static const char *class_style(enum decision d)
+{
+	switch (d) {
+	case DECISION_HIT: return "fill:#a6dba0,stroke:#1b7837,color:#000";
+	case DECISION_MISS: return "fill:#f4a582,stroke:#b2182b,color:#000";
+	case DECISION_MISS_UPSTREAM: return "fill:#fddbc7,stroke:#e08214,color:#000";
+	case DECISION_DISABLED: return "fill:#d9d9d9,stroke:#636363,color:#000";
+	case DECISION_UNKNOWN: return "fill:#92c5de,stroke:#2166ac,color:#000";
+	case DECISION_NONE: break;
+	}
+	return "";
+}
+
+static const char *link_color(enum decision d)
+{
+	switch (d) {
+	case DECISION_MISS: return "#d6604d";
+	case DECISION_MISS_UPSTREAM: return "#e08214";
+	case DECISION_DISABLED: return "#636363";
+	default: return "#2166ac";
+	}
+}
+
+static void indent(struct strbuf *sb, size_t depth)
+{
+	size_t i;
+
+	for (i = 0; i < depth + 1 && i < 16; i++)
+		sb_adds(sb, "  ");
+}
+
+/*
+ * Nodes inside nested subgraphs, one per DAG task that holds a drawn
+ * task.  An explicit stack: DAG nesting is bounded only by --max-tasks.
+ */
+static void emit_nodes(struct strbuf *sb, struct mermaid *m)
+{
+	const struct prediction *pr = m->pr;
+	size_t n = pr->n, i, *first = xcalloc(n + 1, sizeof(size_t)),
+	       *next = xcalloc(n + 1, sizeof(size_t)), *last = xcalloc(n + 1, sizeof(size_t));
+	size_t *stack = NULL, depth = 0, alloc = 0;
+	long nodes = 0, groups = 0;
+	struct strbuf label = STRBUF_INIT;
+
+	/* Children lists in path order; slot n is the root; 0 ends a list (indexes + 1). */
+	for (i = 0; i < n; i++) {
+		const struct task *t = pr->results[i].task;
+		size_t p = t->parent ? t->parent->index : n;
+		if (last[p])
+			next[last[p] - 1] = i + 1;
+		else
+			first[p] = i + 1;
+		last[p] = i + 1;
+	}
+	/* A DAG is drawn when a drawn executor is inside it. */
+	for (i = 0; i < n; i++) {
+		const struct task *t = pr->results[i].task;
+		if (!m->shown[i])
+			continue;
+		for (t = t->parent; t && !m->open[t->index]; t = t->parent)
+			m->open[t->index] = true;
+	}
+	KC_GROW(stack, alloc, 1);
+	stack[depth++] = first[n];
+	while (depth) {
+		size_t cur = stack[depth - 1];
+		const struct task_result *r;
+		if (!cur) {
+			depth--;
+			if (depth) {
+				indent(sb, depth - 1);
+				sb_adds(sb, "end\n");
+			}
+			continue;
+		}
+		stack[depth - 1] = next[cur - 1];
+		r = &pr->results[cur - 1];
+		if (r->task->kind == TASK_DAG) {
+			if (!m->open[cur - 1])
+				continue;
+			m->id[cur - 1] = groups;
+			sb_reset(&label);
+			mermaid_label(&label, r->task->key);
+			indent(sb, depth - 1);
+			sb_addf(sb, "subgraph s%ld [\"%s\"]\n", groups++, label.buf);
+			KC_GROW(stack, alloc, depth + 1);
+			stack[depth++] = first[cur - 1];
+			continue;
+		}
+		if (!m->shown[cur - 1])
+			continue;
+		m->id[cur - 1] = nodes;
+		sb_reset(&label);
+		mermaid_label(&label, r->task->path);
+		sb_adds(&label, "<br/>");
+		sb_adds(&label, decision_name(r->decision));
+		if (*r->reason) {
+			sb_adds(&label, ": ");
+			mermaid_label(&label, r->reason);
+		}
+		indent(sb, depth - 1);
+		sb_addf(sb, "n%ld[\"%s\"]\n", nodes++, label.buf);
+	}
+	m->nshown = (size_t)nodes;
+	free(stack);
+	free(first);
+	free(next);
+	free(last);
+	sb_release(&label);
+}
+
+static void emit_edges(struct strbuf *sb, struct mermaid *m)
+{
+	const struct prediction *pr = m->pr;
+	struct strmap via_seen = STRMAP_INIT;
+	struct strbuf styles[DECISION_COUNT], k = STRBUF_INIT;
+	size_t i, link = 0;
+	int d;
+
+	for (d = 0; d < DECISION_COUNT; d++)
+		sb_init(&styles[d]);
+	for (i = 0; i < m->nedges; i++) {
+		const struct medge *e = &m->edges[i];
+		const struct task_result *from = &pr->results[e->from], *to = &pr->results[e->to];
+		if (!m->shown[e->to])
+			continue;
+		if (*e->via) {
+			const struct task *v = dag_find_task(pr->dag, e->via);
+			if (!v || m->id[v->index] < 0)
+				continue;
+			sb_reset(&k);
+			sb_addf(&k, "%zu/%zu", v->index, e->to);
+			if (strmap_has(&via_seen, k.buf))
+				continue;
+			strmap_put(&via_seen, k.buf, NULL);
+			sb_addf(sb, "  s%ld -.-> n%ld\n", m->id[v->index], m->id[e->to]);
+			link++;
+			continue;
+		}
+		if (!m->shown[e->from])
+			continue;
+		if (!strcmp(e->label, "after"))
+			sb_addf(sb, "  n%ld -.-> n%ld\n", m->id[e->from], m->id[e->to]);
+		else
+			sb_addf(sb, "  n%ld -->|%s| n%ld\n", m->id[e->from],
+				!strcmp(e->label, "artifact") ? "artifact" : "parameter", m->id[e->to]);
+		/* The edges that carry an invalidation, in the colour of the cause (as in DOT). */
+		if (from->decision != DECISION_HIT && strcmp(e->label, "after") &&
+		    (to->decision == DECISION_MISS_UPSTREAM || to->decision == DECISION_UNKNOWN))
+			sb_addf(&styles[from->decision], "%s%zu", styles[from->decision].len ? "," : "", link);
+		link++;
+	}
+	for (d = 0; d < DECISION_COUNT; d++)
+		if (styles[d].len)
+			sb_addf(sb, "  linkStyle %s stroke:%s,stroke-width:3px\n", styles[d].buf,
+				link_color((enum decision)d));
+	for (d = 0; d < DECISION_COUNT; d++)
+		sb_release(&styles[d]);
+	sb_release(&k);
+	strmap_release(&via_seen);
+}
+
+static void emit_classes(struct strbuf *sb, const struct mermaid *m)
+{
+	const struct prediction *pr = m->pr;
+	size_t i, k;
+
+	for (k = 0; k < KC_ARRAY_SIZE(order); k++) {
+		bool first = true;
+		for (i = 0; i < pr->n; i++) {
+			if (m->id[i] < 0 || pr->results[i].task->kind == TASK_DAG ||
+			    pr->results[i].decision != order[k])
+				continue;
+			sb_addf(sb, "%sn%ld", first ? "  class " : ",", m->id[i]);
+			first = false;
+		}
+		if (!first)
+			sb_addf(sb, " %s\n", class_name(order[k]));
+	}
+}
+
+static void mermaid(FILE *fp, const struct prediction *pr)
+{
+	struct mermaid m;
+	struct strbuf sb = STRBUF_INIT;
+	const char *note;
+	size_t i, total = pr->executors;
+
+	memset(&m, 0, sizeof(m));
+	m.pr = pr;
+	m.shown = xcalloc(pr->n + 1, sizeof(*m.shown));
+	m.open = xcalloc(pr->n + 1, sizeof(*m.open));
+	m.id = xcalloc(pr->n + 1, sizeof(*m.id));
+	for (i = 0; i < pr->n; i++)
+		m.id[i] = -1;
+	collect_edges(&m);
+	note = select_nodes(&m);
+	sb_adds(&sb, "flowchart LR\n");
+	for (i = 0; i < KC_ARRAY_SIZE(order); i++)
+		sb_addf(&sb, "  classDef %s %s\n", class_name(order[i]), class_style(order[i]));
+	emit_nodes(&sb, &m);
+	emit_edges(&sb, &m);
+	emit_classes(&sb, &m);
+	fputs("### Graph\n\n", fp);
+	if (note)
+		fprintf(fp, "%zu executor tasks are too many for one diagram: it shows %s (%zu tasks). The SVG and HTML reports (`--svg`, `--html`) draw them all.\n\n",
+			total, note, m.nshown);
+	fprintf(fp, "```mermaid\n%s```\n\n", sb.buf);
+	sb_release(&sb);
+	free(m.edges);
+	free(m.shown);
+	free(m.open);
+	free(m.id);
+}
+
+/* ---- full table ---- */
+
+static void full_table(FILE *fp, const struct prediction *pr)
+{
+	size_t i;
+
+	fprintf(fp, "<details><summary>All %zu tasks</summary>\n\n", pr->n);
+	fputs("| task | kind | decision | reason | root cause | distance | cache | layer | fingerprint |\n"
+	      "|---|---|---|---|---|---:|---|---|---|\n", fp);
+	for (i = 0; i < pr->n; i++) {
+		const struct task_result *r = &pr->results[i];
+		fputs("| ", fp);
+		md_code(fp, r->task->path);
+		fprintf(fp, "%s | %s | %s | ", r->task->conditional ? " (conditional)" : "",
+			task_kind_name(r->task->kind), decision_name(r->decision));
+		md_code_list(fp, r->reason);
+		fputs(" | ", fp);
+		md_code_list(fp, r->root_cause);
+		if (r->distance >= 0)
+			fprintf(fp, " | %d", r->distance);
+		else
+			fputs(" | ", fp);
+		fprintf(fp, " | %s | %s | ", r->has_policy ? (r->pol.enabled ? "on" : "off") : "",
+			r->has_policy ? layer_name(r->pol.layer) : "");
+		if (r->fingerprint[0])
+			fprintf(fp, "`%.12s`", r->fingerprint);
+		fputs(" |\n", fp);
+	}
+	fputs("\n</details>\n", fp);
+}
+
+int report_md_write(FILE *fp, const struct prediction *pr, const struct report_info *info)
+{
+	verdict(fp, pr, info);
+	causes(fp, pr);
+	not_hit(fp, pr, info);
+	findings(fp, info);
+	mermaid(fp, pr);
+	full_table(fp, pr);
+	return ferror(fp) ? err_set("write error") : 0;
+}

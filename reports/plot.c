@@ -1,0 +1,274 @@
+/*
+ * plot.c - the history timeline as a hand-written SVG plot: per commit a
+ * bar of its executor tasks stacked by decision, the hit ratio as a line on
+ * a second axis, and the commits that invalidated most labelled with their
+ * subjects.  One panel per spec.  Coordinates are integers, so the bytes
+ * are the same everywhere.
+ */
+#include "timeline.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+#include "banned.h"
+
+#define LEFT 64          /* room for the task axis */
+#define RIGHT 56         /* room for the hit-ratio axis */
+#define LABEL_W 240      /* how far a label may reach past the last bar */
+#define TITLE 28         /* panel title */
+#define HEADROOM 84      /* labels of the commits that invalidated most */
+#define PLOT_H 200       /* bar area */
+#define AXIS 44          /* x tick labels */
+#define PANEL_H (TITLE + HEADROOM + PLOT_H + AXIS)
+#define LEGEND_H 36
+#define MIN_W 640
+#define LABELLED 3       /* how many commits get a label */
+#define SUBJECT_MAX 36   /* bytes of a subject in a label */
+
+static const enum decision stack[] = {
+	DECISION_HIT, DECISION_MISS_UPSTREAM, DECISION_MISS,
+	DECISION_UNKNOWN, DECISION_DISABLED
+};
+
+static const char *fill(enum decision d)
+{
+	switch (d) {
+	case DECISION_HIT: return "#a6dba0";
+	case DECISION_MISS: return "#f4a582";
+	case DECISION_MISS_UPSTREAM: return "#fddbc7";
+	case DECISION_DISABLED: return "#d9d9d9";
+	case DECISION_UNKNOWN: return "#92c5de";
+	case DECISION_NONE: break;
+	}
+	return "#ffffff";
+}
+
+static bool analyzed(const struct timeline_row *r)
+{
+	return !r->error || !*r->error;
+}
+
+/* Room per commit: the plot is about 720 px wide, at least 3 px a commit. */
+static int step_for(size_t n)
+{
+	size_t s = n ? 720 / n : 80;
+
+	return s > 80 ? 80 : s < 3 ? 3 : (int)s;
+}
+
+static int panel_width(size_t n)
+{
+	long w = LEFT + (long)n * step_for(n) + RIGHT + LABEL_W;
+
+	return w < MIN_W ? MIN_W : (int)w;
+}
+
+/* A round axis maximum >= v with its tick step (1, 2 or 5 times 10^k). */
+static size_t nice_max(size_t v, size_t *tick)
+{
+	size_t base = 1;
+
+	if (v < 4)
+		v = 4;
+	for (;;) {
+		static const size_t mult[] = { 1, 2, 5 };
+		size_t i;
+		for (i = 0; i < 3; i++) {
+			size_t t = base * mult[i];
+			if (t * 5 >= v) {
+				*tick = t;
+				return (v + t - 1) / t * t;
+			}
+		}
+		base *= 10;
+	}
+}
+
+/* s cut to at most max bytes at a character boundary, with an ellipsis when cut. */
+static void short_text(struct strbuf *sb, const char *s, size_t max)
+{
+	size_t len = strlen(s), cut = len;
+
+	if (len > max) {
+		cut = max;
+		while (cut > 0 && ((unsigned char)s[cut] & 0xc0) == 0x80)
+			cut--;
+	}
+	sb_add(sb, s, cut);
+	if (cut < len)
+		sb_adds(sb, "\xe2\x80\xa6");
+}
+
+static int cmp_invalidated(const void *x, const void *y)
+{
+	const struct timeline_row *a = *(const struct timeline_row *const *)x;
+	const struct timeline_row *b = *(const struct timeline_row *const *)y;
+
+	if (a->invalidated != b->invalidated)
+		return a->invalidated < b->invalidated ? 1 : -1;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+static void panel(FILE *fp, const struct timeline_row *rows, size_t n, int y0)
+{
+	const struct timeline_row *top[LABELLED], **by = xcalloc(n + 1, sizeof(*by));
+	struct strbuf sb = STRBUF_INIT;
+	size_t ymax = 0, tick, axis, i, k, every, ntop = 0;
+	int step = step_for(n), gap = step >= 8 ? step / 4 : step >= 4 ? 1 : 0;
+	int px = LEFT, py = y0 + TITLE + HEADROOM, w = (int)n * step;
+	bool first;
+
+	for (i = 0; i < n; i++) {
+		by[i] = &rows[i];
+		if (analyzed(&rows[i]) && rows[i].tasks > ymax)
+			ymax = rows[i].tasks;
+	}
+	axis = nice_max(ymax, &tick);
+	if (n)
+		qsort(by, n, sizeof(*by), cmp_invalidated);
+	for (i = 0; i < n && ntop < LABELLED; i++)
+		if (analyzed(by[i]) && by[i]->invalidated)
+			top[ntop++] = by[i];
+	free(by);
+
+	fprintf(fp, "<g class=\"panel\">\n<text class=\"title\" x=\"%d\" y=\"%d\">", LEFT, y0 + 18);
+	report_html_text(fp, n ? rows[0].spec : "");
+	fprintf(fp, " \xe2\x80\x94 %zu commit%s</text>\n", n, n == 1 ? "" : "s");
+	/* Axes and grid. */
+	for (k = 0; k <= axis; k += tick) {
+		int y = py + PLOT_H - (int)(k * PLOT_H / axis);
+		fprintf(fp, "<line class=\"grid\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>"
+			"<text class=\"tick\" x=\"%d\" y=\"%d\" text-anchor=\"end\">%zu</text>\n",
+			px, y, px + w, y, px - 6, y + 4, k);
+	}
+	for (k = 0; k <= 100; k += 25) {
+		int y = py + PLOT_H - (int)(k * PLOT_H / 100);
+		fprintf(fp, "<text class=\"tick ratio\" x=\"%d\" y=\"%d\">%zu%%</text>\n",
+			px + w + 6, y + 4, k);
+	}
+	fprintf(fp, "<text class=\"axis\" transform=\"translate(%d %d) rotate(-90)\" text-anchor=\"middle\">executor tasks</text>\n",
+		px - 44, py + PLOT_H / 2);
+	fprintf(fp, "<text class=\"axis ratio\" transform=\"translate(%d %d) rotate(90)\" text-anchor=\"middle\">hit ratio</text>\n",
+		px + w + 46, py + PLOT_H / 2);
+
+	/* Bars. */
+	every = (n + 39) / 40;
+	for (i = 0; i < n; i++) {
+		const struct timeline_row *r = &rows[i];
+		int x = px + (int)i * step + gap / 2, bw = step - gap, y = py + PLOT_H;
+		fprintf(fp, "<g class=\"commit\"><title>%03zu %.12s ", r->seq, r->commit);
+		report_html_text(fp, r->subject);
+		if (analyzed(r)) {
+			fprintf(fp, " \xe2\x80\x94 %zu tasks: HIT %zu, MISS %zu, MISS_UPSTREAM %zu, UNKNOWN %zu, DISABLED %zu; %zu invalidated",
+				r->tasks, r->counts[DECISION_HIT], r->counts[DECISION_MISS],
+				r->counts[DECISION_MISS_UPSTREAM], r->counts[DECISION_UNKNOWN],
+				r->counts[DECISION_DISABLED], r->invalidated);
+		} else {
+			fputs(" \xe2\x80\x94 not analyzed: ", fp);
+			report_html_text(fp, r->error);
+		}
+		fputs("</title>", fp);
+		if (!analyzed(r)) {
+			fprintf(fp, "<rect class=\"error\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\"/>",
+				x, py, bw > 1 ? bw : 1, PLOT_H);
+		}
+		for (k = 0; analyzed(r) && k < KC_ARRAY_SIZE(stack); k++) {
+			size_t c = r->counts[stack[k]];
+			int h = (int)(c * PLOT_H / axis);
+			if (!c)
+				continue;
+			if (h < 1)
+				h = 1;
+			y -= h;
+			fprintf(fp, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"/>",
+				x, y, bw > 1 ? bw : 1, h, fill(stack[k]));
+		}
+		fputs("</g>\n", fp);
+		if (i % every == 0)
+			fprintf(fp, "<text class=\"tick\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">%zu</text>\n",
+				px + (int)i * step + step / 2, py + PLOT_H + 14, r->seq);
+	}
+	fprintf(fp, "<text class=\"axis\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">commit</text>\n",
+		px + w / 2, py + PLOT_H + 34);
+
+	/* Hit ratio, over the commits that were analyzed. */
+	first = true;
+	for (i = 0; i < n; i++) {
+		const struct timeline_row *r = &rows[i];
+		if (!analyzed(r) || !r->tasks)
+			continue;
+		fprintf(fp, "%s%d,%d", first ? "<polyline class=\"ratio\" points=\"" : " ",
+			px + (int)i * step + step / 2,
+			py + PLOT_H - (int)(r->counts[DECISION_HIT] * PLOT_H / r->tasks));
+		first = false;
+	}
+	if (!first)
+		fputs("\"/>\n", fp);
+
+	/* Labels: the commits that invalidated most. */
+	for (i = 0; i < n; i++) {
+		const struct timeline_row *r = &rows[i];
+		int x, y;
+		for (k = 0; k < ntop && top[k] != r; k++)
+			;
+		if (k == ntop)
+			continue;
+		x = px + (int)i * step + step / 2;
+		y = py + PLOT_H - (int)(r->tasks * PLOT_H / axis) - 6;
+		sb_reset(&sb);
+		short_text(&sb, r->subject, SUBJECT_MAX);
+		fprintf(fp, "<g class=\"label\"><line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>"
+			"<text transform=\"translate(%d %d) rotate(-30)\">%.7s ",
+			x, y, x, y - 8, x, y - 10, r->commit);
+		report_html_text(fp, sb.buf);
+		fprintf(fp, " (%zu invalidated)</text></g>\n", r->invalidated);
+	}
+	fputs("</g>\n", fp);
+	sb_release(&sb);
+}
+
+int timeline_plot_svg(FILE *fp, const struct timeline_row *rows, size_t n)
+{
+	size_t i, start, panels = 0;
+	int width = MIN_W, height, y, k, x;
+
+	for (start = 0; start < n; start = i, panels++) {
+		for (i = start + 1; i < n && !strcmp(rows[i].spec, rows[start].spec); i++)
+			;
+		if (panel_width(i - start) > width)
+			width = panel_width(i - start);
+	}
+	if (!panels)
+		panels = 1;
+	height = (int)panels * PANEL_H + LEGEND_H;
+	fprintf(fp, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"kfpcache-plot\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"Helvetica,Arial,sans-serif\">\n",
+		width, height, width, height);
+	fputs("<style>.grid{stroke:#e0e0e0}.tick{font-size:10px;fill:#555}.axis{font-size:11px;fill:#333}"
+	      ".title{font-size:14px;font-weight:bold}.ratio{fill:none;stroke:#2166ac;stroke-width:2}"
+	      "text.ratio{fill:#2166ac;stroke:none}.error{fill:none;stroke:#b2182b;stroke-dasharray:3 2}"
+	      ".label line{stroke:#b2182b}.label text{font-size:10px;fill:#b2182b}.legend{font-size:11px}</style>\n",
+	      fp);
+	y = 0;
+	for (start = 0; start < n; start = i) {
+		for (i = start + 1; i < n && !strcmp(rows[i].spec, rows[start].spec); i++)
+			;
+		panel(fp, rows + start, i - start, y);
+		y += PANEL_H;
+	}
+	if (!n) {
+		panel(fp, rows, 0, y);
+		y += PANEL_H;
+	}
+	fprintf(fp, "<g class=\"legend\" transform=\"translate(%d %d)\">", LEFT, y + 10);
+	for (k = 0, x = 0; k < (int)KC_ARRAY_SIZE(stack); k++) {
+		const char *name = decision_name(stack[k]);
+		fprintf(fp, "<rect x=\"%d\" y=\"0\" width=\"12\" height=\"12\" fill=\"%s\"/><text x=\"%d\" y=\"10\">%s</text>",
+			x, fill(stack[k]), x + 16, name);
+		x += 16 + 7 * (int)strlen(name) + 18;
+	}
+	fprintf(fp, "<line class=\"ratio\" x1=\"%d\" y1=\"6\" x2=\"%d\" y2=\"6\"/><text x=\"%d\" y=\"10\">hit ratio</text></g>\n",
+		x, x + 20, x + 24);
+	fputs("</svg>\n", fp);
+	return ferror(fp) ? err_set("write error") : 0;
+}
