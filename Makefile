@@ -86,9 +86,18 @@ bench: all
 golden-update: all
 	@BUILD=$(BUILD) KC_GOLDEN_UPDATE=1 sh tests/run.sh
 
-install: all
-	install -d $(DESTDIR)$(PREFIX)/bin
+# The man page's option lists and the bash completion are generated from
+# the binary's own help (reports/man/gen.sh), so they cannot drift.
+$(BUILD)/man/kfpcache.1 $(BUILD)/man/kfpcache.bash: $(BUILD)/kfpcache reports/man/gen.sh reports/man/kfpcache.1.in
+	sh reports/man/gen.sh $(BUILD)/kfpcache $(BUILD)/man
+
+install: all $(BUILD)/man/kfpcache.1
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	install -m 755 $(BUILD)/kfpcache $(DESTDIR)$(PREFIX)/bin/kfpcache
+	install -m 644 $(BUILD)/man/kfpcache.1 $(DESTDIR)$(PREFIX)/share/man/man1/kfpcache.1
+	install -m 644 $(BUILD)/man/kfpcache.bash \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/kfpcache
 
 format:
 	clang-format -i analyzer/*.c reports/*.c include/*.h

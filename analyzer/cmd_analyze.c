@@ -142,7 +142,7 @@ static int write_review(struct outset *os, const char *path,
 /* A report on stdout replaces the summary there. */
 static bool any_stdout(const struct analyze_args *a)
 {
-	const char *const out[] = { a->csv, a->md, a->json };
+	const char *const out[] = { a->csv, a->md, a->json, a->gating.cost_csv };
 	size_t i;
 
 	for (i = 0; i < KC_ARRAY_SIZE(out); i++)
@@ -177,8 +177,13 @@ int cmd_analyze(int argc, char **argv, const struct command *cmd)
 		ret = EXIT_USAGE;
 		goto done;
 	}
-	if ((i = gating_ready(&a.gating, NULL, true)) < 0) {
-		ret = i == -2 ? (cmd_usage_error(cmd, "%s", err_msg()), EXIT_USAGE) : cmd_fail();
+	switch (gating_ready(&a.gating, NULL, true)) {
+	case -2:
+		cmd_usage_error(cmd, "%s", err_msg());
+		ret = EXIT_USAGE;
+		goto done;
+	case -1:
+		ret = cmd_fail();
 		goto done;
 	}
 	have_session = true;

@@ -227,9 +227,13 @@ int cmd_compare(int argc, char **argv, const struct command *cmd)
 		ret = EXIT_USAGE;
 		goto done;
 	}
+	if (!strcmp(argv[idx], "-")) {
+		cmd_usage_error(cmd, "compare reads the spec once per policy: give a file or REV:PATH, not stdin");
+		ret = EXIT_USAGE;
+		goto done;
+	}
 	/* A path that is no file here and no REV:PATH names a spec in git. */
-	history = a.history || (strcmp(argv[idx], "-") && !strchr(argv[idx], ':') &&
-				stat(argv[idx], &st) < 0);
+	history = a.history || (!strchr(argv[idx], ':') && stat(argv[idx], &st) < 0);
 	if (!history && a.ho.range) {
 		cmd_usage_error(cmd, "--range needs --history");
 		ret = EXIT_USAGE;

@@ -18,6 +18,7 @@ enum { D_CSV = 256, D_DOT, D_QUIET };
 const struct opt diff_opts[] = {
 	{ "csv", 0, "FILE", "write the differing tasks as CSV ('-' for stdout)", D_CSV },
 	{ "dot", 0, "FILE", "write B's decision graph with the changed tasks outlined", D_DOT },
+	{ "fail-on", 0, "EXPR", "exit 4 when a condition holds: changed>0, affected>5, miss>0, ... (repeatable)", OPT_FAIL_ON },
 	{ "quiet", 'q', NULL, "no text on stdout", D_QUIET },
 	{ NULL, 0, NULL, NULL, 0 }
 };
@@ -25,6 +26,7 @@ const struct opt diff_opts[] = {
 struct diff_args {
 	const char *csv, *dot;
 	bool quiet;
+	struct gating gating;
 };
 
 static int on_opt(int id, const char *arg, void *ctx)
@@ -36,7 +38,7 @@ static int on_opt(int id, const char *arg, void *ctx)
 	case D_DOT: a->dot = arg; return 0;
 	case D_QUIET: a->quiet = true; return 0;
 	}
-	return -1;
+	return gating_opt(&a->gating, id, arg);
 }
 
 struct diff_row {
@@ -213,6 +215,32 @@ static void write_text(FILE *fp, const char *na, const char *nb,
 	}
 }
 
+/* --fail-on metrics of diff besides the prediction's (B's). */
+static const char *const diff_metrics[] = {
+	"changed", "added", "removed", "affected", NULL
+};
+
+/* --fail-on: the change counts, and B's decisions. */
+static int diff_gate(struct gating *g, const struct prediction *pb,
+		     const struct diff_row *rows, size_t n)
+{
+	struct gate_values v;
+	struct cost cost;
+	size_t i, k;
+
+	gate_values_init(&v);
+	for (k = 0; diff_metrics[k]; k++)
+		gate_set(&v, diff_metrics[k], 0);
+	for (i = 0; i < n; i++)
+		for (k = 0; diff_metrics[k]; k++)
+			if (!strcmp(rows[i].change, diff_metrics[k]))
+				gate_set(&v, diff_metrics[k], v.values[k] + 1);
+	cost_compute(&cost, pb, NULL);
+	gate_values_prediction(&v, pb, &cost);
+	gate_eval(&g->gate, &v, NULL, &g->msgs);
+	return cmd_gate_exit(sb_str(&g->msgs), EXIT_OK);
+}
+
 int cmd_diff(int argc, char **argv, const struct command *cmd)
 {
 	struct diff_args a;
@@ -230,6 +258,7 @@ int cmd_diff(int argc, char **argv, const struct command *cmd)
 	FILE *fp;
 
 	memset(&a, 0, sizeof(a));
+	gating_init(&a.gating);
 	common_init(&c);
 	outset_init(&os);
 	idx = cmd_parse(argc, argv, cmd, &c, on_opt, &a);
@@ -239,6 +268,11 @@ int cmd_diff(int argc, char **argv, const struct command *cmd)
 	}
 	if (argc - idx != 2) {
 		cmd_usage_error(cmd, "expected two specs A and B");
+		ret = EXIT_USAGE;
+		goto done;
+	}
+	if (gating_ready(&a.gating, diff_metrics, false) < 0) {
+		cmd_usage_error(cmd, "%s", err_msg());
 		ret = EXIT_USAGE;
 		goto done;
 	}
@@ -278,8 +312,9 @@ int cmd_diff(int argc, char **argv, const struct command *cmd)
 	}
 	if (!a.quiet && !(a.csv && !strcmp(a.csv, "-")))
 		write_text(stdout, argv[idx], argv[idx + 1], rows, n);
-	ret = fflush(stdout) ? EXIT_ERROR : EXIT_OK;
+	ret = fflush(stdout) ? EXIT_ERROR : diff_gate(&a.gating, pb, rows, n);
 done:
+	gating_release(&a.gating);
 	for (i = 0; i < n; i++)
 		free(rows[i].parts);
 	free(rows);

@@ -8,14 +8,16 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "policy_file.h"
 #include "banned.h"
 
 const struct opt explain_opts[] = {
 	{ NULL, 0, NULL, NULL, 0 }
 };
 
-static void layers(const struct policy *p, const struct task *t)
+static void layers(const struct policy *p, const struct task_result *r)
 {
+	const struct task *t = r->task;
 	const struct node *co = node_get(t->spec, "cachingOptions");
 
 	printf("policy layers (highest first):\n");
@@ -27,11 +29,18 @@ static void layers(const struct policy *p, const struct task *t)
 	else
 		printf("  1 deployment: CACHEENABLED=%s (%s)\n", p->global_cache ? "true" : "false",
 		       p->global_source);
-	printf("  2 policy: no policy file\n");
+	if (!p->file)
+		printf("  2 policy: no policy file\n");
+	else if (r->pol.rule)
+		printf("  2 policy: rule '%s' (%s, %s) forces caching %s\n", r->pol.rule->id,
+		       p->file->source, r->pol.rule->pointer, r->pol.rule->cache ? "on" : "off");
+	else
+		printf("  2 policy: no rule of %s sets caching for this task\n", p->file->source);
 	if (p->run_caching < 0)
 		printf("  3 run: no run-level override\n");
-	else if (t->in_root)
-		printf("  3 run: enable_caching=%s rewrites this root-DAG task\n",
+	else if (t->in_root || p->run_all)
+		printf(t->in_root ? "  3 run: enable_caching=%s rewrites this root-DAG task\n" :
+		       "  3 run: enable_caching=%s reaches this nested task (run-off-all: not what KFP's client does)\n",
 		       p->run_caching ? "true" : "false");
 	else
 		printf("  3 run: enable_caching=%s does not reach this nested task (KFP's client rewrites root.dag.tasks only)\n",
@@ -71,7 +80,7 @@ static void part_line(const struct keypart *p, const struct task_result *r)
 
 	for (j = 0; j < r->nprev; j++)
 		if (!strcmp(r->prev[j].name, p->name)) {
-			status = !strcmp(r->prev[j].text, p->text) ? "same" : "changed";
+			status = !strcmp(r->prev[j].digest, p->digest) ? "same" : "changed";
 			break;
 		}
 	if (!r->prev)
@@ -132,7 +141,7 @@ int cmd_explain(int argc, char **argv, const struct command *cmd)
 		goto done;
 	}
 	if (t->kind == TASK_CONTAINER)
-		layers(&c.pol, t);
+		layers(&c.pol, r);
 	else
 		printf("importer: never cached; reimport=%s\n",
 		       node_get_bool(t->importer, "reimport", false) ? "true (new artifact id every run)"

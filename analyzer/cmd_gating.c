@@ -11,6 +11,7 @@
 #include "cmd.h"
 #include "cost.h"
 #include "outfile.h"
+#include "policy_file.h"
 #include "report.h"
 #include "banned.h"
 
@@ -86,6 +87,27 @@ static int write_cost_csv(const char *path, const struct cost *cost)
 	return 0;
 }
 
+/* Which policy was in force, and what each of its cache rules decided. */
+static void policy_section(const struct session *s)
+{
+	const struct policy_file *pf = s->c->pfile;
+	size_t i, k;
+
+	if (!pf)
+		return;
+	printf("policy: %s (%s)\n", pf->name, pf->source);
+	for (i = 0; i < pf->nrules; i++) {
+		const struct policy_rule *r = &pf->rules[i];
+		size_t n = 0;
+		if (r->cache < 0)
+			continue;
+		for (k = 0; k < s->pr->n; k++)
+			n += s->pr->results[k].has_policy && s->pr->results[k].pol.rule == r;
+		printf("  rule %s: caching %s for %zu task%s\n", r->id, r->cache ? "on" : "off", n,
+		       n == 1 ? "" : "s");
+	}
+}
+
 int gating_analyze(struct gating *g, const struct session *s, bool print, int ret)
 {
 	struct lint_result *lr = NULL;
@@ -96,6 +118,8 @@ int gating_analyze(struct gating *g, const struct session *s, bool print, int re
 	cost_compute(&cost, s->pr, g->dur);
 	if (g->cost_csv && write_cost_csv(g->cost_csv, &cost) < 0)
 		return cmd_fail();
+	if (print)
+		policy_section(s);
 	if (print && report_cost_worth_showing(&cost))
 		report_cost_summary(stdout, &cost);
 	gate_values_init(&v);
@@ -124,8 +148,8 @@ int gating_analyze(struct gating *g, const struct session *s, bool print, int re
 	return cmd_gate_exit(sb_str(&g->msgs), ret);
 }
 
-int gating_commit(struct gating *g, const char *commit, const struct prediction *pr,
-		  const struct policy *p)
+int gating_commit(struct gating *g, const char *spec, const char *commit,
+		  const struct prediction *pr, const struct policy *p)
 {
 	struct lint_result *lr = NULL;
 	struct gate_values v;
@@ -136,6 +160,16 @@ int gating_commit(struct gating *g, const char *commit, const struct prediction 
 
 	if (!pr)
 		return 0;
+	if (!g->spec || strcmp(g->spec, spec)) {
+		/* A new spec: its first version has no predecessor. */
+		lint_version_free(g->prev);
+		g->prev = NULL;
+		strmap_release(&g->seen);
+		strmap_init(&g->seen);
+		g->spec = spec;
+		if (g->lint)
+			sb_addf(&g->lint_text, "  %s:\n", spec);
+	}
 	cost_compute(&cost, pr, g->dur);
 	gate_values_init(&v);
 	gate_values_prediction(&v, pr, &cost);
@@ -147,10 +181,11 @@ int gating_commit(struct gating *g, const char *commit, const struct prediction 
 		for (i = 0; i < lr->n; i++) {
 			const struct finding *f = &lr->findings[i];
 			struct strbuf sb = STRBUF_INIT;
-			sb_addf(&sb, "%s\x1f%s", f->rule, f->task);
+			/* Pipeline-level findings (a rename) count again when they say something new. */
+			sb_addf(&sb, "%s\x1f%s\x1f%s", f->rule, f->task, *f->task ? "" : f->message);
 			strmap_put(&now, sb.buf, NULL);
 			if (!strmap_has(&g->seen, sb.buf))
-				sb_addf(&g->lint_text, "  %.12s %s %s %s: %s\n", commit,
+				sb_addf(&g->lint_text, "    %.12s %s %s %s: %s\n", commit,
 					severity_name(f->severity), f->rule,
 					*f->task ? f->task : "pipeline", f->message);
 			sb_release(&sb);
@@ -160,10 +195,10 @@ int gating_commit(struct gating *g, const char *commit, const struct prediction 
 		lint_version_free(g->prev);
 		g->prev = lint_version_new(pr->dag);
 		g->commits_linted++;
-		lint_result_free(lr);
 	}
 	snprintf(where, sizeof(where), " at %.12s", commit);
 	gate_eval(&g->gate, &v, where, &g->msgs);
+	lint_result_free(lr);     /* v borrows its counts */
 	return 0;
 }
 
@@ -172,7 +207,7 @@ int gating_history(struct gating *g, bool print, int ret)
 	if (print && g->lint) {
 		printf("lint: findings new at each commit (%zu commit%s linted):\n", g->commits_linted,
 		       g->commits_linted == 1 ? "" : "s");
-		fputs(g->lint_text.len ? sb_str(&g->lint_text) : "  none\n", stdout);
+		fputs(sb_str(&g->lint_text), stdout);
 		if (fflush(stdout)) {
 			fprintf(stderr, "kfpcache: cannot write to stdout\n");
 			return EXIT_ERROR;

@@ -47,6 +47,9 @@ const struct opt history_opts[] = {
 	{ "plot", 0, "FILE", "plot hits and misses per commit as SVG", H_PLOT },
 	{ "html", 0, "FILE", "write a self-contained HTML report: the plot and the commit table", H_HTML },
 	{ "output-dir", 'o', "DIR", "write DIR/timeline.csv and each commit's CSV and DOT", H_OUTDIR },
+	{ "lint", 0, NULL, "lint every commit; list the findings each commit introduced", OPT_LINT },
+	{ "fail-on", 0, "EXPR", "exit 4 when a condition holds at any commit: miss>0, lint>=warning, ... (repeatable)", OPT_FAIL_ON },
+	{ "durations", 0, "FILE", "CSV task,seconds from past runs (for seconds_run / seconds_saved)", OPT_DURATIONS },
 	{ "quiet", 'q', NULL, "no summary and no progress", H_QUIET },
 	{ "shard", 0, "K/N", "this job's share of the work: K of N (join with kfpcache merge)", H_SHARD },
 	{ "jobs", 'j', "N", "threads: load versions in parallel with predicting (default: cores, at most 4)", H_JOBS },
@@ -60,6 +63,7 @@ struct history_args {
 	bool previous, quiet;
 	unsigned shard_k, shard_n;
 	int jobs;
+	struct gating gating;
 };
 
 static int on_opt(int id, const char *arg, void *ctx)
@@ -104,7 +108,7 @@ static int on_opt(int id, const char *arg, void *ctx)
 			return err_set("--shard '%s': expected K/N with 1 <= K <= N", arg);
 		return 0;
 	}
-	return -1;
+	return gating_opt(&a->gating, id, arg);
 }
 
 int default_jobs(void)
@@ -182,6 +186,8 @@ static int on_commit(struct walk *w, size_t index, const struct hist_entry *e,
 		return 0;
 	}
 	timeline_row_fill(row, pr);
+	if (gating_commit(&rc->a->gating, rc->spec, e->commit, pr, w->pol) < 0)
+		return -1;
 	return rc->dir ? write_commit_reports(rc, index, e, pr) : 0;
 }
 
@@ -258,6 +264,7 @@ int cmd_history(int argc, char **argv, const struct command *cmd)
 	FILE *fp;
 
 	memset(&a, 0, sizeof(a));
+	gating_init(&a.gating);
 	memset(&rc, 0, sizeof(rc));
 	common_init(&c);
 	outset_init(&os);
@@ -269,6 +276,15 @@ int cmd_history(int argc, char **argv, const struct command *cmd)
 	if (c.nbaselines || c.cold) {
 		cmd_usage_error(cmd, "history builds its own cache from the commits; --baseline and --cold do not apply");
 		ret = EXIT_USAGE;
+		goto done;
+	}
+	switch (gating_ready(&a.gating, NULL, true)) {
+	case -2:
+		cmd_usage_error(cmd, "%s", err_msg());
+		ret = EXIT_USAGE;
+		goto done;
+	case -1:
+		ret = cmd_fail();
 		goto done;
 	}
 	if (gitrepo_open(&repo, c.repo) < 0) {
@@ -404,6 +420,7 @@ int cmd_history(int argc, char **argv, const struct command *cmd)
 		fprintf(stderr, "kfpcache: warning: %zu commit%s could not be analyzed; the timeline is partial (exit status 3)\n",
 			errors, errors == 1 ? "" : "s");
 	ret = fflush(stdout) ? EXIT_ERROR : errors ? EXIT_PARTIAL : EXIT_OK;
+	ret = gating_history(&a.gating, !a.quiet && !(a.csv && !strcmp(a.csv, "-")), ret);
 done:
 	for (i = 0; i < nall; i++)
 		timeline_row_release(&all[i]);
@@ -412,6 +429,7 @@ done:
 		free(specs[i]);
 	free(specs);
 	free(rc.dir);
+	gating_release(&a.gating);
 	gitrepo_free(repo);
 	common_release(&c);
 	return ret;
@@ -419,16 +437,19 @@ done:
 
 /* ---- merge ---- */
 
-enum { M_CSV = 256, M_QUIET };
+enum { M_CSV = 256, M_QUIET, M_JSON, M_PLOT, M_HTML };
 
 const struct opt merge_opts[] = {
-	{ "csv", 0, "FILE", "write the joined timeline to FILE (default: stdout)", M_CSV },
+	{ "csv", 0, "FILE", "write the joined timeline to FILE (default: stdout, unless another report is asked for)", M_CSV },
+	{ "json", 0, "FILE", "write the joined timeline as JSON, schema kfpcache/history/v1", M_JSON },
+	{ "plot", 0, "FILE", "plot hits and misses per commit as SVG", M_PLOT },
+	{ "html", 0, "FILE", "write a self-contained HTML report: the plot and the commit table", M_HTML },
 	{ "quiet", 'q', NULL, "no summary", M_QUIET },
 	{ NULL, 0, NULL, NULL, 0 }
 };
 
 struct merge_args {
-	const char *csv;
+	const char *csv, *json, *plot, *html;
 	bool quiet;
 };
 
@@ -438,6 +459,12 @@ static int merge_opt(int id, const char *arg, void *ctx)
 
 	if (id == M_CSV)
 		m->csv = arg;
+	else if (id == M_JSON)
+		m->json = arg;
+	else if (id == M_PLOT)
+		m->plot = arg;
+	else if (id == M_HTML)
+		m->html = arg;
 	else if (id == M_QUIET)
 		m->quiet = true;
 	else
@@ -447,7 +474,8 @@ static int merge_opt(int id, const char *arg, void *ctx)
 
 int cmd_merge(int argc, char **argv, const struct command *cmd)
 {
-	struct merge_args m = { NULL, false };
+	struct merge_args m = { NULL, NULL, NULL, NULL, false };
+	bool csv_out;
 	struct common c;
 	struct outset os;
 	struct timeline_row *all = NULL;
@@ -486,16 +514,23 @@ int cmd_merge(int argc, char **argv, const struct command *cmd)
 				all[i].spec, all[i].seq, all[i].commit);
 			goto done;
 		}
+	/* The CSV goes to stdout when asked, or when nothing else is. */
+	csv_out = m.csv || (!m.json && !m.plot && !m.html);
 	if (m.csv && strcmp(m.csv, "-") && outset_open(&os, m.csv, &fp) < 0) {
 		ret = cmd_fail();
 		goto done;
 	}
-	if (timeline_csv_write(fp, all, nall) < 0 || outset_commit(&os) < 0) {
+	if ((csv_out && timeline_csv_write(fp, all, nall) < 0) ||
+	    write_timeline(&os, m.json, timeline_json_write, all, nall) < 0 ||
+	    write_timeline(&os, m.plot, timeline_plot_svg, all, nall) < 0 ||
+	    write_timeline(&os, m.html, timeline_html_write, all, nall) < 0 ||
+	    outset_commit(&os) < 0) {
 		outset_abort(&os);
 		ret = cmd_fail();
 		goto done;
 	}
-	if (!m.quiet && m.csv && strcmp(m.csv, "-"))
+	if (!m.quiet && !(csv_out && (!m.csv || !strcmp(m.csv, "-"))) &&
+	    !(m.json && !strcmp(m.json, "-")))
 		timeline_summary(stdout, all, nall);
 	ret = EXIT_OK;
 	for (i = 0; i < nall; i++)

@@ -9,6 +9,7 @@
  */
 #include "predict.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,24 +39,77 @@ struct part_set {
 	size_t nparts;
 };
 
+/*
+ * Entries are compact (24 bytes): 96 bits of the key, the pipeline scope, and the run
+ * and task whose execution created the entry (interned), so a history of
+ * thousands of commits costs tens of bytes per entry.
+ */
+struct centry {
+	uint64_t k0;               /* the first 96 bits of the key */
+	uint32_t k1;
+	uint32_t scope;            /* pipeline id + 1; 0 = empty slot */
+	uint32_t run;              /* run label id */
+	uint32_t path;             /* task path id */
+};
+
+struct ctable {
+	struct centry *slots;
+	size_t cap, count;
+};
+
+struct interned {
+	struct strmap ids;         /* string -> id + 1 */
+	const char **names;
+	size_t n, alloc;
+};
+
 struct cache {
 	struct arena arena;
-	struct strmap entries;     /* "<pipeline>\x1f<key>" -> exec id */
-	struct strmap imports;     /* "<pipeline>\x1f<identity>" -> identity */
-	struct strmap names;       /* pipeline name -> entry count (uintptr_t) */
+	struct ctable entries;     /* executions that may be hit */
+	struct ctable imports;     /* artifacts importers created */
+	struct interned pipelines, runs, paths;
+	size_t *per_pipeline;      /* entries per pipeline id */
+	size_t per_alloc;
 	struct strmap last;        /* task path -> struct part_set * */
 	size_t nentries;
 	size_t nruns;
 };
+
+static uint32_t intern(struct cache *c, struct interned *t, const char *s)
+{
+	uintptr_t id = (uintptr_t)strmap_get(&t->ids, s);
+
+	if (id)
+		return (uint32_t)(id - 1);
+	KC_GROW(t->names, t->alloc, t->n + 1);
+	t->names[t->n] = arena_strdup(&c->arena, s);
+	strmap_put(&t->ids, s, (void *)(uintptr_t)(t->n + 1));
+	return (uint32_t)t->n++;
+}
+
+static bool interned_find(const struct interned *t, const char *s, uint32_t *id)
+{
+	uintptr_t v = (uintptr_t)strmap_get(&t->ids, s);
+
+	if (v)
+		*id = (uint32_t)(v - 1);
+	return v != 0;
+}
+
+static void interned_release(struct interned *t)
+{
+	strmap_release(&t->ids);
+	free(t->names);
+}
 
 struct cache *cache_new(void)
 {
 	struct cache *c = xcalloc(1, sizeof(*c));
 
 	arena_init(&c->arena);
-	strmap_init(&c->entries);
-	strmap_init(&c->imports);
-	strmap_init(&c->names);
+	strmap_init(&c->pipelines.ids);
+	strmap_init(&c->runs.ids);
+	strmap_init(&c->paths.ids);
 	strmap_init(&c->last);
 	return c;
 }
@@ -64,9 +118,12 @@ void cache_free(struct cache *c)
 {
 	if (!c)
 		return;
-	strmap_release(&c->entries);
-	strmap_release(&c->imports);
-	strmap_release(&c->names);
+	free(c->entries.slots);
+	free(c->imports.slots);
+	interned_release(&c->pipelines);
+	interned_release(&c->runs);
+	interned_release(&c->paths);
+	free(c->per_pipeline);
 	strmap_release(&c->last);
 	arena_release(&c->arena);
 	free(c);
@@ -77,40 +134,84 @@ size_t cache_entries(const struct cache *c)
 	return c->nentries;
 }
 
-static char *scoped(const char *pipeline, const char *key)
+static uint64_t hex64(const char *h)
 {
-	struct strbuf sb = STRBUF_INIT;
+	uint64_t v = 0;
+	int i;
 
-	sb_addf(&sb, "%s\x1f%s", pipeline, key);
-	return sb_detach(&sb, NULL);
-}
-
-static const char *cache_lookup(struct strmap *m,
-				const char *pipeline, const char *key)
-{
-	char *k = scoped(pipeline, key);
-	const char *v = strmap_get(m, k);
-
-	free(k);
+	for (i = 0; i < 16 && h[i]; i++)
+		v = v << 4 | (uint64_t)(h[i] <= '9' ? h[i] - '0' : h[i] - 'a' + 10);
 	return v;
 }
 
-static void cache_insert(struct cache *c, struct strmap *m, const char *pipeline,
-			 const char *key, const char *value)
+static struct centry *ctable_slot(const struct ctable *t, uint64_t k0, uint32_t k1,
+				  uint32_t scope)
 {
-	char *k = scoped(pipeline, key);
+	size_t mask = t->cap - 1, i = (size_t)(k0 ^ scope) & mask;
 
-	/* Equal keys within a run: the first (by path) names the entry. */
-	if (strmap_has(m, k)) {
-		free(k);
-		return;
+	for (;;) {
+		struct centry *e = &t->slots[i];
+		if (!e->scope || (e->k0 == k0 && e->k1 == k1 && e->scope == scope))
+			return e;
+		i = (i + 1) & mask;
 	}
-	if (!strmap_put(m, k, arena_strdup(&c->arena, value)) && m == &c->entries) {
-		uintptr_t n = (uintptr_t)strmap_get(&c->names, pipeline);
-		strmap_put(&c->names, pipeline, (void *)(n + 1));
+}
+
+static void ctable_grow(struct ctable *t)
+{
+	struct ctable old = *t;
+	size_t i;
+
+	t->cap = old.cap ? old.cap * 2 : 1024;
+	t->slots = xcalloc(t->cap, sizeof(*t->slots));
+	for (i = 0; i < old.cap; i++)
+		if (old.slots[i].scope)
+			*ctable_slot(t, old.slots[i].k0, old.slots[i].k1, old.slots[i].scope) = old.slots[i];
+	free(old.slots);
+}
+
+/* The execution that created the entry, as "run:path", or NULL. */
+static const char *cache_lookup(struct cache *c, struct ctable *t, const char *pipeline,
+				const char *key, struct arena *a)
+{
+	const struct centry *e;
+	uint32_t pid;
+
+	if (!t->count || !interned_find(&c->pipelines, pipeline, &pid))
+		return NULL;
+	e = ctable_slot(t, hex64(key), (uint32_t)(hex64(key + 16) >> 32), pid + 1);
+	if (!e->scope)
+		return NULL;
+	return arena_printf(a, "%s:%s", c->runs.names[e->run], c->paths.names[e->path]);
+}
+
+static void cache_insert(struct cache *c, struct ctable *t, const char *pipeline,
+			 const char *key, const char *run, const char *path)
+{
+	uint32_t pid = intern(c, &c->pipelines, pipeline);
+	struct centry *e;
+
+	if ((t->count + 1) * 4 >= t->cap * 3)
+		ctable_grow(t);
+	e = ctable_slot(t, hex64(key), (uint32_t)(hex64(key + 16) >> 32), pid + 1);
+	/* Equal keys within a run: the first (by path) names the entry. */
+	if (e->scope)
+		return;
+	e->k0 = hex64(key);
+	e->k1 = (uint32_t)(hex64(key + 16) >> 32);
+	e->scope = pid + 1;
+	e->run = intern(c, &c->runs, run);
+	e->path = intern(c, &c->paths, path);
+	t->count++;
+	if (t == &c->entries) {
+		if ((size_t)pid >= c->per_alloc) {
+			size_t old = c->per_alloc;
+			KC_GROW(c->per_pipeline, c->per_alloc, (size_t)pid + 1);
+			memset(c->per_pipeline + old, 0, (c->per_alloc - old) * sizeof(*c->per_pipeline));
+		}
+		c->per_pipeline[pid]++;
 		c->nentries++;
 	}
-	free(k);
 }
 
 /* ---- per-run state ---- */
@@ -615,7 +716,10 @@ static const char *own_changes(struct run *r, const struct task_result *res,
 
 static bool cache_has_other_names(const struct cache *c, const char *name)
 {
-	return c->nentries && !strmap_get(&c->names, name);
+	uint32_t pid;
+
+	return c->nentries && !(interned_find(&c->pipelines, name, &pid) &&
+				pid < c->per_alloc && c->per_pipeline[pid]);
 }
 
 static void set_self_cause(struct run *r, const struct task *t, struct task_result *res,
@@ -693,7 +797,7 @@ static int decide_container(struct run *r, const struct task *t, struct task_res
 		}
 		set_self_cause(r, t, res, DECISION_MISS, sb_str(&sb));
 		sb_release(&sb);
-	} else if ((hit = cache_lookup(&r->c->entries, pipeline, res->key)) &&
+	} else if ((hit = cache_lookup(r->c, &r->c->entries, pipeline, res->key, &r->pr->arena)) &&
 		   !x.art_runs && !x.unknown && !x.unresolved && !x.run_name) {
 		res->decision = DECISION_HIT;
 		res->reason = "";
@@ -771,7 +875,8 @@ static int decide_importer(struct run *r, const struct task *t, struct task_resu
 		set_self_cause(r, t, res, DECISION_MISS, "run_unique:import_uri");
 	else if (x.unknown || x.art_runs)
 		set_upstream(r, res, DECISION_UNKNOWN, "upstream_value", &x);
-	else if ((res->hit_exec = cache_lookup(&r->c->imports, pipeline, res->key))) {
+	else if ((res->hit_exec = cache_lookup(r->c, &r->c->imports, pipeline, res->key,
+						&r->pr->arena))) {
 		res->decision = DECISION_HIT;
 		res->reason = "";
 		res->root_cause = "";
@@ -810,6 +915,18 @@ static int decide(struct run *r, const struct task *t)
 	return 0;
 }
 
+static bool same_part_names(const struct part_set *ps, const struct task_result *res)
+{
+	size_t k;
+
+	if (ps->nparts != res->nparts)
+		return false;
+	for (k = 0; k < res->nparts; k++)
+		if (strcmp(ps->parts[k].name, res->parts[k].name))
+			return false;
+	return true;
+}
+
 static void commit_run(struct run *r)
 {
 	struct cache *c = r->c;
@@ -824,22 +941,30 @@ static void commit_run(struct run *r)
 		if (!task_is_executor(t))
 			continue;
 		if (t->kind == TASK_IMPORTER)
-			cache_insert(c, &c->imports, pipeline, res->key,
-				     arena_printf(&r->pr->arena, "%s:%s", r->pr->label, t->path));
+			cache_insert(c, &c->imports, pipeline, res->key, r->pr->label, t->path);
 		else if (res->pol.enabled && res->decision != DECISION_HIT)
-			cache_insert(c, &c->entries, pipeline, res->key,
-				     arena_printf(&r->pr->arena, "%s:%s", r->pr->label, t->path));
-		ps = arena_alloc(&c->arena, sizeof(*ps));
-		ps->pipeline = arena_strdup(&c->arena, pipeline);
-		ps->nparts = res->nparts;
-		ps->parts = arena_array(&c->arena, res->nparts, sizeof(*ps->parts));
+			cache_insert(c, &c->entries, pipeline, res->key, r->pr->label, t->path);
+		/*
+		 * Only names and digests are kept (texts can be kilobytes), in
+		 * place when the task has the same parts as before: over a long
+		 * history the cache grows with its entries, not with commits.
+		 */
+		ps = strmap_get(&c->last, t->path);
+		if (!ps || !same_part_names(ps, res)) {
+			ps = arena_alloc(&c->arena, sizeof(*ps));
+			ps->nparts = res->nparts;
+			ps->parts = arena_array(&c->arena, res->nparts, sizeof(*ps->parts));
+			for (k = 0; k < res->nparts; k++)
+				ps->parts[k].name = arena_strdup(&c->arena, res->parts[k].name);
+			strmap_put(&c->last, t->path, ps);
+		}
+		if (!ps->pipeline || strcmp(ps->pipeline, pipeline))
+			ps->pipeline = arena_strdup(&c->arena, pipeline);
 		for (k = 0; k < res->nparts; k++) {
-			ps->parts[k].name = arena_strdup(&c->arena, res->parts[k].name);
-			ps->parts[k].text = arena_strdup(&c->arena, res->parts[k].text);
+			ps->parts[k].text = NULL;
 			ps->parts[k].upstream = res->parts[k].upstream;
 			memcpy(ps->parts[k].digest, res->parts[k].digest, sizeof(ps->parts[k].digest));
 		}
-		strmap_put(&c->last, t->path, ps);
 	}
 	c->nruns++;
 }

@@ -22,7 +22,7 @@
 #include "banned.h"
 
 /* Loaded versions by blob id: a blob seen again (a revert) is parsed once. */
-#define RECENT 4
+#define RECENT 2
 
 struct parsed {
 	char blob[41];
@@ -228,16 +228,19 @@ int walk_spec(struct walk *w, const struct hist_entry *entries, size_t n,
 	pl.w = w;
 	pl.entries = entries;
 	pl.hi = hi;
-	pl.window = w->jobs > 1 ? (size_t)w->jobs * 2 : 1;
+	pl.window = w->jobs > 1 ? (size_t)w->jobs + 1 : 1;
 	pl.slot = xcalloc(pl.window, sizeof(*pl.slot));
 	pl.ready = xcalloc(pl.window, sizeof(*pl.ready));
 	pthread_mutex_init(&pl.lock, NULL);
 	pthread_cond_init(&pl.changed, NULL);
 	if (w->jobs > 1 && hi > 1) {
-		/* jobs - 1 loaders; this thread predicts (and loads nothing). */
+		/*
+		 * jobs loaders: loading costs several times what predicting does,
+		 * so this thread, which only predicts, mostly waits.
+		 */
 		threads = xcalloc((size_t)w->jobs, sizeof(*threads));
 		args = xcalloc((size_t)w->jobs, sizeof(*args));
-		for (k = 0; k + 1 < (size_t)w->jobs; k++) {
+		for (k = 0; k < (size_t)w->jobs; k++) {
 			args[nthreads].pl = &pl;
 			if (gitrepo_open(&args[nthreads].repo, gitrepo_path(w->repo)) < 0) {
 				err_clear();

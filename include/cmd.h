@@ -123,6 +123,7 @@ struct gating {
 	const char *cost_csv;         /* --cost-csv FILE */
 	struct durations *dur;
 	struct lint_version *prev;    /* history: the previous version */
+	const char *spec;             /* history: the spec being walked (borrowed) */
 	struct strmap seen;           /* history: "rule\x1ftask" of the previous findings */
 	struct strbuf lint_text;      /* history: findings new at each commit */
 	struct strbuf msgs;           /* failed conditions */
@@ -141,8 +142,8 @@ int gating_ready(struct gating *g, const char *const *extra, bool allow_lint);
 /* analyze: cost section, --lint findings, gate; returns `ret` or EXIT_GATE / EXIT_ERROR. */
 int gating_analyze(struct gating *g, const struct session *s, bool print, int ret);
 /* history: one commit (pr NULL when it did not load). */
-int gating_commit(struct gating *g, const char *commit, const struct prediction *pr,
-		  const struct policy *p);
+int gating_commit(struct gating *g, const char *spec, const char *commit,
+		  const struct prediction *pr, const struct policy *p);
 /* history: print the lint section, then the gate; returns `ret` or EXIT_GATE. */
 int gating_history(struct gating *g, bool print, int ret);
 

@@ -48,7 +48,7 @@ struct task_result {
 	char key[65];                   /* symbolic key */
 	struct keypart *parts;
 	size_t nparts;
-	const struct keypart *prev;     /* the same path's parts in the newest baseline */
+	const struct keypart *prev;     /* the same path's parts in the newest baseline (text NULL) */
 	size_t nprev;
 	const char *exec_id;            /* execution whose outputs consumers read */
 	const char *hit_exec;           /* HIT: the cached execution */

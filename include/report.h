@@ -62,6 +62,8 @@ int report_json_write(FILE *fp, const struct prediction *pr, const struct report
  * < > & are escaped too so the JSON can sit inside an HTML <script>.
  */
 void report_json_string(FILE *fp, const char *s, bool html_safe);
+/* Length of the valid UTF-8 sequence at s (1-4), or 0 when invalid. */
+size_t report_utf8_len(const char *s);
 /* The same as JSON text, for embedding: html_safe as above. */
 int report_json_write_opts(FILE *fp, const struct prediction *pr,
 			   const struct report_info *info, bool html_safe);

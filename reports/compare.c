@@ -100,20 +100,24 @@ static void text_matrix(FILE *fp, const struct compare *c, const struct compare_
 	size_t i, p, tw = 4, cw = policy_width(c);
 	char buf[64];
 
-	if (cw < 16)
-		cw = 16;
-	for (i = 0; i < b->ntasks; i++)
+	for (i = 0; i < b->ntasks; i++) {
 		if (strlen(b->tasks[i].path) > tw)
 			tw = strlen(b->tasks[i].path);
+		for (p = 0; p < c->npolicies; p++)
+			if (strlen(cell_text(buf, sizeof(buf), &b->tasks[i].cells[p])) > cw)
+				cw = strlen(buf);
+	}
+	/* Every column padded but the last, so lines carry no trailing blanks. */
 	fprintf(fp, "  %-*s", (int)tw, "task");
 	for (p = 0; p < c->npolicies; p++)
-		fprintf(fp, "  %-*s", (int)cw, c->policies[p]);
+		fprintf(fp, "  %-*s", p + 1 < c->npolicies ? (int)cw : 0, c->policies[p]);
 	fputc('\n', fp);
 	for (i = 0; i < b->ntasks; i++) {
 		const struct compare_task *t = &b->tasks[i];
 		fprintf(fp, "%c %-*s", t->differs ? '*' : ' ', (int)tw, t->path);
 		for (p = 0; p < c->npolicies; p++)
-			fprintf(fp, "  %-*s", (int)cw, cell_text(buf, sizeof(buf), &t->cells[p]));
+			fprintf(fp, "  %-*s", p + 1 < c->npolicies ? (int)cw : 0,
+				cell_text(buf, sizeof(buf), &t->cells[p]));
 		fputc('\n', fp);
 	}
 }

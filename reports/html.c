@@ -19,21 +19,31 @@
 
 void report_html_text(FILE *fp, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	const char *p = s ? s : "";
 
-	for (; *p; p++) {
-		switch (*p) {
-		case '&': fputs("&amp;", fp); continue;
-		case '<': fputs("&lt;", fp); continue;
-		case '>': fputs("&gt;", fp); continue;
-		case '"': fputs("&quot;", fp); continue;
-		case '\'': fputs("&#39;", fp); continue;
+	while (*p) {
+		unsigned char c = (unsigned char)*p;
+		size_t k;
+		switch (c) {
+		case '&': fputs("&amp;", fp); p++; continue;
+		case '<': fputs("&lt;", fp); p++; continue;
+		case '>': fputs("&gt;", fp); p++; continue;
+		case '"': fputs("&quot;", fp); p++; continue;
+		case '\'': fputs("&#39;", fp); p++; continue;
 		}
-		/* Control characters are not allowed in XML 1.0 (the plot is XML). */
-		if (*p < 0x20 && *p != '\n' && *p != '\t')
+		/* Control characters and invalid UTF-8 are not allowed in XML (the plot is XML). */
+		if (c < 0x20 && c != '\n' && c != '\t') {
 			fputc(' ', fp);
-		else
-			fputc(*p, fp);
+			p++;
+			continue;
+		}
+		if (!(k = report_utf8_len(p))) {
+			fputs("\xef\xbf\xbd", fp);
+			p++;
+			continue;
+		}
+		fwrite(p, 1, k, fp);
+		p += k;
 	}
 }
 
@@ -53,7 +63,7 @@ static const char style[] =
 	"th,td{border:1px solid #ddd;padding:.25em .5em;text-align:left;vertical-align:top}\n"
 	"th{background:#f5f5f5;cursor:pointer;user-select:none;position:sticky;top:0}\n"
 	"th[aria-sort=ascending]::after{content:\" \\25B2\"}th[aria-sort=descending]::after{content:\" \\25BC\"}\n"
-	"td.num{text-align:right}td.path{font-family:monospace;word-break:break-all}\n"
+	"td.num{text-align:right}td.path{font-family:monospace;word-break:break-all;min-width:14em}\n"
 	"#plot{overflow-x:auto}\n";
 
 /*

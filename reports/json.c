@@ -15,9 +15,10 @@
 /* Key-part texts longer than this are cut (at a character boundary). */
 #define PART_TEXT_MAX 1024
 
-/* Length of the valid UTF-8 sequence at s (1-4), or 0 when invalid. */
-static size_t utf8_len(const unsigned char *s)
+size_t report_utf8_len(const char *str)
 {
+	const unsigned char *s = (const unsigned char *)str;
+
 	if (s[0] < 0x80)
 		return 1;
 	if (s[0] >= 0xc2 && s[0] <= 0xdf)
@@ -66,7 +67,7 @@ static void string_n(FILE *fp, const char *str, size_t n, bool html_safe)
 			continue;
 		}
 		/* The text is a prefix of a NUL-terminated string: reading on is safe. */
-		k = utf8_len(s);
+		k = report_utf8_len((const char *)s);
 		if (k > (size_t)(end - s))
 			k = 0;
 		if (!k) {
@@ -213,7 +214,7 @@ static const char *part_status(const struct task_result *r, const struct keypart
 		return NULL;
 	for (j = 0; j < r->nprev; j++)
 		if (!strcmp(r->prev[j].name, p->name))
-			return strcmp(r->prev[j].text, p->text) ? "changed" : "same";
+			return strcmp(r->prev[j].digest, p->digest) ? "changed" : "same";
 	return "new";
 }
 

@@ -100,12 +100,18 @@ int report_lint_json(FILE *fp, const struct lint_result *r)
 	return ferror(fp) ? err_set("write error") : 0;
 }
 
-/* A relative URI reference: unreserved characters and '/' kept, the rest %XX. */
+/*
+ * The spec as a URI: a relative reference for a relative path (what code
+ * review systems match against the repository), file:// for an absolute
+ * one; unreserved characters and '/' kept, the rest %XX.
+ */
 static void juri(FILE *fp, const char *path)
 {
 	const unsigned char *p = (const unsigned char *)path;
 
 	fputc('"', fp);
+	if (*p == '/')
+		fputs("file://", fp);
 	for (; *p; p++) {
 		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
 		    (*p >= '0' && *p <= '9') || strchr("-._~/", *p))

@@ -16,6 +16,16 @@
 #define MD_LIST_OPEN 50
 /* At most this many root causes are listed. */
 #define MD_CAUSES 10
+/*
+ * GitHub refuses comments longer than 65536 characters: the document stays
+ * under MD_BUDGET bytes.  Table rows past a section's share are left out
+ * with a note (the CSV, JSON and HTML reports have every task), and the
+ * diagram gets at most MD_GRAPH_MAX bytes, drawing fewer tasks if needed.
+ */
+#define MD_BUDGET 60000
+#define MD_GRAPH_MAX 24000
+/* Mermaid refuses diagrams of more than 500 edges (its maxEdges default). */
+#define MD_GRAPH_EDGES 400
 
 static const enum decision order[] = {
 	DECISION_HIT, DECISION_MISS, DECISION_MISS_UPSTREAM,
@@ -30,7 +40,7 @@ static const enum decision order[] = {
  * run inside; '|' is escaped for the table (GFM splits cells first); line
  * breaks would end the row and become spaces.
  */
-static void md_code(FILE *fp, const char *s)
+static void md_code(struct strbuf *out, const char *s)
 {
 	size_t run = 0, longest = 0, len, i;
 	bool pad;
@@ -45,26 +55,26 @@ static void md_code(FILE *fp, const char *s)
 	}
 	pad = s[0] == '`' || s[len - 1] == '`' || (s[0] == ' ' && s[len - 1] == ' ');
 	for (i = 0; i <= longest; i++)
-		fputc('`', fp);
+		sb_addc(out, '`');
 	if (pad)
-		fputc(' ', fp);
+		sb_addc(out, ' ');
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c == '|')
-			fputs("\\|", fp);
+			sb_adds(out, "\\|");
 		else if (c < 0x20 || c == 0x7f)
-			fputc(' ', fp);
+			sb_addc(out, ' ');
 		else
-			fputc(c, fp);
+			sb_addc(out, c);
 	}
 	if (pad)
-		fputc(' ', fp);
+		sb_addc(out, ' ');
 	for (i = 0; i <= longest; i++)
-		fputc('`', fp);
+		sb_addc(out, '`');
 }
 
 /* Each ';'-joined item as its own code span. */
-static void md_code_list(FILE *fp, const char *s)
+static void md_code_list(struct strbuf *out, const char *s)
 {
 	struct strbuf item = STRBUF_INIT;
 
@@ -72,10 +82,10 @@ static void md_code_list(FILE *fp, const char *s)
 		size_t len = strcspn(s, ";");
 		sb_reset(&item);
 		sb_add(&item, s, len);
-		md_code(fp, item.buf);
+		md_code(out, item.buf);
 		s += len;
 		if (*s == ';') {
-			fputs(", ", fp);
+			sb_adds(out, ", ");
 			s++;
 		}
 	}
@@ -155,40 +165,40 @@ void report_verdict(struct strbuf *sb, const struct prediction *pr)
 		sb_addf(sb, ", %zu cannot be decided before the run", unknown);
 }
 
-static void verdict(FILE *fp, const struct prediction *pr, const struct report_info *info)
+static void verdict(struct strbuf *out, const struct prediction *pr, const struct report_info *info)
 {
 	struct strbuf sb = STRBUF_INIT;
 	size_t i;
 
 	report_verdict(&sb, pr);
-	fprintf(fp, "**kfpcache: %s** \xe2\x80\x94 ", sb.buf);
+	sb_addf(out, "**kfpcache: %s** \xe2\x80\x94 ", sb.buf);
 	sb_release(&sb);
-	md_code(fp, pr->dag->pipeline_name);
-	fputs("\n\n", fp);
+	md_code(out, pr->dag->pipeline_name);
+	sb_adds(out, "\n\n");
 	if (info && info->spec) {
-		fputs("Spec ", fp);
-		md_code(fp, info->spec);
-		fputs(" against ", fp);
+		sb_adds(out, "Spec ");
+		md_code(out, info->spec);
+		sb_adds(out, " against ");
 		if (info->baseline && *info->baseline) {
-			fputs("the cache of ", fp);
-			md_code(fp, info->baseline);
+			sb_adds(out, "the cache of ");
+			md_code(out, info->baseline);
 		} else {
-			fputs("an empty cache", fp);
+			sb_adds(out, "an empty cache");
 		}
 		if (info->pol)
-			fprintf(fp, "; KFP backend %d.%d", info->pol->kfp_major, info->pol->kfp_minor);
-		fputs(".\n", fp);
+			sb_addf(out, "; KFP backend %d.%d", info->pol->kfp_major, info->pol->kfp_minor);
+		sb_adds(out, ".\n");
 	}
 	if (pr->cold)
-		fputs("Cold cache: every cache-enabled task runs.\n", fp);
+		sb_adds(out, "Cold cache: every cache-enabled task runs.\n");
 	if (pr->run_override_unreached)
-		fprintf(fp, "The run-level caching override reaches root-DAG tasks only: %zu nested task%s keep%s the spec's setting.\n",
+		sb_addf(out, "The run-level caching override reaches root-DAG tasks only: %zu nested task%s keep%s the spec's setting.\n",
 			pr->run_override_unreached, pr->run_override_unreached == 1 ? "" : "s",
 			pr->run_override_unreached == 1 ? "s" : "");
-	fputs("\n| decision | tasks |\n|---|---:|\n", fp);
+	sb_adds(out, "\n| decision | tasks |\n|---|---:|\n");
 	for (i = 0; i < KC_ARRAY_SIZE(order); i++)
-		fprintf(fp, "| %s | %zu |\n", decision_name(order[i]), pr->counts[order[i]]);
-	fputc('\n', fp);
+		sb_addf(out, "| %s | %zu |\n", decision_name(order[i]), pr->counts[order[i]]);
+	sb_addc(out, '\n');
 }
 
 struct cause {
@@ -206,7 +216,7 @@ static int cmp_cause(const void *x, const void *y)
 }
 
 /* Root causes of the tasks that do not hit, most tasks first. */
-static void causes(FILE *fp, const struct prediction *pr)
+static void causes(struct strbuf *out, const struct prediction *pr)
 {
 	struct strmap seen = STRMAP_INIT;
 	struct cause *c = NULL;
@@ -241,30 +251,50 @@ static void causes(FILE *fp, const struct prediction *pr)
 	}
 	if (nc) {
 		qsort(c, nc, sizeof(*c), cmp_cause);
-		fputs("### Why tasks run\n\n| root cause | decision | reason | tasks affected |\n|---|---|---|---:|\n", fp);
+		sb_adds(out, "### Why tasks run\n\n| root cause | decision | reason | tasks affected |\n|---|---|---|---:|\n");
 		for (i = 0; i < nc && i < MD_CAUSES; i++) {
 			const struct task_result *r = prediction_find(pr, c[i].path);
-			fputs("| ", fp);
-			md_code(fp, c[i].path);
-			fprintf(fp, " | %s | ", decision_name(r->decision));
-			md_code_list(fp, r->reason);
-			fprintf(fp, " | %zu |\n", c[i].n);
+			sb_adds(out, "| ");
+			md_code(out, c[i].path);
+			sb_addf(out, " | %s | ", decision_name(r->decision));
+			md_code_list(out, r->reason);
+			sb_addf(out, " | %zu |\n", c[i].n);
 		}
 		if (nc > MD_CAUSES)
-			fprintf(fp, "\n%zu more root causes are in the table below.\n", nc - MD_CAUSES);
-		fputc('\n', fp);
+			sb_addf(out, "\n%zu more root causes are in the table below.\n", nc - MD_CAUSES);
+		sb_addc(out, '\n');
 	}
 	free(c);
 	strmap_release(&seen);
 	sb_release(&path);
 }
 
-static void not_hit(FILE *fp, const struct prediction *pr, const struct report_info *info)
+/*
+ * Append a formatted table row unless the section (begun at `start`) would
+ * pass `cap` bytes; returns false when the row was left out.
+ */
+static bool add_row(struct strbuf *out, size_t start, size_t cap, const struct strbuf *row)
 {
-	struct strbuf res = STRBUF_INIT;
+	if (out->len - start + row->len > cap)
+		return false;
+	sb_add(out, row->buf, row->len);
+	return true;
+}
+
+static void left_out(struct strbuf *out, size_t n, const char *what)
+{
+	if (n)
+		sb_addf(out, "\n%zu more %s left out to keep this comment under the size limit of review comments; the CSV, JSON and HTML reports have them all.\n",
+			n, what);
+}
+
+static void not_hit(struct strbuf *out, const struct prediction *pr, const struct report_info *info,
+		    size_t cap)
+{
+	struct strbuf res = STRBUF_INIT, row = STRBUF_INIT;
 	struct cost own;
 	const struct cost *c = info && info->cost ? info->cost : NULL;
-	size_t n = 0, i;
+	size_t n = 0, i, omitted = 0, start = out->len;
 
 	for (i = 0; i < pr->n; i++) {
 		enum decision d = pr->results[i].decision;
@@ -276,86 +306,95 @@ static void not_hit(FILE *fp, const struct prediction *pr, const struct report_i
 		cost_compute(&own, pr, NULL);
 		c = &own;
 	}
-	fprintf(fp, "### Tasks that do not hit (%zu)\n\n", n);
+	sb_addf(out, "### Tasks that do not hit (%zu)\n\n", n);
 	if (n > MD_LIST_OPEN)
-		fprintf(fp, "<details><summary>%zu tasks</summary>\n\n", n);
-	fputs("| task | decision | reason | root cause | distance | resources |\n"
-	      "|---|---|---|---|---:|---|\n", fp);
+		sb_addf(out, "<details><summary>%zu tasks</summary>\n\n", n);
+	sb_adds(out, "| task | decision | reason | root cause | distance | resources |\n"
+		"|---|---|---|---|---:|---|\n");
 	for (i = 0; i < pr->n; i++) {
 		const struct task_result *r = &pr->results[i];
 		if (r->decision == DECISION_NONE || r->decision == DECISION_HIT)
 			continue;
 		sb_reset(&res);
 		resources_text(&res, r->task);
-		fputs("| ", fp);
-		md_code(fp, r->task->path);
-		fprintf(fp, "%s | %s | ", r->task->conditional ? " (conditional)" : "",
+		sb_reset(&row);
+		sb_adds(&row, "| ");
+		md_code(&row, r->task->path);
+		sb_addf(&row, "%s | %s | ", r->task->conditional ? " (conditional)" : "",
 			decision_name(r->decision));
-		md_code_list(fp, r->reason);
-		fputs(" | ", fp);
-		md_code_list(fp, r->root_cause);
+		md_code_list(&row, r->reason);
+		sb_adds(&row, " | ");
+		md_code_list(&row, r->root_cause);
 		if (r->distance >= 0)
-			fprintf(fp, " | %d | ", r->distance);
+			sb_addf(&row, " | %d | ", r->distance);
 		else
-			fputs(" |  | ", fp);
-		md_code(fp, res.buf);
-		fputs(" |\n", fp);
+			sb_adds(&row, " |  | ");
+		md_code(&row, res.buf);
+		sb_adds(&row, " |\n");
+		omitted += !add_row(out, start, cap, &row);
 	}
+	left_out(out, omitted, omitted == 1 ? "task is" : "tasks are");
 	if (n > MD_LIST_OPEN)
-		fputs("\n</details>\n", fp);
+		sb_adds(out, "\n</details>\n");
 	if (c->runs.cpu > 0 || c->runs.memory > 0 || c->runs.gpus > 0) {
 		const char *sep = "";
-		fputs("\nThe tasks that run request", fp);
+		sb_adds(out, "\nThe tasks that run request");
 		if (c->runs.cpu > 0) {
-			fprintf(fp, " %g CPU", c->runs.cpu);
+			sb_addf(out, " %g CPU", c->runs.cpu);
 			sep = ",";
 		}
 		if (c->runs.memory > 0) {
-			fprintf(fp, "%s %.3g GB of memory", sep, c->runs.memory / 1e9);
+			sb_addf(out, "%s %.3g GB of memory", sep, c->runs.memory / 1e9);
 			sep = ",";
 		}
 		if (c->runs.gpus > 0)
-			fprintf(fp, "%s %g accelerator%s", sep, c->runs.gpus, c->runs.gpus == 1 ? "" : "s");
-		fputs(".\n", fp);
+			sb_addf(out, "%s %g accelerator%s", sep, c->runs.gpus, c->runs.gpus == 1 ? "" : "s");
+		sb_adds(out, ".\n");
 	}
 	if (c->runs.timed)
-		fprintf(fp, "\nBy past runs they take %.0f s of compute time (%zu of %zu tasks timed).\n",
+		sb_addf(out, "\nBy past runs they take %.0f s of compute time (%zu of %zu tasks timed).\n",
 			c->runs.seconds, c->runs.timed, c->runs.tasks);
-	fputc('\n', fp);
+	sb_addc(out, '\n');
 	sb_release(&res);
+	sb_release(&row);
 }
 
 /* Lint findings, when lint ran. */
-static void findings(FILE *fp, const struct report_info *info)
+static void findings(struct strbuf *out, const struct report_info *info, size_t cap)
 {
 	const struct lint_result *l = info ? info->lint : NULL;
-	size_t i;
+	struct strbuf row = STRBUF_INIT;
+	size_t i, omitted = 0, start = out->len;
 
 	if (!l)
 		return;
-	fprintf(fp, "### Lint findings (%zu)\n\n", l->n);
+	sb_addf(out, "### Lint findings (%zu)\n\n", l->n);
 	if (!l->n) {
-		fputs("No cache-safety findings.\n\n", fp);
+		sb_adds(out, "No cache-safety findings.\n\n");
 		return;
 	}
 	if (l->n > MD_LIST_OPEN)
-		fprintf(fp, "<details><summary>%zu findings</summary>\n\n", l->n);
-	fputs("| severity | rule | task | finding | fix |\n|---|---|---|---|---|\n", fp);
+		sb_addf(out, "<details><summary>%zu findings</summary>\n\n", l->n);
+	sb_adds(out, "| severity | rule | task | finding | fix |\n|---|---|---|---|---|\n");
 	for (i = 0; i < l->n; i++) {
 		const struct finding *f = &l->findings[i];
-		fprintf(fp, "| %s | ", severity_name(f->severity));
-		md_code(fp, f->rule);
-		fputs(" | ", fp);
-		md_code(fp, f->task);
-		fputs(" | ", fp);
-		md_code(fp, f->message);
-		fputs(" | ", fp);
-		md_code(fp, f->fix);
-		fputs(" |\n", fp);
+		sb_reset(&row);
+		sb_addf(&row, "| %s | ", severity_name(f->severity));
+		md_code(&row, f->rule);
+		sb_adds(&row, " | ");
+		md_code(&row, f->task);
+		sb_adds(&row, " | ");
+		md_code(&row, f->message);
+		sb_adds(&row, " | ");
+		md_code(&row, f->fix);
+		sb_adds(&row, " |\n");
+		omitted += !add_row(out, start, cap, &row);
 	}
+	left_out(out, omitted, omitted == 1 ? "finding is" : "findings are");
+	sb_release(&row);
 	if (l->n > MD_LIST_OPEN)
-		fputs("\n</details>\n", fp);
-	fputc('\n', fp);
+		sb_adds(out, "\n</details>\n");
+	sb_addc(out, '\n');
 }
 
 /* ---- Mermaid ---- */
@@ -436,20 +475,20 @@ static bool is_root_cause(const struct task_result *r)
 }
 
 /* Which executors to draw; returns a note for the reader, or NULL when all are. */
-static const char *select_nodes(struct mermaid *m)
+static const char *select_nodes(struct mermaid *m, size_t max)
 {
 	const struct prediction *pr = m->pr;
 	size_t i, n;
 
-	if (mark(m, any_executor) <= MD_MERMAID_MAX)
+	if (mark(m, any_executor) <= max)
 		return NULL;
-	if (mark(m, is_run) <= MD_MERMAID_MAX)
+	if (mark(m, is_run) <= max)
 		return "the tasks that do not hit and their direct neighbours";
-	if (mark(m, is_root_cause) <= MD_MERMAID_MAX)
+	if (mark(m, is_root_cause) <= max)
 		return "the root causes and their direct neighbours";
 	/* Still too many: the first root causes and neighbours, in path order. */
 	for (i = 0, n = 0; i < pr->n; i++)
-		if (m->shown[i] && ++n > MD_MERMAID_MAX)
+		if (m->shown[i] && ++n > max)
 			m->shown[i] = false;
 	return "the first root causes and their direct neighbours";
 }
@@ -565,8 +604,21 @@ static void emit_nodes(struct strbuf *sb, struct mermaid *m)
 		sb_adds(&label, "<br/>");
 		sb_adds(&label, decision_name(r->decision));
 		if (*r->reason) {
+			/* "a;b" reads as "a, b" (';' would be an entity code). */
+			const char *p = r->reason;
 			sb_adds(&label, ": ");
-			mermaid_label(&label, r->reason);
+			while (*p) {
+				size_t len = strcspn(p, ";");
+				struct strbuf item = STRBUF_INIT;
+				sb_add(&item, p, len);
+				mermaid_label(&label, item.buf);
+				sb_release(&item);
+				p += len;
+				if (*p == ';') {
+					sb_adds(&label, ", ");
+					p++;
+				}
+			}
 		}
 		indent(sb, depth - 1);
 		sb_addf(sb, "n%ld[\"%s\"]\n", nodes++, label.buf);
@@ -579,7 +631,7 @@ static void emit_nodes(struct strbuf *sb, struct mermaid *m)
 	sb_release(&label);
 }
 
-static void emit_edges(struct strbuf *sb, struct mermaid *m)
+static size_t emit_edges(struct strbuf *sb, struct mermaid *m)
 {
 	const struct prediction *pr = m->pr;
 	struct strmap via_seen = STRMAP_INIT;
@@ -628,6 +680,7 @@ static void emit_edges(struct strbuf *sb, struct mermaid *m)
 		sb_release(&styles[d]);
 	sb_release(&k);
 	strmap_release(&via_seen);
+	return link;
 }
 
 static void emit_classes(struct strbuf *sb, const struct mermaid *m)
@@ -649,12 +702,12 @@ static void emit_classes(struct strbuf *sb, const struct mermaid *m)
 	}
 }
 
-static void mermaid(FILE *fp, const struct prediction *pr)
+/* The flowchart of at most max executors; *note says which when not all. */
+static size_t flowchart(struct strbuf *sb, const struct prediction *pr, size_t max,
+			const char **note, size_t *shown)
 {
 	struct mermaid m;
-	struct strbuf sb = STRBUF_INIT;
-	const char *note;
-	size_t i, total = pr->executors;
+	size_t i, edges;
 
 	memset(&m, 0, sizeof(m));
 	m.pr = pr;
@@ -664,63 +717,110 @@ static void mermaid(FILE *fp, const struct prediction *pr)
 	for (i = 0; i < pr->n; i++)
 		m.id[i] = -1;
 	collect_edges(&m);
-	note = select_nodes(&m);
-	sb_adds(&sb, "flowchart LR\n");
+	*note = select_nodes(&m, max);
+	sb_adds(sb, "flowchart LR\n");
 	for (i = 0; i < KC_ARRAY_SIZE(order); i++)
-		sb_addf(&sb, "  classDef %s %s\n", class_name(order[i]), class_style(order[i]));
-	emit_nodes(&sb, &m);
-	emit_edges(&sb, &m);
-	emit_classes(&sb, &m);
-	fputs("### Graph\n\n", fp);
-	if (note)
-		fprintf(fp, "%zu executor tasks are too many for one diagram: it shows %s (%zu tasks). The SVG and HTML reports (`--svg`, `--html`) draw them all.\n\n",
-			total, note, m.nshown);
-	fprintf(fp, "```mermaid\n%s```\n\n", sb.buf);
-	sb_release(&sb);
+		sb_addf(sb, "  classDef %s %s\n", class_name(order[i]), class_style(order[i]));
+	emit_nodes(sb, &m);
+	edges = emit_edges(sb, &m);
+	emit_classes(sb, &m);
+	*shown = m.nshown;
 	free(m.edges);
 	free(m.shown);
 	free(m.open);
 	free(m.id);
+	return edges;
+}
+
+/*
+ * The graph section: MD_MERMAID_MAX executors at most, fewer when long
+ * names would make it pass MD_GRAPH_MAX bytes or there are more than
+ * MD_GRAPH_EDGES edges, none as a last resort.
+ */
+static void mermaid(struct strbuf *out, const struct prediction *pr)
+{
+	static const size_t tries[] = { MD_MERMAID_MAX, 100, 50, 20 };
+	struct strbuf sb = STRBUF_INIT;
+	const char *note = NULL;
+	size_t k, shown = 0;
+
+	sb_adds(out, "### Graph\n\n");
+	for (k = 0; k < KC_ARRAY_SIZE(tries); k++) {
+		sb_reset(&sb);
+		if (flowchart(&sb, pr, tries[k], &note, &shown) <= MD_GRAPH_EDGES &&
+		    sb.len <= MD_GRAPH_MAX)
+			break;
+	}
+	if (k == KC_ARRAY_SIZE(tries)) {
+		sb_adds(out, "The graph is too large for a diagram in a comment; the SVG and HTML reports (`--svg`, `--html`) draw it.\n\n");
+	} else {
+		if (note)
+			sb_addf(out, "%zu executor tasks are too many for one diagram: it shows %s (%zu tasks). The SVG and HTML reports (`--svg`, `--html`) draw them all.\n\n",
+				pr->executors, note, shown);
+		sb_addf(out, "```mermaid\n%s```\n\n", sb.buf);
+	}
+	sb_release(&sb);
 }
 
 /* ---- full table ---- */
 
-static void full_table(FILE *fp, const struct prediction *pr)
+static void full_table(struct strbuf *out, const struct prediction *pr, size_t cap)
 {
-	size_t i;
+	struct strbuf row = STRBUF_INIT;
+	size_t i, omitted = 0, start;
 
-	fprintf(fp, "<details><summary>All %zu tasks</summary>\n\n", pr->n);
-	fputs("| task | kind | decision | reason | root cause | distance | cache | layer | fingerprint |\n"
-	      "|---|---|---|---|---|---:|---|---|---|\n", fp);
+	sb_addf(out, "<details><summary>All %zu tasks</summary>\n\n", pr->n);
+	start = out->len;
+	sb_adds(out, "| task | kind | decision | reason | root cause | distance | cache | layer | fingerprint |\n"
+		"|---|---|---|---|---|---:|---|---|---|\n");
 	for (i = 0; i < pr->n; i++) {
 		const struct task_result *r = &pr->results[i];
-		fputs("| ", fp);
-		md_code(fp, r->task->path);
-		fprintf(fp, "%s | %s | %s | ", r->task->conditional ? " (conditional)" : "",
+		sb_reset(&row);
+		sb_adds(&row, "| ");
+		md_code(&row, r->task->path);
+		sb_addf(&row, "%s | %s | %s | ", r->task->conditional ? " (conditional)" : "",
 			task_kind_name(r->task->kind), decision_name(r->decision));
-		md_code_list(fp, r->reason);
-		fputs(" | ", fp);
-		md_code_list(fp, r->root_cause);
+		md_code_list(&row, r->reason);
+		sb_adds(&row, " | ");
+		md_code_list(&row, r->root_cause);
 		if (r->distance >= 0)
-			fprintf(fp, " | %d", r->distance);
+			sb_addf(&row, " | %d", r->distance);
 		else
-			fputs(" | ", fp);
-		fprintf(fp, " | %s | %s | ", r->has_policy ? (r->pol.enabled ? "on" : "off") : "",
+			sb_adds(&row, " | ");
+		sb_addf(&row, " | %s | %s | ", r->has_policy ? (r->pol.enabled ? "on" : "off") : "",
 			r->has_policy ? layer_name(r->pol.layer) : "");
 		if (r->fingerprint[0])
-			fprintf(fp, "`%.12s`", r->fingerprint);
-		fputs(" |\n", fp);
+			sb_addf(&row, "`%.12s`", r->fingerprint);
+		sb_adds(&row, " |\n");
+		omitted += !add_row(out, start, cap, &row);
 	}
-	fputs("\n</details>\n", fp);
+	left_out(out, omitted, omitted == 1 ? "task is" : "tasks are");
+	sb_adds(out, "\n</details>\n");
+	sb_release(&row);
+}
+
+/* What is left of the budget for a section, keeping `reserve` for what follows. */
+static size_t share(const struct strbuf *doc, size_t reserve)
+{
+	return doc->len + reserve < MD_BUDGET ? MD_BUDGET - doc->len - reserve : 0;
 }
 
 int report_md_write(FILE *fp, const struct prediction *pr, const struct report_info *info)
 {
-	verdict(fp, pr, info);
-	causes(fp, pr);
-	not_hit(fp, pr, info);
-	findings(fp, info);
-	mermaid(fp, pr);
-	full_table(fp, pr);
+	struct strbuf doc = STRBUF_INIT, graph = STRBUF_INIT;
+	/* Room for the notes, headers and closing tags the table sections add. */
+	const size_t slack = 2000;
+
+	mermaid(&graph, pr);
+	verdict(&doc, pr, info);
+	causes(&doc, pr);
+	/* The tasks that do not hit first, then lint, then the full table. */
+	not_hit(&doc, pr, info, share(&doc, graph.len + slack) * 2 / 3);
+	findings(&doc, info, share(&doc, graph.len + slack) / 2);
+	sb_add(&doc, graph.buf, graph.len);
+	full_table(&doc, pr, share(&doc, slack / 2));
+	fwrite(doc.buf, 1, doc.len, fp);
+	sb_release(&doc);
+	sb_release(&graph);
 	return ferror(fp) ? err_set("write error") : 0;
 }

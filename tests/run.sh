@@ -21,7 +21,7 @@ export LSAN_OPTIONS="suppressions=$ROOT/tests/lsan.supp:print_suppressions=0${LS
 
 VG=""
 if [ "${KC_VALGRIND:-0}" = 1 ]; then
-	VG="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect"
+	VG="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect --suppressions=$ROOT/tests/valgrind.supp"
 	export KFPCACHE_WRAP="$VG"
 fi
 

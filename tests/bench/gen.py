@@ -162,8 +162,6 @@ def history(n, m, repo):
         w(f"committer Bench <bench@kfpcache.invalid> {when} +0000\n".encode())
         mb = msg.encode()
         w(f"data {len(mb)}\n".encode() + mb + b"\n")
-        if c:
-            w(b"from refs/heads/main^0\n")
         w(f"M 100644 inline spec.yaml\ndata {len(data)}\n".encode() + data + b"\n")
     fi.stdin.close()
     if fi.wait():

@@ -57,9 +57,12 @@ git -C "$repo" rev-list --first-parent HEAD | sed 's/$/:spec.yaml/' > "$W/blobs.
 base() { git -C "$repo" cat-file --batch < "$W/blobs.txt" | "$W/yamlscan" --batch; }
 h=$(stats "$KC" history -q --repo "$repo" spec.yaml --csv /dev/null)
 b=$(stats base)
-echo "kfpcache history   $h"
+h1=$(stats "$KC" history -q --jobs 1 --repo "$repo" spec.yaml --csv /dev/null)
+echo "kfpcache history   $h   (--jobs default: $(nproc) cores, at most 4)"
+echo "  with --jobs 1    $h1"
 echo "cat-file + scan    $b"
 echo "ratio              $(ratio "$(echo "$h" | cut -d' ' -f2)" "$(echo "$b" | cut -d' ' -f2)")x"
+echo "speed-up 2 threads vs 1: $(ratio "$(echo "$h1" | cut -d' ' -f2)" "$(echo "$h" | cut -d' ' -f2)")x"
 hm=$(peak "$KC" history -q --repo "$repo" spec.yaml --csv /dev/null)
 git -C "$repo" show HEAD:spec.yaml > "$W/last.yaml"
 am=$(peak "$KC" analyze -q --cold "$W/last.yaml" --csv /dev/null)

@@ -23,6 +23,23 @@ check_shards() {   # $1 repo, $2 label, rest: history args
 }
 check_shards repo "sample" $P
 
+# Versions load in worker threads: the output is the same bytes for any --jobs.
+check_jobs() {   # $1 repo, $2 label, rest: history args
+	r=$1 label=$2; shift 2
+	rm -rf j1 jn
+	kc history -q --repo "$r" --jobs 1 "$@" --csv j1.csv -o j1
+	for j in 2 3 4; do
+		rm -rf jn
+		kc history -q --repo "$r" --jobs $j "$@" --csv jn.csv -o jn
+		if cmp -s j1.csv jn.csv && diff -r j1 jn > /dev/null; then
+			echo "ok - $label: --jobs $j output identical to --jobs 1"
+		else
+			echo "not ok - $label: --jobs $j output differs"; diff -r j1 jn | head -20 >&2
+		fi
+	done
+}
+check_jobs repo "sample" $P
+
 # Several specs: dealt out whole, discovered without a PATH.
 mkdir -p repo/other
 cp "$ROOT/tests/fixtures/nested-run-override.yaml" repo/other/nested.yaml
@@ -83,4 +100,5 @@ for h in "$CORPUS"/history/*/; do
 	fi
 done
 check_shards c-flip_coin "corpus flip_coin" --follow test_data/sdk_compiled_pipelines/valid/critical/flip_coin.yaml
+check_jobs c-flip_coin "corpus flip_coin" --follow test_data/sdk_compiled_pipelines/valid/critical/flip_coin.yaml
 exit 0
