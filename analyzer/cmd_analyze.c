@@ -142,7 +142,7 @@ static int write_review(struct outset *os, const char *path,
 /* A report on stdout replaces the summary there. */
 static bool any_stdout(const struct analyze_args *a)
 {
-	const char *const out[] = { a->csv, a->md, a->json, a->gating.cost_csv };
+	const char *const out[] = { a->csv, a->md, a->json, a->html, a->gating.cost_csv };
 	size_t i;
 
 	for (i = 0; i < KC_ARRAY_SIZE(out); i++)

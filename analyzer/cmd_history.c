@@ -220,6 +220,17 @@ static void shard_bounds(const struct hist_entry *e, size_t n, unsigned k, unsig
 		*lo = *hi = 0;
 }
 
+/* A report on stdout replaces the summary there. */
+static bool on_stdout(const char *const *paths, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (paths[i] && !strcmp(paths[i], "-"))
+			return true;
+	return false;
+}
+
 /* One timeline report ('-' is stdout), into the set committed together. */
 static int write_timeline(struct outset *os, const char *path,
 			  int (*fn)(FILE *, const struct timeline_row *, size_t),
@@ -414,7 +425,7 @@ int cmd_history(int argc, char **argv, const struct command *cmd)
 		ret = cmd_fail();
 		goto done;
 	}
-	if (!a.quiet && !(a.csv && !strcmp(a.csv, "-")) && !(a.json && !strcmp(a.json, "-")))
+	if (!a.quiet && !on_stdout((const char *const[]){ a.csv, a.json, a.plot, a.html }, 4))
 		timeline_summary(stdout, all, nall);
 	if (errors)
 		fprintf(stderr, "kfpcache: warning: %zu commit%s could not be analyzed; the timeline is partial (exit status 3)\n",
@@ -529,8 +540,8 @@ int cmd_merge(int argc, char **argv, const struct command *cmd)
 		ret = cmd_fail();
 		goto done;
 	}
-	if (!m.quiet && !(csv_out && (!m.csv || !strcmp(m.csv, "-"))) &&
-	    !(m.json && !strcmp(m.json, "-")))
+	if (!m.quiet && !(csv_out && !m.csv) &&
+	    !on_stdout((const char *const[]){ m.csv, m.json, m.plot, m.html }, 4))
 		timeline_summary(stdout, all, nall);
 	ret = EXIT_OK;
 	for (i = 0; i < nall; i++)

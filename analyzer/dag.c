@@ -1059,91 +1059,121 @@ static int cmp_task_path(const void *x, const void *y)
 	return strcmp(a->path, b->path);
 }
 
-static void graph_edge(Agraph_t *g, Agnode_t *from, Agnode_t *to, const char *label)
-{
-	Agedge_t *e = agedge(g, from, to, NULL, 1);
+/*
+ * Every producer -> consumer edge into executor task t: data edges from its
+ * inputs and PVC names, and dependentTasks (a dependency on a DAG task ends
+ * on each executor inside it, with `via` = the DAG task's path so a renderer
+ * can draw one edge from the DAG's cluster instead).  The one definition of
+ * the task graph, used for its cgraph form and for the evaluation order.
+ */
+typedef void edge_fn(void *ctx, const struct task *from, const struct task *to,
+		     const char *label, const char *via);
 
-	agsafeset(e, (char *)"label", (char *)label, (char *)"");
-}
-
-/* The task's graph node, kept on the task: a cgraph name lookup costs more. */
-static Agnode_t *graph_node(Agraph_t *g, const struct task *t)
-{
-	(void)g;
-	return t->gnode;
-}
-
-static void rval_edges(Agraph_t *g, Agnode_t *to, const struct rval *v, bool artifact)
+static void rval_edges(const struct rval *v, bool artifact, const struct task *to,
+		       edge_fn *fn, void *ctx)
 {
 	size_t i;
 
 	for (i = 0; v->kind == RV_OUTPUT && i < v->nrefs; i++)
-		graph_edge(g, graph_node(g, v->refs[i].producer), to,
-			   artifact ? "artifact" : "parameter");
+		fn(ctx, v->refs[i].producer, to, artifact ? "artifact" : "parameter", "");
 }
 
-/*
- * Sibling dependentTasks pointing at a DAG task end on its executors; such
- * edges carry "via" = the DAG task's path so a renderer can draw one edge
- * from the DAG's cluster instead.
- */
-static void dep_edges(Agraph_t *g, Agnode_t *to, const struct task *p, const char *via)
+static void dep_edges(const struct task *p, const struct task *to, const char *via,
+		      edge_fn *fn, void *ctx)
 {
 	size_t i, k;
 
 	if (task_is_executor(p)) {
-		Agedge_t *e;
-		if (agedge(g, graph_node(g, p), to, NULL, 0))
-			return;
-		e = agedge(g, graph_node(g, p), to, NULL, 1);
-		agsafeset(e, (char *)"label", (char *)"after", (char *)"");
-		agsafeset(e, (char *)"via", (char *)via, (char *)"");
+		fn(ctx, p, to, "after", via);
 		return;
 	}
 	if (p->body)
 		for (i = 0; i < p->body->ntasks; i++)
-			dep_edges(g, to, p->body->tasks[i], via);
+			dep_edges(p->body->tasks[i], to, via, fn, ctx);
 	for (k = 0; k < p->niters; k++)
 		for (i = 0; i < p->iters[k]->ntasks; i++)
-			dep_edges(g, to, p->iters[k]->tasks[i], via);
+			dep_edges(p->iters[k]->tasks[i], to, via, fn, ctx);
 }
 
-static void build_graph(struct dag *d)
+static void each_edge(const struct task *t, edge_fn *fn, void *ctx)
 {
-	Agraph_t *g = agopen((char *)"kfp", Agstrictdirected, NULL);
-	size_t i, k;
+	size_t k;
 
+	if (!task_is_executor(t))
+		return;
+	for (k = 0; k < t->ninputs; k++)
+		rval_edges(&t->inputs[k].val, t->inputs[k].artifact, t, fn, ctx);
+	for (k = 0; k < t->npvc_vals; k++)
+		rval_edges(&t->pvc_vals[k], false, t, fn, ctx);
+	for (k = 0; k < t->ndeps; k++) {
+		const struct task *p = strmap_get(&t->scope->by_key, t->deps[k]);
+		dep_edges(p, t, task_is_executor(p) ? "" : p->path, fn, ctx);
+	}
+}
+
+static void graph_edge(void *ctx, const struct task *from, const struct task *to,
+		       const char *label, const char *via)
+{
+	Agraph_t *g = ctx;
+	Agedge_t *e;
+
+	/* A data edge wins over "after" between the same two tasks. */
+	if (!strcmp(label, "after") && agedge(g, from->gnode, to->gnode, NULL, 0))
+		return;
+	e = agedge(g, from->gnode, to->gnode, NULL, 1);
+	agsafeset(e, (char *)"label", (char *)label, (char *)"");
+	if (*via)
+		agsafeset(e, (char *)"via", (char *)via, (char *)"");
+}
+
+void *dag_graph(const struct dag *cd)
+{
+	struct dag *d = (struct dag *)cd;   /* built once, on first use */
+	Agraph_t *g;
+	size_t i;
+
+	if (d->graph)
+		return d->graph;
+	dag_graph_lock();
+	g = agopen((char *)"kfp", Agstrictdirected, NULL);
 	agattr(g, AGEDGE, (char *)"label", (char *)"");
 	agattr(g, AGEDGE, (char *)"via", (char *)"");
 	for (i = 0; i < d->ntasks; i++)
 		d->tasks[i]->gnode = agnode(g, (char *)d->tasks[i]->path, 1);
-	for (i = 0; i < d->ntasks; i++) {
-		struct task *t = d->tasks[i];
-		Agnode_t *n = graph_node(g, t);
-		if (!task_is_executor(t))
-			continue;
-		for (k = 0; k < t->ninputs; k++)
-			rval_edges(g, n, &t->inputs[k].val, t->inputs[k].artifact);
-		for (k = 0; k < t->npvc_vals; k++)
-			rval_edges(g, n, &t->pvc_vals[k], false);
-		for (k = 0; k < t->ndeps; k++) {
-			const struct task *p = strmap_get(&t->scope->by_key, t->deps[k]);
-			dep_edges(g, n, p, task_is_executor(p) ? "" : p->path);
-		}
-	}
+	for (i = 0; i < d->ntasks; i++)
+		each_edge(d->tasks[i], graph_edge, g);
 	d->graph = g;
+	dag_graph_unlock();
+	return g;
+}
+
+struct producers {
+	struct task **v;
+	size_t n, alloc;
+};
+
+static void collect_producer(void *ctx, const struct task *from, const struct task *to,
+			     const char *label, const char *via)
+{
+	struct producers *p = ctx;
+
+	(void)to;
+	(void)label;
+	(void)via;
+	KC_GROW(p->v, p->alloc, p->n + 1);
+	p->v[p->n++] = (struct task *)from;
 }
 
 /*
- * Producers before consumers, by an iterative depth-first walk of the
- * graph's in-edges (a long chain of tasks must not exhaust the stack).
- * Ties follow path order, so the order is deterministic.
+ * Producers before consumers, by an iterative depth-first walk (a long
+ * chain of tasks must not exhaust the stack).  Ties follow path order, so
+ * the order is deterministic.
  */
 static void topo_order(struct dag *d)
 {
-	Agraph_t *g = d->graph;
 	unsigned char *state = xcalloc(d->ntasks ? d->ntasks : 1, 1);
-	size_t *stack = NULL, n = 0, alloc = 0, k = 0, i;
+	size_t *stack = NULL, n = 0, alloc = 0, k = 0, i, j;
+	struct producers prods = { NULL, 0, 0 };
 
 	d->order = arena_array(&d->arena, d->ntasks, sizeof(*d->order));
 	for (i = 0; i < d->ntasks; i++) {
@@ -1153,7 +1183,6 @@ static void topo_order(struct dag *d)
 		stack[n++] = i;
 		while (n) {
 			size_t top = stack[n - 1];
-			Agedge_t *e;
 			if (state[top] == 2) {
 				n--;
 				continue;
@@ -1165,15 +1194,16 @@ static void topo_order(struct dag *d)
 				continue;
 			}
 			state[top] = 1;
-			for (e = agfstin(g, d->tasks[top]->gnode); e; e = agnxtin(g, e)) {
-				const struct task *p = strmap_get(&d->by_path, agnameof(agtail(e)));
-				if (p && !state[p->index]) {
+			prods.n = 0;
+			each_edge(d->tasks[top], collect_producer, &prods);
+			for (j = prods.n; j-- > 0;)
+				if (!state[prods.v[j]->index]) {
 					KC_GROW(stack, alloc, n + 1);
-					stack[n++] = p->index;
+					stack[n++] = prods.v[j]->index;
 				}
-			}
 		}
 	}
+	free(prods.v);
 	free(stack);
 	free(state);
 }
@@ -1181,7 +1211,7 @@ static void topo_order(struct dag *d)
 size_t task_producers(const struct dag *d, const struct task *t,
 		      struct task ***out, bool **is_artifact)
 {
-	Agraph_t *g = d->graph;
+	Agraph_t *g = dag_graph(d);
 	Agnode_t *n = t->gnode;
 	Agedge_t *e;
 	size_t cnt = 0, i = 0;
@@ -1207,7 +1237,7 @@ static int cmp_edge_from(const void *x, const void *y)
 
 size_t dag_in_edges(const struct dag *d, const struct task *t, struct dag_edge **out)
 {
-	Agraph_t *g = d->graph;
+	Agraph_t *g = dag_graph(d);
 	Agnode_t *n = t->gnode;
 	Agedge_t *e;
 	size_t cnt = 0;
@@ -1284,10 +1314,7 @@ int dag_build(struct dag **out, const struct spec *s, const struct dag_options *
 			warn(&b, "%s: loop items are known only at run time; its tasks are shown once for all iterations",
 			     t->path);
 	}
-	dag_graph_lock();
-	build_graph(d);
 	topo_order(d);
-	dag_graph_unlock();
 	ret = 0;
 done:
 	free(b.all);

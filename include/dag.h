@@ -147,7 +147,7 @@ struct dag {
 	struct task **tasks;         /* every task, sorted by path */
 	size_t ntasks;
 	struct strmap by_path;       /* path -> struct task * */
-	void *graph;                 /* cgraph Agraph_t *, producer -> consumer */
+	void *graph;                 /* cgraph Agraph_t *, producer -> consumer: use dag_graph() */
 	struct task **order;         /* every task, producers before their consumers */
 	size_t nested_executors;     /* executor tasks below the root DAG */
 	const char **warnings;       /* notes for stderr, deterministic order */
@@ -163,6 +163,13 @@ int dag_build(struct dag **out, const struct spec *s, const struct dag_options *
 void dag_free(struct dag *d);
 
 struct task *dag_find_task(const struct dag *d, const char *path);
+
+/*
+ * The task graph in cgraph (an Agraph_t *, producer -> consumer, edges
+ * labelled artifact / parameter / after), built on first use: history does
+ * not need it for every version.  Borrowed from d.
+ */
+void *dag_graph(const struct dag *d);
 bool task_is_executor(const struct task *t);   /* container or importer */
 
 /* Upstream producers of t (deduplicated, sorted by path); arena array. */

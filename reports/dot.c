@@ -274,7 +274,7 @@ static Agraph_t *build(const struct prediction *pr, const struct strmap *highlig
 {
 	const struct dag *d = pr->dag;
 	Agraph_t *g = agopen((char *)"kfpcache", Agdirected, &graph_disc);
-	Agraph_t *dg = d->graph;
+	Agraph_t *dg = d->graph;     /* built by the caller, before the lock */
 	struct strmap clusters = STRMAP_INIT, drawn = STRMAP_INIT;
 	struct strbuf sb = STRBUF_INIT, id = STRBUF_INIT;
 	size_t i;
@@ -417,6 +417,7 @@ int report_dot_write_highlight(FILE *fp, const struct prediction *pr,
 	Agraph_t *g;
 	int ret;
 
+	dag_graph(pr->dag);
 	dag_graph_lock();
 	g = build(pr, highlight);
 	ret = agwrite(g, fp);
@@ -453,6 +454,7 @@ int report_render_buffer(char **out, size_t *len, const struct prediction *pr,
 
 	*out = NULL;
 	*len = 0;
+	dag_graph(pr->dag);
 	dag_graph_lock();
 	gvc = render_context();
 	g = build(pr, NULL);

@@ -134,6 +134,20 @@ check "--kfp-version not X.Y" 2 "kfpcache: --kfp-version 'banana': expected X.Y"
 check "two specs" 2 "kfpcache: expected one SPEC" \
 	analyze -q --cold "$S" "$S" --csv out.csv
 
+# A chain of 1001 tasks, each after the next: deeper than the 1000 levels
+# the recursive resolution allows (a clear error, not a stack overflow).
+awk 'BEGIN {
+	print "components:\n  comp-echo:\n    executorLabel: exec-echo"
+	print "deploymentSpec:\n  executors:\n    exec-echo:\n      container: {image: alpine}"
+	print "pipelineInfo: {name: chain}\nroot:\n  dag:\n    tasks:"
+	for (i = 0; i <= 1000; i++)
+		printf "      t%d: {componentRef: {name: comp-echo}%s}\n", i,
+			i < 1000 ? sprintf(", dependentTasks: [t%d]", i + 1) : ""
+	print "schemaVersion: 2.1.0"
+}' > "$IN/chain.yaml"
+check "dependency chain too deep" 1 "kfpcache: $IN/chain.yaml:1012:14: task 't1000': producers and sub-DAGs nest deeper than 1000 levels" \
+	analyze -q --cold "$IN/chain.yaml" --csv out.csv
+
 # A scalar over the 16 MiB limit: made here, too large to keep in the tree.
 # Under valgrind the 17 MB scan would dominate the run, so it is skipped.
 if [ -z "${KFPCACHE_WRAP:-}" ]; then
