@@ -260,12 +260,23 @@ static void add_token(struct strbuf *sb, const char *tok)
 static void logf_(struct run *r, struct task_result *res, const char *fmt, ...)
 	KC_PRINTF(3, 4);
 
+/* The decision log is only kept for `explain`; history makes many runs. */
+static bool keep_log;
+
+void predict_keep_log(bool on)
+{
+	keep_log = on;
+}
+
 static void logf_(struct run *r, struct task_result *res, const char *fmt, ...)
 {
 	struct arena *a = &r->pr->arena;
 	struct strbuf sb = STRBUF_INIT;
 	const char **l;
 	va_list ap;
+
+	if (!keep_log)
+		return;
 
 	va_start(ap, fmt);
 	sb_vaddf(&sb, fmt, ap);
@@ -663,7 +674,12 @@ static void symbolic_key(struct task_result *res)
 	size_t i;
 
 	for (i = 0; i < res->nparts; i++)
-		sb_addf(&sb, "%s=%s\n", res->parts[i].name, res->parts[i].digest);
+	{
+		sb_adds(&sb, res->parts[i].name);
+		sb_addc(&sb, '=');
+		sb_adds(&sb, res->parts[i].digest);
+		sb_addc(&sb, '\n');
+	}
 	key_sha256_hex(res->key, sb.buf ? sb.buf : "", sb.len);
 	sb_release(&sb);
 }

@@ -81,6 +81,9 @@ int predict_run(struct prediction **out, const struct dag *d, const struct polic
 		struct cache *c, const char *label, bool commit);
 void prediction_free(struct prediction *pr);
 
+/* Keep the per-task decision log (task_result.log) in later runs: explain. */
+void predict_keep_log(bool on);
+
 const struct task_result *prediction_find(const struct prediction *pr, const char *path);
 
 #endif

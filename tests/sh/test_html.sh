@@ -93,6 +93,11 @@ kc history -q --repo repo pipelines/train.yaml --html history.html 2> err
 check history.html "history page: the plot and a commit table that filters" \
 	rows=7 svg=1 filter:invalidated=4 filter:clean=3 filter:error=0 sort=ok
 
+printf 'pipelineInfo: {name: churn-training\nroot: [\n' > repo/pipelines/train.yaml
+gitp repo add -A && commit_at repo 2026-06-01T09:00:00+00:00 "Broken <merge>"
+kc history -q --repo repo pipelines/train.yaml --html partial.html 2> err
+check partial.html "history page with a version that did not load" rows=8 filter:error=1 filter:invalidated=4
+
 # Self-contained: nothing is loaded from outside, a CSP forbids it anyway.
 if grep -Eqi '(src|href|action)=["'"'"']?(https?:|//)|@import|url\(' train.html history.html; then
 	echo "not ok - html: no external resources"

@@ -66,6 +66,33 @@ else
 	echo "not ok - plot: hostile subjects and paths escaped"; cat err >&2
 fi
 
+# A version that does not load: a dashed empty bar saying why, no gap in the
+# line's commits; the JSON marks it not analyzed.
+sample_repo train partial
+printf 'pipelineInfo: {name: churn-training\nroot: [\n' > partial/pipelines/train.yaml
+gitp partial add -A && commit_at partial 2026-06-01T09:00:00+00:00 "Broken merge"
+cp "$ROOT/samples/pipelines/train.yaml" partial/pipelines/train.yaml
+gitp partial add -A && commit_at partial 2026-06-02T09:00:00+00:00 "Fix the merge"
+kc history -q --repo partial pipelines/train.yaml --plot partial.svg --json partial.json 2> partial.err
+rc=$?
+if [ $rc = 3 ] && python3 - partial.svg partial.json <<'PY' 2>> err
+import json, sys
+from xml.dom import minidom
+doc = minidom.parse(sys.argv[1])
+errs = [r for r in doc.getElementsByTagName("rect") if r.getAttribute("class") == "error"]
+assert len(errs) == 1, len(errs)
+title = "".join(c.data for c in errs[0].parentNode.getElementsByTagName("title")[0].childNodes)
+assert "Broken merge" in title and "not analyzed" in title, title
+commits = json.load(open(sys.argv[2]))["commits"]
+bad = [c for c in commits if not c["analyzed"]]
+assert len(commits) == 9 and len(bad) == 1 and bad[0]["error"] and "counts" not in bad[0], bad
+PY
+then
+	echo "ok - plot: a version that does not load is drawn as such (exit 3)"
+else
+	echo "not ok - plot: a version that does not load is drawn as such (rc $rc)"; cat partial.err err >&2
+fi
+
 # The shards' timelines merged give the same plot.
 kc history -q --repo repo --shard 1/3 pipelines/train.yaml --csv p1.csv 2>> err
 kc history -q --repo repo --shard 2/3 pipelines/train.yaml --csv p2.csv 2>> err
