@@ -461,19 +461,49 @@ static const char *join_causes(struct arena *a, const char *joined)
 	return out;
 }
 
+/*
+ * The outputs part of a CacheKey: the component's output artifacts (name,
+ * type, metadata; URIs are never hashed), executor-logs, and the output
+ * parameters with their type names (driver.go provisionOutputs).
+ */
+static void key_outputs(struct key_spec *k, const struct task *t, bool logs,
+			struct arena *a)
+{
+	const struct node *outa = node_path(t->comp, "outputDefinitions", "artifacts", NULL);
+	const struct node *outp = node_path(t->comp, "outputDefinitions", "parameters", NULL);
+	size_t na = node_is_map(outa) ? outa->n : 0, np = node_is_map(outp) ? outp->n : 0, i;
+	struct key_outart *oa = arena_array(a, na, sizeof(*oa));
+	const char **opn = arena_array(a, np, sizeof(*opn));
+	const char **opt = arena_array(a, np, sizeof(*opt));
+
+	for (i = 0; i < na; i++) {
+		oa[i].name = outa->keys[i];
+		oa[i].artifact_type = node_get(outa->items[i], "artifactType");
+		oa[i].metadata = node_get(outa->items[i], "metadata");
+	}
+	for (i = 0; i < np; i++) {
+		const char *ty = node_get_str(outp->items[i], "parameterType");
+		opn[i] = outp->keys[i];
+		opt[i] = ty ? ty : "PARAMETER_TYPE_ENUM_UNSPECIFIED";
+	}
+	k->noutarts = na;
+	k->outarts = oa;
+	k->publish_logs = logs;
+	k->noutparams = np;
+	k->outparam_names = opn;
+	k->outparam_types = opt;
+}
+
 /* Static, fully known inputs: build KFP's own CacheKey and hash it. */
 static void exact_fingerprint(struct run *r, const struct task *t,
 			      struct task_result *res, bool logs)
 {
-	const struct node *outa = node_path(t->comp, "outputDefinitions", "artifacts", NULL);
-	const struct node *outp = node_path(t->comp, "outputDefinitions", "parameters", NULL);
 	const struct node *cmd = node_get(t->container, "command");
 	const struct node *args = node_get(t->container, "args");
 	struct key_spec k;
-	const char **pnames, **cmdargs, **opn, **opt, **pvc, **anames;
+	const char **pnames, **cmdargs, **pvc, **anames;
 	const char ***aids;
 	const struct node **pvals;
-	struct key_outart *oa;
 	size_t *acounts;
 	size_t i, np = 0, na = 0, nc = 0, npvc = 0;
 	struct arena *a = &r->pr->arena;
@@ -529,25 +559,7 @@ static void exact_fingerprint(struct run *r, const struct task *t,
 	k.nparams = np;
 	k.param_names = pnames;
 	k.param_values = pvals;
-	oa = arena_array(a, node_is_map(outa) ? outa->n : 0, sizeof(*oa));
-	for (i = 0; node_is_map(outa) && i < outa->n; i++) {
-		oa[i].name = outa->keys[i];
-		oa[i].artifact_type = node_get(outa->items[i], "artifactType");
-		oa[i].metadata = node_get(outa->items[i], "metadata");
-	}
-	k.noutarts = node_is_map(outa) ? outa->n : 0;
-	k.outarts = oa;
-	k.publish_logs = logs;
-	opn = arena_array(a, node_is_map(outp) ? outp->n : 0, sizeof(*opn));
-	opt = arena_array(a, node_is_map(outp) ? outp->n : 0, sizeof(*opt));
-	for (i = 0; node_is_map(outp) && i < outp->n; i++) {
-		const char *ty = node_get_str(outp->items[i], "parameterType");
-		opn[i] = outp->keys[i];
-		opt[i] = ty ? ty : "PARAMETER_TYPE_ENUM_UNSPECIFIED";
-	}
-	k.noutparams = node_is_map(outp) ? outp->n : 0;
-	k.outparam_names = opn;
-	k.outparam_types = opt;
+	key_outputs(&k, t, logs, a);
 	k.image = t->image;
 	cmdargs = arena_array(a, (node_is_list(cmd) ? cmd->n : 0) + (node_is_list(args) ? args->n : 0),
 			      sizeof(*cmdargs));
@@ -580,11 +592,7 @@ static int container_parts(struct run *r, const struct task *t,
 			   struct task_result *res, struct deps *x, bool logs)
 {
 	struct strbuf sb = STRBUF_INIT;
-	const struct node *outa = node_path(t->comp, "outputDefinitions", "artifacts", NULL);
-	const struct node *outp = node_path(t->comp, "outputDefinitions", "parameters", NULL);
 	struct key_spec k;
-	struct key_outart *oa;
-	const char **opn, **opt;
 	struct arena *a = &r->pr->arena;
 	size_t i;
 	int ret = -1;
@@ -626,25 +634,7 @@ static int container_parts(struct run *r, const struct task *t,
 	}
 	/* outputs: exactly what the CacheKey holds of them. */
 	memset(&k, 0, sizeof(k));
-	oa = arena_array(a, node_is_map(outa) ? outa->n : 0, sizeof(*oa));
-	for (i = 0; node_is_map(outa) && i < outa->n; i++) {
-		oa[i].name = outa->keys[i];
-		oa[i].artifact_type = node_get(outa->items[i], "artifactType");
-		oa[i].metadata = node_get(outa->items[i], "metadata");
-	}
-	k.noutarts = node_is_map(outa) ? outa->n : 0;
-	k.outarts = oa;
-	k.publish_logs = logs;
-	opn = arena_array(a, node_is_map(outp) ? outp->n : 0, sizeof(*opn));
-	opt = arena_array(a, node_is_map(outp) ? outp->n : 0, sizeof(*opt));
-	for (i = 0; node_is_map(outp) && i < outp->n; i++) {
-		const char *ty = node_get_str(outp->items[i], "parameterType");
-		opn[i] = outp->keys[i];
-		opt[i] = ty ? ty : "PARAMETER_TYPE_ENUM_UNSPECIFIED";
-	}
-	k.noutparams = node_is_map(outp) ? outp->n : 0;
-	k.outparam_names = opn;
-	k.outparam_types = opt;
+	key_outputs(&k, t, logs, a);
 	sb_reset(&sb);
 	if (key_canonical(&sb, &k) < 0)
 		goto done;
