@@ -213,10 +213,17 @@ int cmd_analyze(int argc, char **argv, const struct command *cmd)
 		if (!a.html)
 			a.html = paths[5].buf;
 	}
+	/* The review reports show the cost of misses and the lint findings. */
+	if (gating_prepare(&a.gating, &s, a.md || a.json || a.html) < 0) {
+		ret = cmd_fail();
+		goto done;
+	}
 	memset(&info, 0, sizeof(info));
 	info.spec = argv[idx];
 	info.baseline = s.baseline_desc;
 	info.pol = &c.pol;
+	info.cost = &a.gating.cost;
+	info.lint = a.gating.lr;
 	if ((a.csv && write_text(&os, a.csv, report_csv_write, s.pr) < 0) ||
 	    (a.dot && write_text(&os, a.dot, report_dot_write, s.pr) < 0) ||
 	    (a.svg && write_render(&os, a.svg, "svg", s.pr) < 0) ||

@@ -26,6 +26,7 @@ void gating_init(struct gating *g)
 
 void gating_release(struct gating *g)
 {
+	lint_result_free(g->lr);
 	gate_release(&g->gate);
 	durations_free(g->dur);
 	lint_version_free(g->prev);
@@ -108,43 +109,52 @@ static void policy_section(const struct session *s)
 	}
 }
 
+int gating_prepare(struct gating *g, const struct session *s, bool lint)
+{
+	struct lint_version *prev = NULL;
+	int r;
+
+	if (g->prepared)
+		return 0;
+	cost_compute(&g->cost, s->pr, g->dur);
+	if (g->lint || lint) {
+		if (s->nb)
+			prev = lint_version_new(s->bdags[s->nb - 1]);
+		r = lint_run(&g->lr, s->dag, &s->c->pol, prev);
+		lint_version_free(prev);
+		if (r < 0)
+			return -1;
+	}
+	g->prepared = true;
+	return 0;
+}
+
 int gating_analyze(struct gating *g, const struct session *s, bool print, int ret)
 {
-	struct lint_result *lr = NULL;
-	struct lint_version *prev = NULL;
 	struct gate_values v;
-	struct cost cost;
 
-	cost_compute(&cost, s->pr, g->dur);
-	if (g->cost_csv && write_cost_csv(g->cost_csv, &cost) < 0)
+	if (gating_prepare(g, s, false) < 0)
+		return cmd_fail();
+	if (g->cost_csv && write_cost_csv(g->cost_csv, &g->cost) < 0)
 		return cmd_fail();
 	if (print)
 		policy_section(s);
-	if (print && report_cost_worth_showing(&cost))
-		report_cost_summary(stdout, &cost);
+	if (print && report_cost_worth_showing(&g->cost))
+		report_cost_summary(stdout, &g->cost);
 	gate_values_init(&v);
-	gate_values_prediction(&v, s->pr, &cost);
+	gate_values_prediction(&v, s->pr, &g->cost);
 	if (g->lint) {
-		if (s->nb)
-			prev = lint_version_new(s->bdags[s->nb - 1]);
-		if (lint_run(&lr, s->dag, &s->c->pol, prev) < 0) {
-			lint_version_free(prev);
-			return cmd_fail();
-		}
-		lint_version_free(prev);
 		if (print) {
 			fputs("lint:\n", stdout);
-			report_lint_text(stdout, lr);
+			report_lint_text(stdout, g->lr);
 		}
-		gate_values_lint(&v, lr);
+		gate_values_lint(&v, g->lr);
 	}
 	if (fflush(stdout)) {
-		lint_result_free(lr);
 		fprintf(stderr, "kfpcache: cannot write to stdout\n");
 		return EXIT_ERROR;
 	}
 	gate_eval(&g->gate, &v, NULL, &g->msgs);
-	lint_result_free(lr);
 	return cmd_gate_exit(sb_str(&g->msgs), ret);
 }
 

@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "dag.h"
+#include "cost.h"
 #include "gate.h"
 #include "lint.h"
 #include "policy.h"
@@ -128,6 +129,9 @@ struct gating {
 	struct strbuf lint_text;      /* history: findings new at each commit */
 	struct strbuf msgs;           /* failed conditions */
 	size_t commits_linted;
+	struct cost cost;             /* analyze: computed once by gating_prepare */
+	struct lint_result *lr;       /* analyze: findings, or NULL when lint did not run */
+	bool prepared;
 };
 void gating_init(struct gating *g);
 void gating_release(struct gating *g);
@@ -140,6 +144,12 @@ int gating_opt(struct gating *g, int id, const char *arg);
  */
 int gating_ready(struct gating *g, const char *const *extra, bool allow_lint);
 /* analyze: cost section, --lint findings, gate; returns `ret` or EXIT_GATE / EXIT_ERROR. */
+/*
+ * analyze: compute the cost of misses and, with `lint` (or --lint or a lint
+ * condition), the findings, before the reports are written so the Markdown,
+ * JSON and HTML reports can show them; gating_analyze reuses them.
+ */
+int gating_prepare(struct gating *g, const struct session *s, bool lint);
 int gating_analyze(struct gating *g, const struct session *s, bool print, int ret);
 /* history: one commit (pr NULL when it did not load). */
 int gating_commit(struct gating *g, const char *spec, const char *commit,
