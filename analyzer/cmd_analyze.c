@@ -167,16 +167,9 @@ int cmd_analyze(int argc, char **argv, const struct command *cmd)
 	gating_init(&a.gating);
 	common_init(&c);
 	outset_init(&os);
-	idx = cmd_parse(argc, argv, cmd, &c, on_opt, &a);
-	if (idx < 0) {
-		ret = idx == -2 ? EXIT_OK : idx == -3 ? EXIT_ERROR : EXIT_USAGE;
+	idx = cmd_args(argc, argv, cmd, &c, on_opt, &a, 1, 1, "one SPEC", &ret);
+	if (idx < 0)
 		goto done;
-	}
-	if (argc - idx != 1) {
-		cmd_usage_error(cmd, argc - idx ? "expected one SPEC" : "missing SPEC");
-		ret = EXIT_USAGE;
-		goto done;
-	}
 	switch (gating_ready(&a.gating, NULL, true)) {
 	case -2:
 		cmd_usage_error(cmd, "%s", err_msg());

@@ -221,16 +221,9 @@ int cmd_blame(int argc, char **argv, const struct command *cmd)
 	strmap_init(&b.recs);
 	common_init(&c);
 	outset_init(&os);
-	idx = cmd_parse(argc, argv, cmd, &c, on_opt, &b);
-	if (idx < 0) {
-		ret = idx == -2 ? EXIT_OK : idx == -3 ? EXIT_ERROR : EXIT_USAGE;
+	idx = cmd_args(argc, argv, cmd, &c, on_opt, &b, 1, 1, "one PATH", &ret);
+	if (idx < 0)
 		goto done;
-	}
-	if (argc - idx != 1) {
-		cmd_usage_error(cmd, "expected one PATH");
-		ret = EXIT_USAGE;
-		goto done;
-	}
 	if (gitrepo_open(&repo, c.repo) < 0 || history_log(repo, argv[idx], &b.ho, &entries, &n) < 0) {
 		ret = cmd_fail();
 		goto done;

@@ -329,6 +329,24 @@ int common_policy(struct common *c, const char *arg, struct policy_file **pf,
 	return 0;
 }
 
+int cmd_args(int argc, char **argv, const struct command *cmd, struct common *c,
+	     int (*on_opt)(int id, const char *arg, void *ctx), void *ctx,
+	     int min, int max, const char *expected, int *status)
+{
+	int idx = cmd_parse(argc, argv, cmd, c, on_opt, ctx);
+
+	if (idx < 0) {
+		*status = idx == -2 ? EXIT_OK : idx == -3 ? EXIT_ERROR : EXIT_USAGE;
+		return -1;
+	}
+	if (argc - idx < min || (max >= 0 && argc - idx > max)) {
+		cmd_usage_error(cmd, "expected %s", expected);
+		*status = EXIT_USAGE;
+		return -1;
+	}
+	return idx;
+}
+
 /* ---- session ---- */
 
 static int load_params(struct session *s, struct common *c, const struct node **out)

@@ -211,14 +211,11 @@ int cmd_compare(int argc, char **argv, const struct command *cmd)
 	common_init(&c);
 	c.multi_policy = true;
 	outset_init(&os);
-	idx = cmd_parse(argc, argv, cmd, &c, on_opt, &a);
-	if (idx < 0) {
-		ret = idx == -2 ? EXIT_OK : idx == -3 ? EXIT_ERROR : EXIT_USAGE;
+	idx = cmd_args(argc, argv, cmd, &c, on_opt, &a, 1, 1, "one SPEC or PATH", &ret);
+	if (idx < 0)
 		goto done;
-	}
-	if (argc - idx != 1 || c.npolicy_args < 2) {
-		cmd_usage_error(cmd, argc - idx != 1 ? "expected one SPEC or PATH" :
-				"give two or more --policy FILE|PRESET to compare");
+	if (c.npolicy_args < 2) {
+		cmd_usage_error(cmd, "give two or more --policy FILE|PRESET to compare");
 		ret = EXIT_USAGE;
 		goto done;
 	}

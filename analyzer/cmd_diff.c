@@ -261,16 +261,9 @@ int cmd_diff(int argc, char **argv, const struct command *cmd)
 	gating_init(&a.gating);
 	common_init(&c);
 	outset_init(&os);
-	idx = cmd_parse(argc, argv, cmd, &c, on_opt, &a);
-	if (idx < 0) {
-		ret = idx == -2 ? EXIT_OK : idx == -3 ? EXIT_ERROR : EXIT_USAGE;
+	idx = cmd_args(argc, argv, cmd, &c, on_opt, &a, 2, 2, "two specs A and B", &ret);
+	if (idx < 0)
 		goto done;
-	}
-	if (argc - idx != 2) {
-		cmd_usage_error(cmd, "expected two specs A and B");
-		ret = EXIT_USAGE;
-		goto done;
-	}
 	if (gating_ready(&a.gating, diff_metrics, false) < 0) {
 		cmd_usage_error(cmd, "%s", err_msg());
 		ret = EXIT_USAGE;

@@ -104,16 +104,9 @@ int cmd_explain(int argc, char **argv, const struct command *cmd)
 	bool have_session = false;
 
 	common_init(&c);
-	idx = cmd_parse(argc, argv, cmd, &c, NULL, NULL);
-	if (idx < 0) {
-		ret = idx == -2 ? EXIT_OK : idx == -3 ? EXIT_ERROR : EXIT_USAGE;
+	idx = cmd_args(argc, argv, cmd, &c, NULL, NULL, 2, 2, "SPEC and TASK", &ret);
+	if (idx < 0)
 		goto done;
-	}
-	if (argc - idx != 2) {
-		cmd_usage_error(cmd, "expected SPEC and TASK");
-		ret = EXIT_USAGE;
-		goto done;
-	}
 	have_session = true;
 	predict_keep_log(true);
 	if (session_run(&s, &c, argv[idx], true) < 0) {

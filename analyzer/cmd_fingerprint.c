@@ -57,16 +57,9 @@ int cmd_fingerprint(int argc, char **argv, const struct command *cmd)
 
 	common_init(&c);
 	outset_init(&os);
-	idx = cmd_parse(argc, argv, cmd, &c, on_opt, &fa);
-	if (idx < 0) {
-		ret = idx == -2 ? EXIT_OK : idx == -3 ? EXIT_ERROR : EXIT_USAGE;
+	idx = cmd_args(argc, argv, cmd, &c, on_opt, &fa, 1, 1, "one SPEC", &ret);
+	if (idx < 0)
 		goto done;
-	}
-	if (argc - idx != 1) {
-		cmd_usage_error(cmd, "expected one SPEC");
-		ret = EXIT_USAGE;
-		goto done;
-	}
 	have_session = true;
 	c.cold = true;
 	c.pins = fa.pins;

@@ -279,11 +279,9 @@ int cmd_history(int argc, char **argv, const struct command *cmd)
 	memset(&rc, 0, sizeof(rc));
 	common_init(&c);
 	outset_init(&os);
-	idx = cmd_parse(argc, argv, cmd, &c, on_opt, &a);
-	if (idx < 0) {
-		ret = idx == -2 ? EXIT_OK : idx == -3 ? EXIT_ERROR : EXIT_USAGE;
+	idx = cmd_args(argc, argv, cmd, &c, on_opt, &a, 0, -1, "PATHs", &ret);
+	if (idx < 0)
 		goto done;
-	}
 	if (c.nbaselines || c.cold) {
 		cmd_usage_error(cmd, "history builds its own cache from the commits; --baseline and --cold do not apply");
 		ret = EXIT_USAGE;
@@ -496,16 +494,9 @@ int cmd_merge(int argc, char **argv, const struct command *cmd)
 
 	common_init(&c);
 	outset_init(&os);
-	idx = cmd_parse(argc, argv, cmd, &c, merge_opt, &m);
-	if (idx < 0) {
-		ret = idx == -2 ? EXIT_OK : EXIT_USAGE;
+	idx = cmd_args(argc, argv, cmd, &c, merge_opt, &m, 1, -1, "the shards' timeline CSV files", &ret);
+	if (idx < 0)
 		goto done;
-	}
-	if (idx >= argc) {
-		cmd_usage_error(cmd, "expected the shards' timeline CSV files");
-		ret = EXIT_USAGE;
-		goto done;
-	}
 	for (k = idx; k < argc; k++) {
 		struct timeline_row *rows;
 		size_t n;

@@ -87,16 +87,9 @@ int cmd_lint(int argc, char **argv, const struct command *cmd)
 	gate_init(&a.gate);
 	common_init(&c);
 	outset_init(&os);
-	idx = cmd_parse(argc, argv, cmd, &c, on_opt, &a);
-	if (idx < 0) {
-		ret = idx == -2 ? EXIT_OK : idx == -3 ? EXIT_ERROR : EXIT_USAGE;
+	idx = cmd_args(argc, argv, cmd, &c, on_opt, &a, 1, 1, "one SPEC", &ret);
+	if (idx < 0)
 		goto done;
-	}
-	if (argc - idx != 1) {
-		cmd_usage_error(cmd, argc - idx ? "expected one SPEC" : "missing SPEC");
-		ret = EXIT_USAGE;
-		goto done;
-	}
 	if (gate_check(&a.gate, gate_lint_metrics) < 0) {
 		cmd_usage_error(cmd, "%s", err_msg());
 		ret = EXIT_USAGE;

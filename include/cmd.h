@@ -92,6 +92,14 @@ struct session {
  */
 int cmd_parse(int argc, char **argv, const struct command *cmd, struct common *c,
 	      int (*on_opt)(int id, const char *arg, void *ctx), void *ctx);
+/*
+ * cmd_parse, then check that min..max positional arguments follow (max -1:
+ * any).  Returns the index of the first, or -1 with *status set: 0 after
+ * --help, 2 after a usage error (printed), 1 when an option's file failed.
+ */
+int cmd_args(int argc, char **argv, const struct command *cmd, struct common *c,
+	     int (*on_opt)(int id, const char *arg, void *ctx), void *ctx,
+	     int min, int max, const char *expected, int *status);
 void cmd_usage(FILE *fp, const struct command *cmd);
 int cmd_usage_error(const struct command *cmd, const char *fmt, ...) KC_PRINTF(2, 3);
 void common_init(struct common *c);
