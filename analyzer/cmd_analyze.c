@@ -4,11 +4,12 @@
  * Markdown / JSON / HTML reports, all committed together only when every
  * one was written.
  */
+#include "cmd.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd.h"
 #include "outfile.h"
 #include "report.h"
 #include "banned.h"

@@ -5,12 +5,13 @@
  * that misses, the start of its current run of misses.
  * Replays the history with the cumulative cache model, as `history` does.
  */
+#include "cmd.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "cmd.h"
 #include "history.h"
 #include "outfile.h"
 #include "report.h"

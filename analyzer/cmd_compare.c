@@ -6,12 +6,13 @@
  * every commit that changed PATH is replayed under each policy, each
  * policy with its own cache (the runs of that policy's earlier versions).
  */
+#include "cmd.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#include "cmd.h"
 #include "compare.h"
 #include "gate.h"
 #include "history.h"

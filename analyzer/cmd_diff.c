@@ -4,11 +4,12 @@
  * caching setting changed, that were added or removed, and those whose
  * decision changes only because of an upstream change, with the reason.
  */
+#include "cmd.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd.h"
 #include "outfile.h"
 #include "report.h"
 #include "banned.h"

@@ -4,10 +4,11 @@
  * policy layer consulted, each key part against the baseline, the lookup,
  * the decision, and the upstream chain that caused it.
  */
+#include "cmd.h"
+
 #include <stdio.h>
 #include <string.h>
 
-#include "cmd.h"
 #include "policy_file.h"
 #include "banned.h"
 

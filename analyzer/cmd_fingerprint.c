@@ -3,11 +3,12 @@
  * driver computes for each container task whose inputs are all known
  * before the run (sha256 of the canonical CacheKey, cacheutils/cache.go).
  */
+#include "cmd.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd.h"
 #include "outfile.h"
 #include "report.h"
 #include "banned.h"

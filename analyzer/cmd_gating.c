@@ -4,11 +4,12 @@
  * (--durations, --cost-csv).  Subcommand layer: it prints, the modules
  * (gate, lint, cost, reports) decide and render.
  */
+#include "cmd.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd.h"
 #include "cost.h"
 #include "outfile.h"
 #include "policy_file.h"

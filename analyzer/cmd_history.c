@@ -11,13 +11,14 @@
  * reports only its range.  Several specs are dealt out whole, round robin.
  * Exit status 3 means the timeline is partial: some versions did not load.
  */
+#include "cmd.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cmd.h"
 #include "history.h"
 #include "outfile.h"
 #include "report.h"

@@ -4,11 +4,12 @@
  * version (the baseline analyze would use, or --baseline) feeds the rules
  * that compare two versions.  `--fail-on lint>=warning` gates CI.
  */
+#include "cmd.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd.h"
 #include "gate.h"
 #include "lint.h"
 #include "outfile.h"

@@ -2,10 +2,11 @@
  * main.c - kfpcache's entry point: the command table, --version, help and
  * exit codes (0 ok, 1 error, 2 usage).
  */
+#include "cmd.h"
+
 #include <stdio.h>
 #include <string.h>
 
-#include "cmd.h"
 #include "banned.h"
 
 #ifndef KFPCACHE_VERSION
