@@ -453,7 +453,7 @@ static void apply_selector(struct builder *b, const char *expr, struct rval *v)
  */
 static const struct rval *loop_items_input(const struct dag_inst *inst, const char *name)
 {
-	return inst->owner && inst->iteration >= -1 && inst->owner->niters ?
+	return inst->owner && inst->owner->niters ?
 	       strmap_get(&inst->items_inputs, name) : NULL;
 }
 
