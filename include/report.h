@@ -21,6 +21,9 @@ int report_fingerprint_csv(FILE *fp, const struct prediction *pr);
 /* One cell the way the CSV writer emits it (quoted when needed, formula-safe). */
 void report_csv_cell(FILE *fp, const char *s);
 
+/* The fill colour of a decision in every graphical report ("#rrggbb"). */
+const char *report_decision_color(enum decision d);
+
 /* DOT text of the decision graph. */
 int report_dot_write(FILE *fp, const struct prediction *pr);
 /* The same with the tasks whose paths are keys of `highlight` outlined. */

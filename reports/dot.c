@@ -16,7 +16,7 @@
 
 #include "banned.h"
 
-static const char *decision_color(enum decision d)
+const char *report_decision_color(enum decision d)
 {
 	switch (d) {
 	case DECISION_HIT: return "#a6dba0";
@@ -260,7 +260,7 @@ static void legend(Agraph_t *g)
 		snprintf(name, sizeof(name), "legend_%s", decision_name(ds[i]));
 		n = agnode(lg, name, 1);
 		set(n, "label", decision_name(ds[i]));
-		set(n, "fillcolor", decision_color(ds[i]));
+		set(n, "fillcolor", report_decision_color(ds[i]));
 		set(n, "tooltip", decision_name(ds[i]));
 		if (prev) {
 			Agedge_t *e = agedge(lg, prev, n, NULL, 1);
@@ -331,7 +331,7 @@ static Agraph_t *build(const struct prediction *pr, const struct strmap *highlig
 			esc(&sb, r->reason);
 		}
 		set(n, "label", sb.buf);
-		set(n, "fillcolor", decision_color(r->decision));
+		set(n, "fillcolor", report_decision_color(r->decision));
 		if (highlight && strmap_has(highlight, t->path)) {
 			set(n, "penwidth", "3");
 			set(n, "color", "#b2182b");

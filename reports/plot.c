@@ -31,18 +31,6 @@ static const enum decision stack[] = {
 	DECISION_UNKNOWN, DECISION_DISABLED
 };
 
-static const char *fill(enum decision d)
-{
-	switch (d) {
-	case DECISION_HIT: return "#a6dba0";
-	case DECISION_MISS: return "#f4a582";
-	case DECISION_MISS_UPSTREAM: return "#fddbc7";
-	case DECISION_DISABLED: return "#d9d9d9";
-	case DECISION_UNKNOWN: return "#92c5de";
-	case DECISION_NONE: break;
-	}
-	return "#ffffff";
-}
 
 static bool analyzed(const struct timeline_row *r)
 {
@@ -182,7 +170,7 @@ static void panel(FILE *fp, const struct timeline_row *rows, size_t n, int y0)
 				h = 1;
 			y -= h;
 			fprintf(fp, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"/>",
-				x, y, bw > 1 ? bw : 1, h, fill(stack[k]));
+				x, y, bw > 1 ? bw : 1, h, report_decision_color(stack[k]));
 		}
 		fputs("</g>\n", fp);
 		if (i % every == 0)
@@ -264,7 +252,7 @@ int timeline_plot_svg(FILE *fp, const struct timeline_row *rows, size_t n)
 	for (k = 0, x = 0; k < (int)KC_ARRAY_SIZE(stack); k++) {
 		const char *name = decision_name(stack[k]);
 		fprintf(fp, "<rect x=\"%d\" y=\"0\" width=\"12\" height=\"12\" fill=\"%s\"/><text x=\"%d\" y=\"10\">%s</text>",
-			x, fill(stack[k]), x + 16, name);
+			x, report_decision_color(stack[k]), x + 16, name);
 		x += 16 + 7 * (int)strlen(name) + 18;
 	}
 	fprintf(fp, "<line class=\"ratio\" x1=\"%d\" y1=\"6\" x2=\"%d\" y2=\"6\"/><text x=\"%d\" y=\"10\">hit ratio</text></g>\n",
