@@ -171,15 +171,8 @@ int cmd_analyze(int argc, char **argv, const struct command *cmd)
 	idx = cmd_args(argc, argv, cmd, &c, on_opt, &a, 1, 1, "one SPEC", &ret);
 	if (idx < 0)
 		goto done;
-	switch (gating_ready(&a.gating, NULL, true)) {
-	case -2:
-		cmd_usage_error(cmd, "%s", err_msg());
-		ret = EXIT_USAGE;
+	if (cmd_gating_ready(cmd, &a.gating, NULL, true, &ret) < 0)
 		goto done;
-	case -1:
-		ret = cmd_fail();
-		goto done;
-	}
 	have_session = true;
 	if (session_run(&s, &c, argv[idx], true) < 0) {
 		ret = cmd_fail();

@@ -265,11 +265,8 @@ int cmd_diff(int argc, char **argv, const struct command *cmd)
 	idx = cmd_args(argc, argv, cmd, &c, on_opt, &a, 2, 2, "two specs A and B", &ret);
 	if (idx < 0)
 		goto done;
-	if (gating_ready(&a.gating, diff_metrics, false) < 0) {
-		cmd_usage_error(cmd, "%s", err_msg());
-		ret = EXIT_USAGE;
+	if (cmd_gating_ready(cmd, &a.gating, diff_metrics, false, &ret) < 0)
 		goto done;
-	}
 	memset(&o, 0, sizeof(o));
 	o.publish_logs = c.pol.publish_logs;
 	o.cli_params = c.params;     /* both versions run with the same parameters */

@@ -48,6 +48,22 @@ int gating_opt(struct gating *g, int id, const char *arg)
 	return -1;
 }
 
+int cmd_gating_ready(const struct command *cmd, struct gating *g,
+		     const char *const *extra, bool allow_lint, int *status)
+{
+	switch (gating_ready(g, extra, allow_lint)) {
+	case 0:
+		return 0;
+	case -2:
+		cmd_usage_error(cmd, "%s", err_msg());
+		*status = EXIT_USAGE;
+		return -1;
+	default:
+		*status = cmd_fail();
+		return -1;
+	}
+}
+
 int gating_ready(struct gating *g, const char *const *extra, bool allow_lint)
 {
 	const char *known[64];

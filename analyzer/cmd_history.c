@@ -288,15 +288,8 @@ int cmd_history(int argc, char **argv, const struct command *cmd)
 		ret = EXIT_USAGE;
 		goto done;
 	}
-	switch (gating_ready(&a.gating, NULL, true)) {
-	case -2:
-		cmd_usage_error(cmd, "%s", err_msg());
-		ret = EXIT_USAGE;
+	if (cmd_gating_ready(cmd, &a.gating, NULL, true, &ret) < 0)
 		goto done;
-	case -1:
-		ret = cmd_fail();
-		goto done;
-	}
 	if (gitrepo_open(&repo, c.repo) < 0) {
 		ret = cmd_fail();
 		goto done;

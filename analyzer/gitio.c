@@ -7,6 +7,7 @@
 #define _XOPEN_SOURCE 700       /* realpath() */
 
 #include "gitio.h"
+#include "gitio_internal.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -20,7 +21,7 @@ struct gitrepo {
 	git_repository *repo;
 };
 
-static const char *git_msg(void)
+const char *gitio_msg(void)
 {
 	const git_error *e = git_error_last();
 
@@ -46,7 +47,7 @@ static int repo_open(struct gitrepo **out, const char *dir, bool *missing)
 	if (missing)
 		*missing = false;
 	if (git_libgit2_init() < 0)
-		return err_set("%s: cannot initialise libgit2: %s", dir, git_msg());
+		return err_set("%s: cannot initialise libgit2: %s", dir, gitio_msg());
 	/*
 	 * Re-hashing every blob read costs as much as parsing it; zlib's and the
 	 * pack's checksums still catch corrupt objects (git cat-file does not
@@ -60,7 +61,7 @@ static int repo_open(struct gitrepo **out, const char *dir, bool *missing)
 				*missing = true;
 			err_set("%s: not a git repository (or any parent directory)", dir);
 		} else {
-			err_set("%s: %s", dir, git_msg());
+			err_set("%s: %s", dir, gitio_msg());
 		}
 		git_libgit2_shutdown();
 		return -1;
@@ -116,12 +117,12 @@ static int resolve_commit(struct gitrepo *r, const char *rev, git_commit **out,
 		else if (e == GIT_EAMBIGUOUS)
 			err_set("%s: ambiguous revision", rev);
 		else
-			err_set("%s: %s", rev, git_msg());     /* e.g. a corrupt object */
+			err_set("%s: %s", rev, gitio_msg());     /* e.g. a corrupt object */
 		goto done;
 	}
 	if (git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) < 0) {
 		if (!quiet)
-			err_set("%s: not a commit (%s)", rev, git_msg());
+			err_set("%s: not a commit (%s)", rev, gitio_msg());
 		goto done;
 	}
 	*out = (git_commit *)peeled;
@@ -146,19 +147,18 @@ bool gitrepo_has_rev(struct gitrepo *r, const char *rev)
  * The blob id of PATH in commit c; *present is false when PATH is absent.
  * `label` names the commit in messages (the user's REV, or a commit id).
  */
-static int blob_at(struct gitrepo *r, git_commit *c, const char *label,
-		   const char *path, git_oid *out, bool *present)
+int gitio_blob_at(git_commit *c, const char *label, const char *path, git_oid *out,
+		  bool *present)
 {
 	git_tree *tree = NULL;
 	git_tree_entry *entry = NULL;
 	char hex[41];
 	int e, ret = -1;
 
-	(void)r;
 	*present = false;
 	if (git_commit_tree(&tree, c) < 0) {
 		oid_hex(hex, git_commit_tree_id(c));
-		err_set("%s: cannot read tree %s: %s", label, hex, git_msg());
+		err_set("%s: cannot read tree %s: %s", label, hex, gitio_msg());
 		goto done;
 	}
 	e = git_tree_entry_bypath(&entry, tree, path);
@@ -167,7 +167,7 @@ static int blob_at(struct gitrepo *r, git_commit *c, const char *label,
 		goto done;
 	}
 	if (e < 0) {
-		err_set("%s:%s: %s", label, path, git_msg());
+		err_set("%s:%s: %s", label, path, gitio_msg());
 		goto done;
 	}
 	if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB) {
@@ -199,7 +199,7 @@ int gitrepo_read(struct gitrepo *r, const char *rev, const char *path,
 	*len = 0;
 	blob_hex[0] = '\0';
 	if (resolve_commit(r, rev, &c, false) < 0 ||
-	    blob_at(r, c, rev, path, &id, &present) < 0)
+	    gitio_blob_at(c, rev, path, &id, &present) < 0)
 		goto done;
 	if (!present) {
 		err_set("%s:%s: path not found at revision", rev, path);
@@ -207,7 +207,7 @@ int gitrepo_read(struct gitrepo *r, const char *rev, const char *path,
 	}
 	oid_hex(hex, &id);
 	if (git_blob_lookup(&blob, r->repo, &id) < 0) {
-		err_set("%s:%s: cannot read object %s: %s", rev, path, hex, git_msg());
+		err_set("%s:%s: cannot read object %s: %s", rev, path, hex, gitio_msg());
 		goto done;
 	}
 	size = git_blob_rawsize(blob);
@@ -278,7 +278,7 @@ int gitrepo_prev_version(struct gitrepo *r, const char *rev, const char *path,
 	*found = false;
 	out_commit[0] = '\0';
 	if (resolve_commit(r, rev, &cur, false) < 0 ||
-	    blob_at(r, cur, rev, path, &want, &present) < 0)
+	    gitio_blob_at(cur, rev, path, &want, &present) < 0)
 		goto done;
 	if (!present) {
 		err_set("%s:%s: path not found at revision", rev, path);
@@ -300,7 +300,7 @@ int gitrepo_prev_version(struct gitrepo *r, const char *rev, const char *path,
 			} else {
 				oid_hex(hex, git_commit_id(cur));
 				err_set("%s: cannot read the parent of commit %s: %s", rev,
-					hex, git_msg());
+					hex, gitio_msg());
 			}
 			goto done;
 		}
@@ -308,7 +308,7 @@ int gitrepo_prev_version(struct gitrepo *r, const char *rev, const char *path,
 		cur = parent;
 		parent = NULL;
 		oid_hex(hex, git_commit_id(cur));
-		if (blob_at(r, cur, hex, path, &id, &present) < 0)
+		if (gitio_blob_at(cur, hex, path, &id, &present) < 0)
 			goto done;
 		/*
 		 * Absent: PATH was (re)added after this commit.  The version
@@ -344,12 +344,12 @@ static int tracked_at_head(struct gitrepo *r, const char *path, bool *tracked)
 	if (resolve_commit(r, "HEAD", &c, false) < 0)
 		goto done;
 	if (git_commit_tree(&tree, c) < 0) {
-		err_set("HEAD: cannot read tree: %s", git_msg());
+		err_set("HEAD: cannot read tree: %s", gitio_msg());
 		goto done;
 	}
 	e = git_tree_entry_bypath(&entry, tree, path);
 	if (e < 0 && e != GIT_ENOTFOUND) {
-		err_set("HEAD:%s: %s", path, git_msg());
+		err_set("HEAD:%s: %s", path, gitio_msg());
 		goto done;
 	}
 	*tracked = e == 0 && git_tree_entry_type(entry) == GIT_OBJECT_BLOB;

@@ -5,6 +5,7 @@
  * returned oldest first.  Also finds every compiled KFP spec in a tree.
  */
 #include "history.h"
+#include "gitio_internal.h"
 
 #include <fnmatch.h>
 #include <stdio.h>
@@ -15,46 +16,14 @@
 #include "util.h"
 #include "banned.h"
 
-static const char *git_msg(void)
-{
-	const git_error *e = git_error_last();
-
-	return e && e->message ? e->message : "unknown libgit2 error";
-}
-
 /* Blob id of path in commit c (*present false when absent). */
 static int blob_in(git_commit *c, const char *path, git_oid *out, bool *present)
 {
-	git_tree *tree = NULL;
-	git_tree_entry *entry = NULL;
 	char hex[41];
-	int e, ret = -1;
 
-	*present = false;
-	if (git_commit_tree(&tree, c) < 0) {
-		git_oid_tostr(hex, sizeof(hex), git_commit_id(c));
-		err_set("commit %.12s: cannot read its tree: %s", hex, git_msg());
-		goto done;
-	}
-	e = git_tree_entry_bypath(&entry, tree, path);
-	if (e == GIT_ENOTFOUND) {
-		ret = 0;
-		goto done;
-	}
-	if (e < 0) {
-		git_oid_tostr(hex, sizeof(hex), git_commit_id(c));
-		err_set("commit %.12s:%s: %s", hex, path, git_msg());
-		goto done;
-	}
-	if (git_tree_entry_type(entry) == GIT_OBJECT_BLOB) {
-		git_oid_cpy(out, git_tree_entry_id(entry));
-		*present = true;
-	}
-	ret = 0;
-done:
-	git_tree_entry_free(entry);
-	git_tree_free(tree);
-	return ret;
+	git_oid_tostr(hex, sizeof(hex), git_commit_id(c));
+	hex[12] = '\0';
+	return gitio_blob_at(c, hex, path, out, present);
 }
 
 /* With --follow: the path `path` had in `parent`, if `c` renamed it. */
@@ -71,14 +40,14 @@ static int renamed_from(git_repository *repo, git_commit *parent, git_commit *c,
 	git_diff_find_options_init(&fo, GIT_DIFF_FIND_OPTIONS_VERSION);
 	if (git_commit_tree(&pt, parent) < 0 || git_commit_tree(&ct, c) < 0 ||
 	    git_diff_tree_to_tree(&diff, repo, pt, ct, NULL) < 0) {
-		err_set("cannot diff for rename detection: %s", git_msg());
+		err_set("cannot diff for rename detection: %s", gitio_msg());
 		goto done;
 	}
 	fo.flags = GIT_DIFF_FIND_RENAMES | GIT_DIFF_FIND_COPIES;
 	fo.rename_threshold = (uint16_t)threshold;
 	fo.copy_threshold = (uint16_t)threshold;
 	if (git_diff_find_similar(diff, &fo) < 0) {
-		err_set("rename detection failed: %s", git_msg());
+		err_set("rename detection failed: %s", gitio_msg());
 		goto done;
 	}
 	n = git_diff_num_deltas(diff);
@@ -111,7 +80,7 @@ static int push_range(git_repository *repo, git_revwalk *w, const char *range,
 
 	*has_hide = false;
 	if (!range)
-		return git_revwalk_push_head(w) < 0 ? err_set("HEAD: %s", git_msg()) : 0;
+		return git_revwalk_push_head(w) < 0 ? err_set("HEAD: %s", gitio_msg()) : 0;
 	if (!dots) {
 		if (git_revparse_single(&obj, repo, range) < 0)
 			return err_set("%s: unknown revision", range);
@@ -179,7 +148,7 @@ int history_log(struct gitrepo *r, const char *path, const struct hist_options *
 	*out = NULL;
 	*n = 0;
 	if (git_revwalk_new(&w, repo) < 0) {
-		err_set("cannot walk history: %s", git_msg());
+		err_set("cannot walk history: %s", gitio_msg());
 		goto done;
 	}
 	git_revwalk_sorting(w, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME);
@@ -198,7 +167,7 @@ int history_log(struct gitrepo *r, const char *path, const struct hist_options *
 		if (git_commit_lookup(&c, repo, &id) < 0) {
 			char hex[41];
 			git_oid_tostr(hex, sizeof(hex), &id);
-			err_set("commit %.12s: cannot read it: %s", hex, git_msg());
+			err_set("commit %.12s: cannot read it: %s", hex, gitio_msg());
 			goto done;
 		}
 		t = (int64_t)git_commit_time(c);
@@ -220,7 +189,7 @@ int history_log(struct gitrepo *r, const char *path, const struct hist_options *
 					err_set("%s: history is shallow at commit %.12s (git fetch --unshallow)",
 						path, hex);
 				else
-					err_set("commit %.12s: cannot read its parent: %s", hex, git_msg());
+					err_set("commit %.12s: cannot read its parent: %s", hex, gitio_msg());
 				git_commit_free(p);
 				git_commit_free(c);
 				goto done;
@@ -284,7 +253,7 @@ int history_log(struct gitrepo *r, const char *path, const struct hist_options *
 			err_set("%s: history is shallow: an earlier commit is not in this clone (git fetch --unshallow)",
 				path);
 		else
-			err_set("history walk failed: %s", git_msg());
+			err_set("history walk failed: %s", gitio_msg());
 		goto done;
 	}
 	if (!ever) {
@@ -372,7 +341,7 @@ static int discover_cb(const char *root, const git_tree_entry *entry, void *payl
 	if (d->glob && !glob_match(d->glob, path.buf))
 		goto done;
 	if (git_blob_lookup(&blob, d->repo, git_tree_entry_id(entry)) < 0) {
-		err_set("%s: cannot read object: %s", path.buf, git_msg());
+		err_set("%s: cannot read object: %s", path.buf, gitio_msg());
 		d->err = -1;
 		sb_release(&path);
 		return -1;
@@ -403,7 +372,7 @@ int history_discover(struct gitrepo *r, const char *rev, const char *glob,
 		goto done;
 	}
 	if (git_object_peel((git_object **)&tree, obj, GIT_OBJECT_TREE) < 0) {
-		err_set("%s: no tree: %s", rev ? rev : "HEAD", git_msg());
+		err_set("%s: no tree: %s", rev ? rev : "HEAD", gitio_msg());
 		goto done;
 	}
 	if (git_tree_walk(tree, GIT_TREEWALK_PRE, discover_cb, &d) < 0 && d.err) {

@@ -151,6 +151,9 @@ int gating_opt(struct gating *g, int id, const char *arg);
  * load --durations.  -2 for an unknown metric (usage), -1 otherwise.
  */
 int gating_ready(struct gating *g, const char *const *extra, bool allow_lint);
+/* gating_ready for a command: -1 with *status set (2 usage, printed; 1 error). */
+int cmd_gating_ready(const struct command *cmd, struct gating *g,
+		     const char *const *extra, bool allow_lint, int *status);
 /* analyze: cost section, --lint findings, gate; returns `ret` or EXIT_GATE / EXIT_ERROR. */
 /*
  * analyze: compute the cost of misses and, with `lint` (or --lint or a lint
