@@ -40,6 +40,20 @@ check_jobs() {   # $1 repo, $2 label, rest: history args
 }
 check_jobs repo "sample" $P
 
+# Progress on stderr only on a terminal, outside CI, without --quiet.
+if command -v script > /dev/null; then
+	env -u CI script -qec "$KFPCACHE history --repo repo $P --csv /dev/null" /dev/null > tty.out 2>&1
+	env -u CI script -qec "$KFPCACHE history -q --repo repo $P --csv /dev/null" /dev/null > tty-q.out 2>&1
+	kc history --repo repo $P --csv /dev/null 2> notty.err > /dev/null
+	if grep -q "$P: 7/7 commits" tty.out && ! grep -q 'commits .*left' tty-q.out && [ ! -s notty.err ]; then
+		echo "ok - progress line only on a terminal and without --quiet"
+	else
+		echo "not ok - progress line"; od -c tty.out | head -5 >&2
+	fi
+else
+	echo "skip - progress line: script(1) not installed"
+fi
+
 # Several specs: dealt out whole, discovered without a PATH.
 mkdir -p repo/other
 cp "$ROOT/tests/fixtures/nested-run-override.yaml" repo/other/nested.yaml
