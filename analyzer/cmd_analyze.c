@@ -14,30 +14,32 @@
 #include "report.h"
 #include "banned.h"
 
-enum { A_CSV = 256, A_DOT, A_SVG, A_PNG, A_OUTDIR, A_QUIET, A_MD, A_JSON, A_HTML, A_REPORT };
+enum { A_CSV = 256, A_DOT, A_SVG, A_PNG, A_OUTDIR, A_QUIET, A_MD, A_JSON, A_HTML, A_REPORT, A_MAX_RENDER };
 
 const struct opt analyze_opts[] = {
-	{ "csv", 0, "FILE", "write the task table as CSV ('-' for stdout)", A_CSV },
-	{ "dot", 0, "FILE", "write the decision graph as Graphviz DOT", A_DOT },
-	{ "svg", 0, "FILE", "render the decision graph as SVG (Graphviz gvc)", A_SVG },
-	{ "png", 0, "FILE", "render the decision graph as PNG (Graphviz gvc)", A_PNG },
-	{ "md", 0, "FILE", "write a Markdown pull-request comment with a Mermaid graph ('-' for stdout)", A_MD },
-	{ "json", 0, "FILE", "write JSON, schema kfpcache/analyze/v1 ('-' for stdout)", A_JSON },
-	{ "html", 0, "FILE", "write a self-contained HTML report: graph with pan and zoom, task table", A_HTML },
-	{ "report", 0, "FILE", "write FILE in the format its extension names (.csv .dot .svg .png .md .json .html)", A_REPORT },
-	{ "output-dir", 'o', "DIR", "write DIR/<name>.csv, .dot, .svg, .md, .json and .html", A_OUTDIR },
-	{ "lint", 0, NULL, "also print the cache-safety findings of kfpcache lint", OPT_LINT },
-	{ "fail-on", 0, "EXPR", "exit 4 when a condition holds: miss>0, miss_upstream>10, gpu_miss>0, lint>=warning (repeatable)", OPT_FAIL_ON },
-	{ "durations", 0, "FILE", "CSV task,seconds from past runs: the compute time that runs vs is saved", OPT_DURATIONS },
-	{ "cost-csv", 0, "FILE", "write resources and time per decision as CSV ('-' for stdout)", OPT_COST_CSV },
-	{ "quiet", 'q', NULL, "no summary on stdout", A_QUIET },
-	{ NULL, 0, NULL, NULL, 0 }
+	{ "csv", 0, "FILE", "write the task table as CSV ('-' for stdout)", A_CSV, OPT_OUT },
+	{ "dot", 0, "FILE", "write the decision graph as Graphviz DOT", A_DOT, OPT_OUT },
+	{ "svg", 0, "FILE", "render the decision graph as SVG (Graphviz gvc)", A_SVG, OPT_OUT },
+	{ "png", 0, "FILE", "render the decision graph as PNG (Graphviz gvc)", A_PNG, OPT_OUT },
+	{ "md", 0, "FILE", "write a Markdown pull-request comment with a Mermaid graph ('-' for stdout)", A_MD, OPT_OUT },
+	{ "json", 0, "FILE", "write JSON, schema kfpcache/analyze/v1 ('-' for stdout)", A_JSON, OPT_OUT },
+	{ "html", 0, "FILE", "write a self-contained HTML report: graph with pan and zoom, task table", A_HTML, OPT_OUT },
+	{ "report", 0, "FILE", "write FILE in the format its extension names (.csv .dot .svg .png .md .json .html)", A_REPORT, OPT_OUT },
+	{ "output-dir", 'o', "DIR", "write DIR/<name>.csv, .dot, .svg, .md, .json and .html", A_OUTDIR, OPT_OUTDIR },
+	{ "lint", 0, NULL, "also print the cache-safety findings of kfpcache lint", OPT_LINT, 0 },
+	{ "fail-on", 0, "EXPR", "exit 4 when a condition holds: miss>0, miss_upstream>10, gpu_miss>0, lint>=warning (repeatable)", OPT_FAIL_ON, 0 },
+	{ "durations", 0, "FILE", "CSV task,seconds from past runs: the compute time that runs vs is saved", OPT_DURATIONS, OPT_IN },
+	{ "cost-csv", 0, "FILE", "write resources and time per decision as CSV ('-' for stdout)", OPT_COST_CSV, OPT_OUT },
+	{ "max-render-nodes", 0, "N", "refuse to lay out SVG, PNG and the HTML graph above N nodes or 4N edges (default 2000; DOT has no limit)", A_MAX_RENDER, 0 },
+	{ "quiet", 'q', NULL, "no summary on stdout", A_QUIET, 0 },
+	{ NULL, 0, NULL, NULL, 0, 0 }
 };
 
 struct analyze_args {
 	const char *csv, *dot, *svg, *png, *outdir;
 	const char *md, *json, *html;
 	bool quiet;
+	size_t render_max;
 	struct gating gating;
 };
 
@@ -52,6 +54,8 @@ static int by_extension(struct analyze_args *a, const char *path)
 	const char *dot = strrchr(path, '.');
 	size_t i;
 
+	if (!*path)
+		return err_set("--report: the path is empty");
 	for (i = 0; dot && !strchr(dot, '/') && i < KC_ARRAY_SIZE(formats); i++)
 		if (!strcmp(dot, formats[i].ext))
 			switch (formats[i].id) {
@@ -82,6 +86,14 @@ static int on_opt(int id, const char *arg, void *ctx)
 	case A_REPORT: return by_extension(a, arg);
 	case A_OUTDIR: a->outdir = arg; break;
 	case A_QUIET: a->quiet = true; break;
+	case A_MAX_RENDER: {
+		char *end;
+		unsigned long long v = strtoull(arg, &end, 10);
+		if (*end || !*arg || *arg == '-' || v == 0 || v > (1ULL << 30))
+			return err_set("--max-render-nodes '%s': expected a positive whole number", arg);
+		a->render_max = (size_t)v;
+		break;
+	}
 	default: return gating_opt(&a->gating, id, arg);
 	}
 	return 0;
@@ -115,13 +127,15 @@ static int write_text(struct outset *os, const char *path,
 }
 
 static int write_render(struct outset *os, const char *path, const char *format,
-			const struct prediction *pr)
+			const struct prediction *pr, size_t max_nodes)
 {
 	FILE *fp;
 
 	if (outset_open(os, path, &fp) < 0)
 		return -1;
-	return report_render(pr, format, outset_last_tmp(os));
+	if (report_render(fp, pr, format, max_nodes) < 0)
+		return err_set("%s: %s", path, err_msg());
+	return 0;
 }
 
 /* The review formats (Markdown, JSON, HTML) also say what the run was against. */
@@ -165,19 +179,14 @@ int cmd_analyze(int argc, char **argv, const struct command *cmd)
 	bool have_session = false;
 
 	memset(&a, 0, sizeof(a));
+	a.render_max = REPORT_RENDER_MAX_NODES;
 	gating_init(&a.gating);
 	common_init(&c);
 	outset_init(&os);
+	c.defer_claims = true;
 	idx = cmd_args(argc, argv, cmd, &c, on_opt, &a, 1, 1, "one SPEC", &ret);
 	if (idx < 0)
 		goto done;
-	if (cmd_gating_ready(cmd, &a.gating, NULL, true, &ret) < 0)
-		goto done;
-	have_session = true;
-	if (session_run(&s, &c, argv[idx], true) < 0) {
-		ret = cmd_fail();
-		goto done;
-	}
 	if (a.outdir) {
 		char *base = base_name(argv[idx]);
 		sb_addf(&paths[0], "%s/%s.csv", a.outdir, base);
@@ -200,6 +209,21 @@ int cmd_analyze(int argc, char **argv, const struct command *cmd)
 		if (!a.html)
 			a.html = paths[5].buf;
 	}
+	{
+		/* The -o names that are written (an explicit option wins). */
+		const char *const used[] = { a.csv, a.dot, a.svg, a.md, a.json, a.html };
+		for (i = 0; i < (int)KC_ARRAY_SIZE(paths); i++)
+			if (a.outdir && used[i] == paths[i].buf)
+				claims_add(&c.claims, "--output-dir", paths[i].buf, true);
+	}
+	if (cmd_claims_check(cmd, &c, &ret) < 0 ||
+	    cmd_gating_ready(cmd, &a.gating, NULL, true, &ret) < 0)
+		goto done;
+	have_session = true;
+	if (session_run(&s, &c, argv[idx], true) < 0) {
+		ret = cmd_fail();
+		goto done;
+	}
 	/* The review reports show the cost of misses and the lint findings. */
 	if (gating_prepare(&a.gating, &s, a.md || a.json || a.html) < 0) {
 		ret = cmd_fail();
@@ -211,10 +235,11 @@ int cmd_analyze(int argc, char **argv, const struct command *cmd)
 	info.pol = &c.pol;
 	info.cost = &a.gating.cost;
 	info.lint = a.gating.lr;
+	info.render_max = a.render_max;
 	if ((a.csv && write_text(&os, a.csv, report_csv_write, s.pr) < 0) ||
 	    (a.dot && write_text(&os, a.dot, report_dot_write, s.pr) < 0) ||
-	    (a.svg && write_render(&os, a.svg, "svg", s.pr) < 0) ||
-	    (a.png && write_render(&os, a.png, "png", s.pr) < 0) ||
+	    (a.svg && write_render(&os, a.svg, "svg", s.pr, a.render_max) < 0) ||
+	    (a.png && write_render(&os, a.png, "png", s.pr, a.render_max) < 0) ||
 	    (a.md && write_review(&os, a.md, report_md_write, s.pr, &info) < 0) ||
 	    (a.json && write_review(&os, a.json, report_json_write, s.pr, &info) < 0) ||
 	    (a.html && write_review(&os, a.html, report_html_write, s.pr, &info) < 0) ||

@@ -18,24 +18,24 @@
 #include "banned.h"
 
 const struct opt common_opts[] = {
-	{ "repo", 0, "DIR", "git repository for REV:PATH specs (default: the one containing .)", OPT_REPO },
-	{ "param", 0, "NAME=VALUE", "run parameter, typed by the root input's declared type (repeatable)", OPT_PARAM },
-	{ "params-file", 0, "FILE", "run parameters: a JSON object or a PipelineJob's runtimeConfig", OPT_PARAMS_FILE },
-	{ "baseline", 'b', "SPEC", "spec(s) whose runs filled the cache, oldest first (repeatable; file or REV:PATH)", OPT_BASELINE },
-	{ "cold", 0, NULL, "predict against an empty cache", OPT_COLD },
-	{ "global-cache", 0, "on|off", "the deployment-wide switch (API server CACHEENABLED)", OPT_GLOBAL_CACHE },
-	{ "deployment", 0, "FILE", "read CACHEENABLED of ml-pipeline-api-server from a manifest or kustomize patch", OPT_DEPLOYMENT },
-	{ "run-caching", 0, "on|off", "the run-level enable_caching override (reaches root-DAG tasks only, as KFP's client)", OPT_RUN_CACHING },
-	{ "kfp-version", 0, "X.Y", "backend release to model (default 2.17; 2.18 or master: custom cache keys)", OPT_KFP_VERSION },
-	{ "publish-logs", 0, "on|off", "API server PUBLISH_LOGS: executor-logs in every key (default on)", OPT_PUBLISH_LOGS },
-	{ "policy", 0, "FILE|PRESET", "organisation policy (JSON) or preset: kfp-default, deployment-off, run-off, run-off-all, compile-default-off", OPT_POLICY },
-	{ "max-input-mb", 0, "N", "refuse specs larger than N MiB (default 64)", OPT_MAX_INPUT },
-	{ "max-depth", 0, "N", "refuse specs nested deeper than N levels (default 256)", OPT_MAX_DEPTH },
-	{ "max-nodes", 0, "N", "refuse specs of more than N nodes, YAML aliases expanded (default 8388608)", OPT_MAX_NODES },
-	{ "max-string-mb", 0, "N", "refuse a single string longer than N MiB (default 16)", OPT_MAX_STRING },
-	{ "max-tasks", 0, "N", "refuse specs that expand to more than N tasks (default 50000)", OPT_MAX_TASKS },
-	{ "help", 'h', NULL, "show this help", OPT_HELP },
-	{ NULL, 0, NULL, NULL, 0 }
+	{ "repo", 0, "DIR", "git repository for REV:PATH specs (default: the one containing .)", OPT_REPO, 0 },
+	{ "param", 0, "NAME=VALUE", "run parameter, typed by the root input's declared type (repeatable)", OPT_PARAM, 0 },
+	{ "params-file", 0, "FILE", "run parameters: a JSON object or a PipelineJob's runtimeConfig", OPT_PARAMS_FILE, OPT_IN },
+	{ "baseline", 'b', "SPEC", "spec(s) whose runs filled the cache, oldest first (repeatable; file or REV:PATH)", OPT_BASELINE, OPT_IN },
+	{ "cold", 0, NULL, "predict against an empty cache", OPT_COLD, 0 },
+	{ "global-cache", 0, "on|off", "the deployment-wide switch (API server CACHEENABLED)", OPT_GLOBAL_CACHE, 0 },
+	{ "deployment", 0, "FILE", "read CACHEENABLED of ml-pipeline-api-server from a manifest or kustomize patch", OPT_DEPLOYMENT, OPT_IN },
+	{ "run-caching", 0, "on|off", "the run-level enable_caching override (reaches root-DAG tasks only, as KFP's client)", OPT_RUN_CACHING, 0 },
+	{ "kfp-version", 0, "X.Y", "backend release to model (default 2.17; 2.18 or master: custom cache keys)", OPT_KFP_VERSION, 0 },
+	{ "publish-logs", 0, "on|off", "API server PUBLISH_LOGS: executor-logs in every key (default on)", OPT_PUBLISH_LOGS, 0 },
+	{ "policy", 0, "FILE|PRESET", "organisation policy (JSON) or preset: kfp-default, deployment-off, run-off, run-off-all, compile-default-off", OPT_POLICY, OPT_IN },
+	{ "max-input-mb", 0, "N", "refuse specs larger than N MiB (default 64)", OPT_MAX_INPUT, 0 },
+	{ "max-depth", 0, "N", "refuse specs nested deeper than N levels (default 256)", OPT_MAX_DEPTH, 0 },
+	{ "max-nodes", 0, "N", "refuse specs of more than N nodes, YAML aliases expanded (default 8388608)", OPT_MAX_NODES, 0 },
+	{ "max-string-mb", 0, "N", "refuse a single string longer than N MiB (default 16)", OPT_MAX_STRING, 0 },
+	{ "max-tasks", 0, "N", "refuse specs that expand to more than N tasks (default 50000)", OPT_MAX_TASKS, 0 },
+	{ "help", 'h', NULL, "show this help", OPT_HELP, 0 },
+	{ NULL, 0, NULL, NULL, 0, 0 }
 };
 
 void common_init(struct common *c)
@@ -50,6 +50,7 @@ void common_release(struct common *c)
 	free(c->baselines);
 	free(c->policy_args);
 	policy_file_free(c->pfile);
+	claims_release(&c->claims);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -138,6 +139,80 @@ static void add_opts(struct option **lo, size_t *n, size_t *alloc, struct strbuf
 	}
 }
 
+static const struct opt *find_opt(const struct opt *o, int id)
+{
+	for (; o && o->name; o++)
+		if (o->id == id)
+			return o;
+	return NULL;
+}
+
+/* An option that names a file the command reads or writes. */
+static void claim_opt(const struct command *cmd, struct common *c, int id, const char *arg)
+{
+	const struct opt *o = find_opt(cmd->opts, id);
+	char what[80];
+
+	if (!o)
+		o = find_opt(common_opts, id);
+	if (!o || (o->io != OPT_IN && o->io != OPT_OUT))
+		return;
+	snprintf(what, sizeof(what), "--%s", o->name);
+	claims_add(&c->claims, what, arg, o->io == OPT_OUT);
+}
+
+/* The k-th word of the synopsis ("A B", "[PATH...]"), for messages about it. */
+static void arg_label(char *out, size_t size, const char *args, int k)
+{
+	const char *p = args ? args : "", *w = p;
+	size_t len;
+	int i;
+
+	for (i = 0; i <= k; i++) {
+		p += strspn(p, " ");
+		if (!*p)
+			break;
+		w = p;
+		p += strcspn(p, " ");
+	}
+	w += strspn(w, "[");
+	len = strcspn(w, " .]");
+	snprintf(out, size, "%.*s", (int)(len ? len : 8), len ? w : "argument");
+}
+
+/*
+ * The inputs that options name, read once the command line is known to be
+ * safe: --deployment (unless a later --global-cache overrides it), then
+ * the single --policy, which the command line's layer options override.
+ */
+static int load_inputs(struct common *c, int *status)
+{
+	if (c->deployment) {
+		struct policy p = c->pol;
+		if (policy_read_deployment(&p, c->deployment) < 0)
+			goto fail;
+		if (!c->global_after_deployment)
+			c->pol = p;
+	}
+	if (c->npolicy_args == 1 && !c->multi_policy &&
+	    common_policy(c, c->policy_args[0], &c->pfile, &c->pol) < 0)
+		goto fail;
+	return 0;
+fail:
+	*status = cmd_fail();
+	return -1;
+}
+
+int cmd_claims_check(const struct command *cmd, struct common *c, int *status)
+{
+	if (claims_check(&c->claims) < 0) {
+		cmd_usage_error(cmd, "%s", err_msg());
+		*status = EXIT_USAGE;
+		return -1;
+	}
+	return load_inputs(c, status);
+}
+
 static int short_to_id(const struct opt *o, int c)
 {
 	for (; o && o->name; o++)
@@ -198,12 +273,12 @@ static int common_opt(const struct command *cmd, struct common *c, int id, const
 			return -1;
 		c->pol.global_cache = v;
 		c->pol.global_source = "--global-cache";
+		c->global_after_deployment = c->deployment != NULL;
 		return 0;
 	case OPT_DEPLOYMENT:
-		if (policy_read_deployment(&c->pol, arg) < 0) {
-			cmd_fail();
-			return -3;
-		}
+		/* Read after the files are checked (cmd_load_inputs); the last one wins. */
+		c->deployment = arg;
+		c->global_after_deployment = false;
 		return 0;
 	case OPT_RUN_CACHING:
 		if (on_off(cmd, "run-caching", arg, &v) < 0)
@@ -263,6 +338,7 @@ int cmd_parse(int argc, char **argv, const struct command *cmd, struct common *c
 			ret = -2;
 			goto done;
 		}
+		claim_opt(cmd, c, id, optarg);
 		r = common_opt(cmd, c, id, optarg);
 		if (r == 1) {
 			err_clear();
@@ -282,12 +358,6 @@ int cmd_parse(int argc, char **argv, const struct command *cmd, struct common *c
 	if (c->npolicy_args > 1 && !c->multi_policy) {
 		cmd_usage_error(cmd, "--policy given %zu times: only compare takes several",
 				c->npolicy_args);
-		goto done;
-	}
-	if (c->npolicy_args == 1 && !c->multi_policy &&
-	    common_policy(c, c->policy_args[0], &c->pfile, &c->pol) < 0) {
-		cmd_fail();
-		ret = -3;
 		goto done;
 	}
 	ret = optind;
@@ -333,7 +403,7 @@ int cmd_args(int argc, char **argv, const struct command *cmd, struct common *c,
 	     int (*on_opt)(int id, const char *arg, void *ctx), void *ctx,
 	     int min, int max, const char *expected, int *status)
 {
-	int idx = cmd_parse(argc, argv, cmd, c, on_opt, ctx);
+	int idx = cmd_parse(argc, argv, cmd, c, on_opt, ctx), i;
 
 	if (idx < 0) {
 		*status = idx == -2 ? EXIT_OK : idx == -3 ? EXIT_ERROR : EXIT_USAGE;
@@ -344,6 +414,13 @@ int cmd_args(int argc, char **argv, const struct command *cmd, struct common *c,
 		*status = EXIT_USAGE;
 		return -1;
 	}
+	for (i = idx; i < argc; i++) {
+		char what[64];
+		arg_label(what, sizeof(what), cmd->args, i - idx);
+		claims_add(&c->claims, what, argv[i], false);
+	}
+	if (!c->defer_claims && cmd_claims_check(cmd, c, status) < 0)
+		return -1;
 	return idx;
 }
 

@@ -13,7 +13,7 @@
 #include "banned.h"
 
 const struct opt explain_opts[] = {
-	{ NULL, 0, NULL, NULL, 0 }
+	{ NULL, 0, NULL, NULL, 0, 0 }
 };
 
 static void layers(const struct policy *p, const struct task_result *r)

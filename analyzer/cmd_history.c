@@ -35,26 +35,26 @@ enum {
 };
 
 const struct opt history_opts[] = {
-	{ "glob", 0, "PATTERN", "analyze every spec matching PATTERN ('**' spans directories)", H_GLOB },
-	{ "range", 0, "A..B", "commits reachable from B but not from A (default: HEAD)", H_RANGE },
-	{ "since", 0, "DATE", "only commits at or after DATE (YYYY-MM-DD[THH:MM:SS+HH:MM])", H_SINCE },
-	{ "until", 0, "DATE", "only commits at or before DATE", H_UNTIL },
-	{ "all-parents", 0, NULL, "include commits of merged branches (default: first parents)", H_ALL_PARENTS },
-	{ "follow", 0, NULL, "follow the spec through renames and moves", H_FOLLOW },
-	{ "follow-threshold", 0, "PCT", "similarity (libgit2's measure) that makes a rename (default 30)", H_FOLLOW_THRESHOLD },
-	{ "cache-model", 0, "cumulative|previous", "cache of every earlier run (default), or of the previous commit only", H_MODEL },
-	{ "csv", 0, "FILE", "write the timeline as CSV ('-' for stdout)", H_CSV },
-	{ "json", 0, "FILE", "write the timeline as JSON, schema kfpcache/history/v1 ('-' for stdout)", H_JSON },
-	{ "plot", 0, "FILE", "plot hits and misses per commit as SVG", H_PLOT },
-	{ "html", 0, "FILE", "write a self-contained HTML report: the plot and the commit table", H_HTML },
-	{ "output-dir", 'o', "DIR", "write DIR/timeline.csv and each commit's CSV and DOT", H_OUTDIR },
-	{ "lint", 0, NULL, "lint every commit; list the findings each commit introduced", OPT_LINT },
-	{ "fail-on", 0, "EXPR", "exit 4 when a condition holds at any commit: miss>0, lint>=warning, ... (repeatable)", OPT_FAIL_ON },
-	{ "durations", 0, "FILE", "CSV task,seconds from past runs (for seconds_run / seconds_saved)", OPT_DURATIONS },
-	{ "quiet", 'q', NULL, "no summary and no progress", H_QUIET },
-	{ "shard", 0, "K/N", "this job's share of the work: K of N (join with kfpcache merge)", H_SHARD },
-	{ "jobs", 'j', "N", "threads: load versions in parallel with predicting (default: cores, at most 4)", H_JOBS },
-	{ NULL, 0, NULL, NULL, 0 }
+	{ "glob", 0, "PATTERN", "analyze every spec matching PATTERN ('**' spans directories)", H_GLOB, 0 },
+	{ "range", 0, "A..B", "commits reachable from B but not from A (default: HEAD)", H_RANGE, 0 },
+	{ "since", 0, "DATE", "only commits at or after DATE (YYYY-MM-DD[THH:MM:SS+HH:MM])", H_SINCE, 0 },
+	{ "until", 0, "DATE", "only commits at or before DATE", H_UNTIL, 0 },
+	{ "all-parents", 0, NULL, "include commits of merged branches (default: first parents)", H_ALL_PARENTS, 0 },
+	{ "follow", 0, NULL, "follow the spec through renames and moves", H_FOLLOW, 0 },
+	{ "follow-threshold", 0, "PCT", "similarity (libgit2's measure) that makes a rename (default 30)", H_FOLLOW_THRESHOLD, 0 },
+	{ "cache-model", 0, "cumulative|previous", "cache of every earlier run (default), or of the previous commit only", H_MODEL, 0 },
+	{ "csv", 0, "FILE", "write the timeline as CSV ('-' for stdout)", H_CSV, OPT_OUT },
+	{ "json", 0, "FILE", "write the timeline as JSON, schema kfpcache/history/v1 ('-' for stdout)", H_JSON, OPT_OUT },
+	{ "plot", 0, "FILE", "plot hits and misses per commit as SVG", H_PLOT, OPT_OUT },
+	{ "html", 0, "FILE", "write a self-contained HTML report: the plot and the commit table", H_HTML, OPT_OUT },
+	{ "output-dir", 'o', "DIR", "write DIR/timeline.csv and each commit's CSV and DOT", H_OUTDIR, OPT_OUTDIR },
+	{ "lint", 0, NULL, "lint every commit; list the findings each commit introduced", OPT_LINT, 0 },
+	{ "fail-on", 0, "EXPR", "exit 4 when a condition holds at any commit: miss>0, lint>=warning, ... (repeatable)", OPT_FAIL_ON, 0 },
+	{ "durations", 0, "FILE", "CSV task,seconds from past runs (for seconds_run / seconds_saved)", OPT_DURATIONS, OPT_IN },
+	{ "quiet", 'q', NULL, "no summary and no progress", H_QUIET, 0 },
+	{ "shard", 0, "K/N", "this job's share of the work: K of N (join with kfpcache merge)", H_SHARD, 0 },
+	{ "jobs", 'j', "N", "threads: load versions in parallel with predicting (default: cores, at most 4)", H_JOBS, 0 },
+	{ NULL, 0, NULL, NULL, 0, 0 }
 };
 
 struct history_args {
@@ -272,6 +272,7 @@ int cmd_history(int argc, char **argv, const struct command *cmd)
 	size_t nspecs = 0, i, errors = 0;
 	struct timeline_row *all = NULL;
 	size_t nall = 0, alloc = 0;
+	struct strbuf timeline_path = STRBUF_INIT;
 	int idx, ret = EXIT_ERROR;
 	FILE *fp;
 
@@ -280,8 +281,15 @@ int cmd_history(int argc, char **argv, const struct command *cmd)
 	memset(&rc, 0, sizeof(rc));
 	common_init(&c);
 	outset_init(&os);
+	c.defer_claims = true;
 	idx = cmd_args(argc, argv, cmd, &c, on_opt, &a, 0, -1, "PATHs", &ret);
 	if (idx < 0)
+		goto done;
+	if (a.outdir)
+		sb_addf(&timeline_path, "%s/timeline.csv", a.outdir);
+	if (a.outdir)
+		claims_add(&c.claims, "--output-dir", timeline_path.buf, true);
+	if (cmd_claims_check(cmd, &c, &ret) < 0)
 		goto done;
 	if (c.nbaselines || c.cold) {
 		cmd_usage_error(cmd, "history builds its own cache from the commits; --baseline and --cold do not apply");
@@ -395,16 +403,11 @@ int cmd_history(int argc, char **argv, const struct command *cmd)
 		ret = cmd_fail();
 		goto done;
 	}
-	if (a.outdir) {
-		struct strbuf tl = STRBUF_INIT;
-		sb_addf(&tl, "%s/timeline.csv", a.outdir);
-		if (outset_open(&os, tl.buf, &fp) < 0 || timeline_csv_write(fp, all, nall) < 0) {
-			sb_release(&tl);
-			outset_abort(&os);
-			ret = cmd_fail();
-			goto done;
-		}
-		sb_release(&tl);
+	if (a.outdir &&
+	    (outset_open(&os, timeline_path.buf, &fp) < 0 || timeline_csv_write(fp, all, nall) < 0)) {
+		outset_abort(&os);
+		ret = cmd_fail();
+		goto done;
 	}
 	if (write_timeline(&os, a.json, timeline_json_write, all, nall) < 0 ||
 	    write_timeline(&os, a.plot, timeline_plot_svg, all, nall) < 0 ||
@@ -443,12 +446,12 @@ done:
 enum { M_CSV = 256, M_QUIET, M_JSON, M_PLOT, M_HTML };
 
 const struct opt merge_opts[] = {
-	{ "csv", 0, "FILE", "write the joined timeline to FILE (default: stdout, unless another report is asked for)", M_CSV },
-	{ "json", 0, "FILE", "write the joined timeline as JSON, schema kfpcache/history/v1", M_JSON },
-	{ "plot", 0, "FILE", "plot hits and misses per commit as SVG", M_PLOT },
-	{ "html", 0, "FILE", "write a self-contained HTML report: the plot and the commit table", M_HTML },
-	{ "quiet", 'q', NULL, "no summary", M_QUIET },
-	{ NULL, 0, NULL, NULL, 0 }
+	{ "csv", 0, "FILE", "write the joined timeline to FILE (default: stdout, unless another report is asked for)", M_CSV, OPT_OUT },
+	{ "json", 0, "FILE", "write the joined timeline as JSON, schema kfpcache/history/v1", M_JSON, OPT_OUT },
+	{ "plot", 0, "FILE", "plot hits and misses per commit as SVG", M_PLOT, OPT_OUT },
+	{ "html", 0, "FILE", "write a self-contained HTML report: the plot and the commit table", M_HTML, OPT_OUT },
+	{ "quiet", 'q', NULL, "no summary", M_QUIET, 0 },
+	{ NULL, 0, NULL, NULL, 0, 0 }
 };
 
 struct merge_args {

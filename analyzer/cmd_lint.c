@@ -19,12 +19,12 @@
 enum { L_FORMAT = 256, L_JSON, L_SARIF, L_FAIL_ON, L_QUIET };
 
 const struct opt lint_opts[] = {
-	{ "format", 0, "text|json|sarif", "what to print on stdout (default text)", L_FORMAT },
-	{ "json", 0, "FILE", "write the findings as JSON", L_JSON },
-	{ "sarif", 0, "FILE", "write the findings as SARIF 2.1.0 (code review annotations)", L_SARIF },
-	{ "fail-on", 0, "EXPR", "exit 4 when a condition holds: lint>=warning, lint_error>0, ... (repeatable)", L_FAIL_ON },
-	{ "quiet", 'q', NULL, "nothing on stdout", L_QUIET },
-	{ NULL, 0, NULL, NULL, 0 }
+	{ "format", 0, "text|json|sarif", "what to print on stdout (default text)", L_FORMAT, 0 },
+	{ "json", 0, "FILE", "write the findings as JSON", L_JSON, OPT_OUT },
+	{ "sarif", 0, "FILE", "write the findings as SARIF 2.1.0 (code review annotations)", L_SARIF, OPT_OUT },
+	{ "fail-on", 0, "EXPR", "exit 4 when a condition holds: lint>=warning, lint_error>0, ... (repeatable)", L_FAIL_ON, 0 },
+	{ "quiet", 'q', NULL, "nothing on stdout", L_QUIET, 0 },
+	{ NULL, 0, NULL, NULL, 0, 0 }
 };
 
 struct lint_args {

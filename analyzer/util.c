@@ -103,6 +103,17 @@ char *xstrndup(const char *s, size_t n)
 	return p;
 }
 
+char *xstrfmt(const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	sb_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	return sb_detach(&sb, NULL);
+}
+
 void kc_grow(void **arr, size_t *alloc, size_t need, size_t size)
 {
 	size_t n;

@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "dag.h"
+#include "outfile.h"
 #include "cost.h"
 #include "gate.h"
 #include "lint.h"
@@ -29,7 +30,9 @@ struct opt {
 	const char *arg;        /* argument name, NULL for a flag */
 	const char *help;
 	int id;                 /* option id: >= 256, unique within a command */
+	int io;                 /* OPT_IN / OPT_OUT / OPT_OUTDIR: a file the command reads or writes */
 };
+enum { OPT_IN = 1, OPT_OUT, OPT_OUTDIR };
 
 struct command {
 	const char *name;
@@ -69,6 +72,15 @@ struct common {
 	bool multi_policy;            /* compare: one column per --policy */
 	struct policy_file *pfile;    /* the single --policy, loaded into pol */
 	bool version_set, logs_set;   /* --kfp-version / --publish-logs given */
+	/*
+	 * The files of the command line; cmd_args refuses an output that is an
+	 * input or another output, unless defer_claims: then the command adds
+	 * the outputs it derives (-o DIR) and calls cmd_claims_check itself.
+	 */
+	struct claims claims;
+	bool defer_claims;
+	const char *deployment;       /* --deployment FILE, read by cmd_claims_check */
+	bool global_after_deployment; /* a later --global-cache overrides it */
 };
 
 struct session {
@@ -100,6 +112,11 @@ int cmd_parse(int argc, char **argv, const struct command *cmd, struct common *c
 int cmd_args(int argc, char **argv, const struct command *cmd, struct common *c,
 	     int (*on_opt)(int id, const char *arg, void *ctx), void *ctx,
 	     int min, int max, const char *expected, int *status);
+/*
+ * claims_check as a usage error (-1 with *status EXIT_USAGE, printed),
+ * then read --deployment and --policy (-1 with *status EXIT_ERROR).
+ */
+int cmd_claims_check(const struct command *cmd, struct common *c, int *status);
 void cmd_usage(FILE *fp, const struct command *cmd);
 int cmd_usage_error(const struct command *cmd, const char *fmt, ...) KC_PRINTF(2, 3);
 void common_init(struct common *c);

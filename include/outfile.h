@@ -2,8 +2,13 @@
  * outfile.h - reports are written to a temporary file beside the target and
  * renamed into place only when every report of the command succeeded, so a
  * failed run leaves earlier reports untouched and never a truncated one.
- * Targets that are not regular files (/dev/stdout, /dev/full, pipes) are
- * written directly and every write error is reported.
+ *
+ * A symbolic link is followed: the temporary goes beside the link's real
+ * target and is renamed onto it, so the link stays a link.  Targets that
+ * are not regular files (/dev/stdout, /dev/full, pipes, sockets) are
+ * written directly and every write error is reported.  Temporaries still
+ * open when SIGINT, SIGTERM or SIGHUP arrives are removed before the
+ * signal ends the process.  Every message names the user's path.
  */
 #ifndef KFPCACHE_OUTFILE_H
 #define KFPCACHE_OUTFILE_H
@@ -12,8 +17,9 @@
 #include <stdio.h>
 
 struct outfile {
-	char *path;        /* target */
-	char *tmp;         /* temporary beside it, or NULL when direct */
+	char *path;        /* target as the user named it (messages) */
+	char *real;        /* the file renamed onto: path with links resolved */
+	char *tmp;         /* temporary beside real, or NULL when direct */
 	FILE *fp;
 };
 
@@ -39,7 +45,31 @@ int outset_close_last(struct outset *s);
 /* Close every file, then rename all; on any failure remove all temporaries. */
 int outset_commit(struct outset *s);
 void outset_abort(struct outset *s);
-/* The temporary path of the last opened file (for renderers that write by name). */
-const char *outset_last_tmp(const struct outset *s);
+
+/*
+ * The files one command reads and writes, claimed after its options are
+ * parsed and before any work.  `what` names the option ("--csv", "SPEC")
+ * and is copied; path is borrowed.  "-" (standard input or output) is never
+ * compared.
+ */
+struct claim {
+	char *what;
+	const char *path;
+	bool output;
+};
+struct claims {
+	struct claim *v;
+	size_t n, alloc;
+};
+void claims_init(struct claims *c);
+void claims_release(struct claims *c);
+void claims_add(struct claims *c, const char *what, const char *path, bool output);
+/*
+ * -1 with a message naming both options when an output is empty, is one
+ * of the inputs, or is another output: the same device and inode for
+ * files that exist, the same resolved path for files that do not yet.
+ * Character devices, pipes and sockets may be named more than once.
+ */
+int claims_check(const struct claims *c);
 
 #endif

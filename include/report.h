@@ -29,11 +29,16 @@ int report_dot_write(FILE *fp, const struct prediction *pr);
 /* The same with the tasks whose paths are keys of `highlight` outlined. */
 int report_dot_write_highlight(FILE *fp, const struct prediction *pr,
 			       const struct strmap *highlight);
-/* Render with gvc into `path` in `format` ("svg", "png"). */
-int report_render(const struct prediction *pr, const char *format, const char *path);
+/*
+ * Lay out with gvc and write `format` ("svg", "png") to fp.  A graph of
+ * more than max_nodes nodes (or 4 * max_nodes edges) is refused before the
+ * layout starts: see REPORT_RENDER_MAX_NODES.
+ */
+#define REPORT_RENDER_MAX_NODES 2000
+int report_render(FILE *fp, const struct prediction *pr, const char *format, size_t max_nodes);
 /* The same into memory: *out (len bytes, NUL-terminated) is the caller's to free(). */
 int report_render_buffer(char **out, size_t *len, const struct prediction *pr,
-			 const char *format);
+			 const char *format, size_t max_nodes);
 
 /*
  * What the review reports say about the run beyond the prediction.  All
@@ -45,6 +50,7 @@ struct report_info {
 	const struct policy *pol;    /* the policy the prediction used */
 	const struct cost *cost;     /* with durations, or NULL: resources only */
 	const struct lint_result *lint;  /* findings to list, or NULL when lint did not run */
+	size_t render_max;           /* the HTML graph's node budget (report_render) */
 };
 
 /*

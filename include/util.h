@@ -38,6 +38,8 @@ void *xrealloc(void *p, size_t n);
 void *xreallocarray(void *p, size_t nmemb, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
+/* A malloc'd formatted string (the caller frees it). */
+char *xstrfmt(const char *fmt, ...) KC_PRINTF(1, 2);
 KC_NORETURN void die(const char *fmt, ...) KC_PRINTF(1, 2);
 
 /* Grow *arr (with *alloc slots) so it can hold `need` elements of `size`. */

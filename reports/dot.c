@@ -444,7 +444,7 @@ static GVC_t *render_context(void)
 }
 
 int report_render_buffer(char **out, size_t *len, const struct prediction *pr,
-			 const char *format)
+			 const char *format, size_t max_nodes)
 {
 	GVC_t *gvc;
 	Agraph_t *g;
@@ -458,6 +458,16 @@ int report_render_buffer(char **out, size_t *len, const struct prediction *pr,
 	dag_graph_lock();
 	gvc = render_context();
 	g = build(pr, NULL);
+	/*
+	 * dot's layout time grows faster than the square of the graph (4,000
+	 * tasks take some 20 s, 50,000 many minutes): refuse before starting.
+	 */
+	if ((size_t)agnnodes(g) > max_nodes || (size_t)agnedges(g) > 4 * max_nodes) {
+		err_set("the graph has %d nodes and %d edges, more than --max-render-nodes %zu allows "
+			"(at most that many nodes and 4 times as many edges; the DOT report has no limit)",
+			agnnodes(g), agnedges(g), max_nodes);
+		goto done;
+	}
 	if (gvLayout(gvc, g, "dot") != 0) {
 		err_set("Graphviz cannot lay out the graph (is the 'graphviz' package installed?)");
 		goto done;
@@ -480,24 +490,15 @@ done:
 	return ret;
 }
 
-int report_render(const struct prediction *pr, const char *format, const char *path)
+int report_render(FILE *fp, const struct prediction *pr, const char *format, size_t max_nodes)
 {
 	char *data;
 	size_t len;
-	FILE *fp;
 	bool bad;
 
-	if (report_render_buffer(&data, &len, pr, format) < 0)
-		return err_set("%s: %s", path, err_msg());
-	if (!(fp = fopen(path, "wb"))) {
-		free(data);
-		return err_set("%s: cannot write: %s", path, strerror(errno));
-	}
+	if (report_render_buffer(&data, &len, pr, format, max_nodes) < 0)
+		return -1;
 	bad = fwrite(data, 1, len, fp) != len;
-	if (fclose(fp) != 0)
-		bad = true;
 	free(data);
-	if (bad)
-		return err_set("%s: write failed: %s", path, errno ? strerror(errno) : "I/O error");
-	return 0;
+	return bad ? err_set("write failed: %s", errno ? strerror(errno) : "I/O error") : 0;
 }

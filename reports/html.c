@@ -249,13 +249,13 @@ static void td_text(FILE *fp, const char *cls, const char *s)
 }
 
 /* Graphviz's SVG without its XML prolog and doctype, to sit inside HTML. */
-static int graph(FILE *fp, const struct prediction *pr)
+static int graph(FILE *fp, const struct prediction *pr, size_t max_nodes)
 {
 	char *svg;
 	size_t len;
 	const char *start;
 
-	if (report_render_buffer(&svg, &len, pr, "svg") < 0)
+	if (report_render_buffer(&svg, &len, pr, "svg", max_nodes) < 0)
 		return -1;
 	start = strstr(svg, "<svg");
 	fputs("<div id=\"graph\">\n", fp);
@@ -311,7 +311,7 @@ int report_html_write(FILE *fp, const struct prediction *pr, const struct report
 	      "<button id=\"zoom-out\" title=\"zoom out\">&#8722;</button> "
 	      "<button id=\"zoom-fit\" title=\"whole graph\">fit</button> "
 	      "wheel to zoom, drag to pan; hover a task for its reason and root cause</div>\n", fp);
-	if (graph(fp, pr) < 0) {
+	if (graph(fp, pr, info->render_max ? info->render_max : REPORT_RENDER_MAX_NODES) < 0) {
 		sb_release(&sb);
 		return -1;
 	}
