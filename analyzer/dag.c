@@ -5,31 +5,17 @@
  * §3): level by level through the enclosing DAG's inputs, through DAG
  * outputs (valueFromParameter, valueFromOneof, artifactSelectors), with
  * per-run placeholders and loop items kept symbolic.  The producer/consumer
- * graph is recorded with cgraph.
+ * edges are defined once (each_edge) and read through dag_in_edges.
  */
 #include "dag.h"
 
-#include <graphviz/cgraph.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "key.h"
 #include "banned.h"
-
-static pthread_mutex_t graph_lock = PTHREAD_MUTEX_INITIALIZER;
-
-void dag_graph_lock(void)
-{
-	pthread_mutex_lock(&graph_lock);
-}
-
-void dag_graph_unlock(void)
-{
-	pthread_mutex_unlock(&graph_lock);
-}
 
 const char *task_kind_name(enum task_kind k)
 {
@@ -1064,7 +1050,7 @@ static int cmp_task_path(const void *x, const void *y)
  * inputs and PVC names, and dependentTasks (a dependency on a DAG task ends
  * on each executor inside it, with `via` = the DAG task's path so a renderer
  * can draw one edge from the DAG's cluster instead).  The one definition of
- * the task graph, used for its cgraph form and for the evaluation order.
+ * the task graph, used for the evaluation order and by dag_in_edges.
  */
 typedef void edge_fn(void *ctx, const struct task *from, const struct task *to,
 		     const char *label, const char *via);
@@ -1109,42 +1095,6 @@ static void each_edge(const struct task *t, edge_fn *fn, void *ctx)
 		const struct task *p = strmap_get(&t->scope->by_key, t->deps[k]);
 		dep_edges(p, t, task_is_executor(p) ? "" : p->path, fn, ctx);
 	}
-}
-
-static void graph_edge(void *ctx, const struct task *from, const struct task *to,
-		       const char *label, const char *via)
-{
-	Agraph_t *g = ctx;
-	Agedge_t *e;
-
-	/* A data edge wins over "after" between the same two tasks. */
-	if (!strcmp(label, "after") && agedge(g, from->gnode, to->gnode, NULL, 0))
-		return;
-	e = agedge(g, from->gnode, to->gnode, NULL, 1);
-	agsafeset(e, (char *)"label", (char *)label, (char *)"");
-	if (*via)
-		agsafeset(e, (char *)"via", (char *)via, (char *)"");
-}
-
-void *dag_graph(const struct dag *cd)
-{
-	struct dag *d = (struct dag *)cd;   /* built once, on first use */
-	Agraph_t *g;
-	size_t i;
-
-	if (d->graph)
-		return d->graph;
-	dag_graph_lock();
-	g = agopen((char *)"kfp", Agstrictdirected, NULL);
-	agattr(g, AGEDGE, (char *)"label", (char *)"");
-	agattr(g, AGEDGE, (char *)"via", (char *)"");
-	for (i = 0; i < d->ntasks; i++)
-		d->tasks[i]->gnode = agnode(g, (char *)d->tasks[i]->path, 1);
-	for (i = 0; i < d->ntasks; i++)
-		each_edge(d->tasks[i], graph_edge, g);
-	d->graph = g;
-	dag_graph_unlock();
-	return g;
 }
 
 struct producers {
@@ -1208,24 +1158,39 @@ static void topo_order(struct dag *d)
 	free(state);
 }
 
-size_t task_producers(const struct dag *d, const struct task *t,
-		      struct task ***out, bool **is_artifact)
-{
-	Agraph_t *g = dag_graph(d);
-	Agnode_t *n = t->gnode;
-	Agedge_t *e;
-	size_t cnt = 0, i = 0;
+struct in_edges {
+	struct dag_edge *v;
+	size_t n, alloc;
+};
 
-	for (e = n ? agfstin(g, n) : NULL; e; e = agnxtin(g, e))
-		cnt++;
-	*out = arena_array((struct arena *)&d->arena, cnt, sizeof(**out));
-	*is_artifact = arena_array((struct arena *)&d->arena, cnt, sizeof(**is_artifact));
-	for (e = n ? agfstin(g, n) : NULL; e; e = agnxtin(g, e)) {
-		(*out)[i] = strmap_get(&d->by_path, agnameof(agtail(e)));
-		(*is_artifact)[i] = !strcmp(agget(e, (char *)"label"), "artifact");
-		i++;
+/*
+ * One edge per producer, in the order each_edge first meets it; a data
+ * edge wins over "after", and a later data edge's label and via win over
+ * an earlier one's (as a strict graph that updates its edge would).
+ */
+static void collect_in_edge(void *ctx, const struct task *from, const struct task *to,
+			    const char *label, const char *via)
+{
+	struct in_edges *x = ctx;
+	size_t i;
+
+	(void)to;
+	for (i = 0; i < x->n; i++)
+		if (x->v[i].from == from)
+			break;
+	if (i == x->n) {
+		KC_GROW(x->v, x->alloc, x->n + 1);
+		x->v[x->n].from = from;
+		x->v[x->n].label = label;
+		x->v[x->n].via = via;
+		x->n++;
+		return;
 	}
-	return cnt;
+	if (!strcmp(label, "after"))
+		return;
+	x->v[i].label = label;
+	if (*via)
+		x->v[i].via = via;
 }
 
 static int cmp_edge_from(const void *x, const void *y)
@@ -1237,34 +1202,31 @@ static int cmp_edge_from(const void *x, const void *y)
 
 size_t dag_in_edges(const struct dag *d, const struct task *t, struct dag_edge **out)
 {
-	Agraph_t *g = dag_graph(d);
-	Agnode_t *n = t->gnode;
-	Agedge_t *e;
-	size_t cnt = 0;
+	struct in_edges x = { NULL, 0, 0 };
 
-	*out = NULL;
-	dag_graph_lock();
-	for (e = n ? agfstin(g, n) : NULL; e; e = agnxtin(g, e))
-		cnt++;
-	if (cnt) {
-		*out = xcalloc(cnt, sizeof(**out));
-		cnt = 0;
-		for (e = agfstin(g, n); e; e = agnxtin(g, e)) {
-			const struct task *p = strmap_get(&d->by_path, agnameof(agtail(e)));
-			/* Names and attribute values live as long as the graph. */
-			if (!p)
-				continue;
-			(*out)[cnt].from = p;
-			(*out)[cnt].label = agget(e, (char *)"label");
-			(*out)[cnt].via = agget(e, (char *)"via");
-			cnt++;
-		}
+	(void)d;
+	each_edge(t, collect_in_edge, &x);
+	/* One edge per producer, so the order by path is total. */
+	if (x.n > 1)
+		qsort(x.v, x.n, sizeof(*x.v), cmp_edge_from);
+	*out = x.v;
+	return x.n;
+}
+
+size_t task_producers(const struct dag *d, const struct task *t,
+		      struct task ***out, bool **is_artifact)
+{
+	struct dag_edge *e;
+	size_t n = dag_in_edges(d, t, &e), i;
+
+	*out = arena_array((struct arena *)&d->arena, n, sizeof(**out));
+	*is_artifact = arena_array((struct arena *)&d->arena, n, sizeof(**is_artifact));
+	for (i = 0; i < n; i++) {
+		(*out)[i] = (struct task *)e[i].from;
+		(*is_artifact)[i] = !strcmp(e[i].label, "artifact");
 	}
-	dag_graph_unlock();
-	/* The graph is strict: one edge per producer, so the order is total. */
-	if (cnt > 1)
-		qsort(*out, cnt, sizeof(**out), cmp_edge_from);
-	return cnt;
+	free(e);
+	return n;
 }
 
 /* ---- entry points ---- */
@@ -1339,11 +1301,6 @@ void dag_free(struct dag *d)
 		strmap_release(&d->insts[i]->items_inputs);
 	}
 	free(d->insts);
-	if (d->graph) {
-		dag_graph_lock();
-		agclose(d->graph);
-		dag_graph_unlock();
-	}
 	strmap_release(&d->by_path);
 	arena_release(&d->arena);
 	free(d);

@@ -3,8 +3,8 @@
  * DAG task under the root, with its path, its component and executor, its
  * enclosing DAG instance, and its inputs resolved as far as they can be
  * before a run (KFP driver/resolve.go, semantics doc §3).  Static ParallelFor
- * loops are expanded one DAG instance per item.  The producer/consumer graph
- * is kept in a cgraph graph; a cycle is an error.
+ * loops are expanded one DAG instance per item.  A cycle in the
+ * producer/consumer graph is an error.
  */
 #ifndef KFPCACHE_DAG_H
 #define KFPCACHE_DAG_H
@@ -98,7 +98,6 @@ struct task {
 	struct rval *pvc_vals;       /* one per pvcMount */
 	size_t npvc_vals;
 	size_t index;                /* position in dag.tasks (sorted by path) */
-	void *gnode;                 /* its node in dag->graph (Agnode_t *) */
 };
 
 struct dag_inst {
@@ -112,14 +111,6 @@ struct dag_inst {
 	struct strmap items_inputs;  /* loop iteration: the removed items input */
 	int iteration;               /* -1, or the loop item index */
 };
-
-/*
- * cgraph keeps process-wide state while graphs are opened, built and
- * closed; every user of it takes this lock (history loads versions in
- * worker threads while the main thread writes DOT reports).
- */
-void dag_graph_lock(void);
-void dag_graph_unlock(void);
 
 /* The most tasks a spec may expand to (loops included): a resource limit. */
 extern size_t dag_max_tasks;
@@ -147,7 +138,6 @@ struct dag {
 	struct task **tasks;         /* every task, sorted by path */
 	size_t ntasks;
 	struct strmap by_path;       /* path -> struct task * */
-	void *graph;                 /* cgraph Agraph_t *, producer -> consumer: use dag_graph() */
 	struct task **order;         /* every task, producers before their consumers */
 	size_t nested_executors;     /* executor tasks below the root DAG */
 	const char **warnings;       /* notes for stderr, deterministic order */
@@ -164,15 +154,9 @@ void dag_free(struct dag *d);
 
 struct task *dag_find_task(const struct dag *d, const char *path);
 
-/*
- * The task graph in cgraph (an Agraph_t *, producer -> consumer, edges
- * labelled artifact / parameter / after), built on first use: history does
- * not need it for every version.  Borrowed from d.
- */
-void *dag_graph(const struct dag *d);
 bool task_is_executor(const struct task *t);   /* container or importer */
 
-/* Upstream producers of t (deduplicated, sorted by path); arena array. */
+/* Upstream producers of t (deduplicated, sorted by path); arena arrays. */
 size_t task_producers(const struct dag *d, const struct task *t,
 		      struct task ***out, bool **is_artifact);
 
@@ -186,7 +170,7 @@ struct dag_edge {
 	const char *label;           /* "artifact", "parameter" or "after" */
 	const char *via;
 };
-/* The edges into t, sorted by producer path; *out is malloc'd (free()). */
+/* The edges into t, one per producer, sorted by its path; *out is malloc'd (free()). */
 size_t dag_in_edges(const struct dag *d, const struct task *t, struct dag_edge **out);
 
 #endif

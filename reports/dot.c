@@ -3,18 +3,26 @@
  * (DOT) or laid out and rendered with gvc (SVG, PNG).  Sub-DAGs become
  * labelled clusters, nodes are filled by decision, the reason is the
  * tooltip, edges are labelled artifact/parameter, and edges that carry an
- * invalidation are bold in the colour of the cause.
+ * invalidation are bold in the colour of the cause.  The only module that
+ * uses cgraph and gvc: nothing of them leaves this file.
  */
 #include "report.h"
 
 #include <errno.h>
 #include <graphviz/cgraph.h>
 #include <graphviz/gvc.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "banned.h"
+
+/*
+ * cgraph and gvc keep process-wide state (string pools, the gvc context)
+ * while graphs are opened, built and closed: one thread at a time.
+ */
+static pthread_mutex_t graph_lock = PTHREAD_MUTEX_INITIALIZER;
 
 const char *report_decision_color(enum decision d)
 {
@@ -274,7 +282,6 @@ static Agraph_t *build(const struct prediction *pr, const struct strmap *highlig
 {
 	const struct dag *d = pr->dag;
 	Agraph_t *g = agopen((char *)"kfpcache", Agdirected, &graph_disc);
-	Agraph_t *dg = d->graph;     /* built by the caller, before the lock */
 	struct strmap clusters = STRMAP_INIT, drawn = STRMAP_INIT;
 	struct strbuf sb = STRBUF_INIT, id = STRBUF_INIT;
 	size_t i;
@@ -357,16 +364,18 @@ static Agraph_t *build(const struct prediction *pr, const struct strmap *highlig
 	for (i = 0; i < pr->n; i++) {
 		const struct task_result *r = &pr->results[i];
 		const struct task *t = r->task;
-		Agnode_t *dn = agnode(dg, (char *)t->path, 0), *to;
-		Agedge_t *e;
-		if (!task_is_executor(t) || !dn)
+		struct dag_edge *in;
+		size_t nin, k;
+		Agnode_t *to;
+		if (!task_is_executor(t))
 			continue;
 		to = agnode(g, (char *)dot_name(&id, "", t->path), 0);
-		for (e = agfstin(dg, dn); e; e = agnxtin(dg, e)) {
-			const char *from = agnameof(agtail(e));
-			const char *label = agget(e, (char *)"label");
-			const char *via = agget(e, (char *)"via");
-			const struct task_result *pres = prediction_find(pr, from);
+		nin = dag_in_edges(d, t, &in);
+		for (k = 0; k < nin; k++) {
+			const char *from = in[k].from->path;
+			const char *label = in[k].label;
+			const char *via = in[k].via;
+			const struct task_result *pres = &pr->results[in[k].from->index];
 			Agedge_t *ne;
 			if (via && *via) {
 				/* One edge from the DAG's cluster, not one per task in it. */
@@ -397,6 +406,7 @@ static Agraph_t *build(const struct prediction *pr, const struct strmap *highlig
 				set(ne, "color", edge_color(pres->decision));
 			}
 		}
+		free(in);
 	}
 	legend(g);
 	strmap_release(&clusters);
@@ -417,12 +427,11 @@ int report_dot_write_highlight(FILE *fp, const struct prediction *pr,
 	Agraph_t *g;
 	int ret;
 
-	dag_graph(pr->dag);
-	dag_graph_lock();
+	pthread_mutex_lock(&graph_lock);
 	g = build(pr, highlight);
 	ret = agwrite(g, fp);
 	agclose(g);
-	dag_graph_unlock();
+	pthread_mutex_unlock(&graph_lock);
 	if (ret < 0 || ferror(fp))
 		return err_set("cannot write DOT");
 	return 0;
@@ -454,8 +463,7 @@ int report_render_buffer(char **out, size_t *len, const struct prediction *pr,
 
 	*out = NULL;
 	*len = 0;
-	dag_graph(pr->dag);
-	dag_graph_lock();
+	pthread_mutex_lock(&graph_lock);
 	gvc = render_context();
 	g = build(pr, NULL);
 	/*
@@ -486,7 +494,7 @@ int report_render_buffer(char **out, size_t *len, const struct prediction *pr,
 	gvFreeLayout(gvc, g);
 done:
 	agclose(g);
-	dag_graph_unlock();
+	pthread_mutex_unlock(&graph_lock);
 	return ret;
 }
 
