@@ -224,9 +224,9 @@ int cmd_analyze(int argc, char **argv, const struct command *cmd)
 		goto done;
 	}
 	for (i = 0; i < (int)s.dag->nwarnings; i++)
-		fprintf(stderr, "kfpcache: note: %s\n", s.dag->warnings[i]);
+		fprintf(stderr, "kfpcache: note: %s\n", term_text(s.dag->warnings[i]));
 	if (!a.quiet && !any_stdout(&a)) {
-		printf("baseline: %s\n", *s.baseline_desc ? s.baseline_desc : "none (cold cache)");
+		printf("baseline: %s\n", *s.baseline_desc ? term_text(s.baseline_desc) : "none (cold cache)");
 		report_summary(stdout, s.pr);
 		if (s.pr->run_override_unreached)
 			printf("run-level override: reaches root-DAG tasks only; %zu nested task%s keep their spec setting\n",
