@@ -480,7 +480,7 @@ int session_run(struct session *s, struct common *c, const char *spec_arg,
 			nbl = 1;
 		} else {
 			fprintf(stderr, "kfpcache: note: no baseline for '%s' (not in git or no earlier version): predicting against a cold cache\n",
-				spec_arg);
+				term_text(spec_arg));
 		}
 	}
 	if (!need_baseline || c->cold)

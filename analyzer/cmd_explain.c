@@ -158,7 +158,7 @@ int cmd_explain(int argc, char **argv, const struct command *cmd)
 	if (r->fingerprint[0])
 		printf("KFP fingerprint: %s\n", r->fingerprint);
 	else
-		printf("KFP fingerprint: none (%s)\n", r->fingerprint_why ? r->fingerprint_why : "n/a");
+		printf("KFP fingerprint: none (%s)\n", r->fingerprint_why ? term_text(r->fingerprint_why) : "n/a");
 	printf("decision: %s", decision_name(r->decision));
 	if (*r->reason)
 		printf(" %s", term_text(r->reason));
