@@ -3,7 +3,7 @@
 # names with a newline that would forge a "kfpcache:" line, ESC sequences, a
 # bidi override, and the list separator ';' (tasks "x" and "x;y" are both
 # root causes of one task).  Text for a person must be escaped; list cells
-# must decode to the names (README "Reliability"); merge reads them back;
+# must decode to the names (README, CSV under "Reports"); merge reads them back;
 # one enormous name must not blow the Markdown size cap.
 . "$ROOT/tests/lib.sh"
 mkdir -p "$TMP" && cd "$TMP" || exit 1
