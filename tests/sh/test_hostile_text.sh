@@ -44,6 +44,11 @@ clean explain.out "explain"
 grep -q '^task use\\nkfpcache: forged\\x1b\[31m\\u202eevil\\$' explain.out &&
 	echo "ok - hostile text: explain names the task escaped" ||
 	{ echo "not ok - hostile text: explain names the task escaped"; cat explain.out >&2; }
+kc compare --cold --policy kfp-default --policy run-off "$F1" > compare.out 2>&1
+clean compare.out "compare text"
+grep -q '^\* use\\nkfpcache: forged\\x1b\[31m\\u202eevil\\ ' compare.out &&
+	echo "ok - hostile text: compare names the task escaped" ||
+	{ echo "not ok - hostile text: compare names the task escaped"; cat compare.out >&2; }
 kc explain -b "$F1" "$F2" "$(printf 'nope\nkfpcache: forged')" > noexp.out 2> noexp.err
 clean noexp.err "an explain error"
 [ "$(wc -l < noexp.err)" -eq 1 ] && echo "ok - hostile text: an error stays one line" ||
