@@ -249,27 +249,27 @@ int cmd_analyze(int argc, char **argv, const struct command *cmd)
 		goto done;
 	}
 	for (i = 0; i < (int)s.dag->nwarnings; i++)
-		fprintf(stderr, "kfpcache: note: %s\n", s.dag->warnings[i]);
+		fprintf(stderr, "kfpcache: note: %s\n", term_text(s.dag->warnings[i]));
 	if (!a.quiet && !any_stdout(&a)) {
-		printf("baseline: %s\n", *s.baseline_desc ? s.baseline_desc : "none (cold cache)");
+		printf("baseline: %s\n", *s.baseline_desc ? term_text(s.baseline_desc) : "none (cold cache)");
 		report_summary(stdout, s.pr);
 		if (s.pr->run_override_unreached)
 			printf("run-level override: reaches root-DAG tasks only; %zu nested task%s keep their spec setting\n",
 			       s.pr->run_override_unreached, s.pr->run_override_unreached == 1 ? "" : "s");
 		if (a.csv)
-			printf("csv: %s\n", a.csv);
+			printf("csv: %s\n", term_text(a.csv));
 		if (a.dot)
-			printf("dot: %s\n", a.dot);
+			printf("dot: %s\n", term_text(a.dot));
 		if (a.svg)
-			printf("svg: %s\n", a.svg);
+			printf("svg: %s\n", term_text(a.svg));
 		if (a.png)
-			printf("png: %s\n", a.png);
+			printf("png: %s\n", term_text(a.png));
 		if (a.md)
-			printf("md: %s\n", a.md);
+			printf("md: %s\n", term_text(a.md));
 		if (a.json)
-			printf("json: %s\n", a.json);
+			printf("json: %s\n", term_text(a.json));
 		if (a.html)
-			printf("html: %s\n", a.html);
+			printf("html: %s\n", term_text(a.html));
 	}
 	if (fflush(stdout)) {
 		fprintf(stderr, "kfpcache: cannot write to stdout\n");

@@ -196,12 +196,14 @@ static void emit(FILE *fp, struct blame_ctx *b, bool csv)
 			}
 			fputc('\n', fp);
 		} else if (r) {
-			fprintf(fp, "%s %.10s %-14s %s\n    %s %s%s%s  (now %s)\n", shortid, r->date,
-				r->author, r->subject, b->final_paths[i], decision_name(r->decision),
-				*r->reason ? " " : "", r->reason, cells[8]);
+			/* For a person: author, subject and names are escaped (util.h). */
+			fprintf(fp, "%s %.10s %-14s %s\n    %s %s%s%s  (now %s)\n", shortid,
+				term_text(r->date), term_text(r->author), term_text(r->subject),
+				term_text(b->final_paths[i]), decision_name(r->decision),
+				*r->reason ? " " : "", term_text(r->reason), cells[8]);
 		} else {
 			fprintf(fp, "%-12s %s: never invalidated in the range  (now %s)\n", "",
-				b->final_paths[i], cells[8]);
+				term_text(b->final_paths[i]), cells[8]);
 		}
 	}
 }

@@ -78,19 +78,28 @@ void cmd_usage(FILE *fp, const struct command *cmd)
 
 int cmd_usage_error(const struct command *cmd, const char *fmt, ...)
 {
+	struct strbuf sb = STRBUF_INIT;
 	va_list ap;
 
-	fputs("kfpcache: ", stderr);
+	/* The message quotes the user's arguments: one line, escaped (util.h). */
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	sb_vaddf(&sb, fmt, ap);
 	va_end(ap);
+	fputs("kfpcache: ", stderr);
+	term_fputs(sb_str(&sb), stderr);
 	fprintf(stderr, "\nusage: kfpcache %s [options] %s\n", cmd->name, cmd->args);
+	sb_release(&sb);
 	return -1;
 }
 
+/*
+ * The one printer of a recorded error.  The message quotes names from the
+ * input; escaped (util.h), a "\n" in a task name cannot forge a second
+ * "kfpcache:" line nor an ESC sequence reach the terminal.
+ */
 int cmd_fail(void)
 {
-	fprintf(stderr, "kfpcache: %s\n", err_msg());
+	fprintf(stderr, "kfpcache: %s\n", term_text(err_msg()));
 	return EXIT_ERROR;
 }
 
@@ -102,7 +111,10 @@ int cmd_gate_exit(const char *msgs, int ret)
 		return ret;
 	while (*p) {
 		size_t n = strcspn(p, "\n");
-		fprintf(stderr, "kfpcache: %.*s\n", (int)n, p);
+		struct strbuf line = STRBUF_INIT;
+		sb_add_term(&line, p, n);
+		fprintf(stderr, "kfpcache: %s\n", sb_str(&line));
+		sb_release(&line);
 		p += n + (p[n] ? 1 : 0);
 	}
 	return EXIT_GATE;
@@ -533,7 +545,7 @@ int session_run(struct session *s, struct common *c, const char *spec_arg,
 	s->cache = cache_new();
 	if (c->pol.global_cache == 0 && !policy_has_global_switch(&c->pol))
 		fprintf(stderr, "kfpcache: note: CACHEENABLED=false (%s) ignored: backend %d.%d has no global switch (added in 2.14)\n",
-			c->pol.global_source, c->pol.kfp_major, c->pol.kfp_minor);
+			term_text(c->pol.global_source), c->pol.kfp_major, c->pol.kfp_minor);
 	if (spec_load(&s->spec, spec_arg, c->repo, NULL) < 0 ||
 	    build(s, c, s->spec, &s->dag) < 0)
 		goto done;
@@ -545,7 +557,7 @@ int session_run(struct session *s, struct common *c, const char *spec_arg,
 			nbl = 1;
 		} else {
 			fprintf(stderr, "kfpcache: note: no baseline for '%s' (not in git or no earlier version): predicting against a cold cache\n",
-				spec_arg);
+				term_text(spec_arg));
 		}
 	}
 	if (!need_baseline || c->cold)

@@ -46,7 +46,7 @@ struct diff_row {
 	const char *task;
 	const char *change;          /* added, removed, changed, affected */
 	const struct task_result *a, *b;
-	char *parts;                 /* ";"-joined key parts that differ */
+	char *parts;                 /* list (util.h) of key parts that differ */
 };
 
 static bool caching_differs(const struct task_result *a, const struct task_result *b)
@@ -68,14 +68,14 @@ static char *changed_parts(const struct task_result *a, const struct task_result
 				same = !strcmp(a->parts[j].text, b->parts[i].text) || b->parts[i].upstream;
 			}
 		if (!found || !same)
-			sb_addf(&sb, "%s%s", sb.len ? ";" : "", b->parts[i].name);
+			list_add(&sb, b->parts[i].name);
 	}
 	for (j = 0; j < a->nparts; j++) {
 		bool found = false;
 		for (i = 0; i < b->nparts; i++)
 			found = found || !strcmp(a->parts[j].name, b->parts[i].name);
 		if (!found)
-			sb_addf(&sb, "%s%s", sb.len ? ";" : "", a->parts[j].name);
+			list_add(&sb, a->parts[j].name);
 	}
 	return sb_detach(&sb, NULL);
 }
@@ -194,13 +194,14 @@ static void write_text(FILE *fp, const char *na, const char *nb,
 			if (!strcmp(rows[i].change, kinds[k]))
 				cnt[k]++;
 	}
+	/* For a person: names go through term_text (util.h). */
 	fprintf(fp, "%s -> %s: %zu task%s differ (added %zu, removed %zu, changed %zu, affected %zu)\n",
-		na, nb, n, n == 1 ? "" : "s", cnt[0], cnt[1], cnt[2], cnt[3]);
+		term_text(na), term_text(nb), n, n == 1 ? "" : "s", cnt[0], cnt[1], cnt[2], cnt[3]);
 	for (i = 0; i < n; i++) {
 		const struct diff_row *r = &rows[i];
-		fprintf(fp, "  %-8s %s", r->change, r->task);
+		fprintf(fp, "  %-8s %s", r->change, term_text(r->task));
 		if (r->parts && *r->parts)
-			fprintf(fp, " [%s]", r->parts);
+			fprintf(fp, " [%s]", term_text(r->parts));
 		if (r->a && r->b && caching_differs(r->a, r->b))
 			fprintf(fp, " caching %s(%s) -> %s(%s)", r->a->pol.enabled ? "on" : "off",
 				layer_name(r->a->pol.layer), r->b->pol.enabled ? "on" : "off",
@@ -208,9 +209,10 @@ static void write_text(FILE *fp, const char *na, const char *nb,
 		if (r->b) {
 			fprintf(fp, " -> %s", decision_name(r->b->decision));
 			if (*r->b->reason)
-				fprintf(fp, " %s", r->b->reason);
+				fprintf(fp, " %s", term_text(r->b->reason));
 			if (r->b->distance > 0)
-				fprintf(fp, " (root cause %s, distance %d)", r->b->root_cause, r->b->distance);
+				fprintf(fp, " (root cause %s, distance %d)",
+					term_text(r->b->root_cause), r->b->distance);
 		}
 		fputc('\n', fp);
 	}

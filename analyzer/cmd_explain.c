@@ -7,6 +7,7 @@
 #include "cmd.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "policy_file.h"
@@ -29,14 +30,15 @@ static void layers(const struct policy *p, const struct task_result *r)
 		       p->global_cache ? "true" : "false", p->kfp_major, p->kfp_minor);
 	else
 		printf("  1 deployment: CACHEENABLED=%s (%s)\n", p->global_cache ? "true" : "false",
-		       p->global_source);
+		       term_text(p->global_source));
 	if (!p->file)
 		printf("  2 policy: no policy file\n");
 	else if (r->pol.rule)
-		printf("  2 policy: rule '%s' (%s, %s) forces caching %s\n", r->pol.rule->id,
-		       p->file->source, r->pol.rule->pointer, r->pol.rule->cache ? "on" : "off");
+		printf("  2 policy: rule '%s' (%s, %s) forces caching %s\n", term_text(r->pol.rule->id),
+		       term_text(p->file->source), term_text(r->pol.rule->pointer),
+		       r->pol.rule->cache ? "on" : "off");
 	else
-		printf("  2 policy: no rule of %s sets caching for this task\n", p->file->source);
+		printf("  2 policy: no rule of %s sets caching for this task\n", term_text(p->file->source));
 	if (p->run_caching < 0)
 		printf("  3 run: no run-level override\n");
 	else if (t->in_root || p->run_all)
@@ -66,9 +68,9 @@ static void chain(const struct prediction *pr, const struct task_result *r, int 
 		const struct task_result *p = &pr->results[prods[i]->index];
 		if (p->decision == DECISION_HIT || p->decision == DECISION_NONE)
 			continue;
-		printf("  %*s<- %s (%s) %s%s%s\n", depth * 2, "", p->task->path,
+		printf("  %*s<- %s (%s) %s%s%s\n", depth * 2, "", term_text(p->task->path),
 		       art[i] ? "artifact" : "parameter", decision_name(p->decision),
-		       *p->reason ? " " : "", p->reason);
+		       *p->reason ? " " : "", term_text(p->reason));
 		chain(pr, p, depth + 1);
 	}
 }
@@ -88,10 +90,14 @@ static void part_line(const struct keypart *p, const struct task_result *r)
 		status = "no baseline";
 	if (p->upstream)
 		status = "from a producer that runs";
-	if (len > 100)
-		printf("  %-22s %.72s... (%zu bytes) [%s]\n", p->name, p->text, len, status);
-	else
-		printf("  %-22s %s [%s]\n", p->name, p->text, status);
+	if (len > 100) {
+		char *head = xstrndup(p->text, 72);
+		printf("  %-22s %s... (%zu bytes) [%s]\n", term_text(p->name), term_text(head), len,
+		       status);
+		free(head);
+	} else {
+		printf("  %-22s %s [%s]\n", term_text(p->name), term_text(p->text), status);
+	}
 }
 
 int cmd_explain(int argc, char **argv, const struct command *cmd)
@@ -117,19 +123,21 @@ int cmd_explain(int argc, char **argv, const struct command *cmd)
 	r = prediction_find(s.pr, argv[idx + 1]);
 	if (!r) {
 		fprintf(stderr, "kfpcache: %s: no task '%s' (tasks are named by path, e.g. '%s')\n",
-			argv[idx], argv[idx + 1], s.dag->ntasks ? s.dag->tasks[0]->path : "");
+			term_text(argv[idx]), term_text(argv[idx + 1]),
+			s.dag->ntasks ? term_text(s.dag->tasks[0]->path) : "");
 		goto done;
 	}
 	t = r->task;
-	printf("task %s\n", t->path);
-	printf("  kind %s, component %s", task_kind_name(t->kind), t->component);
+	/* Everything below is for a person: names go through term_text (util.h). */
+	printf("task %s\n", term_text(t->path));
+	printf("  kind %s, component %s", task_kind_name(t->kind), term_text(t->component));
 	if (t->executor_label)
-		printf(", executor %s", t->executor_label);
+		printf(", executor %s", term_text(t->executor_label));
 	if (t->image)
-		printf(", image %s", t->image);
+		printf(", image %s", term_text(t->image));
 	printf("%s\n", t->conditional ? ", conditional (decision holds if it triggers)" : "");
-	printf("pipeline %s; baseline %s\n", s.dag->pipeline_name,
-	       *s.baseline_desc ? s.baseline_desc : "none (cold cache)");
+	printf("pipeline %s; baseline %s\n", term_text(s.dag->pipeline_name),
+	       *s.baseline_desc ? term_text(s.baseline_desc) : "none (cold cache)");
 	if (t->kind == TASK_DAG) {
 		printf("DAG tasks never consult or write the cache (driver/dag.go); see the tasks inside it.\n");
 		ret = EXIT_OK;
@@ -145,19 +153,19 @@ int cmd_explain(int argc, char **argv, const struct command *cmd)
 	for (i = 0; i < r->nparts; i++)
 		part_line(&r->parts[i], r);
 	for (i = 0; i < r->nlog; i++)
-		printf("%s\n", r->log[i]);
+		printf("%s\n", term_text(r->log[i]));
 	printf("symbolic key: %s\n", r->key);
 	if (r->fingerprint[0])
 		printf("KFP fingerprint: %s\n", r->fingerprint);
 	else
-		printf("KFP fingerprint: none (%s)\n", r->fingerprint_why ? r->fingerprint_why : "n/a");
+		printf("KFP fingerprint: none (%s)\n", r->fingerprint_why ? term_text(r->fingerprint_why) : "n/a");
 	printf("decision: %s", decision_name(r->decision));
 	if (*r->reason)
-		printf(" %s", r->reason);
+		printf(" %s", term_text(r->reason));
 	if (*r->root_cause)
-		printf(" (root cause %s, distance %d)", r->root_cause, r->distance);
+		printf(" (root cause %s, distance %d)", term_text(r->root_cause), r->distance);
 	if (r->hit_exec)
-		printf(" from execution %s", r->hit_exec);
+		printf(" from execution %s", term_text(r->hit_exec));
 	printf("\n");
 	if (r->decision == DECISION_MISS_UPSTREAM || r->decision == DECISION_UNKNOWN) {
 		printf("upstream chain:\n");

@@ -321,7 +321,7 @@ int cmd_history(int argc, char **argv, const struct command *cmd)
 		}
 		if (!nspecs) {
 			fprintf(stderr, "kfpcache: no compiled KFP spec (pipelineInfo, root, deploymentSpec)%s%s in the tree\n",
-				a.glob ? " matching " : "", a.glob ? a.glob : "");
+				a.glob ? " matching " : "", a.glob ? term_text(a.glob) : "");
 			goto done;
 		}
 	}
@@ -510,7 +510,7 @@ int cmd_merge(int argc, char **argv, const struct command *cmd)
 	for (i = 1; i < nall; i++)
 		if (!strcmp(all[i].spec, all[i - 1].spec) && all[i].seq == all[i - 1].seq) {
 			fprintf(stderr, "kfpcache: %s commit %zu (%.12s) appears in two shards\n",
-				all[i].spec, all[i].seq, all[i].commit);
+				term_text(all[i].spec), all[i].seq, term_text(all[i].commit));
 			goto done;
 		}
 	/* The CSV goes to stdout when asked, or when nothing else is. */

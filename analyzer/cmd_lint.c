@@ -114,7 +114,7 @@ int cmd_lint(int argc, char **argv, const struct command *cmd)
 		goto done;
 	}
 	for (i = 0; i < s.dag->nwarnings; i++)
-		fprintf(stderr, "kfpcache: note: %s\n", s.dag->warnings[i]);
+		fprintf(stderr, "kfpcache: note: %s\n", term_text(s.dag->warnings[i]));
 	if (!a.quiet) {
 		const char *f = a.format ? a.format : "text";
 		int r = !strcmp(f, "json") ? report_lint_json(stdout, lr) :

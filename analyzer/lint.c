@@ -184,19 +184,10 @@ static bool cached(const struct lctx *c, const struct task *t)
 	return t->kind == TASK_CONTAINER && r->has_policy && r->pol.enabled;
 }
 
-/* Is `tok` one of the ";"-joined tokens of `joined`? */
+/* Is `tok` one of the items of the list `joined` (util.h)? */
 static bool has_token(const char *joined, const char *tok)
 {
-	size_t len = strlen(tok);
-	const char *p = joined;
-
-	while (p && *p) {
-		size_t n = strcspn(p, ";");
-		if (n == len && !strncmp(p, tok, len))
-			return true;
-		p = p[n] ? p + n + 1 : NULL;
-	}
-	return false;
+	return joined && list_has(joined, tok);
 }
 
 /* The run_unique:<what> tokens of a reason that belong to `group`. */

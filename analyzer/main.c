@@ -88,14 +88,14 @@ int main(int argc, char **argv)
 			return EXIT_OK;
 		}
 		if (!(cmd = find(argv[2]))) {
-			fprintf(stderr, "kfpcache: unknown command '%s'\n", argv[2]);
+			fprintf(stderr, "kfpcache: unknown command '%s'\n", term_text(argv[2]));
 			return EXIT_USAGE;
 		}
 		cmd_usage(stdout, cmd);
 		return EXIT_OK;
 	}
 	if (!(cmd = find(argv[1]))) {
-		fprintf(stderr, "kfpcache: unknown command '%s'\n", argv[1]);
+		fprintf(stderr, "kfpcache: unknown command '%s'\n", term_text(argv[1]));
 		usage(stderr);
 		return EXIT_USAGE;
 	}

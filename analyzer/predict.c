@@ -227,12 +227,12 @@ struct run {
 
 /* What a key's inputs depend on, gathered while building tokens. */
 struct deps {
-	struct strbuf run_unique;      /* ";"-joined whats */
+	struct strbuf run_unique;      /* list (util.h) of whats */
 	const char *unresolved;        /* first unresolved param */
 	bool run_name;
 	bool art_runs;                 /* an artifact from a producer that runs */
 	bool unknown;                  /* a value from a producer that runs, or an UNKNOWN one */
-	struct strbuf causes;          /* ";"-joined root causes (may repeat) */
+	struct strbuf causes;          /* list of root causes (may repeat) */
 	int distance;                  /* min producer distance, -1 none */
 };
 
@@ -250,11 +250,20 @@ static void deps_release(struct deps *x)
 	sb_release(&x->causes);
 }
 
+/* Reasons and root causes are list cells: a name may hold ';' (util.h). */
 static void add_token(struct strbuf *sb, const char *tok)
 {
+	list_add(sb, tok);
+}
+
+/* Append an already encoded list. */
+static void add_list(struct strbuf *sb, const char *list)
+{
+	if (!*list)
+		return;
 	if (sb->len)
 		sb_addc(sb, ';');
-	sb_adds(sb, tok);
+	sb_adds(sb, list);
 }
 
 static void logf_(struct run *r, struct task_result *res, const char *fmt, ...)
@@ -348,7 +357,10 @@ static int rval_token(struct run *r, const struct rval *v, bool artifact,
 			x->art_runs = true;
 		else
 			x->unknown = true;
-		add_token(&x->causes, pr->root_cause && *pr->root_cause ? pr->root_cause : p->path);
+		if (pr->root_cause && *pr->root_cause)
+			add_list(&x->causes, pr->root_cause);
+		else
+			add_token(&x->causes, p->path);
 		if (x->distance < 0 || pr->distance < x->distance)
 			x->distance = pr->distance < 0 ? 0 : pr->distance;
 	}
@@ -431,32 +443,28 @@ static int add_node_part(struct run *r, struct task_result *res, const char *nam
 	return 0;
 }
 
-/* Deduplicated, ";"-joined sorted list of root causes. */
+/* Deduplicated, sorted list of root causes. */
 static const char *join_causes(struct arena *a, const char *joined)
 {
-	char *copy = xstrdup(joined), *p = copy, *tok;
-	const char **items = NULL;
+	const char *p = joined, *out;
+	char **items = NULL;
 	size_t n = 0, alloc = 0, i;
-	struct strbuf sb = STRBUF_INIT;
-	const char *out;
+	struct strbuf sb = STRBUF_INIT, item = STRBUF_INIT;
 
-	while (p) {
-		tok = p;
-		p = strchr(p, ';');
-		if (p)
-			*p++ = '\0';
-		if (!*tok)
-			continue;
+	while (list_next(&p, &item) > 0) {
 		KC_GROW(items, alloc, n + 1);
-		items[n++] = tok;
+		items[n++] = xstrdup(sb_str(&item));
 	}
-	qsort(items, n, sizeof(*items), kc_strcmp_ptr);
+	if (n)
+		qsort(items, n, sizeof(*items), kc_strcmp_ptr);
 	for (i = 0; i < n; i++)
 		if (!i || strcmp(items[i], items[i - 1]))
 			add_token(&sb, items[i]);
 	out = arena_strdup(a, sb_str(&sb));
+	for (i = 0; i < n; i++)
+		free(items[i]);
 	free(items);
-	free(copy);
+	sb_release(&item);
 	sb_release(&sb);
 	return out;
 }
@@ -732,8 +740,12 @@ static void set_self_cause(struct run *r, const struct task *t, struct task_resu
 			   enum decision d, const char *reason)
 {
 	res->decision = d;
+	struct strbuf sb = STRBUF_INIT;
+
 	res->reason = arena_strdup(&r->pr->arena, reason);
-	res->root_cause = t->path;
+	list_add(&sb, t->path);
+	res->root_cause = arena_strdup(&r->pr->arena, sb_str(&sb));
+	sb_release(&sb);
 	res->distance = 0;
 }
 
@@ -792,16 +804,17 @@ static int decide_container(struct run *r, const struct task *t, struct task_res
 	} else if (cache_has_other_names(r->c, pipeline)) {
 		set_self_cause(r, t, res, DECISION_MISS, "pipeline_name");
 	} else if (x.run_unique.len) {
-		struct strbuf sb = STRBUF_INIT;
-		const char *p = sb_str(&x.run_unique), *q;
+		struct strbuf sb = STRBUF_INIT, what = STRBUF_INIT, tok = STRBUF_INIT;
+		const char *p = sb_str(&x.run_unique);
 		/* run_unique:<what> for each per-run value, in input order. */
-		while (*p) {
-			q = strchr(p, ';');
-			sb_addf(&sb, "%srun_unique:%.*s", sb.len ? ";" : "",
-				(int)(q ? (size_t)(q - p) : strlen(p)), p);
-			p = q ? q + 1 : p + strlen(p);
+		while (list_next(&p, &what) > 0) {
+			sb_reset(&tok);
+			sb_addf(&tok, "run_unique:%s", sb_str(&what));
+			add_token(&sb, sb_str(&tok));
 		}
 		set_self_cause(r, t, res, DECISION_MISS, sb_str(&sb));
+		sb_release(&tok);
+		sb_release(&what);
 		sb_release(&sb);
 	} else if ((hit = cache_lookup(r->c, &r->c->entries, pipeline, res->key, &r->pr->arena)) &&
 		   !x.art_runs && !x.unknown && !x.unresolved && !x.run_name) {

@@ -95,8 +95,12 @@ static int scan(struct jctx *c)
 		} else if (ch == '"') {
 			size_t start = i++;
 
-			while (i < c->len && b[i] != '"')
+			while (i < c->len && b[i] != '"') {
+				/* cJSON would end the string at the NUL (see the YAML loader). */
+				if (b[i] == '\\' && c->len - i >= 6 && !memcmp(b + i, "\\u0000", 6))
+					return jerr_at(c, i, "escaped NUL character in a string");
 				i += b[i] == '\\' ? 2 : 1;
+			}
 			i++;
 			while (i < c->len && is_ws(b[i]))
 				i++;

@@ -319,6 +319,13 @@ static int on_scalar(struct yctx *c, const yaml_event_t *ev)
 	if (ev->data.scalar.length > c->lim.max_string)
 		return yerr(c, &ev->start_mark, "scalar longer than %zu bytes",
 			    c->lim.max_string);
+	/*
+	 * "\0", "\x00", "\u0000" decode to a NUL that would cut the string
+	 * short wherever it is used as text ("alpine\0:evil" keyed as
+	 * "alpine").  KFP's Go/JSON path cannot carry one into a container.
+	 */
+	if (memchr(ev->data.scalar.value, '\0', ev->data.scalar.length))
+		return yerr(c, &ev->start_mark, "escaped NUL character in a string");
 	/* Keys are text whatever their type ("1: x" has key "1"). */
 	if (is_key)
 		take_key(c, (const char *)ev->data.scalar.value,

@@ -473,3 +473,181 @@ void hex_encode(char *out, const unsigned char *in, size_t len)
 	}
 	out[2 * len] = '\0';
 }
+
+/*
+ * Text for a person.  A name from a spec or a commit may hold any character;
+ * printed raw, "\n" forges a second "kfpcache:" line and ESC or a bidi
+ * override rewrites what the terminal shows.
+ */
+/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid. */
+static size_t utf8_len(const unsigned char *s, size_t n, unsigned *cp)
+{
+	size_t len, i;
+	unsigned c = s[0], min;
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xc2 && c <= 0xdf) {
+		len = 2, c &= 0x1f, min = 0x80;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		len = 3, c &= 0x0f, min = 0x800;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		len = 4, c &= 0x07, min = 0x10000;
+	} else {
+		return 0;
+	}
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[i] & 0x3f);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return len;
+}
+
+void sb_add_term(struct strbuf *sb, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned cp;
+		size_t len = utf8_len(p + i, n - i, &cp);
+
+		if (!len) {
+			sb_addf(sb, "\\x%02x", p[i]);
+			i++;
+			continue;
+		}
+		if (cp == '\n')
+			sb_adds(sb, "\\n");
+		else if (cp == '\t')
+			sb_adds(sb, "\\t");
+		else if (cp == '\r')
+			sb_adds(sb, "\\r");
+		else if (cp < 0x20 || cp == 0x7f)
+			sb_addf(sb, "\\x%02x", cp);
+		else if ((cp >= 0x80 && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
+			 (cp >= 0x2066 && cp <= 0x2069))
+			sb_addf(sb, "\\u%04x", cp);
+		else
+			sb_add(sb, p + i, len);
+		i += len;
+	}
+}
+
+bool term_is_safe(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (; *p; p++)
+		if (*p < 0x20 || *p >= 0x7f)
+			return false;
+	return true;
+}
+
+const char *term_text(const char *s)
+{
+	static _Thread_local struct strbuf ring[8];
+	static _Thread_local unsigned next;
+	struct strbuf *sb;
+
+	if (!s)
+		return "(null)";
+	if (term_is_safe(s))    /* the common case: nothing to copy */
+		return s;
+	sb = &ring[next++ % KC_ARRAY_SIZE(ring)];
+	sb_reset(sb);
+	sb_add_term(sb, s, strlen(s));
+	return sb_str(sb);
+}
+
+void term_fputs(const char *s, FILE *fp)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (term_is_safe(s)) {
+		fputs(s, fp);
+		return;
+	}
+	sb_add_term(&sb, s, strlen(s));
+	fputs(sb_str(&sb), fp);
+	sb_release(&sb);
+}
+
+/*
+ * List cells: items joined by ';'; inside an item '\' is written "\\" and
+ * ';' "\;".  Empty items are not represented.
+ */
+void list_addn(struct strbuf *sb, const char *item, size_t n)
+{
+	size_t i;
+
+	if (!n)
+		return;
+	if (sb->len)
+		sb_addc(sb, ';');
+	for (i = 0; i < n; i++) {
+		if (item[i] == ';' || item[i] == '\\')
+			sb_addc(sb, '\\');
+		sb_addc(sb, item[i]);
+	}
+}
+
+void list_add(struct strbuf *sb, const char *item)
+{
+	list_addn(sb, item, strlen(item));
+}
+
+int list_next(const char **p, struct strbuf *item)
+{
+	const char *s = *p;
+
+	sb_reset(item);
+	while (*s == ';')       /* empty items */
+		s++;
+	if (!*s) {
+		*p = s;
+		return 0;
+	}
+	for (; *s && *s != ';'; s++) {
+		if (*s == '\\') {
+			if (s[1] != '\\' && s[1] != ';') {
+				*p = s;
+				return -1;
+			}
+			s++;
+		}
+		sb_addc(item, *s);
+	}
+	*p = s;
+	return 1;
+}
+
+int list_check(const char *s)
+{
+	struct strbuf item = STRBUF_INIT;
+	int r;
+
+	while ((r = list_next(&s, &item)) > 0)
+		;
+	sb_release(&item);
+	return r;
+}
+
+bool list_has(const char *list, const char *item)
+{
+	struct strbuf it = STRBUF_INIT;
+	bool found = false;
+
+	while (!found && list_next(&list, &it) > 0)
+		found = !strcmp(sb_str(&it), item);
+	sb_release(&it);
+	return found;
+}

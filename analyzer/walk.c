@@ -195,7 +195,7 @@ static void progress(const struct walk *w, size_t done, size_t total, double sta
 	now = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 	rate = now > start ? (double)done / (now - start) : 0;
 	left = rate > 0 ? (double)(total - done) / rate : 0;
-	fprintf(stderr, "\r%s: %zu/%zu commits  %.1f/s  %.0fs left   ", w->spec_path, done, total,
+	fprintf(stderr, "\r%s: %zu/%zu commits  %.1f/s  %.0fs left   ", term_text(w->spec_path), done, total,
 		rate, left);
 	if (done == total)
 		fputs("\r\033[K", stderr);

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #if defined(__GNUC__)
 #define KC_PRINTF(a, b) __attribute__((format(printf, a, b)))
@@ -121,5 +122,31 @@ int read_file(const char *path, char **out, size_t *len);
 
 /* Lowercase hex of len bytes into out (2*len+1 bytes). */
 void hex_encode(char *out, const unsigned char *in, size_t len);
+
+/*
+ * Text printed for a person (errors, the terminal summary, lint text,
+ * explain, history/diff/blame on a terminal): C0 and C1 controls, DEL, the
+ * bidi overrides U+202A-U+202E and U+2066-U+2069 and invalid UTF-8 are
+ * written as \n, \t, \r, \x1b, \u202e.  Machine formats (CSV, JSON, DOT,
+ * HTML, Markdown, SARIF) keep their own escaping and never use these.
+ */
+void sb_add_term(struct strbuf *sb, const char *s, size_t n);
+bool term_is_safe(const char *s);
+/* s escaped; borrowed, valid until eight more calls in this thread. */
+const char *term_text(const char *s);
+void term_fputs(const char *s, FILE *fp);
+
+/*
+ * List cells (reason, root_cause, root_causes): items joined by ';', and
+ * inside an item '\' written "\\" and ';' written "\;", so an item may
+ * hold any character.  Empty items are not represented; "" is no items.
+ * list_add appends ';' first when sb is not empty.
+ */
+void list_add(struct strbuf *sb, const char *item);
+void list_addn(struct strbuf *sb, const char *item, size_t n);
+/* The next item of *p into item: 1, 0 at the end, -1 on a stray '\'. */
+int list_next(const char **p, struct strbuf *item);
+int list_check(const char *s);          /* 0 well formed, -1 not */
+bool list_has(const char *list, const char *item);
 
 #endif

@@ -78,7 +78,7 @@ static void text_counts(FILE *fp, const struct compare *c)
 	for (i = 0; i < c->nblocks; i++) {
 		const struct compare_block *b = &c->blocks[i];
 		if (b->error) {
-			fprintf(fp, "%-12.12s  %s\n", b->label, b->error);
+			fprintf(fp, "%-12.12s  %s\n", b->label, term_text(b->error));
 			continue;
 		}
 		for (p = 0; p < c->npolicies; p++) {
@@ -114,7 +114,7 @@ static void text_matrix(FILE *fp, const struct compare *c, const struct compare_
 	fputc('\n', fp);
 	for (i = 0; i < b->ntasks; i++) {
 		const struct compare_task *t = &b->tasks[i];
-		fprintf(fp, "%c %-*s", t->differs ? '*' : ' ', (int)tw, t->path);
+		fprintf(fp, "%c %-*s", t->differs ? '*' : ' ', (int)tw, term_text(t->path));
 		for (p = 0; p < c->npolicies; p++)
 			fprintf(fp, "  %-*s", p + 1 < c->npolicies ? (int)cw : 0,
 				cell_text(buf, sizeof(buf), &t->cells[p]));
@@ -127,10 +127,10 @@ int report_compare_text(FILE *fp, const struct compare *c)
 	const struct compare_block *b = newest(c);
 
 	if (c->history)
-		fprintf(fp, "%s: %zu commit%s under %zu policies\n", c->what, c->nblocks,
+		fprintf(fp, "%s: %zu commit%s under %zu policies\n", term_text(c->what), c->nblocks,
 			c->nblocks == 1 ? "" : "s", c->npolicies);
 	else
-		fprintf(fp, "%s under %zu policies\n", c->what, c->npolicies);
+		fprintf(fp, "%s under %zu policies\n", term_text(c->what), c->npolicies);
 	text_counts(fp, c);
 	if (b) {
 		if (c->history)

@@ -116,37 +116,18 @@ static void key(const struct jw *w, int indent, const char *k, bool first)
 	fputs(": ", w->fp);
 }
 
-/*
- * A ";"-joined list as an array.  For task paths (pr given), a piece that
- * names no task is joined with the next ones until they do: a path may
- * contain ';'.
- */
-static void joined_list(const struct jw *w, const char *s, const struct prediction *pr)
+/* A list cell (util.h: ';'-separated, \; and \\ inside items) as an array. */
+static void joined_list(const struct jw *w, const char *s)
 {
 	struct strbuf piece = STRBUF_INIT;
 	const char *p = s ? s : "";
 	bool first = true;
 
 	fputc('[', w->fp);
-	while (*p) {
-		size_t len = strcspn(p, ";"), take = len, end = len;
-		sb_reset(&piece);
-		sb_add(&piece, p, len);
-		while (pr && p[end] == ';' && !prediction_find(pr, piece.buf)) {
-			end += 1 + strcspn(p + end + 1, ";");
-			sb_reset(&piece);
-			sb_add(&piece, p, end);
-			if (prediction_find(pr, piece.buf))
-				take = end;
-		}
-		sb_reset(&piece);
-		sb_add(&piece, p, take);
+	while (list_next(&p, &piece) > 0) {
 		fputs(first ? "" : ", ", w->fp);
 		str(w, piece.buf);
 		first = false;
-		p += take;
-		if (*p == ';')
-			p++;
 	}
 	fputc(']', w->fp);
 	sb_release(&piece);
@@ -257,7 +238,7 @@ static void key_parts(const struct jw *w, const struct task_result *r)
 	fputs(r->nparts ? "\n      ]" : "]", w->fp);
 }
 
-static void task_obj(const struct jw *w, const struct prediction *pr, const struct task_result *r)
+static void task_obj(const struct jw *w, const struct task_result *r)
 {
 	const struct task *t = r->task;
 	bool exec = task_is_executor(t);
@@ -284,9 +265,9 @@ static void task_obj(const struct jw *w, const struct prediction *pr, const stru
 	key(w, 6, "decision", false);
 	str_or_null(w, decision_name(r->decision));
 	key(w, 6, "reason", false);
-	joined_list(w, r->reason, NULL);
+	joined_list(w, r->reason);
 	key(w, 6, "root_cause", false);
-	joined_list(w, r->root_cause, pr);
+	joined_list(w, r->root_cause);
 	key(w, 6, "distance", false);
 	if (r->distance >= 0)
 		fprintf(w->fp, "%d", r->distance);
@@ -327,7 +308,7 @@ int report_json_write_opts(FILE *fp, const struct prediction *pr,
 	key(&w, 2, "tasks", false);
 	fputs(pr->n ? "[\n" : "[", fp);
 	for (i = 0; i < pr->n; i++) {
-		task_obj(&w, pr, &pr->results[i]);
+		task_obj(&w, &pr->results[i]);
 		fputs(i + 1 < pr->n ? ",\n" : "\n  ", fp);
 	}
 	fputs("]\n}\n", fp);

@@ -51,14 +51,15 @@ int report_lint_text(FILE *fp, const struct lint_result *r)
 	for (i = 0; i < r->n; i++) {
 		const struct finding *f = &r->findings[i];
 		if (f->line)
-			fprintf(fp, "%s:%u:%u: ", r->spec, f->line, f->col);
+			fprintf(fp, "%s:%u:%u: ", term_text(r->spec), f->line, f->col);
 		else
-			fprintf(fp, "%s: ", r->spec);
+			fprintf(fp, "%s: ", term_text(r->spec));
+		/* Text for a person: names from the spec are escaped (util.h). */
 		fprintf(fp, "%s %s %s%s%s\n", severity_name(f->severity), f->rule,
-			*f->task ? f->task : "pipeline", ": ", f->message);
-		fprintf(fp, "    fix: %s\n", f->fix);
+			*f->task ? term_text(f->task) : "pipeline", ": ", term_text(f->message));
+		fprintf(fp, "    fix: %s\n", term_text(f->fix));
 	}
-	fprintf(fp, "%s: %zu finding%s (%zu error%s, %zu warning%s, %zu note%s)%s\n", r->spec, r->n,
+	fprintf(fp, "%s: %zu finding%s (%zu error%s, %zu warning%s, %zu note%s)%s\n", term_text(r->spec), r->n,
 		r->n == 1 ? "" : "s", r->counts[SEVERITY_ERROR],
 		r->counts[SEVERITY_ERROR] == 1 ? "" : "s", r->counts[SEVERITY_WARNING],
 		r->counts[SEVERITY_WARNING] == 1 ? "" : "s", r->counts[SEVERITY_NOTE],

@@ -24,6 +24,13 @@
  */
 #define MD_BUDGET 60000
 #define MD_GRAPH_MAX 24000
+/*
+ * One name is shown with at most MD_CELL_MAX bytes and one list cell with
+ * at most MD_LIST_MAX, each with a visible marker when cut: the budget
+ * above leaves rows out, but one enormous name must not fill the comment.
+ */
+#define MD_CELL_MAX 256
+#define MD_LIST_MAX 1024
 /* Mermaid refuses diagrams of more than 500 edges (its maxEdges default). */
 #define MD_GRAPH_EDGES 400
 
@@ -40,14 +47,31 @@ static const enum decision order[] = {
  * run inside; '|' is escaped for the table (GFM splits cells first); line
  * breaks would end the row and become spaces.
  */
+/* How much of s (len bytes) to show: at most MD_CELL_MAX, cut between characters. */
+static size_t md_cut(const char *s, size_t len)
+{
+	if (len <= MD_CELL_MAX)
+		return len;
+	len = MD_CELL_MAX;
+	while (len && ((unsigned char)s[len] & 0xc0) == 0x80)
+		len--;
+	return len;
+}
+
+static void md_cut_marker(struct strbuf *out, size_t full)
+{
+	sb_addf(out, "\xe2\x80\xa6 (cut, %zu bytes)", full);
+}
+
 static void md_code(struct strbuf *out, const char *s)
 {
-	size_t run = 0, longest = 0, len, i;
+	size_t run = 0, longest = 0, len, full, i;
 	bool pad;
 
 	if (!s || !*s)
 		return;
-	len = strlen(s);
+	full = strlen(s);
+	len = md_cut(s, full);
 	for (i = 0; i < len; i++) {
 		run = s[i] == '`' ? run + 1 : 0;
 		if (run > longest)
@@ -71,24 +95,29 @@ static void md_code(struct strbuf *out, const char *s)
 		sb_addc(out, ' ');
 	for (i = 0; i <= longest; i++)
 		sb_addc(out, '`');
+	if (len < full)
+		md_cut_marker(out, full);
 }
 
-/* Each ';'-joined item as its own code span. */
+/* Each item of a list cell (util.h) as its own code span. */
 static void md_code_list(struct strbuf *out, const char *s)
 {
 	struct strbuf item = STRBUF_INIT;
+	size_t start = out->len, more = 0;
+	bool first = true;
 
-	while (s && *s) {
-		size_t len = strcspn(s, ";");
-		sb_reset(&item);
-		sb_add(&item, s, len);
-		md_code(out, item.buf);
-		s += len;
-		if (*s == ';') {
-			sb_adds(out, ", ");
-			s++;
+	while (s && list_next(&s, &item) > 0) {
+		if (out->len - start > MD_LIST_MAX) {
+			more++;
+			continue;
 		}
+		if (!first)
+			sb_adds(out, ", ");
+		md_code(out, item.buf);
+		first = false;
 	}
+	if (more)
+		sb_addf(out, ", \xe2\x80\xa6 %zu more", more);
 	sb_release(&item);
 }
 
@@ -101,8 +130,10 @@ static void md_code_list(struct strbuf *out, const char *s)
  */
 static void mermaid_label(struct strbuf *sb, const char *s)
 {
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	size_t full = s ? strlen(s) : 0, len = md_cut(s, full), i;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
 		if (c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 		    (c >= '0' && c <= '9') || strchr(" -_./:[](),+=@", c))
 			sb_addc(sb, (char)c);
@@ -113,6 +144,8 @@ static void mermaid_label(struct strbuf *sb, const char *s)
 		else
 			sb_addf(sb, "#%u;", c);
 	}
+	if (len < full)
+		md_cut_marker(sb, full);
 }
 
 /* ---- resources ---- */
@@ -228,13 +261,9 @@ static void causes(struct strbuf *out, const struct prediction *pr)
 		const char *p = r->root_cause;
 		if (r->decision == DECISION_NONE || r->decision == DECISION_HIT)
 			continue;
-		while (p && *p) {
-			size_t len = strcspn(p, ";");
+		while (p && list_next(&p, &path) > 0) {
 			const struct task_result *root;
 			uintptr_t k;
-			sb_reset(&path);
-			sb_add(&path, p, len);
-			p += len + (p[len] == ';');
 			root = prediction_find(pr, path.buf);
 			if (!root)
 				continue;
@@ -604,21 +633,32 @@ static void emit_nodes(struct strbuf *sb, struct mermaid *m)
 		sb_adds(&label, "<br/>");
 		sb_adds(&label, decision_name(r->decision));
 		if (*r->reason) {
-			/* "a;b" reads as "a, b" (';' would be an entity code). */
+			/*
+			 * Items read "a, b" (';' would be an entity code); a ',' inside
+			 * an item is written #44; so no item reads as two.
+			 */
 			const char *p = r->reason;
+			struct strbuf item = STRBUF_INIT;
+			bool lead = true;
 			sb_adds(&label, ": ");
-			while (*p) {
-				size_t len = strcspn(p, ";");
-				struct strbuf item = STRBUF_INIT;
-				sb_add(&item, p, len);
-				mermaid_label(&label, item.buf);
-				sb_release(&item);
-				p += len;
-				if (*p == ';') {
+			while (list_next(&p, &item) > 0) {
+				const char *q = item.buf;
+				if (!lead)
 					sb_adds(&label, ", ");
-					p++;
+				lead = false;
+				for (;;) {
+					size_t len = strcspn(q, ",");
+					struct strbuf piece = STRBUF_INIT;
+					sb_add(&piece, q, len);
+					mermaid_label(&label, sb_str(&piece));
+					sb_release(&piece);
+					if (!q[len])
+						break;
+					sb_adds(&label, "#44;");
+					q += len + 1;
 				}
 			}
+			sb_release(&item);
 		}
 		indent(sb, depth - 1);
 		sb_addf(sb, "n%ld[\"%s\"]\n", nodes++, label.buf);

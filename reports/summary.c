@@ -4,13 +4,14 @@
  */
 #include "report.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "banned.h"
 
 struct cause_count {
-	const char *path;
+	char *path;             /* decoded list item (malloc'd) */
 	size_t n;
 };
 
@@ -23,28 +24,28 @@ static int cmp_cause(const void *x, const void *y)
 	return strcmp(a->path, b->path);
 }
 
+/* Tally each root cause of a list cell (util.h); seen maps path -> index + 1. */
 static void count_causes(struct cause_count **arr, size_t *n, size_t *alloc,
-			 const char *joined)
+			 struct strmap *seen, const char *joined)
 {
+	struct strbuf item = STRBUF_INIT;
 	const char *p = joined;
 
-	while (p && *p) {
-		const char *q = strchr(p, ';');
-		size_t len = q ? (size_t)(q - p) : strlen(p), i;
-		for (i = 0; i < *n; i++)
-			if (strlen((*arr)[i].path) == len && !strncmp((*arr)[i].path, p, len))
-				break;
-		if (i == *n) {
+	while (p && list_next(&p, &item) > 0) {
+		uintptr_t k = (uintptr_t)strmap_get(seen, item.buf);
+		if (!k) {
 			KC_GROW(*arr, *alloc, *n + 1);
-			(*arr)[i].path = p;
-			(*arr)[i].n = 0;
-			(*n)++;
+			(*arr)[*n].path = xstrdup(item.buf);
+			(*arr)[*n].n = 0;
+			k = ++*n;
+			strmap_put(seen, item.buf, (void *)k);
 		}
-		(*arr)[i].n++;
-		p = q ? q + 1 : NULL;
+		(*arr)[k - 1].n++;
 	}
+	sb_release(&item);
 }
 
+/* Names are printed through term_text (util.h): this goes to a terminal. */
 void report_summary(FILE *fp, const struct prediction *pr)
 {
 	static const enum decision order[] = {
@@ -52,9 +53,10 @@ void report_summary(FILE *fp, const struct prediction *pr)
 		DECISION_DISABLED, DECISION_UNKNOWN
 	};
 	struct cause_count *causes = NULL;
+	struct strmap seen = STRMAP_INIT;
 	size_t ncauses = 0, alloc = 0, i, k;
 
-	fprintf(fp, "%s: %zu executor tasks:", pr->dag->pipeline_name, pr->executors);
+	fprintf(fp, "%s: %zu executor tasks:", term_text(pr->dag->pipeline_name), pr->executors);
 	for (i = 0; i < KC_ARRAY_SIZE(order); i++)
 		fprintf(fp, " %s %zu", decision_name(order[i]), pr->counts[order[i]]);
 	fputc('\n', fp);
@@ -64,31 +66,29 @@ void report_summary(FILE *fp, const struct prediction *pr)
 		k += !strcmp(pr->results[i].reason, "pipeline_name");
 	if (k)
 		fprintf(fp, "pipeline name '%s' has no cache entries (the baseline ran under another name): %zu tasks miss\n",
-			pr->dag->pipeline_name, k);
+			term_text(pr->dag->pipeline_name), k);
 	for (i = 0; i < pr->n; i++) {
 		const struct task_result *r = &pr->results[i];
 		if (r->decision == DECISION_HIT || r->decision == DECISION_NONE)
 			continue;
-		count_causes(&causes, &ncauses, &alloc, r->root_cause);
+		count_causes(&causes, &ncauses, &alloc, &seen, r->root_cause);
 	}
 	if (ncauses)    /* qsort(NULL, 0, ...) is undefined */
 		qsort(causes, ncauses, sizeof(*causes), cmp_cause);
 	for (i = 0, k = 0; i < ncauses && k < 5; i++) {
-		size_t len = strcspn(causes[i].path, ";");
-		char *path = xstrndup(causes[i].path, len);
-		const struct task_result *r = prediction_find(pr, path);
+		const struct task_result *r = prediction_find(pr, causes[i].path);
 		/* A cold cache or a new scope is its own cause everywhere. */
-		if (r && (!strcmp(r->reason, "cold_cache") || !strcmp(r->reason, "pipeline_name"))) {
-			free(path);
+		if (r && (!strcmp(r->reason, "cold_cache") || !strcmp(r->reason, "pipeline_name")))
 			continue;
-		}
 		if (!k)
 			fputs("top root causes:\n", fp);
-		fprintf(fp, "  %-40s %3zu task%s  %s %s\n", path, causes[i].n,
+		fprintf(fp, "  %-40s %3zu task%s  %s %s\n", term_text(causes[i].path), causes[i].n,
 			causes[i].n == 1 ? " " : "s", r ? decision_name(r->decision) : "",
-			r ? r->reason : "");
-		free(path);
+			r ? term_text(r->reason) : "");
 		k++;
 	}
+	for (i = 0; i < ncauses; i++)
+		free(causes[i].path);
 	free(causes);
+	strmap_release(&seen);
 }

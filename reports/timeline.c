@@ -46,7 +46,7 @@ void timeline_row_fill(struct timeline_row *row, const struct prediction *pr)
 {
 	struct cause *c = NULL;
 	size_t nc = 0, alloc = 0, i, k;
-	struct strbuf sb = STRBUF_INIT;
+	struct strbuf sb = STRBUF_INIT, path = STRBUF_INIT, item = STRBUF_INIT;
 
 	row->tasks = pr->executors;
 	memcpy(row->counts, pr->counts, sizeof(row->counts));
@@ -61,10 +61,8 @@ void timeline_row_fill(struct timeline_row *row, const struct prediction *pr)
 			continue;
 		if (r->decision != DECISION_UNKNOWN)
 			row->invalidated++;
-		while (p && *p) {
-			size_t len = strcspn(p, ";");
-			char *path = xstrndup(p, len);
-			const struct task_result *root = prediction_find(pr, path);
+		while (p && list_next(&p, &path) > 0) {
+			const struct task_result *root = prediction_find(pr, path.buf);
 			const char *name = root ? root->task->path : "";
 			const char *why = root ? root->reason : "";
 			/* A renamed pipeline is one cause, not one per task. */
@@ -81,16 +79,23 @@ void timeline_row_fill(struct timeline_row *row, const struct prediction *pr)
 				nc++;
 			}
 			c[k].n++;
-			free(path);
-			p += len + (p[len] == ';');
 		}
 	}
 	if (nc)     /* qsort(NULL, 0, ...) is undefined */
 		qsort(c, nc, sizeof(*c), cmp_cause);
-	for (k = 0; k < nc && k < 5; k++)
-		sb_addf(&sb, "%s%s:%s(%zu)", k ? ";" : "", c[k].path, c[k].reason, c[k].n);
-	if (nc > 5)
-		sb_addf(&sb, ";+%zu more", nc - 5);
+	/* A list cell (util.h): the reason may itself be "image;command". */
+	for (k = 0; k < nc && k < 5; k++) {
+		sb_reset(&item);
+		sb_addf(&item, "%s:%s(%zu)", c[k].path, c[k].reason, c[k].n);
+		list_add(&sb, item.buf);
+	}
+	if (nc > 5) {
+		sb_reset(&item);
+		sb_addf(&item, "+%zu more", nc - 5);
+		list_add(&sb, item.buf);
+	}
+	sb_release(&item);
+	sb_release(&path);
 	free(row->root_causes);
 	row->root_causes = sb_detach(&sb, NULL);
 	free(c);
@@ -244,6 +249,9 @@ static void on_record(int c, void *data)
 	    parse_size(r->cells[13], &row->invalidated) || parse_size(r->cells[15], &row->seq) ||
 	    !row->seq)
 		r->err = err_set("%s:%zu: a count column is not a number", r->path, r->line);
+	else if (list_check(row->root_causes) < 0)
+		r->err = err_set("%s:%zu: root_causes: a '\\' not followed by '\\' or ';'",
+				 r->path, r->line);
 done:
 	for (k = 0; k < NCOLUMNS && k < r->ncell; k++) {
 		free(r->cells[k]);
@@ -344,9 +352,11 @@ void timeline_summary(FILE *fp, const struct timeline_row *rows, size_t n)
 			break;
 		if (!shown++)
 			fputs("commits that invalidated most:\n", fp);
-		fprintf(fp, "  %.12s %.10s %3zu task%s  %s\n      %s%s%s\n", v[i]->commit, v[i]->date,
-			v[i]->invalidated, v[i]->invalidated == 1 ? " " : "s", v[i]->subject,
-			specs > 1 ? v[i]->spec : "", specs > 1 ? ": " : "", v[i]->root_causes);
+		/* A commit subject or a task name may hold control characters. */
+		fprintf(fp, "  %.12s %.10s %3zu task%s  %s\n      %s%s%s\n", term_text(v[i]->commit),
+			term_text(v[i]->date), v[i]->invalidated, v[i]->invalidated == 1 ? " " : "s",
+			term_text(v[i]->subject), specs > 1 ? term_text(v[i]->spec) : "",
+			specs > 1 ? ": " : "", term_text(v[i]->root_causes));
 	}
 	if (!shown)
 		fputs("no commit invalidated cached tasks\n", fp);
