@@ -201,8 +201,12 @@ static int load_inputs(struct common *c, int *status)
 {
 	if (c->deployment) {
 		struct policy p = c->pol;
-		if (policy_read_deployment(&p, c->deployment) < 0)
+		char *note;
+		if (policy_read_deployment(&p, c->deployment, &note) < 0)
 			goto fail;
+		if (note)
+			fprintf(stderr, "kfpcache: note: %s\n", term_text(note));
+		free(note);
 		if (!c->global_after_deployment)
 			c->pol = p;
 	}
@@ -477,11 +481,14 @@ static int build(struct session *s, struct common *c, struct spec *spec, struct 
 	memset(&o, 0, sizeof(o));
 	o.publish_logs = c->pol.publish_logs;
 	o.params = spec->run_params;
+	o.params_source = spec->name;
 	if (spec == s->spec) {
 		o.cli_params = c->params;
 		o.pins = c->pins;
 		if (load_params(s, c, &o.params) < 0)
 			return -1;
+		if (c->params_file)
+			o.params_source = c->params_file;
 	}
 	return dag_build(out, spec, &o);
 }

@@ -947,6 +947,78 @@ static int instantiate(struct builder *b, struct dag_inst *inst)
 
 /* ---- root ---- */
 
+/*
+ * An integer as written: digits with an optional sign, or a number that is
+ * whole and exactly representable (3.0, 1e3).  "12345678901234567890.5"
+ * reads as a whole double but is no integer.  KFP keys every number as a
+ * float64 (semantics doc §1.4): integers beyond 2^53 that differ only past
+ * a double's precision share a fingerprint there, and here.
+ */
+static bool is_integer_text(const char *text, double d)
+{
+	const char *p = text + (*text == '-' || *text == '+');
+
+	if (*p && strspn(p, "0123456789") == strlen(p))
+		return true;
+	return d == floor(d) && fabs(d) <= 9007199254740992.0;
+}
+
+/* Go's names for the JSON kinds a parameter type takes. */
+static const char *param_kind_wanted(const char *type, enum node_type *want)
+{
+	static const struct { const char *type; enum node_type kind; const char *what; } kinds[] = {
+		{ "NUMBER_INTEGER", NODE_NUMBER, "an integer" },
+		{ "NUMBER_DOUBLE", NODE_NUMBER, "a number" },
+		{ "STRING", NODE_STRING, "a string" },
+		{ "BOOLEAN", NODE_BOOL, "true or false" },
+		{ "LIST", NODE_LIST, "a list" },
+		{ "STRUCT", NODE_MAP, "an object" },
+	};
+	size_t i;
+
+	for (i = 0; type && i < KC_ARRAY_SIZE(kinds); i++)
+		if (!strcmp(type, kinds[i].type)) {
+			*want = kinds[i].kind;
+			return kinds[i].what;
+		}
+	return NULL;
+}
+
+/*
+ * A value from a params file or a PipelineJob, checked against the input's
+ * declared type as --param is: KFP's API server refuses a run whose
+ * parameter does not match its type.  null (an optional input) passes.
+ */
+static int check_param_value(struct builder *b, const char *type, const struct node *v,
+			     const char *name)
+{
+	const char *src = b->opt->params_source ? b->opt->params_source : b->d->spec->name;
+	enum node_type want;
+	const char *what = param_kind_wanted(type, &want);
+	struct strbuf text = STRBUF_INIT;
+	char pos[32];
+	bool ok;
+
+	if (!what || v->type == NODE_NULL)
+		return 0;
+	ok = v->type == want;
+	if (ok && !strcmp(type, "NUMBER_INTEGER"))
+		ok = v->number == floor(v->number) && isfinite(v->number);
+	if (ok)
+		return 0;
+	if (canon_json(&text, v) < 0)
+		sb_adds(&text, node_type_name(v->type));
+	if (text.len > 60) {
+		text.len = 57;
+		text.buf[57] = '\0';
+		sb_adds(&text, "...");
+	}
+	spec_pos(NULL, v, pos);
+	err_set("%s:%s: parameter %s: '%s' is not %s", src, pos, name, text.buf, what);
+	sb_release(&text);
+	return -1;
+}
+
 static int parse_cli_param(struct builder *b, const char *type, const char *text,
 			   const char *name, const struct node **out)
 {
@@ -962,7 +1034,7 @@ static int parse_cli_param(struct builder *b, const char *type, const char *text
 		double d = strtod(text, &end);
 		if (!*text || *end || !isfinite(d))
 			return err_set("--param %s: '%s' is not a number", name, text);
-		if (!strcmp(type, "NUMBER_INTEGER") && d != floor(d))
+		if (!strcmp(type, "NUMBER_INTEGER") && !is_integer_text(text, d))
 			return err_set("--param %s: '%s' is not an integer", name, text);
 		*out = node_new_num(a, d);
 		return 0;
@@ -1009,6 +1081,8 @@ static int root_inputs(struct builder *b, struct dag_inst *root)
 				return -1;
 		}
 		memset(&r, 0, sizeof(r));
+		if (v && v == node_get(o->params, name) && check_param_value(b, type, v, name) < 0)
+			return -1;
 		if (!v)
 			v = node_get(def, "defaultValue");
 		if (!v && node_get_bool(def, "isOptional", false))
@@ -1258,7 +1332,10 @@ int dag_build(struct dag **out, const struct spec *s, const struct dag_options *
 		goto done;
 
 	d->tasks = arena_array(&d->arena, b.nall, sizeof(*d->tasks));
-	memcpy(d->tasks, b.all, b.nall * sizeof(*d->tasks));
+	if (b.nall)
+		memcpy(d->tasks, b.all, b.nall * sizeof(*d->tasks));
+	else
+		warn(&b, "%s: no tasks: the root DAG is empty, so a run does nothing", s->name);
 	d->ntasks = b.nall;
 	qsort(d->tasks, d->ntasks, sizeof(*d->tasks), cmp_task_path);
 	for (i = 0; i < d->ntasks; i++) {

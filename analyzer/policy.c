@@ -126,27 +126,66 @@ static const struct node *find_api_server(const struct node *doc)
 	return NULL;
 }
 
-int policy_read_deployment(struct policy *p, const char *path)
+/* KFP's manifests name the API server's Deployment ml-pipeline. */
+static bool is_ml_pipeline(const struct node *doc)
+{
+	const char *kind = node_get_str(doc, "kind");
+	const char *name = node_get_str(node_get(doc, "metadata"), "name");
+
+	return (!kind || !strcmp(kind, "Deployment")) && name && !strcmp(name, "ml-pipeline");
+}
+
+/*
+ * The document to read in a multi-document file: the only one with the
+ * API server container, else the only such one that is the ml-pipeline
+ * Deployment; anything else is ambiguous.  *note says which was taken.
+ */
+static int pick_deployment(const struct node **out, char **note, struct node **docs,
+			   size_t ndocs, const char *path)
+{
+	size_t i, with = 0, named = 0, first = 0, first_named = 0;
+
+	for (i = 0; i < ndocs; i++) {
+		if (!find_api_server(docs[i]))
+			continue;
+		if (!with++)
+			first = i;
+		if (is_ml_pipeline(docs[i]) && !named++)
+			first_named = i;
+	}
+	if (!with)
+		return err_set("%s: no container 'ml-pipeline-api-server' under spec.template.spec.containers",
+			       path);
+	if (with > 1 && named != 1)
+		return err_set("%s: %zu documents have a container 'ml-pipeline-api-server' and %s the "
+			       "Deployment 'ml-pipeline': keep the one to read in a file of its own",
+			       path, with, named ? "several are" : "none is");
+	i = with == 1 ? first : first_named;
+	*out = find_api_server(docs[i]);
+	if (ndocs > 1)
+		*note = xstrfmt("%s: CACHEENABLED read from document %zu of %zu (%s '%s')", path,
+				i + 1, ndocs, node_get_str(docs[i], "kind") ? node_get_str(docs[i], "kind") : "document",
+				node_get_str(node_get(docs[i], "metadata"), "name") ?
+				node_get_str(node_get(docs[i], "metadata"), "name") : "unnamed");
+	return 0;
+}
+
+int policy_read_deployment(struct policy *p, const char *path, char **note)
 {
 	struct arena a;
 	struct node **docs;
-	size_t ndocs, i, k;
+	size_t ndocs, k;
 	char *buf = NULL;
 	size_t len;
 	const struct node *c = NULL;
 	int ret = -1;
 
+	*note = NULL;
 	arena_init(&a);
 	if (read_file(path, &buf, &len) < 0 ||
-	    yaml_parse(&a, buf, len, path, NULL, &docs, &ndocs) < 0)
+	    yaml_parse(&a, buf, len, path, NULL, &docs, &ndocs) < 0 ||
+	    pick_deployment(&c, note, docs, ndocs, path) < 0)
 		goto done;
-	for (i = 0; i < ndocs && !c; i++)
-		c = find_api_server(docs[i]);
-	if (!c) {
-		err_set("%s: no container 'ml-pipeline-api-server' under spec.template.spec.containers",
-			path);
-		goto done;
-	}
 	p->global_cache = 1;
 	p->global_source = path;
 	for (k = 0; node_is_list(node_get(c, "env")) && k < node_get(c, "env")->n; k++) {

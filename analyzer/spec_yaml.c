@@ -35,6 +35,9 @@ struct frame {
 	/* ... and the line,col of every key so far, for duplicate errors */
 	unsigned *key_pos;
 	size_t key_pos_alloc;
+	/* a plain << key is waiting for its value; merge_at: its index + 1 */
+	bool merge_pending;
+	size_t merge_at;
 };
 
 struct yctx {
@@ -190,6 +193,36 @@ static void resolve_plain(struct node *n)
 	}
 }
 
+/*
+ * Tags.  KFP's API server decodes a spec with go-yaml v3 into Go values and
+ * re-encodes them as JSON (apiserver/template/template.go:80-115).  The
+ * core schema's tags read the same here; the others would not: !!binary
+ * becomes raw bytes, !!timestamp a time re-encoded as RFC 3339, !!set and
+ * !!omap other shapes, and a local or verbatim tag is not ours to guess.
+ * They are refused at their position rather than read differently.
+ */
+static bool tag_is_core(const char *tag, const char *const *allowed)
+{
+	size_t i;
+
+	if (!tag || !strcmp(tag, "!"))
+		return true;
+	if (strncmp(tag, TAG_PREFIX, strlen(TAG_PREFIX)))
+		return false;
+	for (i = 0; allowed[i]; i++)
+		if (!strcmp(tag + strlen(TAG_PREFIX), allowed[i]))
+			return true;
+	return false;
+}
+
+static int refuse_tag(struct yctx *c, const yaml_mark_t *m, const char *tag)
+{
+	bool core = !strncmp(tag, TAG_PREFIX, strlen(TAG_PREFIX));
+
+	return yerr(c, m, "tag '%s%.60s' is not supported: KFP's loader (go-yaml v3) would not read "
+		    "it as the same JSON value", core ? "!!" : "", core ? tag + strlen(TAG_PREFIX) : tag);
+}
+
 /* A scalar event as a node, honouring the standard !!tags. */
 static int make_scalar(struct yctx *c, const yaml_event_t *ev, struct node **out)
 {
@@ -197,11 +230,14 @@ static int make_scalar(struct yctx *c, const yaml_event_t *ev, struct node **out
 	const char *text = (const char *)ev->data.scalar.value;
 	size_t len = ev->data.scalar.length;
 	struct node *n = node_new_str(c->a, text, len);
+	static const char *const scalar_tags[] = { "null", "bool", "int", "float", "str", NULL };
 	double d;
 
 	n->line = (unsigned)ev->start_mark.line + 1;
 	n->col = (unsigned)ev->start_mark.column + 1;
 	*out = n;
+	if (!tag_is_core(tag, scalar_tags))
+		return refuse_tag(c, &ev->start_mark, tag);
 	if (tag && !strncmp(tag, TAG_PREFIX, strlen(TAG_PREFIX))) {
 		const char *t = tag + strlen(TAG_PREFIX);
 
@@ -223,10 +259,10 @@ static int make_scalar(struct yctx *c, const yaml_event_t *ev, struct node **out
 			n->type = NODE_NUMBER;
 			n->number = d;
 		}
-		/* !!str, !!binary, !!timestamp ...: the text, as a string */
+		/* !!str: the text, as a string */
 		return 0;
 	}
-	/* "!" (non-specific) forces a string; other local tags are ignored. */
+	/* "!" (non-specific) forces a string. */
 	if (ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !(tag && !strcmp(tag, "!")))
 		resolve_plain(n);
 	return 0;
@@ -303,6 +339,9 @@ static void place(struct yctx *c, struct node *n, size_t height)
 		f->key_pos[2 * i + 1] = f->key_col;
 		node_append(c->a, f->node, f->key, f->key_len, n);
 		f->have_key = false;
+		if (f->merge_pending)
+			f->merge_at = i + 1;
+		f->merge_pending = false;
 	} else {
 		node_append(c->a, f->node, NULL, 0, n);
 	}
@@ -327,9 +366,19 @@ static int on_scalar(struct yctx *c, const yaml_event_t *ev)
 	if (memchr(ev->data.scalar.value, '\0', ev->data.scalar.length))
 		return yerr(c, &ev->start_mark, "escaped NUL character in a string");
 	/* Keys are text whatever their type ("1: x" has key "1"). */
-	if (is_key)
+	if (is_key) {
 		take_key(c, (const char *)ev->data.scalar.value,
 			 ev->data.scalar.length, &ev->start_mark);
+		/* A plain, untagged << is YAML's merge key; '<<' quoted is a key. */
+		top(c)->merge_pending = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+			!ev->data.scalar.tag && ev->data.scalar.length == 2 &&
+			!memcmp(ev->data.scalar.value, "<<", 2);
+		if (!anchor && ev->data.scalar.tag) {
+			static const char *const key_tags[] = { "str", "int", "float", "bool", "null", NULL };
+			if (!tag_is_core((const char *)ev->data.scalar.tag, key_tags))
+				return refuse_tag(c, &ev->start_mark, (const char *)ev->data.scalar.tag);
+		}
+	}
 	if (is_key && !anchor)
 		return 0;
 	if (make_scalar(c, ev, &n) < 0)
@@ -375,9 +424,15 @@ static int on_start(struct yctx *c, const yaml_event_t *ev, enum node_type t)
 	struct node *n;
 	struct frame *f;
 
+	const char *tag = t == NODE_MAP ? (const char *)ev->data.mapping_start.tag :
+		(const char *)ev->data.sequence_start.tag;
+	static const char *const map_tags[] = { "map", NULL }, *const seq_tags[] = { "seq", NULL };
+
 	if (wants_key(c))
 		return yerr(c, &ev->start_mark,
 			    "a list or map as a mapping key is not supported");
+	if (!tag_is_core(tag, t == NODE_MAP ? map_tags : seq_tags))
+		return refuse_tag(c, &ev->start_mark, tag);
 	if (c->depth + 1 > c->lim.max_depth)
 		return yerr(c, &ev->start_mark, "nesting deeper than %zu levels",
 			    c->lim.max_depth);
@@ -397,6 +452,62 @@ static int on_start(struct yctx *c, const yaml_event_t *ev, enum node_type t)
 	return 0;
 }
 
+/*
+ * YAML's merge key, which go-yaml v3 honours when KFP reads a spec: the
+ * map's own keys first, then each merged map's keys that are not there yet,
+ * the first of a list of maps winning over later ones.  Children are
+ * shared, not copied.
+ */
+static int apply_merge(struct yctx *c, const struct frame *f)
+{
+	struct node *m = f->node, *v = m->items[f->merge_at - 1];
+	struct node *out = node_new(c->a, NODE_MAP);
+	struct strmap seen;
+	size_t i, k;
+	int ret = -1;
+
+	strmap_init(&seen);
+	if (!(v->type == NODE_MAP || v->type == NODE_LIST)) {
+		yaml_mark_t mk;
+		memset(&mk, 0, sizeof(mk));
+		mk.line = f->key_pos[2 * (f->merge_at - 1)] - 1;
+		mk.column = f->key_pos[2 * (f->merge_at - 1) + 1] - 1;
+		yerr(c, &mk, "the merge key '<<' takes a map or a list of maps, not a %s",
+		     node_type_name(v->type));
+		goto done;
+	}
+	for (i = 0; i < m->n; i++)
+		if (i != f->merge_at - 1) {
+			node_append(c->a, out, m->keys[i], m->key_lens[i], m->items[i]);
+			strmap_put(&seen, m->keys[i], NULL);
+		}
+	for (k = 0; k < (v->type == NODE_MAP ? 1 : v->n); k++) {
+		const struct node *src = v->type == NODE_MAP ? v : v->items[k];
+		if (src->type != NODE_MAP) {
+			yaml_mark_t mk;
+			memset(&mk, 0, sizeof(mk));
+			mk.line = src->line ? src->line - 1 : 0;
+			mk.column = src->col ? src->col - 1 : 0;
+			yerr(c, &mk, "the merge key '<<' takes a map or a list of maps, not a list with a %s",
+			     node_type_name(src->type));
+			goto done;
+		}
+		for (i = 0; i < src->n; i++)
+			if (!strmap_has(&seen, src->keys[i])) {
+				node_append(c->a, out, src->keys[i], src->key_lens[i], src->items[i]);
+				strmap_put(&seen, src->keys[i], NULL);
+			}
+	}
+	m->keys = out->keys;
+	m->key_lens = out->key_lens;
+	m->items = out->items;
+	m->n = out->n;
+	ret = 0;
+done:
+	strmap_release(&seen);
+	return ret;
+}
+
 static int on_end(struct yctx *c, const yaml_event_t *ev)
 {
 	struct frame f = c->stack[--c->depth];
@@ -412,6 +523,8 @@ static int on_end(struct yctx *c, const yaml_event_t *ev)
 			    (int)(f.node->key_lens[dup] > 80 ? 80 : f.node->key_lens[dup]),
 			    f.node->keys[dup]);
 	}
+	if (f.merge_at && apply_merge(c, &f) < 0)
+		return -1;
 	if (f.anchor)
 		register_anchor(c, f.anchor, f.node, c->count - f.start_count, f.height);
 	if (parent && f.height + 1 > parent->height)

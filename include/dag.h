@@ -118,6 +118,7 @@ extern size_t dag_max_tasks;
 /* Options that shape resolution. */
 struct dag_options {
 	const struct node *params;   /* run parameters map (name -> value) or NULL */
+	const char *params_source;   /* the file params came from, for messages */
 	const char *const *cli_params; /* NULL-terminated "NAME=VALUE" (--param) */
 	/*
 	 * NULL-terminated "TASK:INPUT=VALUE" pins for values known only at run

@@ -46,7 +46,12 @@ int policy_set_version(struct policy *p, const char *text);
  * Deployment manifest or kustomize patch (YAML, several documents allowed).
  * Parsed like Go's strconv.ParseBool; absent means on.
  */
-int policy_read_deployment(struct policy *p, const char *path);
+/*
+ * With several documents, the one with the ml-pipeline-api-server
+ * container (or, of several, the Deployment named ml-pipeline) is read and
+ * *note (malloc'd, or NULL) says which; more candidates are an error.
+ */
+int policy_read_deployment(struct policy *p, const char *path, char **note);
 
 bool policy_version_at_least(const struct policy *p, int major, int minor);
 bool policy_honours_cache_key(const struct policy *p);   /* after 2.17 */

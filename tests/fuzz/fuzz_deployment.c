@@ -38,6 +38,7 @@ static void open_input(void)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct policy p;
+	char *note = NULL;
 
 	if (input_fd < 0)
 		open_input();
@@ -46,11 +47,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		die("fuzz_deployment: cannot write the input");
 	policy_init(&p);
 	err_clear();
-	if (policy_read_deployment(&p, input_path) == 0) {
+	if (policy_read_deployment(&p, input_path, &note) == 0) {
 		if (p.global_cache != 0 && p.global_cache != 1)
 			abort();
-	} else if (!strcmp(err_msg(), "unknown error")) {
+	} else if (!strcmp(err_msg(), "unknown error") || note) {
 		abort();
 	}
+	free(note);
 	return 0;
 }

@@ -87,6 +87,12 @@ check "--deployment CACHEENABLED not a boolean" 1 "kfpcache: $IN/dep-maybe.yaml:
 check "--deployment CACHEENABLED unquoted" 1 "kfpcache: $IN/dep-unquoted.yaml:8:18: CACHEENABLED must be a quoted string value" \
 	analyze -q --cold --deployment "$IN/dep-unquoted.yaml" "$S" --csv out.csv
 
+# two API server Deployments: the ml-pipeline one is read, with a note; two such is ambiguous
+dep_doc() { printf 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: %s\nspec:\n  template:\n    spec:\n      containers:\n      - name: ml-pipeline-api-server\n        env:\n        - name: CACHEENABLED\n          value: "%s"\n' "$1" "$2"; }
+{ dep_doc ml-pipeline-copy true; echo ---; dep_doc ml-pipeline true; echo ---; dep_doc ml-pipeline false; } > "$IN/dep-two.yaml"
+check "--deployment with two ml-pipeline Deployments" 1 "kfpcache: $IN/dep-two.yaml: 3 documents have a container 'ml-pipeline-api-server' and several are the Deployment 'ml-pipeline': keep the one to read in a file of its own" \
+	analyze -q --cold --deployment "$IN/dep-two.yaml" "$S" --csv out.csv
+
 # run parameters
 printf '[1, 2]' > "$IN/list.json"
 printf '{"epochs": ' > "$IN/cut.json"
@@ -102,6 +108,14 @@ check "--params-file missing" 1 "kfpcache: $IN/none.json: cannot open: No such f
 	analyze -q --cold --params-file "$IN/none.json" "$S" --csv out.csv
 check "--params-file not an object" 1 "kfpcache: $IN/list.json: expected a JSON object of parameter values" \
 	analyze -q --cold --params-file "$IN/list.json" "$S" --csv out.csv
+printf '{"epochs": 2.5}' > "$IN/frac.json"
+printf '{\n  "epochs": {"a": 1}\n}' > "$IN/obj.json"
+check "--params-file value not an integer" 1 "kfpcache: $IN/frac.json:1:12: parameter epochs: '2.5' is not an integer" \
+	analyze -q --cold --params-file "$IN/frac.json" "$S" --csv out.csv
+check "--params-file object for an integer" 1 "kfpcache: $IN/obj.json:2:13: parameter epochs: '{\"a\":1}' is not an integer" \
+	analyze -q --cold --params-file "$IN/obj.json" "$S" --csv out.csv
+check "--param whole-looking fraction" 1 "kfpcache: --param epochs: '12345678901234567890.5' is not an integer" \
+	analyze -q --cold --param epochs=12345678901234567890.5 "$S" --csv out.csv
 check "--params-file truncated" 1 "kfpcache: $IN/cut.json:1:11: unexpected end of JSON input" \
 	analyze -q --cold --params-file "$IN/cut.json" "$S" --csv out.csv
 

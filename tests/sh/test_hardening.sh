@@ -172,3 +172,25 @@ if [ $? = 1 ] && grep -q 'more than --max-render-nodes 3 allows' err; then ok "-
 else no "--max-render-nodes sets the budget"; cat err >&2; fi
 kc analyze --cold -q s.yaml --svg small.svg --max-render-nodes 0 > out 2> err
 if [ $? = 2 ]; then ok "--max-render-nodes 0 is a usage error"; else no "--max-render-nodes 0 is a usage error"; fi
+
+# --deployment with several documents (issue 10, item 14): the ml-pipeline
+# Deployment is read whatever its place, and a note says which.
+fresh
+dep_doc() { printf 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: %s\nspec:\n  template:\n    spec:\n      containers:\n      - name: ml-pipeline-api-server\n        env:\n        - name: CACHEENABLED\n          value: "%s"\n' "$1" "$2"; }
+{ dep_doc ml-pipeline-ui true; echo ---; dep_doc ml-pipeline false; } > dep.yaml
+kc analyze --cold -q --deployment dep.yaml s.yaml --csv o.csv 2> err
+if [ $? = 0 ] && grep -q "^kfpcache: note: dep.yaml: CACHEENABLED read from document 2 of 2 (Deployment 'ml-pipeline')$" err &&
+	[ "$(grep -c ',DISABLED,' o.csv)" -gt 3 ]; then
+	ok "--deployment reads the ml-pipeline Deployment of several and says so"
+else no "--deployment reads the ml-pipeline Deployment of several and says so"; cat err >&2; fi
+
+# YAML merge keys (issue 10, item 13): go-yaml v3, KFP's loader, merges
+# them, explicit keys winning; the merged spec reads as the written-out one.
+fresh
+kc analyze --cold -q "$ROOT/tests/fixtures/merge-keys.yaml" --csv m.csv 2> err
+kc analyze --cold -q "$ROOT/tests/fixtures/merge-keys-expanded.yaml" --csv e.csv 2>> err
+kc fingerprint "$ROOT/tests/fixtures/merge-keys.yaml" > mf.csv 2>> err
+kc fingerprint "$ROOT/tests/fixtures/merge-keys-expanded.yaml" > ef.csv 2>> err
+if cmp -s m.csv e.csv && cmp -s mf.csv ef.csv && grep -q '^use,container,comp-use,exec-use,python:3.12,' m.csv; then
+	ok "a << merge key reads as the map written out, explicit keys winning"
+else no "a << merge key reads as the map written out, explicit keys winning"; diff m.csv e.csv >&2; cat err >&2; fi
