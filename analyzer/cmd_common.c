@@ -49,6 +49,7 @@ void common_release(struct common *c)
 	free(c->params);
 	free(c->baselines);
 	free(c->policy_args);
+	free(c->repo_found);
 	policy_file_free(c->pfile);
 	claims_release(&c->claims);
 	memset(c, 0, sizeof(*c));
@@ -527,8 +528,14 @@ static int default_baseline(struct session *s, struct common *c, const char *arg
 		struct strbuf sb = STRBUF_INIT;
 		sb_addf(&sb, "HEAD:%s", rel);
 		*out = sb_detach(&sb, NULL);
-		if (!c->repo)
-			c->repo = arena_strdup(&s->arena, repo_dir);
+		/*
+		 * The repository outlives this session: compare runs one
+		 * session per policy with the same common options.
+		 */
+		if (!c->repo) {
+			c->repo = c->repo_found = repo_dir;
+			repo_dir = NULL;
+		}
 	}
 	ret = 0;
 done:

@@ -251,6 +251,24 @@ static int to_string_value(struct builder *b, const struct node *v,
 	return 0;
 }
 
+/*
+ * A protobuf Value carries no NaN or infinity (1e999 in JSON reads as one):
+ * record why for the first such number in v, so the builder can say where.
+ */
+static int check_finite(const struct node *v)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+	int ret = 0;
+
+	if (v->type == NODE_NUMBER && !isfinite(v->number))
+		ret = canon_number(&sb, v->number);     /* records why */
+	for (i = 0; ret == 0 && (v->type == NODE_LIST || v->type == NODE_MAP) && i < v->n; i++)
+		ret = check_finite(v->items[i]);
+	sb_release(&sb);
+	return ret;
+}
+
 /* ---- lookups ---- */
 
 static const struct node *input_def(const struct node *comp, bool artifact,
@@ -561,6 +579,9 @@ static int resolve_inputs(struct builder *b, struct task *t)
 				if (to_string_value(b, ti->val.value, &ti->val.value) < 0)
 					return fail_at(b, m->items[i], "task '%s' input '%s': %s",
 						       t->path, ti->name, err_msg());
+			} else if (!kind && ti->val.kind == RV_STATIC && check_finite(ti->val.value) < 0) {
+				return fail_at(b, m->items[i], "task '%s' input '%s': %s",
+					       t->path, ti->name, err_msg());
 			}
 			/* A null optional input is dropped (resolve.go:333-347). */
 			if (ti->val.kind == RV_STATIC && ti->val.value->type == NODE_NULL)
@@ -822,6 +843,10 @@ static int expand_loop(struct builder *b, struct task *t, const struct node *it)
 	}
 	if (itemsv.kind == RV_STATIC && itemsv.value->type == NODE_LIST)
 		list = itemsv.value;
+	for (i = 0; list && i < list->n; i++)
+		if (check_finite(list->items[i]) < 0)
+			return fail_at(b, items, "task '%s': loop item %zu: %s", t->path, i,
+				       err_msg());
 	t->loop_expanded = list != NULL;
 	t->niters = list ? list->n : 1;
 	t->iters = arena_array(a, t->niters, sizeof(*t->iters));

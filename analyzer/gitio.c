@@ -100,7 +100,22 @@ const char *gitrepo_workdir(const struct gitrepo *r)
 	return git_repository_workdir(r->repo);
 }
 
-/* REV peeled to a commit.  quiet: record no error (gitrepo_has_rev). */
+/*
+ * Did revparse fail because no such revision is named?  A name that
+ * resolves to an object the repository cannot read (a truncated pack, a
+ * lost loose object) fails in the object database instead: that is damage
+ * to report, not an unknown revision.
+ */
+static bool rev_is_unknown(int e)
+{
+	const git_error *ge = git_error_last();
+
+	if (e == GIT_EINVALIDSPEC)
+		return true;
+	return e == GIT_ENOTFOUND && (!ge || ge->klass != GIT_ERROR_ODB);
+}
+
+/* REV peeled to a commit.  quiet: record no error. */
 static int resolve_commit(struct gitrepo *r, const char *rev, git_commit **out,
 			  bool quiet)
 {
@@ -112,7 +127,7 @@ static int resolve_commit(struct gitrepo *r, const char *rev, git_commit **out,
 	if (e < 0) {
 		if (quiet)
 			goto done;
-		if (e == GIT_ENOTFOUND || e == GIT_EINVALIDSPEC)
+		if (rev_is_unknown(e))
 			err_set("%s: unknown revision", rev);
 		else if (e == GIT_EAMBIGUOUS)
 			err_set("%s: ambiguous revision", rev);
@@ -134,13 +149,43 @@ done:
 	return ret;
 }
 
-bool gitrepo_has_rev(struct gitrepo *r, const char *rev)
+int gitrepo_find_rev(struct gitrepo *r, const char *rev, const char *path, bool *found)
 {
-	git_commit *c = NULL;
-	bool ok = resolve_commit(r, rev, &c, true) == 0;
+	git_object *obj = NULL, *peeled = NULL;
+	int e, ret = 0;
 
-	git_commit_free(c);
-	return ok;
+	*found = false;
+	e = git_revparse_single(&obj, r->repo, rev);
+	if (e < 0) {
+		if (!rev_is_unknown(e) && e != GIT_EAMBIGUOUS)
+			ret = err_set("%s:%s: cannot read the commit: %s", rev, path, gitio_msg());
+		goto done;
+	}
+	*found = git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) == 0;
+done:
+	git_object_free(obj);
+	git_object_free(peeled);
+	return ret;
+}
+
+/* PATH is a symbolic link in commit c: say so, and to what. */
+static int symlink_error(git_commit *c, const char *label, const char *path,
+			 const git_oid *id)
+{
+	git_blob *blob = NULL;
+	char hex[41];
+	int ret;
+
+	if (git_blob_lookup(&blob, git_commit_owner(c), id) < 0) {
+		oid_hex(hex, id);
+		return err_set("%s:%s: a symbolic link in git (its target, object %s, "
+			       "cannot be read: %s)", label, path, hex, gitio_msg());
+	}
+	ret = err_set("%s:%s: a symbolic link in git to '%.*s', not a spec file", label, path,
+		      (int)(git_blob_rawsize(blob) > 1024 ? 1024 : git_blob_rawsize(blob)),
+		      (const char *)git_blob_rawcontent(blob));
+	git_blob_free(blob);
+	return ret;
 }
 
 /*
@@ -168,6 +213,10 @@ int gitio_blob_at(git_commit *c, const char *label, const char *path, git_oid *o
 	}
 	if (e < 0) {
 		err_set("%s:%s: %s", label, path, gitio_msg());
+		goto done;
+	}
+	if (git_tree_entry_filemode(entry) == GIT_FILEMODE_LINK) {
+		symlink_error(c, label, path, git_tree_entry_id(entry));
 		goto done;
 	}
 	if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB) {

@@ -564,6 +564,7 @@ static int load_from_git(struct spec **out, const char *arg, const char *repo_di
 	char *rev = NULL, *path = NULL, *buf = NULL;
 	char blob[41];
 	size_t len;
+	bool found;
 	int ret = -1;
 
 	if (!colon || colon == arg) {
@@ -577,7 +578,9 @@ static int load_from_git(struct spec **out, const char *arg, const char *repo_di
 			err_set("%s: no such file", arg);
 		goto done;
 	}
-	if (!gitrepo_has_rev(r, rev)) {
+	if (gitrepo_find_rev(r, rev, colon + 1, &found) < 0)
+		goto done;
+	if (!found) {
 		err_set("%s: no such file", arg);
 		goto done;
 	}

@@ -58,7 +58,8 @@ enum { OPT_FAIL_ON = 1100, OPT_LINT, OPT_DURATIONS, OPT_COST_CSV };
 extern const struct opt common_opts[];
 
 struct common {
-	const char *repo;
+	const char *repo;             /* --repo, or repo_found */
+	char *repo_found;             /* owned: the repository a tracked spec file is in */
 	const char **params;          /* NULL-terminated */
 	size_t nparams;
 	const char *params_file;

@@ -17,8 +17,12 @@ void gitrepo_free(struct gitrepo *r);
 /* Work tree root, with a trailing '/', or NULL for a bare repository. */
 const char *gitrepo_workdir(const struct gitrepo *r);
 
-/* Does `rev` resolve to a commit? (No error recorded when it does not.) */
-bool gitrepo_has_rev(struct gitrepo *r, const char *rev);
+/*
+ * Does `rev` resolve to a commit?  *found false, no error recorded, when it
+ * names none; -1 when it names an object the repository cannot read (a
+ * damaged repository), the error naming REV:PATH (PATH: for messages).
+ */
+int gitrepo_find_rev(struct gitrepo *r, const char *rev, const char *path, bool *found);
 
 /*
  * Read PATH at REV: *buf (malloc'd, NUL-terminated, caller frees), its

@@ -33,6 +33,9 @@ void timeline_row_release(struct timeline_row *row);
 int timeline_csv_write(FILE *fp, const struct timeline_row *rows, size_t n);
 /* Read rows back (merge); errors name the file and line. */
 int timeline_csv_read(const char *path, struct timeline_row **rows, size_t *n);
+/* The same from len bytes of buf (need not be NUL-terminated), named path. */
+int timeline_csv_read_buf(const char *buf, size_t len, const char *path,
+			  struct timeline_row **rows, size_t *n);
 /* Sort rows by (spec, seq): the order a single run writes. */
 void timeline_sort(struct timeline_row *rows, size_t n);
 

@@ -30,7 +30,9 @@ void report_csv_cell(FILE *fp, const char *s)
 		sb_adds(&sb, s);
 		s = sb.buf;
 	}
-	if (strpbrk(s, ",\"\r\n") || (s[0] == ' ') || (*s && s[strlen(s) - 1] == ' '))
+	/* libcsv trims unquoted spaces and tabs at either end when reading (merge). */
+	if (strpbrk(s, ",\"\r\n") || *s == ' ' || *s == '\t' ||
+	    (*s && (s[strlen(s) - 1] == ' ' || s[strlen(s) - 1] == '\t')))
 		csv_fwrite(fp, s, strlen(s));
 	else
 		fputs(s, fp);

@@ -278,6 +278,20 @@ static void legend(Agraph_t *g)
 	}
 }
 
+/*
+ * cgraph keeps names that start with '%' (a task may be called "%1") out of
+ * the ID discipline, in an internal name map shared by the graph and its
+ * subgraphs.  Graphviz 2.42's agclose closes that map with the first
+ * subgraph it closes, without freeing its entries, so the root's nodes can
+ * no longer release their names: clear the '%' names while the map is
+ * whole, then close.
+ */
+static void close_graph(Agraph_t *g)
+{
+	aginternalmapclearlocalnames(g);
+	agclose(g);
+}
+
 static Agraph_t *build(const struct prediction *pr, const struct strmap *highlight)
 {
 	const struct dag *d = pr->dag;
@@ -430,7 +444,7 @@ int report_dot_write_highlight(FILE *fp, const struct prediction *pr,
 	pthread_mutex_lock(&graph_lock);
 	g = build(pr, highlight);
 	ret = agwrite(g, fp);
-	agclose(g);
+	close_graph(g);
 	pthread_mutex_unlock(&graph_lock);
 	if (ret < 0 || ferror(fp))
 		return err_set("cannot write DOT");
@@ -493,7 +507,7 @@ int report_render_buffer(char **out, size_t *len, const struct prediction *pr,
 	gvFreeRenderData(data);
 	gvFreeLayout(gvc, g);
 done:
-	agclose(g);
+	close_graph(g);
 	pthread_mutex_unlock(&graph_lock);
 	return ret;
 }

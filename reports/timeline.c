@@ -262,20 +262,29 @@ done:
 
 int timeline_csv_read(const char *path, struct timeline_row **rows, size_t *n)
 {
+	char *buf = NULL;
+	size_t len;
+	int ret;
+
+	if (read_file(path, &buf, &len) < 0)
+		return -1;
+	ret = timeline_csv_read_buf(buf, len, path, rows, n);
+	free(buf);
+	return ret;
+}
+
+int timeline_csv_read_buf(const char *buf, size_t len, const char *path,
+			  struct timeline_row **rows, size_t *n)
+{
 	struct csv_parser p;
 	struct reader r;
-	char *buf = NULL;
-	size_t len, i;
+	size_t i;
 	int ret = -1;
 
 	memset(&r, 0, sizeof(r));
 	r.path = path;
-	if (read_file(path, &buf, &len) < 0)
-		return -1;
-	if (csv_init(&p, CSV_STRICT | CSV_APPEND_NULL | CSV_STRICT_FINI) != 0) {
-		free(buf);
+	if (csv_init(&p, CSV_STRICT | CSV_APPEND_NULL | CSV_STRICT_FINI) != 0)
 		return err_set("%s: cannot initialise the CSV parser", path);
-	}
 	if (csv_parse(&p, buf, len, on_field, on_record, &r) != len ||
 	    csv_fini(&p, on_field, on_record, &r) != 0) {
 		if (!r.err)
@@ -300,7 +309,6 @@ done:
 	for (i = 0; i < NCOLUMNS; i++)
 		free(r.cells[i]);
 	csv_free(&p);
-	free(buf);
 	return ret;
 }
 

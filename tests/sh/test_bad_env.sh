@@ -62,6 +62,22 @@ check "baseline revision unknown" 1 "kfpcache: nosuchrev:pipelines/train.yaml: n
 	analyze -q --repo "$IN/repo" --baseline nosuchrev:pipelines/train.yaml HEAD:pipelines/train.yaml --csv out.csv
 check "--repo not a repository" 1 "kfpcache: $IN: not a git repository (or any parent directory)" \
 	analyze -q --cold --repo "$IN" HEAD:pipelines/train.yaml --csv out.csv
+# git: a damaged repository (its only pack truncated) is not "no such file"
+cp -R "$IN/repo" "$IN/damaged"
+gitp "$IN/damaged" repack -adq
+head_id=$(gitp "$IN/damaged" rev-parse HEAD)
+for p in "$IN"/damaged/.git/objects/pack/*.pack; do
+	chmod u+w "$p" && truncate -s $(($(wc -c < "$p") / 2)) "$p"
+done
+check "pack file truncated" 1 "kfpcache: HEAD:pipelines/train.yaml: cannot read the commit: object not found - no match for id ($head_id)" \
+	analyze -q --cold --repo "$IN/damaged" HEAD:pipelines/train.yaml --csv out.csv
+# git: the spec path is a symbolic link in the commit
+cp -R "$IN/repo" "$IN/linked"
+ln -s train.yaml "$IN/linked/pipelines/link.yaml"
+gitp "$IN/linked" add pipelines/link.yaml
+commit_at "$IN/linked" "2026-01-02T00:00:00Z" "link"
+check "path is a symlink at revision" 1 "kfpcache: HEAD:pipelines/link.yaml: a symbolic link in git to 'train.yaml', not a spec file" \
+	analyze -q --cold --repo "$IN/linked" HEAD:pipelines/link.yaml --csv out.csv
 
 # spec arguments that are not readable specs
 check "spec missing" 1 "kfpcache: $IN/none.yaml: no such file" \

@@ -150,15 +150,16 @@ static void test_open(void)
 {
 	struct gitrepo *r = NULL;
 	struct strbuf want = STRBUF_INIT;
+	bool found = false;
 
 	CHECK(gitrepo_open(&r, sb_str(&repo)) == 0);
 	sb_addf(&want, "%s/", sb_str(&repo));
 	CHECK_STR(r ? gitrepo_workdir(r) : NULL, sb_str(&want));
-	CHECK(gitrepo_has_rev(r, "HEAD"));
-	CHECK(gitrepo_has_rev(r, "main~2"));
-	CHECK(gitrepo_has_rev(r, ids[3]));
-	CHECK(!gitrepo_has_rev(r, "nope"));
-	CHECK(!gitrepo_has_rev(r, "HEAD:p.yaml"));     /* a blob, not a commit */
+	CHECK(gitrepo_find_rev(r, "HEAD", "p.yaml", &found) == 0 && found);
+	CHECK(gitrepo_find_rev(r, "main~2", "p.yaml", &found) == 0 && found);
+	CHECK(gitrepo_find_rev(r, ids[3], "p.yaml", &found) == 0 && found);
+	CHECK(gitrepo_find_rev(r, "nope", "p.yaml", &found) == 0 && !found);
+	CHECK(gitrepo_find_rev(r, "HEAD:p.yaml", "p.yaml", &found) == 0 && !found);  /* a blob */
 	gitrepo_free(r);
 	sb_release(&want);
 	/* opening from a subdirectory discovers the repository */
