@@ -108,6 +108,7 @@ static int on_commit(struct walk *w, size_t index, const struct hist_entry *e,
 		     const struct prediction *pr, const char *error)
 {
 	struct blame_ctx *b = w->ctx;
+	struct strbuf reason, causes;
 	size_t i;
 
 	if (!pr) {
@@ -121,6 +122,8 @@ static int on_commit(struct walk *w, size_t index, const struct hist_entry *e,
 	b->final_paths = xreallocarray(b->final_paths, pr->n + 1, sizeof(*b->final_paths));
 	b->final_dec = xreallocarray(b->final_dec, pr->n + 1, sizeof(*b->final_dec));
 	b->final_hit = xreallocarray(b->final_hit, pr->n + 1, sizeof(*b->final_hit));
+	sb_init(&reason);
+	sb_init(&causes);
 	for (i = 0; i < pr->n; i++) {
 		const struct task_result *r = &pr->results[i];
 		struct blame_list *l;
@@ -139,10 +142,12 @@ static int on_commit(struct walk *w, size_t index, const struct hist_entry *e,
 			strmap_put(&b->recs, r->task->path, l);
 		}
 		rec = l->n ? &l->v[l->n - 1] : NULL;
+		sb_reset(&reason);
+		result_reason_list(&reason, r);
 		/* A task that misses every time for the same reason (a per-run
 		 * value, caching off) keeps the commit where that began. */
 		if (rec && rec->last_seen + 1 == index && rec->decision == r->decision &&
-		    !strcmp(rec->reason, r->reason) && r->decision != DECISION_MISS_UPSTREAM) {
+		    !strcmp(rec->reason, sb_str(&reason)) && r->decision != DECISION_MISS_UPSTREAM) {
 			rec->last_seen = index;
 			continue;
 		}
@@ -154,10 +159,14 @@ static int on_commit(struct walk *w, size_t index, const struct hist_entry *e,
 		rec->author = xstrdup(e->author);
 		rec->subject = xstrdup(e->subject);
 		rec->decision = r->decision;
-		rec->reason = xstrdup(r->reason);
-		rec->root_cause = xstrdup(r->root_cause);
+		rec->reason = xstrdup(sb_str(&reason));
+		sb_reset(&causes);
+		result_cause_list(&causes, r);
+		rec->root_cause = xstrdup(sb_str(&causes));
 		rec->last_seen = index;
 	}
+	sb_release(&reason);
+	sb_release(&causes);
 	return 0;
 }
 

@@ -83,8 +83,7 @@ static char *changed_parts(const struct task_result *a, const struct task_result
 /* A decision that comes from the change, not from per-run values or the spec. */
 static bool decision_affected(const struct task_result *b)
 {
-	return b->decision == DECISION_MISS_UPSTREAM || b->decision == DECISION_UNKNOWN ||
-	       (b->decision == DECISION_MISS && strncmp(b->reason, "run_unique", 10));
+	return b->invalidates;
 }
 
 static int collect(const struct prediction *pa, const struct prediction *pb,
@@ -152,6 +151,7 @@ static int write_csv(FILE *fp, const struct diff_row *rows, size_t n)
 		"task", "change", "cache_a", "cache_b", "changed_parts", "decision",
 		"reason", "root_cause", "distance"
 	};
+	struct strbuf rsb = STRBUF_INIT, csb = STRBUF_INIT;
 	size_t i, k;
 
 	for (k = 0; k < KC_ARRAY_SIZE(head); k++)
@@ -169,8 +169,8 @@ static int write_csv(FILE *fp, const struct diff_row *rows, size_t n)
 		cells[3] = enabled_cell(r->b);
 		cells[4] = r->parts ? r->parts : "";
 		cells[5] = r->b ? decision_name(r->b->decision) : "";
-		cells[6] = r->b ? r->b->reason : "";
-		cells[7] = r->b ? r->b->root_cause : "";
+		cells[6] = r->b ? result_reasons_str(&rsb, r->b) : "";
+		cells[7] = r->b ? result_causes_str(&csb, r->b) : "";
 		cells[8] = dist;
 		for (k = 0; k < KC_ARRAY_SIZE(cells); k++) {
 			if (k)
@@ -179,6 +179,8 @@ static int write_csv(FILE *fp, const struct diff_row *rows, size_t n)
 		}
 		fputc('\n', fp);
 	}
+	sb_release(&rsb);
+	sb_release(&csb);
 	return ferror(fp) ? err_set("write error") : 0;
 }
 
@@ -187,6 +189,7 @@ static void write_text(FILE *fp, const char *na, const char *nb,
 {
 	size_t i, cnt[4] = { 0, 0, 0, 0 };
 	static const char *const kinds[] = { "added", "removed", "changed", "affected" };
+	struct strbuf rsb = STRBUF_INIT, csb = STRBUF_INIT;
 
 	for (i = 0; i < n; i++) {
 		size_t k;
@@ -208,14 +211,16 @@ static void write_text(FILE *fp, const char *na, const char *nb,
 				layer_name(r->b->pol.layer));
 		if (r->b) {
 			fprintf(fp, " -> %s", decision_name(r->b->decision));
-			if (*r->b->reason)
-				fprintf(fp, " %s", term_text(r->b->reason));
+			if (r->b->nreasons)
+				fprintf(fp, " %s", term_text(result_reasons_str(&rsb, r->b)));
 			if (r->b->distance > 0)
 				fprintf(fp, " (root cause %s, distance %d)",
-					term_text(r->b->root_cause), r->b->distance);
+					term_text(result_causes_str(&csb, r->b)), r->b->distance);
 		}
 		fputc('\n', fp);
 	}
+	sb_release(&rsb);
+	sb_release(&csb);
 }
 
 /* --fail-on metrics of diff besides the prediction's (B's). */

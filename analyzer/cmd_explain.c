@@ -68,9 +68,11 @@ static void chain(const struct prediction *pr, const struct task_result *r, int 
 		const struct task_result *p = &pr->results[prods[i]->index];
 		if (p->decision == DECISION_HIT || p->decision == DECISION_NONE)
 			continue;
+		struct strbuf rsb = STRBUF_INIT;
 		printf("  %*s<- %s (%s) %s%s%s\n", depth * 2, "", term_text(p->task->path),
 		       art[i] ? "artifact" : "parameter", decision_name(p->decision),
-		       *p->reason ? " " : "", term_text(p->reason));
+		       p->nreasons ? " " : "", term_text(result_reasons_str(&rsb, p)));
+		sb_release(&rsb);
 		chain(pr, p, depth + 1);
 	}
 }
@@ -106,6 +108,7 @@ int cmd_explain(int argc, char **argv, const struct command *cmd)
 	struct session s;
 	const struct task_result *r;
 	const struct task *t;
+	struct strbuf sb = STRBUF_INIT;
 	int idx, ret = EXIT_ERROR;
 	size_t i;
 	bool have_session = false;
@@ -160,10 +163,10 @@ int cmd_explain(int argc, char **argv, const struct command *cmd)
 	else
 		printf("KFP fingerprint: none (%s)\n", r->fingerprint_why ? term_text(r->fingerprint_why) : "n/a");
 	printf("decision: %s", decision_name(r->decision));
-	if (*r->reason)
-		printf(" %s", term_text(r->reason));
-	if (*r->root_cause)
-		printf(" (root cause %s, distance %d)", term_text(r->root_cause), r->distance);
+	if (r->nreasons)
+		printf(" %s", term_text(result_reasons_str(&sb, r)));
+	if (r->ncauses)
+		printf(" (root cause %s, distance %d)", term_text(result_causes_str(&sb, r)), r->distance);
 	if (r->hit_exec)
 		printf(" from execution %s", term_text(r->hit_exec));
 	printf("\n");
@@ -176,5 +179,6 @@ done:
 	if (have_session)
 		session_release(&s);
 	common_release(&c);
+	sb_release(&sb);
 	return ret;
 }

@@ -84,6 +84,7 @@ void compare_fill(struct compare *c, struct compare_block *b, size_t pol,
 {
 	struct compare_counts *k = &b->per_policy[pol];
 	struct cost cost;
+	struct strbuf sb = STRBUF_INIT;
 	size_t i;
 
 	memcpy(k->counts, pr->counts, sizeof(k->counts));
@@ -98,9 +99,11 @@ void compare_fill(struct compare *c, struct compare_block *b, size_t pol,
 			continue;
 		t = task_row(c, b, r->task->path);
 		t->cells[pol].decision = r->decision;
-		t->cells[pol].reason = arena_strdup(&c->arena, r->reason);
+		/* A formatted list cell: the matrix outlives the prediction. */
+		t->cells[pol].reason = arena_strdup(&c->arena, result_reasons_str(&sb, r));
 		t->cells[pol].layer = r->has_policy ? layer_name(r->pol.layer) : "";
 	}
+	sb_release(&sb);
 }
 
 static int cmp_task(const void *x, const void *y)

@@ -185,22 +185,25 @@ static bool cached(const struct lctx *c, const struct task *t)
 }
 
 /* Is `tok` one of the items of the list `joined` (util.h)? */
-static bool has_token(const char *joined, const char *tok)
-{
-	return joined && list_has(joined, tok);
-}
-
-/* The run_unique:<what> tokens of a reason that belong to `group`. */
-static void per_run_whats(const char *reason, const char *const *group, struct strbuf *out)
+/* Does r miss for the per-run value `what`? */
+static bool is_run_unique(const struct task_result *r, const char *what)
 {
 	size_t i;
-	char tok[64];
 
-	for (i = 0; group[i]; i++) {
-		snprintf(tok, sizeof(tok), "run_unique:%s", group[i]);
-		if (has_token(reason, tok))
+	for (i = 0; i < r->nreasons; i++)
+		if (r->reasons[i].kind == REASON_RUN_UNIQUE && !strcmp(r->reasons[i].detail, what))
+			return true;
+	return false;
+}
+
+/* The per-run values r misses for that belong to `group`. */
+static void per_run_whats(const struct task_result *r, const char *const *group, struct strbuf *out)
+{
+	size_t i;
+
+	for (i = 0; group[i]; i++)
+		if (is_run_unique(r, group[i]))
 			sb_addf(out, "%s%s", out->len ? ", " : "", group[i]);
-	}
 }
 
 /* KC001: tag latest, no tag, no digest. */
@@ -244,18 +247,18 @@ static void rule_per_run(struct lctx *c, const struct task *t)
 
 	if (!cached(c, t))
 		return;
-	per_run_whats(r->reason, inputs, &sb);
+	per_run_whats(r, inputs, &sb);
 	if (sb.len)
 		add(c, "KC002", t, NULL, "input(s) differ on every run (%s): caching can never hit",
 		    sb_str(&sb));
 	sb_reset(&sb);
-	per_run_whats(r->reason, volumes, &sb);
+	per_run_whats(r, volumes, &sb);
 	/* A PVC named by a createpvc that generates its name each run. */
 	for (i = 0; i < t->npvc_vals && policy_hashes_pvc_names(c->p); i++) {
 		const struct rval *v = &t->pvc_vals[i];
 		for (k = 0; v->kind == RV_OUTPUT && k < v->nrefs; k++) {
 			const struct task_result *pr = steady_of(c, v->refs[k].producer);
-			if (has_token(pr->reason, "run_unique:pvc_name"))
+			if (is_run_unique(pr, "pvc_name"))
 				sb_addf(&sb, "%sPVC made per run by %s", sb.len ? ", " : "",
 					v->refs[k].producer->path);
 		}
@@ -438,7 +441,7 @@ static void rule_no_outputs(struct lctx *c, const struct task *t)
 	if (t->image && !strncmp(t->image, "argostub/", 9))
 		return;
 	/* A task that can never hit never skips its side effects. */
-	if (r->decision == DECISION_MISS && !strncmp(r->reason, "run_unique:", 11))
+	if (r->decision == DECISION_MISS && result_has_reason(r, REASON_RUN_UNIQUE))
 		return;
 	add(c, "KC008", t, NULL,
 	    "caching is on but component '%s' declares no outputs: a cache hit skips its side effects",

@@ -227,43 +227,39 @@ struct run {
 
 /* What a key's inputs depend on, gathered while building tokens. */
 struct deps {
-	struct strbuf run_unique;      /* list (util.h) of whats */
+	const char **run_unique;       /* the per-run values, in input order */
+	size_t nrun_unique, run_unique_alloc;
 	const char *unresolved;        /* first unresolved param */
 	bool run_name;
 	bool art_runs;                 /* an artifact from a producer that runs */
 	bool unknown;                  /* a value from a producer that runs, or an UNKNOWN one */
-	struct strbuf causes;          /* list of root causes (may repeat) */
+	const struct task **causes;    /* root causes (may repeat) */
+	size_t ncauses, causes_alloc;
 	int distance;                  /* min producer distance, -1 none */
 };
 
 static void deps_init(struct deps *x)
 {
 	memset(x, 0, sizeof(*x));
-	sb_init(&x->run_unique);
-	sb_init(&x->causes);
 	x->distance = -1;
 }
 
 static void deps_release(struct deps *x)
 {
-	sb_release(&x->run_unique);
-	sb_release(&x->causes);
+	free(x->run_unique);
+	free(x->causes);
 }
 
-/* Reasons and root causes are list cells: a name may hold ';' (util.h). */
-static void add_token(struct strbuf *sb, const char *tok)
+static void add_run_unique(struct deps *x, const char *what)
 {
-	list_add(sb, tok);
+	KC_GROW(x->run_unique, x->run_unique_alloc, x->nrun_unique + 1);
+	x->run_unique[x->nrun_unique++] = what;
 }
 
-/* Append an already encoded list. */
-static void add_list(struct strbuf *sb, const char *list)
+static void add_cause(struct deps *x, const struct task *t)
 {
-	if (!*list)
-		return;
-	if (sb->len)
-		sb_addc(sb, ';');
-	sb_adds(sb, list);
+	KC_GROW(x->causes, x->causes_alloc, x->ncauses + 1);
+	x->causes[x->ncauses++] = t;
 }
 
 static void logf_(struct run *r, struct task_result *res, const char *fmt, ...)
@@ -319,7 +315,7 @@ static int rval_token(struct run *r, const struct rval *v, bool artifact,
 		return 0;
 	case RV_RUN_UNIQUE:
 		sb_addf(sb, "run_unique:%s", v->what);
-		add_token(&x->run_unique, v->what);
+		add_run_unique(x, v->what);
 		return 0;
 	case RV_RUN_NAME:
 		sb_adds(sb, "{{$.pipeline_job_name}}");
@@ -357,10 +353,13 @@ static int rval_token(struct run *r, const struct rval *v, bool artifact,
 			x->art_runs = true;
 		else
 			x->unknown = true;
-		if (pr->root_cause && *pr->root_cause)
-			add_list(&x->causes, pr->root_cause);
-		else
-			add_token(&x->causes, p->path);
+		if (pr->ncauses) {
+			size_t k;
+			for (k = 0; k < pr->ncauses; k++)
+				add_cause(x, pr->causes[k]);
+		} else {
+			add_cause(x, p);
+		}
 		if (x->distance < 0 || pr->distance < x->distance)
 			x->distance = pr->distance < 0 ? 0 : pr->distance;
 	}
@@ -443,30 +442,28 @@ static int add_node_part(struct run *r, struct task_result *res, const char *nam
 	return 0;
 }
 
-/* Deduplicated, sorted list of root causes. */
-static const char *join_causes(struct arena *a, const char *joined)
+static int cmp_task_ptr_path(const void *x, const void *y)
 {
-	const char *p = joined, *out;
-	char **items = NULL;
-	size_t n = 0, alloc = 0, i;
-	struct strbuf sb = STRBUF_INIT, item = STRBUF_INIT;
+	const struct task *a = *(const struct task *const *)x, *b = *(const struct task *const *)y;
 
-	while (list_next(&p, &item) > 0) {
-		KC_GROW(items, alloc, n + 1);
-		items[n++] = xstrdup(sb_str(&item));
-	}
-	if (n)
-		qsort(items, n, sizeof(*items), kc_strcmp_ptr);
-	for (i = 0; i < n; i++)
-		if (!i || strcmp(items[i], items[i - 1]))
-			add_token(&sb, items[i]);
-	out = arena_strdup(a, sb_str(&sb));
-	for (i = 0; i < n; i++)
-		free(items[i]);
-	free(items);
-	sb_release(&item);
-	sb_release(&sb);
-	return out;
+	return strcmp(a->path, b->path);
+}
+
+/* The root causes of x, deduplicated and sorted by path, into res. */
+static void set_causes(struct run *r, struct task_result *res, const struct deps *x)
+{
+	const struct task **v = arena_array(&r->pr->arena, x->ncauses, sizeof(*v));
+	size_t i, n = 0;
+
+	if (x->ncauses)
+		memcpy(v, x->causes, x->ncauses * sizeof(*v));
+	if (x->ncauses > 1)
+		qsort(v, x->ncauses, sizeof(*v), cmp_task_ptr_path);
+	for (i = 0; i < x->ncauses; i++)
+		if (!n || v[n - 1] != v[i])
+			v[n++] = v[i];
+	res->causes = v;
+	res->ncauses = n;
 }
 
 /*
@@ -627,7 +624,7 @@ static int container_parts(struct run *r, const struct task *t,
 		snprintf(name, sizeof(name), "input:%s", in->name);
 		add_part(r, res, name, arena_strndup(&r->pr->arena, sb_str(&sb), sb.len),
 			 x->art_runs != before.art_runs || x->unknown != before.unknown ||
-			 x->causes.len != before.causes.len);
+			 x->ncauses != before.ncauses);
 	}
 	if (t->image && !strcmp(t->image, "argostub/createpvc")) {
 		bool named = false;
@@ -637,7 +634,7 @@ static int container_parts(struct run *r, const struct task *t,
 		/* k8s.go:961-975: the generated uuid+suffix name becomes an input. */
 		if (!named) {
 			add_part(r, res, "input:<generated pvc name>", "run_unique:pvc_name", false);
-			add_token(&x->run_unique, "pvc_name");
+			add_run_unique(x, "pvc_name");
 		}
 	}
 	/* outputs: exactly what the CacheKey holds of them. */
@@ -691,17 +688,31 @@ static void load_prev(struct run *r, const struct task *t, struct task_result *r
 	res->nprev = prev ? prev->nparts : 0;
 }
 
-/* Key parts that differ from the previous version of the same task path. */
-static const char *own_changes(struct run *r, const struct task_result *res,
-			       bool *had_prev)
+struct reasons {
+	struct reason *v;
+	size_t n, alloc;
+};
+
+static void add_reason(struct reasons *rs, enum reason_kind kind, const char *detail)
 {
-	struct strbuf sb = STRBUF_INIT;
-	const char *out;
+	KC_GROW(rs->v, rs->alloc, rs->n + 1);
+	rs->v[rs->n].kind = kind;
+	rs->v[rs->n].detail = detail;
+	rs->n++;
+}
+
+/*
+ * The key parts that differ from the previous version of the same task
+ * path, as REASON_CHANGED (part names borrowed from res).  *had_prev: there
+ * was such a version.
+ */
+static void own_changes(const struct task_result *res, struct reasons *out, bool *had_prev)
+{
 	size_t i, j;
 
 	*had_prev = res->prev != NULL;
 	if (!res->prev)
-		return "";
+		return;
 	for (i = 0; i < res->nparts; i++) {
 		const struct keypart *cur = &res->parts[i];
 		bool same = false;
@@ -713,7 +724,7 @@ static const char *own_changes(struct run *r, const struct task_result *res,
 				break;
 			}
 		if (!same)
-			add_token(&sb, cur->name);
+			add_reason(out, REASON_CHANGED, cur->name);
 	}
 	for (j = 0; j < res->nprev; j++) {
 		bool found = false;
@@ -721,11 +732,8 @@ static const char *own_changes(struct run *r, const struct task_result *res,
 			if (!strcmp(res->prev[j].name, res->parts[i].name))
 				found = true;
 		if (!found)
-			add_token(&sb, res->prev[j].name);
+			add_reason(out, REASON_CHANGED, res->prev[j].name);
 	}
-	out = arena_strdup(&r->pr->arena, sb_str(&sb));
-	sb_release(&sb);
-	return out;
 }
 
 static bool cache_has_other_names(const struct cache *c, const char *name)
@@ -736,25 +744,50 @@ static bool cache_has_other_names(const struct cache *c, const char *name)
 				pid < c->per_alloc && c->per_pipeline[pid]);
 }
 
-static void set_self_cause(struct run *r, const struct task *t, struct task_result *res,
-			   enum decision d, const char *reason)
+/* Reasons into the prediction's arena. */
+static void set_reasons(struct run *r, struct task_result *res, const struct reason *v, size_t n)
 {
-	res->decision = d;
-	struct strbuf sb = STRBUF_INIT;
+	struct reason *out = arena_array(&r->pr->arena, n, sizeof(*out));
+	size_t i;
 
-	res->reason = arena_strdup(&r->pr->arena, reason);
-	list_add(&sb, t->path);
-	res->root_cause = arena_strdup(&r->pr->arena, sb_str(&sb));
-	sb_release(&sb);
+	for (i = 0; i < n; i++) {
+		out[i].kind = v[i].kind;
+		out[i].detail = v[i].detail ? arena_strdup(&r->pr->arena, v[i].detail) : NULL;
+	}
+	res->reasons = out;
+	res->nreasons = n;
+}
+
+/* The task is its own root cause, for the reasons v[0..n). */
+static void set_self_causes(struct run *r, const struct task *t, struct task_result *res,
+			    enum decision d, const struct reason *v, size_t n)
+{
+	const struct task **c = arena_array(&r->pr->arena, 1, sizeof(*c));
+
+	res->decision = d;
+	set_reasons(r, res, v, n);
+	c[0] = t;
+	res->causes = c;
+	res->ncauses = 1;
 	res->distance = 0;
 }
 
-static void set_upstream(struct run *r, struct task_result *res, enum decision d,
-			 const char *reason, const struct deps *x)
+static void set_self_cause(struct run *r, const struct task *t, struct task_result *res,
+			   enum decision d, enum reason_kind kind, const char *detail)
 {
+	struct reason one = { kind, detail };
+
+	set_self_causes(r, t, res, d, &one, 1);
+}
+
+static void set_upstream(struct run *r, struct task_result *res, enum decision d,
+			 enum reason_kind kind, const struct deps *x)
+{
+	struct reason one = { kind, NULL };
+
 	res->decision = d;
-	res->reason = reason;
-	res->root_cause = join_causes(&r->pr->arena, sb_str(&x->causes));
+	set_reasons(r, res, &one, 1);
+	set_causes(r, res, x);
 	res->distance = x->distance + 1;
 }
 
@@ -763,7 +796,8 @@ static int decide_container(struct run *r, const struct task *t, struct task_res
 	const char *pipeline = r->d->pipeline_name;
 	bool logs = policy_logs_in_key(r->p) && !is_argostub(t);
 	struct deps x;
-	const char *hit, *changes;
+	const char *hit;
+	struct reasons changes = { NULL, 0, 0 };
 	bool had_prev;
 	int ret = -1;
 
@@ -793,59 +827,52 @@ static int decide_container(struct run *r, const struct task *t, struct task_res
 
 	if (!res->pol.enabled) {
 		res->exec_id = arena_printf(&r->pr->arena, "%s:%s", r->pr->label, t->path);
-		set_self_cause(r, t, res, DECISION_DISABLED, layer_name(res->pol.layer));
+		set_self_cause(r, t, res, DECISION_DISABLED, REASON_LAYER, layer_name(res->pol.layer));
 		res->fingerprint[0] = '\0';
 		res->fingerprint_why = "caching is off: the driver computes no fingerprint";
 		ret = 0;
 		goto done;
 	}
 	if (r->pr->cold) {
-		set_self_cause(r, t, res, DECISION_MISS, "cold_cache");
+		set_self_cause(r, t, res, DECISION_MISS, REASON_COLD_CACHE, NULL);
 	} else if (cache_has_other_names(r->c, pipeline)) {
-		set_self_cause(r, t, res, DECISION_MISS, "pipeline_name");
-	} else if (x.run_unique.len) {
-		struct strbuf sb = STRBUF_INIT, what = STRBUF_INIT, tok = STRBUF_INIT;
-		const char *p = sb_str(&x.run_unique);
+		set_self_cause(r, t, res, DECISION_MISS, REASON_PIPELINE_NAME, NULL);
+	} else if (x.nrun_unique) {
+		struct reasons ru = { NULL, 0, 0 };
+		size_t i;
 		/* run_unique:<what> for each per-run value, in input order. */
-		while (list_next(&p, &what) > 0) {
-			sb_reset(&tok);
-			sb_addf(&tok, "run_unique:%s", sb_str(&what));
-			add_token(&sb, sb_str(&tok));
-		}
-		set_self_cause(r, t, res, DECISION_MISS, sb_str(&sb));
-		sb_release(&tok);
-		sb_release(&what);
-		sb_release(&sb);
+		for (i = 0; i < x.nrun_unique; i++)
+			add_reason(&ru, REASON_RUN_UNIQUE, x.run_unique[i]);
+		set_self_causes(r, t, res, DECISION_MISS, ru.v, ru.n);
+		free(ru.v);
 	} else if ((hit = cache_lookup(r->c, &r->c->entries, pipeline, res->key, &r->pr->arena)) &&
 		   !x.art_runs && !x.unknown && !x.unresolved && !x.run_name) {
 		res->decision = DECISION_HIT;
-		res->reason = "";
-		res->root_cause = "";
 		res->distance = -1;
 		res->hit_exec = hit;
 		res->exec_id = arena_printf(&r->pr->arena, "%.*s#%.16s",
 					    (int)strcspn(hit, ":"), hit, res->key);
-	} else if (*(changes = own_changes(r, res, &had_prev))) {
-		set_self_cause(r, t, res, DECISION_MISS, changes);
+	} else if (own_changes(res, &changes, &had_prev), changes.n) {
+		set_self_causes(r, t, res, DECISION_MISS, changes.v, changes.n);
 	} else if (x.art_runs) {
-		set_upstream(r, res, DECISION_MISS_UPSTREAM, "upstream_artifact", &x);
+		set_upstream(r, res, DECISION_MISS_UPSTREAM, REASON_UPSTREAM_ARTIFACT, &x);
 	} else if (x.unknown) {
-		set_upstream(r, res, DECISION_UNKNOWN, "upstream_value", &x);
+		set_upstream(r, res, DECISION_UNKNOWN, REASON_UPSTREAM_VALUE, &x);
 	} else if (x.unresolved) {
-		char *why = arena_printf(&r->pr->arena, "unresolved_param:%s", x.unresolved);
-		set_self_cause(r, t, res, DECISION_UNKNOWN, why);
+		set_self_cause(r, t, res, DECISION_UNKNOWN, REASON_UNRESOLVED_PARAM, x.unresolved);
 	} else if (x.run_name) {
-		set_self_cause(r, t, res, DECISION_UNKNOWN, "run_name");
+		set_self_cause(r, t, res, DECISION_UNKNOWN, REASON_RUN_NAME, NULL);
 	} else if (!had_prev) {
-		set_self_cause(r, t, res, DECISION_MISS, "new_task");
+		set_self_cause(r, t, res, DECISION_MISS, REASON_NEW_TASK, NULL);
 	} else {
 		/* Same key as before, but no entry: it never ran with caching on. */
-		set_self_cause(r, t, res, DECISION_MISS, "cold_cache");
+		set_self_cause(r, t, res, DECISION_MISS, REASON_COLD_CACHE, NULL);
 	}
 	logf_(r, res, "lookup: key %.16s in scope pipeline/%s: %s", res->key, pipeline,
 	      res->decision == DECISION_HIT ? res->hit_exec : "no entry");
 	ret = 0;
 done:
+	free(changes.v);
 	deps_release(&x);
 	return ret;
 }
@@ -860,7 +887,7 @@ static int decide_importer(struct run *r, const struct task *t, struct task_resu
 	const char *pipeline = r->d->pipeline_name;
 	struct strbuf sb = STRBUF_INIT;
 	struct deps x;
-	const char *changes;
+	struct reasons changes = { NULL, 0, 0 };
 	bool had_prev;
 	size_t i;
 	int ret = -1;
@@ -883,34 +910,48 @@ static int decide_importer(struct run *r, const struct task *t, struct task_resu
 	res->fingerprint_why = "importers are never cached";
 	if (node_get_bool(t->importer, "reimport", false)) {
 		res->exec_id = arena_printf(&r->pr->arena, "%s:%s", r->pr->label, t->path);
-		set_self_cause(r, t, res, DECISION_MISS, "run_unique:reimport");
+		set_self_cause(r, t, res, DECISION_MISS, REASON_RUN_UNIQUE, "reimport");
 		ret = 0;
 		goto done;
 	}
 	res->exec_id = arena_printf(&r->pr->arena, "import:%.16s", res->key);
 	if (r->pr->cold)
-		set_self_cause(r, t, res, DECISION_MISS, "cold_cache");
-	else if (x.run_unique.len)
-		set_self_cause(r, t, res, DECISION_MISS, "run_unique:import_uri");
+		set_self_cause(r, t, res, DECISION_MISS, REASON_COLD_CACHE, NULL);
+	else if (x.nrun_unique)
+		set_self_cause(r, t, res, DECISION_MISS, REASON_RUN_UNIQUE, "import_uri");
 	else if (x.unknown || x.art_runs)
-		set_upstream(r, res, DECISION_UNKNOWN, "upstream_value", &x);
+		set_upstream(r, res, DECISION_UNKNOWN, REASON_UPSTREAM_VALUE, &x);
 	else if ((res->hit_exec = cache_lookup(r->c, &r->c->imports, pipeline, res->key,
 						&r->pr->arena))) {
 		res->decision = DECISION_HIT;
-		res->reason = "";
-		res->root_cause = "";
 		res->distance = -1;
 	} else if (cache_has_other_names(r->c, pipeline))
-		set_self_cause(r, t, res, DECISION_MISS, "pipeline_name");
-	else if (*(changes = own_changes(r, res, &had_prev)))
-		set_self_cause(r, t, res, DECISION_MISS, changes);
+		set_self_cause(r, t, res, DECISION_MISS, REASON_PIPELINE_NAME, NULL);
+	else if (own_changes(res, &changes, &had_prev), changes.n)
+		set_self_causes(r, t, res, DECISION_MISS, changes.v, changes.n);
 	else
-		set_self_cause(r, t, res, DECISION_MISS, had_prev ? "cold_cache" : "new_task");
+		set_self_cause(r, t, res, DECISION_MISS, had_prev ? REASON_COLD_CACHE : REASON_NEW_TASK,
+			       NULL);
 	ret = 0;
 done:
+	free(changes.v);
 	deps_release(&x);
 	sb_release(&sb);
 	return ret;
+}
+
+/*
+ * Whether the result says an entry no longer serves: it does not hit for a
+ * reason of the change, not because the cache was empty or a per-run value
+ * can never hit (the one definition the timeline, diff and summary use).
+ */
+static bool result_invalidates(const struct task_result *res)
+{
+	if (res->decision != DECISION_MISS && res->decision != DECISION_MISS_UPSTREAM &&
+	    res->decision != DECISION_UNKNOWN)
+		return false;
+	return !res->nreasons || (res->reasons[0].kind != REASON_RUN_UNIQUE &&
+				  res->reasons[0].kind != REASON_COLD_CACHE);
 }
 
 static int decide(struct run *r, const struct task *t)
@@ -924,12 +965,11 @@ static int decide(struct run *r, const struct task *t)
 	r->state[t->index] = 1;
 	res->task = t;
 	res->distance = -1;
-	res->reason = "";
-	res->root_cause = "";
 	if (t->kind == TASK_CONTAINER && decide_container(r, t, res) < 0)
 		return -1;
 	if (t->kind == TASK_IMPORTER && decide_importer(r, t, res) < 0)
 		return -1;
+	res->invalidates = result_invalidates(res);
 	r->state[t->index] = 2;
 	return 0;
 }

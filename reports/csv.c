@@ -63,6 +63,7 @@ int report_csv_write(FILE *fp, const struct prediction *pr)
 		"layer", "conditional", "decision", "reason", "root_cause", "distance",
 		"fingerprint"
 	};
+	struct strbuf rsb = STRBUF_INIT, csb = STRBUF_INIT;
 	size_t i;
 
 	row(fp, head, KC_ARRAY_SIZE(head));
@@ -82,12 +83,14 @@ int report_csv_write(FILE *fp, const struct prediction *pr)
 		cells[6] = r->has_policy ? layer_name(r->pol.layer) : "";
 		cells[7] = tf(t->conditional);
 		cells[8] = decision_name(r->decision);
-		cells[9] = r->reason;
-		cells[10] = r->root_cause;
+		cells[9] = result_reasons_str(&rsb, r);
+		cells[10] = result_causes_str(&csb, r);
 		cells[11] = dist;
 		cells[12] = r->fingerprint;
 		row(fp, cells, KC_ARRAY_SIZE(cells));
 	}
+	sb_release(&rsb);
+	sb_release(&csb);
 	return ferror(fp) ? err_set("write error") : 0;
 }
 

@@ -297,7 +297,7 @@ static Agraph_t *build(const struct prediction *pr, const struct strmap *highlig
 	const struct dag *d = pr->dag;
 	Agraph_t *g = agopen((char *)"kfpcache", Agdirected, &graph_disc);
 	struct strmap clusters = STRMAP_INIT, drawn = STRMAP_INIT;
-	struct strbuf sb = STRBUF_INIT, id = STRBUF_INIT;
+	struct strbuf sb = STRBUF_INIT, id = STRBUF_INIT, list = STRBUF_INIT;
 	size_t i;
 
 	agattr(g, AGRAPH, (char *)"label", (char *)"");
@@ -347,9 +347,9 @@ static Agraph_t *build(const struct prediction *pr, const struct strmap *highlig
 		if (t->scope->iteration >= 0)
 			sb_addf(&sb, " [%d]", t->scope->iteration);
 		sb_addf(&sb, "\\n%s", decision_name(r->decision));
-		if (*r->reason) {
+		if (r->nreasons) {
 			sb_adds(&sb, "\\n");
-			esc(&sb, r->reason);
+			esc(&sb, result_reasons_str(&list, r));
 		}
 		set(n, "label", sb.buf);
 		set(n, "fillcolor", report_decision_color(r->decision));
@@ -364,14 +364,14 @@ static Agraph_t *build(const struct prediction *pr, const struct strmap *highlig
 		sb_reset(&sb);
 		esc(&sb, t->path);
 		sb_addf(&sb, ": %s", decision_name(r->decision));
-		if (*r->reason) {
+		if (r->nreasons) {
 			sb_adds(&sb, " (");
-			esc(&sb, r->reason);
+			esc(&sb, result_reasons_str(&list, r));
 			sb_adds(&sb, ")");
 		}
-		if (*r->root_cause) {
+		if (r->ncauses) {
 			sb_adds(&sb, " root cause ");
-			esc(&sb, r->root_cause);
+			esc(&sb, result_causes_str(&list, r));
 		}
 		set(n, "tooltip", sb.buf);
 	}
@@ -427,6 +427,7 @@ static Agraph_t *build(const struct prediction *pr, const struct strmap *highlig
 	strmap_release(&drawn);
 	sb_release(&sb);
 	sb_release(&id);
+	sb_release(&list);
 	return g;
 }
 

@@ -344,8 +344,8 @@ int report_html_write(FILE *fp, const struct prediction *pr, const struct report
 		td_text(fp, "path", t->path);
 		td_text(fp, NULL, task_kind_name(t->kind));
 		fprintf(fp, "<td%s%s%s>%s</td>", *d ? " class=\"d-" : "", d, *d ? "\"" : "", d);
-		td_text(fp, NULL, r->reason);
-		td_text(fp, "path", r->root_cause);
+		td_text(fp, NULL, result_reasons_str(&sb, r));
+		td_text(fp, "path", result_causes_str(&sb, r));
 		td_text(fp, "num", dist);
 		td_text(fp, NULL, r->has_policy ? (r->pol.enabled ? "on" : "off") : "");
 		td_text(fp, NULL, r->has_policy ? layer_name(r->pol.layer) : "");

@@ -116,21 +116,34 @@ static void key(const struct jw *w, int indent, const char *k, bool first)
 	fputs(": ", w->fp);
 }
 
-/* A list cell (util.h: ';'-separated, \; and \\ inside items) as an array. */
-static void joined_list(const struct jw *w, const char *s)
+/* The reasons' tokens as an array. */
+static void reason_array(const struct jw *w, const struct task_result *r)
 {
-	struct strbuf piece = STRBUF_INIT;
-	const char *p = s ? s : "";
-	bool first = true;
+	struct strbuf tok = STRBUF_INIT;
+	size_t i;
 
 	fputc('[', w->fp);
-	while (list_next(&p, &piece) > 0) {
-		fputs(first ? "" : ", ", w->fp);
-		str(w, piece.buf);
-		first = false;
+	for (i = 0; i < r->nreasons; i++) {
+		sb_reset(&tok);
+		reason_token(&tok, &r->reasons[i]);
+		fputs(i ? ", " : "", w->fp);
+		str(w, sb_str(&tok));
 	}
 	fputc(']', w->fp);
-	sb_release(&piece);
+	sb_release(&tok);
+}
+
+/* The root causes' paths as an array. */
+static void cause_array(const struct jw *w, const struct task_result *r)
+{
+	size_t i;
+
+	fputc('[', w->fp);
+	for (i = 0; i < r->ncauses; i++) {
+		fputs(i ? ", " : "", w->fp);
+		str(w, r->causes[i]->path);
+	}
+	fputc(']', w->fp);
 }
 
 static const char *tristate(int v)
@@ -265,9 +278,9 @@ static void task_obj(const struct jw *w, const struct task_result *r)
 	key(w, 6, "decision", false);
 	str_or_null(w, decision_name(r->decision));
 	key(w, 6, "reason", false);
-	joined_list(w, r->reason);
+	reason_array(w, r);
 	key(w, 6, "root_cause", false);
-	joined_list(w, r->root_cause);
+	cause_array(w, r);
 	key(w, 6, "distance", false);
 	if (r->distance >= 0)
 		fprintf(w->fp, "%d", r->distance);

@@ -100,25 +100,54 @@ static void md_code(struct strbuf *out, const char *s)
 }
 
 /* Each item of a list cell (util.h) as its own code span. */
-static void md_code_list(struct strbuf *out, const char *s)
-{
-	struct strbuf item = STRBUF_INIT;
-	size_t start = out->len, more = 0;
-	bool first = true;
+/* A cell of code spans "a, b", capped at MD_LIST_MAX bytes with a count of the rest. */
+struct md_list {
+	struct strbuf *out;
+	size_t start, more;
+	bool first;
+};
 
-	while (s && list_next(&s, &item) > 0) {
-		if (out->len - start > MD_LIST_MAX) {
-			more++;
-			continue;
-		}
-		if (!first)
-			sb_adds(out, ", ");
-		md_code(out, item.buf);
-		first = false;
+static void md_list_add(struct md_list *l, const char *item)
+{
+	if (l->out->len - l->start > MD_LIST_MAX) {
+		l->more++;
+		return;
 	}
-	if (more)
-		sb_addf(out, ", \xe2\x80\xa6 %zu more", more);
-	sb_release(&item);
+	if (!l->first)
+		sb_adds(l->out, ", ");
+	md_code(l->out, item);
+	l->first = false;
+}
+
+static void md_list_end(const struct md_list *l)
+{
+	if (l->more)
+		sb_addf(l->out, ", \xe2\x80\xa6 %zu more", l->more);
+}
+
+static void md_reasons(struct strbuf *out, const struct task_result *r)
+{
+	struct md_list l = { out, out->len, 0, true };
+	struct strbuf tok = STRBUF_INIT;
+	size_t i;
+
+	for (i = 0; i < r->nreasons; i++) {
+		sb_reset(&tok);
+		reason_token(&tok, &r->reasons[i]);
+		md_list_add(&l, sb_str(&tok));
+	}
+	md_list_end(&l);
+	sb_release(&tok);
+}
+
+static void md_causes(struct strbuf *out, const struct task_result *r)
+{
+	struct md_list l = { out, out->len, 0, true };
+	size_t i;
+
+	for (i = 0; i < r->ncauses; i++)
+		md_list_add(&l, r->causes[i]->path);
+	md_list_end(&l);
 }
 
 /*
@@ -234,59 +263,20 @@ static void verdict(struct strbuf *out, const struct prediction *pr, const struc
 	sb_addc(out, '\n');
 }
 
-struct cause {
-	const char *path;       /* borrowed from the prediction */
-	size_t n;
-};
-
-static int cmp_cause(const void *x, const void *y)
-{
-	const struct cause *a = x, *b = y;
-
-	if (a->n != b->n)
-		return a->n < b->n ? 1 : -1;
-	return strcmp(a->path, b->path);
-}
-
 /* Root causes of the tasks that do not hit, most tasks first. */
 static void causes(struct strbuf *out, const struct prediction *pr)
 {
-	struct strmap seen = STRMAP_INIT;
-	struct cause *c = NULL;
-	size_t nc = 0, alloc = 0, i;
-	struct strbuf path = STRBUF_INIT;
+	struct cause_count *c;
+	size_t nc = causes_tally(&c, pr, false), i;
 
-	for (i = 0; i < pr->n; i++) {
-		const struct task_result *r = &pr->results[i];
-		const char *p = r->root_cause;
-		if (r->decision == DECISION_NONE || r->decision == DECISION_HIT)
-			continue;
-		while (p && list_next(&p, &path) > 0) {
-			const struct task_result *root;
-			uintptr_t k;
-			root = prediction_find(pr, path.buf);
-			if (!root)
-				continue;
-			k = (uintptr_t)strmap_get(&seen, root->task->path);
-			if (!k) {
-				KC_GROW(c, alloc, nc + 1);
-				c[nc].path = root->task->path;
-				c[nc].n = 0;
-				k = ++nc;
-				strmap_put(&seen, root->task->path, (void *)k);
-			}
-			c[k - 1].n++;
-		}
-	}
 	if (nc) {
-		qsort(c, nc, sizeof(*c), cmp_cause);
 		sb_adds(out, "### Why tasks run\n\n| root cause | decision | reason | tasks affected |\n|---|---|---|---:|\n");
 		for (i = 0; i < nc && i < MD_CAUSES; i++) {
-			const struct task_result *r = prediction_find(pr, c[i].path);
+			const struct task_result *r = &pr->results[c[i].task->index];
 			sb_adds(out, "| ");
-			md_code(out, c[i].path);
+			md_code(out, c[i].task->path);
 			sb_addf(out, " | %s | ", decision_name(r->decision));
-			md_code_list(out, r->reason);
+			md_reasons(out, r);
 			sb_addf(out, " | %zu |\n", c[i].n);
 		}
 		if (nc > MD_CAUSES)
@@ -294,8 +284,6 @@ static void causes(struct strbuf *out, const struct prediction *pr)
 		sb_addc(out, '\n');
 	}
 	free(c);
-	strmap_release(&seen);
-	sb_release(&path);
 }
 
 /*
@@ -351,9 +339,9 @@ static void not_hit(struct strbuf *out, const struct prediction *pr, const struc
 		md_code(&row, r->task->path);
 		sb_addf(&row, "%s | %s | ", r->task->conditional ? " (conditional)" : "",
 			decision_name(r->decision));
-		md_code_list(&row, r->reason);
+		md_reasons(&row, r);
 		sb_adds(&row, " | ");
-		md_code_list(&row, r->root_cause);
+		md_causes(&row, r);
 		if (r->distance >= 0)
 			sb_addf(&row, " | %d | ", r->distance);
 		else
@@ -632,20 +620,21 @@ static void emit_nodes(struct strbuf *sb, struct mermaid *m)
 		mermaid_label(&label, r->task->path);
 		sb_adds(&label, "<br/>");
 		sb_adds(&label, decision_name(r->decision));
-		if (*r->reason) {
+		if (r->nreasons) {
 			/*
 			 * Items read "a, b" (';' would be an entity code); a ',' inside
 			 * an item is written #44; so no item reads as two.
 			 */
-			const char *p = r->reason;
 			struct strbuf item = STRBUF_INIT;
-			bool lead = true;
+			size_t k;
 			sb_adds(&label, ": ");
-			while (list_next(&p, &item) > 0) {
-				const char *q = item.buf;
-				if (!lead)
+			for (k = 0; k < r->nreasons; k++) {
+				const char *q;
+				sb_reset(&item);
+				reason_token(&item, &r->reasons[k]);
+				q = item.buf;
+				if (k)
 					sb_adds(&label, ", ");
-				lead = false;
 				for (;;) {
 					size_t len = strcspn(q, ",");
 					struct strbuf piece = STRBUF_INIT;
@@ -820,9 +809,9 @@ static void full_table(struct strbuf *out, const struct prediction *pr, size_t c
 		md_code(&row, r->task->path);
 		sb_addf(&row, "%s | %s | %s | ", r->task->conditional ? " (conditional)" : "",
 			task_kind_name(r->task->kind), decision_name(r->decision));
-		md_code_list(&row, r->reason);
+		md_reasons(&row, r);
 		sb_adds(&row, " | ");
-		md_code_list(&row, r->root_cause);
+		md_causes(&row, r);
 		if (r->distance >= 0)
 			sb_addf(&row, " | %d", r->distance);
 		else

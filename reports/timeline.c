@@ -21,7 +21,7 @@ static const char *const columns[] = {
 
 struct cause {
 	const char *path;
-	const char *reason;
+	char *reason;           /* the cause's own reasons, a list cell (malloc'd) */
 	size_t n;
 };
 
@@ -34,19 +34,12 @@ static int cmp_cause(const void *x, const void *y)
 	return strcmp(a->path, b->path);
 }
 
-static bool is_invalidation(const struct task_result *r)
-{
-	if (r->decision != DECISION_MISS && r->decision != DECISION_MISS_UPSTREAM &&
-	    r->decision != DECISION_UNKNOWN)
-		return false;
-	return strncmp(r->reason, "run_unique", 10) && strcmp(r->reason, "cold_cache");
-}
-
 void timeline_row_fill(struct timeline_row *row, const struct prediction *pr)
 {
-	struct cause *c = NULL;
-	size_t nc = 0, alloc = 0, i, k;
-	struct strbuf sb = STRBUF_INIT, path = STRBUF_INIT, item = STRBUF_INIT;
+	struct cause_count *tally;
+	struct cause *c;
+	size_t ntally, nc = 0, i, k, renamed = SIZE_MAX;
+	struct strbuf sb = STRBUF_INIT, item = STRBUF_INIT;
 
 	row->tasks = pr->executors;
 	memcpy(row->counts, pr->counts, sizeof(row->counts));
@@ -54,34 +47,33 @@ void timeline_row_fill(struct timeline_row *row, const struct prediction *pr)
 	row->invalidated = 0;
 	for (i = 0; i < pr->n; i++) {
 		const struct task_result *r = &pr->results[i];
-		const char *p = r->root_cause;
 		if (r->has_policy && r->pol.enabled)
 			row->enabled++;
-		if (!is_invalidation(r))
-			continue;
-		if (r->decision != DECISION_UNKNOWN)
+		if (r->invalidates && r->decision != DECISION_UNKNOWN)
 			row->invalidated++;
-		while (p && list_next(&p, &path) > 0) {
-			const struct task_result *root = prediction_find(pr, path.buf);
-			const char *name = root ? root->task->path : "";
-			const char *why = root ? root->reason : "";
-			/* A renamed pipeline is one cause, not one per task. */
-			if (!strcmp(why, "pipeline_name"))
-				name = "pipelineInfo.name";
-			for (k = 0; k < nc; k++)
-				if (!strcmp(c[k].path, name))
-					break;
-			if (k == nc) {
-				KC_GROW(c, alloc, nc + 1);
-				c[nc].path = name;
-				c[nc].reason = why;
-				c[nc].n = 0;
-				nc++;
-			}
-			c[k].n++;
-		}
 	}
-	if (nc)     /* qsort(NULL, 0, ...) is undefined */
+	ntally = causes_tally(&tally, pr, true);
+	c = xcalloc(ntally ? ntally : 1, sizeof(*c));
+	for (i = 0; i < ntally; i++) {
+		const struct task_result *root = &pr->results[tally[i].task->index];
+		/* A renamed pipeline is one cause, not one per task. */
+		if (result_has_reason(root, REASON_PIPELINE_NAME)) {
+			if (renamed == SIZE_MAX) {
+				renamed = nc++;
+				c[renamed].path = "pipelineInfo.name";
+				c[renamed].reason = xstrdup("pipeline_name");
+			}
+			c[renamed].n += tally[i].n;
+			continue;
+		}
+		c[nc].path = tally[i].task->path;
+		sb_reset(&item);
+		result_reason_list(&item, root);
+		c[nc].reason = xstrdup(sb_str(&item));
+		c[nc].n = tally[i].n;
+		nc++;
+	}
+	if (nc > 1)
 		qsort(c, nc, sizeof(*c), cmp_cause);
 	/* A list cell (util.h): the reason may itself be "image;command". */
 	for (k = 0; k < nc && k < 5; k++) {
@@ -94,11 +86,13 @@ void timeline_row_fill(struct timeline_row *row, const struct prediction *pr)
 		sb_addf(&item, "+%zu more", nc - 5);
 		list_add(&sb, item.buf);
 	}
+	for (k = 0; k < nc; k++)
+		free(c[k].reason);
+	free(c);
+	free(tally);
 	sb_release(&item);
-	sb_release(&path);
 	free(row->root_causes);
 	row->root_causes = sb_detach(&sb, NULL);
-	free(c);
 }
 
 void timeline_row_release(struct timeline_row *row)
