@@ -435,6 +435,7 @@ done:
 		free(specs[i]);
 	free(specs);
 	free(rc.dir);
+	sb_release(&timeline_path);
 	gating_release(&a.gating);
 	gitrepo_free(repo);
 	common_release(&c);

@@ -33,6 +33,30 @@ struct tmp_slots {
 };
 static _Atomic(struct tmp_slots *) tmp_registry;
 static pthread_mutex_t tmp_lock = PTHREAD_MUTEX_INITIALIZER;
+/* Paths no longer registered: the handler may still hold one; freed at exit. */
+static char **tmp_retired;
+static size_t tmp_nretired, tmp_retired_alloc;
+
+static void tmp_free_all(void)
+{
+	struct tmp_slots *s = atomic_load(&tmp_registry), *older;
+	size_t i;
+
+	atomic_store(&tmp_registry, NULL);
+	for (i = 0; i < tmp_nretired; i++)
+		free(tmp_retired[i]);
+	free(tmp_retired);
+	tmp_retired = NULL;
+	tmp_nretired = tmp_retired_alloc = 0;
+	/* The newest array holds every live path; the older ones copies. */
+	for (i = 0; s && i < s->cap; i++)
+		free((char *)atomic_load(&s->path[i]));
+	for (; s; s = older) {
+		older = s->older;
+		free(s->path);
+		free(s);
+	}
+}
 static const int fatal_signals[] = { SIGINT, SIGTERM, SIGHUP };
 
 static void on_fatal_signal(int sig)
@@ -72,8 +96,10 @@ static void tmp_register(const char *path)
 
 	pthread_mutex_lock(&tmp_lock);
 	s = atomic_load(&tmp_registry);
-	if (!s)
+	if (!s) {
 		install_handlers();
+		atexit(tmp_free_all);
+	}
 	for (i = 0; s && i < s->cap; i++)
 		if (!atomic_load(&s->path[i]))
 			goto found;
@@ -102,6 +128,8 @@ static void tmp_unregister(const char *path)
 		const char *p = atomic_load(&s->path[i]);
 		if (p && !strcmp(p, path)) {
 			atomic_store(&s->path[i], NULL);
+			KC_GROW(tmp_retired, tmp_retired_alloc, tmp_nretired + 1);
+			tmp_retired[tmp_nretired++] = (char *)p;
 			break;
 		}
 	}
