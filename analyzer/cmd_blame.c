@@ -243,7 +243,8 @@ int cmd_blame(int argc, char **argv, const struct command *cmd)
 	memset(&w, 0, sizeof(w));
 	w.repo = repo;
 	w.pol = &c.pol;
-	w.dag_opts.publish_logs = c.pol.publish_logs;
+	w.dag_opts.max_tasks = c.max_tasks;
+	w.limits = &c.limits;
 	w.dag_opts.cli_params = c.params;
 	w.spec_path = argv[idx];
 	w.progress = !b.quiet && isatty(2) && !getenv("CI");

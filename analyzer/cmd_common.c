@@ -238,8 +238,8 @@ static int short_to_id(const struct opt *o, int c)
 	return -1;
 }
 
-/* Resource limits for untrusted specs: the loader's defaults, changed here. */
-static int set_limit(const struct command *cmd, int id, const char *arg)
+/* Resource limits for untrusted specs, passed to spec_load and dag_build. */
+static int set_limit(const struct command *cmd, struct common *c, int id, const char *arg)
 {
 	char *end;
 	unsigned long long v = strtoull(arg, &end, 10);
@@ -247,11 +247,11 @@ static int set_limit(const struct command *cmd, int id, const char *arg)
 	if (*end || !*arg || v == 0 || v > (1ULL << 40))
 		return cmd_usage_error(cmd, "limit '%s': expected a positive whole number", arg);
 	switch (id) {
-	case OPT_MAX_INPUT: parse_limits_default.max_bytes = (size_t)(v << 20); break;
-	case OPT_MAX_DEPTH: parse_limits_default.max_depth = (size_t)v; break;
-	case OPT_MAX_NODES: parse_limits_default.max_nodes = (size_t)v; break;
-	case OPT_MAX_STRING: parse_limits_default.max_string = (size_t)(v << 20); break;
-	case OPT_MAX_TASKS: dag_max_tasks = (size_t)v; break;
+	case OPT_MAX_INPUT: c->limits.max_bytes = (size_t)(v << 20); break;
+	case OPT_MAX_DEPTH: c->limits.max_depth = (size_t)v; break;
+	case OPT_MAX_NODES: c->limits.max_nodes = (size_t)v; break;
+	case OPT_MAX_STRING: c->limits.max_string = (size_t)(v << 20); break;
+	case OPT_MAX_TASKS: c->max_tasks = (size_t)v; break;
 	}
 	return 0;
 }
@@ -266,7 +266,7 @@ static int common_opt(const struct command *cmd, struct common *c, int id, const
 	case OPT_MAX_NODES:
 	case OPT_MAX_STRING:
 	case OPT_MAX_TASKS:
-		return set_limit(cmd, id, arg);
+		return set_limit(cmd, c, id, arg);
 	case OPT_REPO:
 		c->repo = arg;
 		return 0;
@@ -453,7 +453,7 @@ static int load_params(struct session *s, struct common *c, const struct node **
 	if (c->params_file) {
 		if (read_file(c->params_file, &buf, &len) < 0)
 			return -1;
-		if (json_parse(&s->arena, buf, len, c->params_file, NULL, &n) < 0) {
+		if (json_parse(&s->arena, buf, len, c->params_file, &c->limits, &n) < 0) {
 			free(buf);
 			return -1;
 		}
@@ -480,7 +480,7 @@ static int build(struct session *s, struct common *c, struct spec *spec, struct 
 	struct dag_options o;
 
 	memset(&o, 0, sizeof(o));
-	o.publish_logs = c->pol.publish_logs;
+	o.max_tasks = c->max_tasks;
 	o.params = spec->run_params;
 	o.params_source = spec->name;
 	if (spec == s->spec) {
@@ -551,6 +551,8 @@ int session_run(struct session *s, struct common *c, const char *spec_arg,
 	char *dflt = NULL;
 	const char **bl = c->baselines;
 	size_t nbl = c->nbaselines, i;
+	const struct predict_options commit = { .commit = true };
+	const struct predict_options current = { .keep_log = c->keep_log };
 	int ret = -1;
 
 	memset(s, 0, sizeof(*s));
@@ -560,7 +562,7 @@ int session_run(struct session *s, struct common *c, const char *spec_arg,
 	if (c->pol.global_cache == 0 && !policy_has_global_switch(&c->pol))
 		fprintf(stderr, "kfpcache: note: CACHEENABLED=false (%s) ignored: backend %d.%d has no global switch (added in 2.14)\n",
 			term_text(c->pol.global_source), c->pol.kfp_major, c->pol.kfp_minor);
-	if (spec_load(&s->spec, spec_arg, c->repo, NULL) < 0 ||
+	if (spec_load(&s->spec, spec_arg, c->repo, &c->limits) < 0 ||
 	    build(s, c, s->spec, &s->dag) < 0)
 		goto done;
 	if (need_baseline && !c->cold && !nbl) {
@@ -583,7 +585,7 @@ int session_run(struct session *s, struct common *c, const char *spec_arg,
 		for (i = 0; i < nbl; i++) {
 			struct prediction *bp;
 			char label[32];
-			if (spec_load(&s->bspecs[i], bl[i], c->repo, NULL) < 0) {
+			if (spec_load(&s->bspecs[i], bl[i], c->repo, &c->limits) < 0) {
 				sb_release(&desc);
 				goto done;
 			}
@@ -593,7 +595,7 @@ int session_run(struct session *s, struct common *c, const char *spec_arg,
 				goto done;
 			}
 			snprintf(label, sizeof(label), "baseline-%zu", i + 1);
-			if (predict_run(&bp, s->bdags[i], &c->pol, s->cache, label, true) < 0) {
+			if (predict_run(&bp, s->bdags[i], &c->pol, s->cache, label, &commit) < 0) {
 				sb_release(&desc);
 				goto done;
 			}
@@ -602,7 +604,7 @@ int session_run(struct session *s, struct common *c, const char *spec_arg,
 		}
 		s->baseline_desc = sb_detach(&desc, NULL);
 	}
-	if (predict_run(&s->pr, s->dag, &c->pol, s->cache, "current", false) < 0)
+	if (predict_run(&s->pr, s->dag, &c->pol, s->cache, "current", &current) < 0)
 		goto done;
 	ret = 0;
 done:

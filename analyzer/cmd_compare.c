@@ -100,7 +100,8 @@ static int run_history(struct compare *cmp, struct common *c, struct compare_arg
 		memset(&w, 0, sizeof(w));
 		w.repo = repo;
 		w.pol = &pols[p];
-		w.dag_opts.publish_logs = pols[p].publish_logs;
+		w.dag_opts.max_tasks = c->max_tasks;
+		w.limits = &c->limits;
 		w.dag_opts.cli_params = c->params;
 		w.spec_path = path;
 		w.jobs = default_jobs();

@@ -275,14 +275,15 @@ int cmd_diff(int argc, char **argv, const struct command *cmd)
 	if (cmd_gating_ready(cmd, &a.gating, diff_metrics, false, &ret) < 0)
 		goto done;
 	memset(&o, 0, sizeof(o));
-	o.publish_logs = c.pol.publish_logs;
+	o.max_tasks = c.max_tasks;
 	o.cli_params = c.params;     /* both versions run with the same parameters */
 	cache = cache_new();
-	if (spec_load(&sa, argv[idx], c.repo, NULL) < 0 ||
-	    spec_load(&sb, argv[idx + 1], c.repo, NULL) < 0 ||
+	if (spec_load(&sa, argv[idx], c.repo, &c.limits) < 0 ||
+	    spec_load(&sb, argv[idx + 1], c.repo, &c.limits) < 0 ||
 	    dag_build(&da, sa, &o) < 0 || dag_build(&db, sb, &o) < 0 ||
-	    predict_run(&pa, da, &c.pol, cache, "A", true) < 0 ||
-	    predict_run(&pb, db, &c.pol, cache, "B", false) < 0) {
+	    predict_run(&pa, da, &c.pol, cache, "A",
+			&(struct predict_options){ .commit = true }) < 0 ||
+	    predict_run(&pb, db, &c.pol, cache, "B", NULL) < 0) {
 		ret = cmd_fail();
 		goto done;
 	}

@@ -118,7 +118,7 @@ int cmd_explain(int argc, char **argv, const struct command *cmd)
 	if (idx < 0)
 		goto done;
 	have_session = true;
-	predict_keep_log(true);
+	c.keep_log = true;
 	if (session_run(&s, &c, argv[idx], true) < 0) {
 		ret = cmd_fail();
 		goto done;

@@ -348,7 +348,8 @@ int cmd_history(int argc, char **argv, const struct command *cmd)
 		memset(&w, 0, sizeof(w));
 		w.repo = repo;
 		w.pol = &c.pol;
-		w.dag_opts.publish_logs = c.pol.publish_logs;
+		w.dag_opts.max_tasks = c.max_tasks;
+		w.limits = &c.limits;
 		w.dag_opts.cli_params = c.params;
 		w.spec_path = specs[i];
 		w.previous_only = a.previous;

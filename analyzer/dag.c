@@ -33,7 +33,7 @@ bool task_is_executor(const struct task *t)
 }
 
 /* Tasks after expansion; a real spec has hundreds, the corpus at most 84. */
-size_t dag_max_tasks = 50000;
+#define DAG_MAX_TASKS_DEFAULT 50000
 /* Producers and sub-DAGs are resolved recursively: bound the stack depth. */
 #define DAG_MAX_DEPTH 1000
 
@@ -48,6 +48,7 @@ struct builder {
 	struct strmap state;         /* path -> (void *)1 visiting, 2 done */
 	struct task **all;
 	size_t nall, alloc;
+	size_t max_tasks;            /* opt->max_tasks or the default */
 	int depth;                   /* process() recursion */
 };
 
@@ -952,9 +953,9 @@ static int instantiate(struct builder *b, struct dag_inst *inst)
 		return fail_at(b, inst->comp, "%s has no dag.tasks map",
 			       inst->owner ? inst->owner->path : "root");
 	/* Nested sub-DAGs and loops multiply: bound the expansion, as the alias count bounds YAML. */
-	if (tasks->n > dag_max_tasks - b->nall)
+	if (tasks->n > b->max_tasks - b->nall)
 		return fail_at(b, tasks, "more than %zu tasks once sub-DAGs and loops are expanded",
-			       dag_max_tasks);
+			       b->max_tasks);
 	inst->tasks = arena_array(&b->d->arena, tasks->n, sizeof(*inst->tasks));
 	for (i = 0; i < tasks->n; i++) {
 		struct task *t = task_new(b, inst, tasks->keys[i], tasks->items[i]);
@@ -1345,6 +1346,7 @@ int dag_build(struct dag **out, const struct spec *s, const struct dag_options *
 	b.d = d;
 	b.s = s;
 	b.opt = opt;
+	b.max_tasks = opt->max_tasks ? opt->max_tasks : DAG_MAX_TASKS_DEFAULT;
 	strmap_init(&b.state);
 	d->pipeline_name = node_path(s->pipeline, "pipelineInfo", "name", NULL)->str;
 	b.components = node_get(s->pipeline, "components");
@@ -1369,8 +1371,6 @@ int dag_build(struct dag **out, const struct spec *s, const struct dag_options *
 			err_set("%s: two tasks share the path '%s'", s->name, d->tasks[i]->path);
 			goto done;
 		}
-		if (task_is_executor(d->tasks[i]) && !d->tasks[i]->in_root)
-			d->nested_executors++;
 	}
 	for (i = 0; i < d->ntasks; i++) {
 		struct task *t = d->tasks[i];

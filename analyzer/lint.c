@@ -530,8 +530,9 @@ int lint_run(struct lint_result **out, const struct dag *d, const struct policy 
 	r->pipeline = arena_strdup(&r->arena, d->pipeline_name);
 	r->compared = prev != NULL;
 	/* The steady state: the spec against the cache its own run made. */
-	if (predict_run(&first, d, p, cache, "lint-1", true) < 0 ||
-	    predict_run(&steady, d, p, cache, "lint-2", false) < 0)
+	if (predict_run(&first, d, p, cache, "lint-1",
+			&(struct predict_options){ .commit = true }) < 0 ||
+	    predict_run(&steady, d, p, cache, "lint-2", NULL) < 0)
 		goto done;
 	memset(&c, 0, sizeof(c));
 	c.r = r;

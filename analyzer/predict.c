@@ -221,6 +221,7 @@ struct run {
 	const struct dag *d;
 	const struct policy *p;
 	struct cache *c;
+	bool keep_log;             /* predict_options.keep_log */
 	unsigned char *state;      /* per task: 0 new, 1 busy, 2 done */
 	struct strmap texts;       /* node address -> struct memo_text (arena) */
 };
@@ -265,14 +266,6 @@ static void add_cause(struct deps *x, const struct task *t)
 static void logf_(struct run *r, struct task_result *res, const char *fmt, ...)
 	KC_PRINTF(3, 4);
 
-/* The decision log is only kept for `explain`; history makes many runs. */
-static bool keep_log;
-
-void predict_keep_log(bool on)
-{
-	keep_log = on;
-}
-
 static void logf_(struct run *r, struct task_result *res, const char *fmt, ...)
 {
 	struct arena *a = &r->pr->arena;
@@ -280,7 +273,8 @@ static void logf_(struct run *r, struct task_result *res, const char *fmt, ...)
 	const char **l;
 	va_list ap;
 
-	if (!keep_log)
+	/* The decision log is only kept for `explain`; history makes many runs. */
+	if (!r->keep_log)
 		return;
 
 	va_start(ap, fmt);
@@ -1029,7 +1023,7 @@ static void commit_run(struct run *r)
 }
 
 int predict_run(struct prediction **out, const struct dag *d, const struct policy *p,
-		struct cache *c, const char *label, bool commit)
+		struct cache *c, const char *label, const struct predict_options *opt)
 {
 	struct prediction *pr = xcalloc(1, sizeof(*pr));
 	struct run r;
@@ -1047,6 +1041,7 @@ int predict_run(struct prediction **out, const struct dag *d, const struct polic
 	r.d = d;
 	r.p = p;
 	r.c = c;
+	r.keep_log = opt && opt->keep_log;
 	r.state = xcalloc(d->ntasks ? d->ntasks : 1, 1);
 	strmap_init(&r.texts);
 	/* In dependency order, so decide() never recurses deeply. */
@@ -1061,7 +1056,7 @@ int predict_run(struct prediction **out, const struct dag *d, const struct polic
 		if (p->run_caching >= 0 && !p->run_all && t->kind == TASK_CONTAINER && !t->in_root)
 			pr->run_override_unreached++;
 	}
-	if (commit)
+	if (opt && opt->commit)
 		commit_run(&r);
 	ret = 0;
 done:

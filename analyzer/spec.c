@@ -18,7 +18,7 @@
 #include "gitio.h"
 #include "banned.h"
 
-struct parse_limits parse_limits_default = {
+static const struct parse_limits limits_default = {
 	64u << 20,      /* max_bytes */
 	256,            /* max_depth */
 	8u << 20,       /* max_nodes */
@@ -27,7 +27,7 @@ struct parse_limits parse_limits_default = {
 
 void spec_limits(struct parse_limits *out, const struct parse_limits *lim)
 {
-	*out = parse_limits_default;
+	*out = limits_default;
 	if (!lim)
 		return;
 	if (lim->max_bytes)

@@ -70,7 +70,7 @@ static struct parsed *load(struct gitrepo *repo, const struct walk *w,
 	memcpy(p->blob, e->blob, sizeof(p->blob));
 	sb_addf(&name, "%.12s:%s", e->commit, e->path);
 	if (gitrepo_read(repo, e->commit, e->path, &buf, &len, blob) < 0 ||
-	    spec_load_buf(&p->spec, buf, len, name.buf, NULL) < 0 ||
+	    spec_load_buf(&p->spec, buf, len, name.buf, w->limits) < 0 ||
 	    dag_build(&p->dag, p->spec, &w->dag_opts) < 0) {
 		p->error = xstrdup(err_msg());
 		dag_free(p->dag);
@@ -276,14 +276,16 @@ int walk_spec(struct walk *w, const struct hist_entry *entries, size_t n,
 			c = cache_new();
 			if (prev) {
 				struct prediction *pp;
-				if (predict_run(&pp, prev->dag, w->pol, c, "previous", true) < 0) {
+				if (predict_run(&pp, prev->dag, w->pol, c, "previous",
+						&(struct predict_options){ .commit = true }) < 0) {
 					release(&pl, p);
 					goto done;
 				}
 				prediction_free(pp);
 			}
 		}
-		if (predict_run(&pr, p->dag, w->pol, c, label, !w->previous_only) < 0 ||
+		if (predict_run(&pr, p->dag, w->pol, c, label,
+				&(struct predict_options){ .commit = !w->previous_only }) < 0 ||
 		    (report && w->on_commit(w, i, e, pr, NULL) < 0)) {
 			prediction_free(pr);
 			release(&pl, p);

@@ -81,6 +81,9 @@ struct common {
 	struct claims claims;
 	bool defer_claims;
 	const char *deployment;       /* --deployment FILE, read by cmd_claims_check */
+	struct parse_limits limits;   /* --max-input-mb, --max-depth, ...: the specs' loader */
+	size_t max_tasks;             /* --max-tasks, or 0 for dag_build's default */
+	bool keep_log;                /* explain: predictions keep their decision log */
 	bool global_after_deployment; /* a later --global-cache overrides it */
 };
 

@@ -112,9 +112,6 @@ struct dag_inst {
 	int iteration;               /* -1, or the loop item index */
 };
 
-/* The most tasks a spec may expand to (loops included): a resource limit. */
-extern size_t dag_max_tasks;
-
 /* Options that shape resolution. */
 struct dag_options {
 	const struct node *params;   /* run parameters map (name -> value) or NULL */
@@ -126,7 +123,8 @@ struct dag_options {
 	 * input's comma-separated MLMD ids (fingerprint --input).
 	 */
 	const char *const *pins;
-	bool publish_logs;
+	/* The most tasks a spec may expand to (loops included); 0: 50000. */
+	size_t max_tasks;
 };
 
 struct dag {
@@ -140,7 +138,6 @@ struct dag {
 	size_t ntasks;
 	struct strmap by_path;       /* path -> struct task * */
 	struct task **order;         /* every task, producers before their consumers */
-	size_t nested_executors;     /* executor tasks below the root DAG */
 	const char **warnings;       /* notes for stderr, deterministic order */
 	size_t nwarnings;
 };

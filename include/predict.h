@@ -103,16 +103,19 @@ struct prediction {
 	bool cold;                      /* the cache was empty */
 };
 
+/* How predict_run runs; all false is a plain prediction. */
+struct predict_options {
+	bool commit;      /* add the executions that ran to the cache (baselines, history) */
+	bool keep_log;    /* fill task_result.log, the decision log explain prints */
+};
+
 /*
- * Simulate dag's run `label` against cache c.  With commit, the executions
- * that ran are added to c (for baselines and history).  *out: prediction_free().
+ * Simulate dag's run `label` against cache c, as `opt` says (NULL: all
+ * false).  *out: prediction_free().
  */
 int predict_run(struct prediction **out, const struct dag *d, const struct policy *p,
-		struct cache *c, const char *label, bool commit);
+		struct cache *c, const char *label, const struct predict_options *opt);
 void prediction_free(struct prediction *pr);
-
-/* Keep the per-task decision log (task_result.log) in later runs: explain. */
-void predict_keep_log(bool on);
 
 const struct task_result *prediction_find(const struct prediction *pr, const char *path);
 

@@ -15,14 +15,16 @@
 #include "node.h"
 #include "util.h"
 
-/* Resource limits for untrusted input; 0 means the default. */
+/*
+ * Resource limits for untrusted input; 0 means the default.  Callers pass
+ * them (the command line's --max-* options); there is no global setting.
+ */
 struct parse_limits {
 	size_t max_bytes;      /* input size (default 64 MiB) */
 	size_t max_depth;      /* nesting depth (default 256) */
 	size_t max_nodes;      /* nodes incl. alias expansions (default 8M) */
 	size_t max_string;     /* one scalar's length (default 16 MiB) */
 };
-extern struct parse_limits parse_limits_default;
 
 /*
  * Parse YAML (all documents) into trees in `a`.  *docs is an arena array of

@@ -19,6 +19,7 @@ struct walk {
 	struct gitrepo *repo;
 	const struct policy *pol;
 	struct dag_options dag_opts;
+	const struct parse_limits *limits; /* for each version's spec_load_buf (NULL: defaults) */
 	const char *spec_path;        /* for the progress line */
 	bool previous_only;           /* --cache-model previous */
 	bool progress;                /* progress on stderr */

@@ -41,7 +41,7 @@ static void cold(const struct spec *s, const struct dag_options *o)
 	struct prediction *pr = NULL;
 
 	policy_init(&pol);
-	if (dag_build(&d, s, o) == 0 && predict_run(&pr, d, &pol, c, "current", false) == 0)
+	if (dag_build(&d, s, o) == 0 && predict_run(&pr, d, &pol, c, "current", NULL) == 0)
 		reports(pr);
 	prediction_free(pr);
 	dag_free(d);
@@ -54,14 +54,15 @@ static void self(const struct spec *s, const struct dag_options *o)
 	struct dag *bd = NULL, *d = NULL;
 	struct cache *c = cache_new();
 	struct prediction *bp = NULL, *pr = NULL;
+	const struct predict_options commit = { .commit = true };
 
 	policy_init(&pol);
 	policy_set_version(&pol, "2.18");
 	pol.run_caching = 1;
 	if (dag_build(&bd, s, o) == 0 &&
-	    predict_run(&bp, bd, &pol, c, "baseline-1", true) == 0 &&
+	    predict_run(&bp, bd, &pol, c, "baseline-1", &commit) == 0 &&
 	    dag_build(&d, s, o) == 0 &&
-	    predict_run(&pr, d, &pol, c, "current", false) == 0)
+	    predict_run(&pr, d, &pol, c, "current", NULL) == 0)
 		reports(pr);
 	prediction_free(pr);
 	prediction_free(bp);
@@ -78,7 +79,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (spec_load_buf(&s, (const char *)data, size, "fuzz", NULL) < 0)
 		return 0;
 	o.params = s->run_params;
-	o.publish_logs = true;
 	cold(s, &o);
 	self(s, &o);
 	spec_free(s);

@@ -167,7 +167,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	arena_init(&a);
 	memset(&o, 0, sizeof(o));
 	o.cli_params = params;
-	o.publish_logs = true;
 	if (json && json_parse(&a, json, strlen(json), "params", NULL, &pf) == 0 &&
 	    node_is_map(pf))
 		o.params = pf;
@@ -179,7 +178,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	 */
 	if (!s && spec_load_buf(&s, spec_text, sizeof(spec_text) - 1, "embedded.yaml", NULL) < 0)
 		die("fuzz_param: embedded spec: %s", err_msg());
-	if (dag_build(&d, s, &o) == 0 && predict_run(&pr, d, &pol, c, "current", false) == 0) {
+	if (dag_build(&d, s, &o) == 0 && predict_run(&pr, d, &pol, c, "current", NULL) == 0) {
 		FILE *fp = fopen("/dev/null", "w");
 
 		if (!fp)

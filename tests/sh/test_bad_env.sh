@@ -156,6 +156,14 @@ else
 	echo "skip - env /dev/full: not writable"
 fi
 
+# The --max-* limits reach the loader and dag_build (parameters, not globals).
+check "--max-tasks 2" 1 "kfpcache: $S:88:9: more than 2 tasks once sub-DAGs and loops are expanded" \
+	analyze -q --cold --max-tasks 2 "$S" --csv out.csv
+check "--max-depth 3" 1 "kfpcache: $S:11:7: nesting deeper than 3 levels" \
+	analyze -q --cold --max-depth 3 "$S" --csv out.csv
+check "--max-depth 3, baseline" 1 "kfpcache: $S:11:7: nesting deeper than 3 levels" \
+	diff -q --max-depth 3 "$S" "$S"
+
 # usage errors: one line, then the synopsis, exit 2
 check "--kfp-version 3.0" 2 "kfpcache: --kfp-version 3.0: only KFP 2.x backends run v2 specs" \
 	analyze -q --cold --kfp-version 3.0 "$S" --csv out.csv
