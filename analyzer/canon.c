@@ -239,40 +239,15 @@ int canon_number(struct strbuf *out, double d)
 	return 0;
 }
 
-struct map_ent {
-	const char *key;
-	size_t len;
-	size_t idx;
-};
-
-static int map_ent_cmp(const void *pa, const void *pb)
-{
-	const struct map_ent *a = pa, *b = pb;
-	size_t n = a->len < b->len ? a->len : b->len;
-	int c = memcmp(a->key, b->key, n);
-
-	if (c)
-		return c;
-	if (a->len != b->len)
-		return a->len < b->len ? -1 : 1;
-	return a->idx < b->idx ? -1 : a->idx > b->idx;
-}
-
 static int canon_node(struct strbuf *out, const struct node *n, int depth);
 
 static int canon_map(struct strbuf *out, const struct node *n, int depth)
 {
-	struct map_ent *ents = xreallocarray(NULL, n->n ? n->n : 1, sizeof(*ents));
+	struct node_key *ents = node_sorted_keys(n);
 	bool first = true;
 	size_t i;
 	int ret = -1;
 
-	for (i = 0; i < n->n; i++) {
-		ents[i].key = n->keys[i];
-		ents[i].len = n->key_lens ? n->key_lens[i] : strlen(n->keys[i]);
-		ents[i].idx = i;
-	}
-	qsort(ents, n->n, sizeof(*ents), map_ent_cmp);
 	sb_addc(out, '{');
 	for (i = 0; i < n->n; i++) {
 		/* A repeated key behaves like a Go map assignment: last wins. */

@@ -581,13 +581,3 @@ void lint_result_free(struct lint_result *r)
 	arena_release(&r->arena);
 	free(r);
 }
-
-size_t lint_count_at_least(const struct lint_result *r, enum severity at_least)
-{
-	size_t n = 0;
-	int s;
-
-	for (s = at_least; s <= SEVERITY_ERROR; s++)
-		n += r->counts[s];
-	return n;
-}

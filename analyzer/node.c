@@ -214,3 +214,30 @@ bool node_equal(const struct node *a, const struct node *b)
 	}
 	return false;
 }
+
+static int node_key_cmp(const void *pa, const void *pb)
+{
+	const struct node_key *a = pa, *b = pb;
+	size_t n = a->len < b->len ? a->len : b->len;
+	int c = memcmp(a->key, b->key, n);
+
+	if (c)
+		return c;
+	if (a->len != b->len)
+		return a->len < b->len ? -1 : 1;
+	return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+struct node_key *node_sorted_keys(const struct node *m)
+{
+	struct node_key *ks = xreallocarray(NULL, m->n ? m->n : 1, sizeof(*ks));
+	size_t i;
+
+	for (i = 0; i < m->n; i++) {
+		ks[i].key = m->keys[i];
+		ks[i].len = m->key_lens ? m->key_lens[i] : strlen(m->keys[i]);
+		ks[i].idx = i;
+	}
+	qsort(ks, m->n, sizeof(*ks), node_key_cmp);
+	return ks;
+}

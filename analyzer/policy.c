@@ -43,6 +43,7 @@ void policy_init(struct policy *p)
 
 int policy_set_version(struct policy *p, const char *text)
 {
+	const char *minor_text;
 	char *end;
 	long major, minor;
 
@@ -54,9 +55,10 @@ int policy_set_version(struct policy *p, const char *text)
 	major = strtol(text, &end, 10);
 	if (end == text || *end != '.')
 		return err_set("--kfp-version '%s': expected X.Y", text);
-	text = end + 1;
-	minor = strtol(text, &end, 10);
-	if (end == text || (*end && *end != '.') || major < 1 || major > 99 ||
+	/* The message quotes the whole argument, "2.x" and not "x". */
+	minor_text = end + 1;
+	minor = strtol(minor_text, &end, 10);
+	if (end == minor_text || (*end && *end != '.') || major < 1 || major > 99 ||
 	    minor < 0 || minor > 999)
 		return err_set("--kfp-version '%s': expected X.Y", text);
 	if (major != 2)

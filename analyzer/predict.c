@@ -129,11 +129,6 @@ void cache_free(struct cache *c)
 	free(c);
 }
 
-size_t cache_entries(const struct cache *c)
-{
-	return c->nentries;
-}
-
 static uint64_t hex64(const char *h)
 {
 	uint64_t v = 0;

@@ -119,28 +119,9 @@ int spec_check_text(const char *buf, size_t len, const char *name)
 	return 0;
 }
 
-struct key_ref {
-	const char *key;
-	size_t len;
-	size_t idx;
-};
-
-static int key_ref_cmp(const void *pa, const void *pb)
-{
-	const struct key_ref *a = pa, *b = pb;
-	size_t n = a->len < b->len ? a->len : b->len;
-	int c = memcmp(a->key, b->key, n);
-
-	if (c)
-		return c;
-	if (a->len != b->len)
-		return a->len < b->len ? -1 : 1;
-	return a->idx < b->idx ? -1 : a->idx > b->idx;
-}
-
 bool spec_find_dup_key(const struct node *m, size_t *dup)
 {
-	struct key_ref *refs;
+	struct node_key *refs;
 	size_t i, j, best = SIZE_MAX;
 
 	if (!node_is_map(m) || m->n < 2)
@@ -155,13 +136,7 @@ bool spec_find_dup_key(const struct node *m, size_t *dup)
 				}
 		return false;
 	}
-	refs = xreallocarray(NULL, m->n, sizeof(*refs));
-	for (i = 0; i < m->n; i++) {
-		refs[i].key = m->keys[i];
-		refs[i].len = m->key_lens[i];
-		refs[i].idx = i;
-	}
-	qsort(refs, m->n, sizeof(*refs), key_ref_cmp);
+	refs = node_sorted_keys(m);
 	/* Report the earliest second occurrence, as a linear scan would. */
 	for (i = 1; i < m->n; i++)
 		if (refs[i].len == refs[i - 1].len &&

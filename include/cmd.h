@@ -42,7 +42,7 @@ struct command {
 	const struct opt *opts; /* command options, NULL-name terminated */
 };
 
-/* Options shared by analyze, explain and fingerprint. */
+/* Options in common_opts, which every command's parser and --help add to its own. */
 enum {
 	OPT_REPO = 1000, OPT_PARAM, OPT_PARAMS_FILE, OPT_GLOBAL_CACHE, OPT_DEPLOYMENT,
 	OPT_RUN_CACHING, OPT_KFP_VERSION, OPT_PUBLISH_LOGS, OPT_BASELINE, OPT_COLD,
@@ -101,10 +101,10 @@ struct session {
 };
 
 /*
- * Parse argv with the common table plus `extra`; for each option not in the
- * common table calls on_opt(id, optarg, ctx).  Returns the index of the
- * first positional argument, -1 on a usage error (message printed), or -2
- * when --help was printed.
+ * Parse argv with the common table plus cmd->opts; for each option not in
+ * the common table calls on_opt(id, optarg, ctx).  Returns the index of the
+ * first positional argument, -1 on a usage error (message printed), -2
+ * when --help was printed, or -3 when on_opt returned -3 (an error it printed).
  */
 int cmd_parse(int argc, char **argv, const struct command *cmd, struct common *c,
 	      int (*on_opt)(int id, const char *arg, void *ctx), void *ctx);
@@ -175,13 +175,13 @@ int gating_ready(struct gating *g, const char *const *extra, bool allow_lint);
 /* gating_ready for a command: -1 with *status set (2 usage, printed; 1 error). */
 int cmd_gating_ready(const struct command *cmd, struct gating *g,
 		     const char *const *extra, bool allow_lint, int *status);
-/* analyze: cost section, --lint findings, gate; returns `ret` or EXIT_GATE / EXIT_ERROR. */
 /*
  * analyze: compute the cost of misses and, with `lint` (or --lint or a lint
  * condition), the findings, before the reports are written so the Markdown,
  * JSON and HTML reports can show them; gating_analyze reuses them.
  */
 int gating_prepare(struct gating *g, const struct session *s, bool lint);
+/* analyze: cost section, --lint findings, gate; returns `ret` or EXIT_GATE / EXIT_ERROR. */
 int gating_analyze(struct gating *g, const struct session *s, bool print, int ret);
 /* history: one commit (pr NULL when it did not load). */
 int gating_commit(struct gating *g, const char *spec, const char *commit,

@@ -1,6 +1,6 @@
 /*
- * gitio.h - reading spec versions out of git with libgit2.  gitio.c (and later
- * history.c) are the only files that include git2.h.
+ * gitio.h - reading spec versions out of git with libgit2.  gitio.c and
+ * history.c (through gitio_internal.h) are the only files that include git2.h.
  */
 #ifndef KFPCACHE_GITIO_H
 #define KFPCACHE_GITIO_H

@@ -65,7 +65,4 @@ int lint_run(struct lint_result **out, const struct dag *d, const struct policy 
 	     const struct lint_version *prev);
 void lint_result_free(struct lint_result *r);
 
-/* Findings at or above `at_least`. */
-size_t lint_count_at_least(const struct lint_result *r, enum severity at_least);
-
 #endif

@@ -68,6 +68,19 @@ void node_append(struct arena *a, struct node *parent, const char *key,
  */
 void node_index(struct arena *a, struct node *root);
 
+/* One key of a map, by its position there. */
+struct node_key {
+	const char *key;
+	size_t len;
+	size_t idx;             /* index in m->keys */
+};
+/*
+ * The keys of map m sorted byte-wise (Go's order for canonical JSON), equal
+ * keys in document order: m->n entries, malloc'd (free()), never NULL.
+ * Shared by canonical JSON and the loaders' duplicate-key check.
+ */
+struct node_key *node_sorted_keys(const struct node *m);
+
 /* Deep equality of two trees (map key order ignored; positions ignored). */
 bool node_equal(const struct node *a, const struct node *b);
 

@@ -89,7 +89,6 @@ struct task_result {
 struct cache;
 struct cache *cache_new(void);
 void cache_free(struct cache *c);
-size_t cache_entries(const struct cache *c);
 
 struct prediction {
 	struct arena arena;

@@ -169,6 +169,8 @@ check "--kfp-version 3.0" 2 "kfpcache: --kfp-version 3.0: only KFP 2.x backends 
 	analyze -q --cold --kfp-version 3.0 "$S" --csv out.csv
 check "--kfp-version not X.Y" 2 "kfpcache: --kfp-version 'banana': expected X.Y" \
 	analyze -q --cold --kfp-version banana "$S" --csv out.csv
+check "--kfp-version 2.x" 2 "kfpcache: --kfp-version '2.x': expected X.Y" \
+	analyze -q --cold --kfp-version 2.x "$S" --csv out.csv
 check "two specs" 2 "kfpcache: expected one SPEC" \
 	analyze -q --cold "$S" "$S" --csv out.csv
 
