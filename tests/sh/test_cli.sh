@@ -1,15 +1,68 @@
 #!/bin/sh
-# The command line: help lists every option of the table, usage errors exit 2
-# with one line plus the synopsis, --version works.
+# The command line: every command's help lists every option of its table and
+# the README documents them, usage errors exit 2 with one line plus the
+# synopsis, --version works.
 . "$ROOT/tests/lib.sh"
 mkdir -p "$TMP" && cd "$TMP" || exit 1
-for c in analyze explain fingerprint; do
+# rows FILE NAME: the rows of the option table NAME[] in FILE (up to its { NULL ... }).
+rows() {
+	awk -v t="const struct opt $2[] = {" 'index($0, t) == 1 { on = 1; next }
+		on && /^[ \t]*\{ NULL/ { exit }
+		on && /^[ \t]*\{/' "$1"
+}
+# names: the long option names of those rows.
+names() { sed -n 's/^[ \t]*{ "\([a-z][a-z0-9-]*\)", .*/\1/p'; }
+# table FILE NAME: the long names, or "not ok" when a row does not parse.
+table() {
+	r=$(rows "$1" "$2" | wc -l)
+	t=$(rows "$1" "$2" | names)
+	if [ "$r" != "$(echo $t | wc -w)" ]; then
+		echo "not ok - $2: $r rows but $(echo $t | wc -w) names parsed (pattern broken?)" >&2
+		return 1
+	fi
+	echo $t
+}
+# Every command kfpcache --help lists: its --help shows each option of its
+# table and of common_opts, and README.md documents each option the help
+# shows (by its long name, or its short one as "-x").  A pattern that finds
+# nothing is a failure, not a pass: the check must keep checking.
+cmds=$(kc --help | sed -n 's/^  \([a-z][a-z]*\)  .*/\1/p')
+n=$(echo $cmds | wc -w)
+[ "$n" -ge 9 ] && echo "ok - kfpcache --help lists $n commands" || echo "not ok - kfpcache --help lists $n commands (pattern broken?)"
+common=$(table "$ROOT/analyzer/cmd_common.c" common_opts 2>&1)
+[ -n "$common" ] && [ "${common#not ok}" = "$common" ] && echo "ok - common_opts: $(echo $common | wc -w) options" \
+	|| echo "${common:-not ok - no option found in common_opts (pattern broken?)}"
+case $common in "not ok"*) common= ;; esac
+for c in $cmds; do
 	kc $c --help > help.txt; rc=$?
 	[ $rc -eq 0 ] && grep -q "^usage: kfpcache $c" help.txt && echo "ok - $c --help" || echo "not ok - $c --help"
-	# every --option named in the sources' tables appears in the help
-	for o in $(grep -ho '{ "[a-z-]*", ' "$ROOT/analyzer/cmd_common.c" "$ROOT/analyzer/cmd_$c.c" | cut -d'"' -f2); do
-		grep -q -- "--$o" help.txt || echo "not ok - $c --help lacks --$o"
+	src=$(grep -l "^const struct opt ${c}_opts\[\] = {" "$ROOT"/analyzer/*.c)
+	if [ -z "$src" ]; then
+		echo "not ok - $c: no table ${c}_opts[] in analyzer/*.c (pattern broken?)"
+	elif own=$(table "$src" ${c}_opts 2>&1) && [ "${own#not ok}" = "$own" ]; then
+		missing=
+		for o in $own $common; do
+			grep -q -- "--$o\b" help.txt || missing="$missing --$o"
+		done
+		[ -z "$missing" ] && echo "ok - $c --help lists its $(echo $own | wc -w) options and the common ones" \
+			|| echo "not ok - $c --help lacks$missing"
+	else
+		echo "$own"
+	fi
+	shown=$(sed -n 's/^  \(-[a-zA-Z], \)\{0,1\} *--\([a-z][a-z0-9-]*\).*/\2/p' help.txt)
+	if [ -z "$shown" ]; then
+		echo "not ok - $c --help: no option line found (pattern broken?)"
+		continue
+	fi
+	undoc=
+	for o in $shown; do
+		short=$(sed -n "s/^  -\([a-zA-Z]\), --$o\b.*/\1/p" help.txt)
+		grep -q -- "--$o\b" "$ROOT/README.md" && continue
+		[ -n "$short" ] && grep -q -- "\`-$short[\` ]" "$ROOT/README.md" && continue
+		undoc="$undoc --$o"
 	done
+	[ -z "$undoc" ] && echo "ok - $c: README documents its $(echo $shown | wc -w) options" \
+		|| echo "not ok - $c: README does not document$undoc"
 done
 kc analyze --frobnicate x 2> err; rc=$?
 [ $rc -eq 2 ] && grep -q "unknown option '--frobnicate'" err && grep -q '^usage: kfpcache analyze' err \
