@@ -112,9 +112,12 @@ static void version_release(struct version *v)
  * The reason of a result as text: the one place this test reads it, so
  * only this function changes when the reason becomes typed.
  */
+/* The reasons as their CSV tokens (the name table's), for readable checks. */
 static const char *reason_of(const struct task_result *r)
 {
-	return r ? r->reason : NULL;
+	static struct strbuf sb = STRBUF_INIT;
+
+	return r ? result_reasons_str(&sb, r) : NULL;
 }
 
 static const char *decision_of(const struct prediction *pr, const char *path)
@@ -253,6 +256,14 @@ static void test_image_changed(void)
 	r = prediction_find(pr, "evaluate-model");
 	CHECK_STR(decision_of(pr, "evaluate-model"), "MISS_UPSTREAM");
 	CHECK_INT(distance_of(pr, "evaluate-model"), 1);
+	/* The typed result: the reason's kind, the root cause as the task itself. */
+	CHECK_INT(r->nreasons, 1);
+	CHECK_INT(r->reasons[0].kind, REASON_UPSTREAM_ARTIFACT);
+	CHECK_INT(r->ncauses, 1);
+	CHECK_STR(r->causes[0]->path, "train-model");
+	CHECK_INT(r->invalidates, 1);
+	CHECK_INT(prediction_find(pr, "train-model")->reasons[0].kind, REASON_CHANGED);
+	CHECK_STR(prediction_find(pr, "train-model")->reasons[0].detail, "image");
 	CHECK_STR(decision_of(pr, "sub/inner"), "HIT");
 	CHECK_INT(pr->counts[DECISION_MISS], 1);
 	CHECK_INT(pr->counts[DECISION_MISS_UPSTREAM], 1);
