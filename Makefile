@@ -22,9 +22,11 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) -Iinclude $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 LDLIBS  += $(PKG_LIBS) -lcsv -lm -lpthread $(EXTRA_LDLIBS)
 
-LIB_SRC  := $(sort $(filter-out analyzer/main.c,$(wildcard analyzer/*.c)) $(wildcard reports/*.c))
+# Layers, each using only those after it: analyzer/cmd (main.c and one file
+# per command), reports/, analyzer/model, analyzer/load, analyzer/base.
+LIB_SRC  := $(sort $(filter-out analyzer/cmd/main.c,$(wildcard analyzer/*/*.c)) $(wildcard reports/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
-MAIN_OBJ := $(BUILD)/analyzer/main.o
+MAIN_OBJ := $(BUILD)/analyzer/cmd/main.o
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
@@ -100,7 +102,7 @@ install: all $(BUILD)/man/kfpcache.1
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/kfpcache
 
 format:
-	clang-format -i analyzer/*.c reports/*.c include/*.h
+	clang-format -i analyzer/*/*.c reports/*.c include/*/*.h
 
 clean:
 	rm -rf build

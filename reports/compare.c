@@ -4,12 +4,12 @@
  * decision under each policy, the tasks that differ first.  Renders what
  * analyzer/compare.c folded together.
  */
-#include "report.h"
+#include "reports/report.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "banned.h"
+#include "base/banned.h"
 
 static const enum decision order[] = {
 	DECISION_HIT, DECISION_MISS, DECISION_MISS_UPSTREAM, DECISION_DISABLED, DECISION_UNKNOWN

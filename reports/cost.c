@@ -3,12 +3,12 @@
  * and the compute time that runs vs is saved, as a terminal section and a
  * CSV.  Renders what analyzer/cost.c summed.
  */
-#include "report.h"
+#include "reports/report.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "banned.h"
+#include "base/banned.h"
 
 static const enum decision order[] = {
 	DECISION_HIT, DECISION_MISS, DECISION_MISS_UPSTREAM, DECISION_DISABLED, DECISION_UNKNOWN

@@ -3,12 +3,12 @@
  * Columns are the contract's; booleans true/false; empty cells for "not
  * applicable".  Cells a spreadsheet would run as a formula are neutralised.
  */
-#include "report.h"
+#include "reports/report.h"
 
 #include <csv.h>
 #include <string.h>
 
-#include "banned.h"
+#include "base/banned.h"
 
 /*
  * A cell starting with = + - @ TAB or CR would be executed by spreadsheets

@@ -6,7 +6,7 @@
  * invalidation are bold in the colour of the cause.  The only module that
  * uses cgraph and gvc: nothing of them leaves this file.
  */
-#include "report.h"
+#include "reports/report.h"
 
 #include <errno.h>
 #include <graphviz/cgraph.h>
@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "banned.h"
+#include "base/banned.h"
 
 /*
  * cgraph and gvc keep process-wide state (string pools, the gvc context)

@@ -9,13 +9,13 @@
  * page exercise its own filters and write the results into the DOM, for
  * the headless-browser test.
  */
-#include "report.h"
+#include "reports/report.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "timeline.h"
-#include "banned.h"
+#include "reports/timeline.h"
+#include "base/banned.h"
 
 void report_html_text(FILE *fp, const char *s)
 {

@@ -5,12 +5,12 @@
  * every string goes through one escaper that also keeps the text valid
  * UTF-8 and, for HTML embedding, free of "</script>".
  */
-#include "report.h"
+#include "reports/report.h"
 
 #include <string.h>
 
-#include "timeline.h"
-#include "banned.h"
+#include "reports/timeline.h"
+#include "base/banned.h"
 
 /* Key-part texts longer than this are cut (at a character boundary). */
 #define PART_TEXT_MAX 1024

@@ -4,12 +4,12 @@
  * review systems show them on the spec's lines.  Renderers only: the
  * findings come from analyzer/lint.c.
  */
-#include "report.h"
+#include "reports/report.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "banned.h"
+#include "base/banned.h"
 
 /* A JSON string: quotes, backslash and control characters escaped. */
 static void jstr(FILE *fp, const char *s)

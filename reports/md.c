@@ -5,12 +5,12 @@
  * full table collapsed.  Code-review sites render Mermaid; every name from
  * the spec is escaped for the context it lands in (code span, Mermaid label).
  */
-#include "report.h"
+#include "reports/report.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "banned.h"
+#include "base/banned.h"
 
 /* Past this many rows the list of tasks that do not hit is collapsed. */
 #define MD_LIST_OPEN 50

@@ -5,13 +5,13 @@
  * subjects.  One panel per spec.  Coordinates are integers, so the bytes
  * are the same everywhere.
  */
-#include "timeline.h"
+#include "reports/timeline.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "report.h"
-#include "banned.h"
+#include "reports/report.h"
+#include "base/banned.h"
 
 #define LEFT 64          /* room for the task axis */
 #define RIGHT 56         /* room for the hit-ratio axis */
@@ -30,7 +30,6 @@ static const enum decision stack[] = {
 	DECISION_HIT, DECISION_MISS_UPSTREAM, DECISION_MISS,
 	DECISION_UNKNOWN, DECISION_DISABLED
 };
-
 
 static bool analyzed(const struct timeline_row *r)
 {

@@ -2,13 +2,13 @@
  * summary.c - the short terminal summary after analyze: counts per decision
  * and the root causes that invalidated most tasks.
  */
-#include "report.h"
+#include "reports/report.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "banned.h"
+#include "base/banned.h"
 
 /* Names are printed through term_text (util.h): this goes to a terminal. */
 void report_summary(FILE *fp, const struct prediction *pr)

@@ -2,15 +2,15 @@
  * timeline.c - the history timeline: rows from predictions, CSV out and back
  * in (libcsv), and the terminal summary of the commits that invalidated most.
  */
-#include "timeline.h"
+#include "reports/timeline.h"
 
 #include <csv.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "report.h"
-#include "banned.h"
+#include "reports/report.h"
+#include "base/banned.h"
 
 static const char *const columns[] = {
 	"commit", "date", "author", "subject", "path", "tasks", "enabled", "hit",

@@ -9,13 +9,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "dag.h"
+#include "model/dag.h"
 #include "fuzz.h"
-#include "policy.h"
-#include "predict.h"
-#include "report.h"
-#include "spec.h"
-#include "banned.h"
+#include "model/policy.h"
+#include "model/predict.h"
+#include "reports/report.h"
+#include "load/spec.h"
+#include "base/banned.h"
 
 static void reports(const struct prediction *pr)
 {

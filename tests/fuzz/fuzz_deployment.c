@@ -10,8 +10,8 @@
 #include <unistd.h>
 
 #include "fuzz.h"
-#include "policy.h"
-#include "banned.h"
+#include "model/policy.h"
+#include "base/banned.h"
 
 static int input_fd = -1;
 static char input_path[64];

@@ -5,9 +5,9 @@
  * (escapes, BOM, deep nesting) must never put it out of step.
  */
 #include "fuzz.h"
-#include "key.h"
-#include "spec.h"
-#include "banned.h"
+#include "model/key.h"
+#include "load/spec.h"
+#include "base/banned.h"
 
 static void parse(const uint8_t *data, size_t size, const struct parse_limits *lim)
 {

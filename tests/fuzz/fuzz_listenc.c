@@ -12,8 +12,8 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "util.h"
-#include "banned.h"
+#include "base/util.h"
+#include "base/banned.h"
 
 #define CHECK(c) do { if (!(c)) die("fuzz_listenc: %s (line %d)", #c, __LINE__); } while (0)
 

@@ -10,8 +10,8 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "timeline.h"
-#include "banned.h"
+#include "reports/timeline.h"
+#include "base/banned.h"
 
 static void free_rows(struct timeline_row *rows, size_t n)
 {

@@ -11,13 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dag.h"
+#include "model/dag.h"
 #include "fuzz.h"
-#include "policy.h"
-#include "predict.h"
-#include "report.h"
-#include "spec.h"
-#include "banned.h"
+#include "model/policy.h"
+#include "model/predict.h"
+#include "reports/report.h"
+#include "load/spec.h"
+#include "base/banned.h"
 
 #define MAX_PARAMS 16
 

@@ -7,12 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dag.h"
+#include "model/dag.h"
 #include "fuzz.h"
-#include "policy.h"
-#include "policy_file.h"
-#include "spec.h"
-#include "banned.h"
+#include "model/policy.h"
+#include "model/policy_file.h"
+#include "load/spec.h"
+#include "base/banned.h"
 
 static const char spec_text[] =
 	"components:\n"

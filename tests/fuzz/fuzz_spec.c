@@ -8,8 +8,8 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "spec.h"
-#include "banned.h"
+#include "load/spec.h"
+#include "base/banned.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -5,9 +5,9 @@
  * walk the whole tree the loader built.
  */
 #include "fuzz.h"
-#include "key.h"
-#include "spec.h"
-#include "banned.h"
+#include "model/key.h"
+#include "load/spec.h"
+#include "base/banned.h"
 
 static void parse(const uint8_t *data, size_t size, const struct parse_limits *lim)
 {

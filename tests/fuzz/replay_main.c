@@ -11,8 +11,8 @@
 #include <sys/stat.h>
 
 #include "fuzz.h"
-#include "util.h"
-#include "banned.h"
+#include "base/util.h"
+#include "base/banned.h"
 
 static int replay(const char *path)
 {

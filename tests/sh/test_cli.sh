@@ -29,16 +29,16 @@ table() {
 cmds=$(kc --help | sed -n 's/^  \([a-z][a-z]*\)  .*/\1/p')
 n=$(echo $cmds | wc -w)
 [ "$n" -ge 9 ] && echo "ok - kfpcache --help lists $n commands" || echo "not ok - kfpcache --help lists $n commands (pattern broken?)"
-common=$(table "$ROOT/analyzer/cmd_common.c" common_opts 2>&1)
+common=$(table "$ROOT/analyzer/cmd/common.c" common_opts 2>&1)
 [ -n "$common" ] && [ "${common#not ok}" = "$common" ] && echo "ok - common_opts: $(echo $common | wc -w) options" \
 	|| echo "${common:-not ok - no option found in common_opts (pattern broken?)}"
 case $common in "not ok"*) common= ;; esac
 for c in $cmds; do
 	kc $c --help > help.txt; rc=$?
 	[ $rc -eq 0 ] && grep -q "^usage: kfpcache $c" help.txt && echo "ok - $c --help" || echo "not ok - $c --help"
-	src=$(grep -l "^const struct opt ${c}_opts\[\] = {" "$ROOT"/analyzer/*.c)
+	src=$(grep -l "^const struct opt ${c}_opts\[\] = {" "$ROOT"/analyzer/cmd/*.c)
 	if [ -z "$src" ]; then
-		echo "not ok - $c: no table ${c}_opts[] in analyzer/*.c (pattern broken?)"
+		echo "not ok - $c: no table ${c}_opts[] in analyzer/cmd/*.c (pattern broken?)"
 	elif own=$(table "$src" ${c}_opts 2>&1) && [ "${own#not ok}" = "$own" ]; then
 		missing=
 		for o in $own $common; do

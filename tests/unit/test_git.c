@@ -4,7 +4,7 @@
  * commit ids are stable), then checks reads, errors, the previous-version
  * walk, tracked paths, a shallow clone and a corrupt object.
  */
-#include "gitio.h"
+#include "load/gitio.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -12,10 +12,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "spec.h"
-#include "util.h"
+#include "load/spec.h"
+#include "base/util.h"
 #include "t.h"
-#include "banned.h"
+#include "base/banned.h"
 
 static char root[] = "/tmp/kfpcache-test-git-XXXXXX";
 static struct strbuf repo = STRBUF_INIT;        /* work tree, no trailing '/' */

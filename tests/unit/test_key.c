@@ -4,7 +4,7 @@
  * (TestGenerateFingerPrint, ..._ConsidersPVCNames), driver/cache_test.go
  * (custom cacheKey), and keys hand-built from compiled specs in kfp-corpus.
  */
-#include "key.h"
+#include "model/key.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "t.h"
-#include "banned.h"
+#include "base/banned.h"
 
 static struct arena A;
 

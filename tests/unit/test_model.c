@@ -6,10 +6,10 @@
  */
 #include "t.h"
 
-#include "dag.h"
-#include "policy.h"
-#include "predict.h"
-#include "spec.h"
+#include "model/dag.h"
+#include "model/policy.h"
+#include "model/predict.h"
+#include "load/spec.h"
 
 /* preprocess -> train-model -> evaluate-model, validate-data (caching off), sub/inner. */
 static const char spec_fmt[] =

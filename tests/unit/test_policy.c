@@ -5,9 +5,9 @@
  */
 #include "t.h"
 
-#include "cost.h"
-#include "gate.h"
-#include "policy_file.h"
+#include "model/cost.h"
+#include "model/gate.h"
+#include "model/policy_file.h"
 
 static int load(const char *text, struct policy_file **out)
 {

@@ -4,7 +4,7 @@
  * the exact error messages.  Runs the real KFP specs of the shared corpus
  * when it is present.
  */
-#include "spec.h"
+#include "load/spec.h"
 
 #include <dirent.h>
 #include <math.h>
@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "t.h"
-#include "banned.h"
+#include "base/banned.h"
 
 #define CORPUS "/work/shared/kfp-corpus"
 

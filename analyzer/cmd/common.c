@@ -1,0 +1,640 @@
+/*
+ * cmd/common.c - what the analysing commands share: the option table that
+ * feeds getopt_long and --help, and the session that loads the spec, picks
+ * the baselines (contract "Baselines"), replays them into a cache and
+ * predicts the spec against it.
+ */
+#include "cmd/cmd.h"
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "load/gitio.h"
+#include "model/gate.h"
+#include "model/policy_file.h"
+#include "base/banned.h"
+
+const struct opt common_opts[] = {
+	{ "repo", 0, "DIR", "git repository for REV:PATH specs (default: the one containing .)", OPT_REPO, 0 },
+	{ "param", 0, "NAME=VALUE", "run parameter, typed by the root input's declared type (repeatable)", OPT_PARAM, 0 },
+	{ "params-file", 0, "FILE", "run parameters: a JSON object or a PipelineJob's runtimeConfig", OPT_PARAMS_FILE, OPT_IN },
+	{ "baseline", 'b', "SPEC", "spec(s) whose runs filled the cache, oldest first (repeatable; file or REV:PATH)", OPT_BASELINE, OPT_IN },
+	{ "cold", 0, NULL, "predict against an empty cache", OPT_COLD, 0 },
+	{ "global-cache", 0, "on|off", "the deployment-wide switch (API server CACHEENABLED)", OPT_GLOBAL_CACHE, 0 },
+	{ "deployment", 0, "FILE", "read CACHEENABLED of ml-pipeline-api-server from a manifest or kustomize patch", OPT_DEPLOYMENT, OPT_IN },
+	{ "run-caching", 0, "on|off", "the run-level enable_caching override (reaches root-DAG tasks only, as KFP's client)", OPT_RUN_CACHING, 0 },
+	{ "kfp-version", 0, "X.Y", "backend release to model (default 2.17; 2.18 or master: custom cache keys)", OPT_KFP_VERSION, 0 },
+	{ "publish-logs", 0, "on|off", "API server PUBLISH_LOGS: executor-logs in every key (default on)", OPT_PUBLISH_LOGS, 0 },
+	{ "policy", 0, "FILE|PRESET", "organisation policy (JSON) or preset: kfp-default, deployment-off, run-off, run-off-all, compile-default-off", OPT_POLICY, OPT_IN },
+	{ "max-input-mb", 0, "N", "refuse specs larger than N MiB (default 64)", OPT_MAX_INPUT, 0 },
+	{ "max-depth", 0, "N", "refuse specs nested deeper than N levels (default 256)", OPT_MAX_DEPTH, 0 },
+	{ "max-nodes", 0, "N", "refuse specs of more than N nodes, YAML aliases expanded (default 8388608)", OPT_MAX_NODES, 0 },
+	{ "max-string-mb", 0, "N", "refuse a single string longer than N MiB (default 16)", OPT_MAX_STRING, 0 },
+	{ "max-tasks", 0, "N", "refuse specs that expand to more than N tasks (default 50000)", OPT_MAX_TASKS, 0 },
+	{ "help", 'h', NULL, "show this help", OPT_HELP, 0 },
+	{ NULL, 0, NULL, NULL, 0, 0 }
+};
+
+void common_init(struct common *c)
+{
+	memset(c, 0, sizeof(*c));
+	policy_init(&c->pol);
+}
+
+void common_release(struct common *c)
+{
+	free(c->params);
+	free(c->baselines);
+	free(c->policy_args);
+	free(c->repo_found);
+	policy_file_free(c->pfile);
+	claims_release(&c->claims);
+	memset(c, 0, sizeof(*c));
+}
+
+static void print_opts(FILE *fp, const struct opt *o)
+{
+	for (; o && o->name; o++) {
+		char left[64];
+		if (o->short_name)
+			snprintf(left, sizeof(left), "-%c, --%s%s%s", o->short_name, o->name,
+				 o->arg ? " " : "", o->arg ? o->arg : "");
+		else
+			snprintf(left, sizeof(left), "    --%s%s%s", o->name, o->arg ? " " : "",
+				 o->arg ? o->arg : "");
+		fprintf(fp, "  %-28s %s\n", left, o->help);
+	}
+}
+
+void cmd_usage(FILE *fp, const struct command *cmd)
+{
+	fprintf(fp, "usage: kfpcache %s [options] %s\n\n%s\n\noptions:\n", cmd->name,
+		cmd->args, cmd->summary);
+	print_opts(fp, cmd->opts);
+	print_opts(fp, common_opts);
+}
+
+int cmd_usage_error(const struct command *cmd, const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+
+	/* The message quotes the user's arguments: one line, escaped (util.h). */
+	va_start(ap, fmt);
+	sb_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	fputs("kfpcache: ", stderr);
+	term_fputs(sb_str(&sb), stderr);
+	fprintf(stderr, "\nusage: kfpcache %s [options] %s\n", cmd->name, cmd->args);
+	sb_release(&sb);
+	return -1;
+}
+
+/*
+ * The one printer of a recorded error.  The message quotes names from the
+ * input; escaped (util.h), a "\n" in a task name cannot forge a second
+ * "kfpcache:" line nor an ESC sequence reach the terminal.
+ */
+int cmd_fail(void)
+{
+	fprintf(stderr, "kfpcache: %s\n", term_text(err_msg()));
+	return EXIT_ERROR;
+}
+
+int cmd_gate_exit(const char *msgs, int ret)
+{
+	const char *p = msgs;
+
+	if (!p || !*p)
+		return ret;
+	while (*p) {
+		size_t n = strcspn(p, "\n");
+		struct strbuf line = STRBUF_INIT;
+		sb_add_term(&line, p, n);
+		fprintf(stderr, "kfpcache: %s\n", sb_str(&line));
+		sb_release(&line);
+		p += n + (p[n] ? 1 : 0);
+	}
+	return EXIT_GATE;
+}
+
+static int on_off(const struct command *cmd, const char *opt, const char *arg, int *out)
+{
+	if (!strcmp(arg, "on")) {
+		*out = 1;
+		return 0;
+	}
+	if (!strcmp(arg, "off")) {
+		*out = 0;
+		return 0;
+	}
+	return cmd_usage_error(cmd, "--%s takes on or off, not '%s'", opt, arg);
+}
+
+static void add_opts(struct option **lo, size_t *n, size_t *alloc, struct strbuf *so,
+		     const struct opt *o)
+{
+	for (; o && o->name; o++) {
+		KC_GROW(*lo, *alloc, *n + 1);
+		(*lo)[*n].name = o->name;
+		(*lo)[*n].has_arg = o->arg ? required_argument : no_argument;
+		(*lo)[*n].flag = NULL;
+		(*lo)[*n].val = o->id;
+		(*n)++;
+		if (o->short_name) {
+			sb_addc(so, (char)o->short_name);
+			if (o->arg)
+				sb_addc(so, ':');
+		}
+	}
+}
+
+static const struct opt *find_opt(const struct opt *o, int id)
+{
+	for (; o && o->name; o++)
+		if (o->id == id)
+			return o;
+	return NULL;
+}
+
+/* An option that names a file the command reads or writes. */
+static void claim_opt(const struct command *cmd, struct common *c, int id, const char *arg)
+{
+	const struct opt *o = find_opt(cmd->opts, id);
+	char what[80];
+
+	if (!o)
+		o = find_opt(common_opts, id);
+	if (!o || (o->io != OPT_IN && o->io != OPT_OUT))
+		return;
+	snprintf(what, sizeof(what), "--%s", o->name);
+	claims_add(&c->claims, what, arg, o->io == OPT_OUT);
+}
+
+/* The k-th word of the synopsis ("A B", "[PATH...]"), for messages about it. */
+static void arg_label(char *out, size_t size, const char *args, int k)
+{
+	const char *p = args ? args : "", *w = p;
+	size_t len;
+	int i;
+
+	for (i = 0; i <= k; i++) {
+		p += strspn(p, " ");
+		if (!*p)
+			break;
+		w = p;
+		p += strcspn(p, " ");
+	}
+	w += strspn(w, "[");
+	len = strcspn(w, " .]");
+	snprintf(out, size, "%.*s", (int)(len ? len : 8), len ? w : "argument");
+}
+
+/*
+ * The inputs that options name, read once the command line is known to be
+ * safe: --deployment (unless a later --global-cache overrides it), then
+ * the single --policy, which the command line's layer options override.
+ */
+static int load_inputs(struct common *c, int *status)
+{
+	if (c->deployment) {
+		struct policy p = c->pol;
+		char *note;
+		if (policy_read_deployment(&p, c->deployment, &note) < 0)
+			goto fail;
+		if (note)
+			fprintf(stderr, "kfpcache: note: %s\n", term_text(note));
+		free(note);
+		if (!c->global_after_deployment)
+			c->pol = p;
+	}
+	if (c->npolicy_args == 1 && !c->multi_policy &&
+	    common_policy(c, c->policy_args[0], &c->pfile, &c->pol) < 0)
+		goto fail;
+	return 0;
+fail:
+	*status = cmd_fail();
+	return -1;
+}
+
+int cmd_claims_check(const struct command *cmd, struct common *c, int *status)
+{
+	if (claims_check(&c->claims) < 0) {
+		cmd_usage_error(cmd, "%s", err_msg());
+		*status = EXIT_USAGE;
+		return -1;
+	}
+	return load_inputs(c, status);
+}
+
+static int short_to_id(const struct opt *o, int c)
+{
+	for (; o && o->name; o++)
+		if (o->short_name == c)
+			return o->id;
+	return -1;
+}
+
+/* Resource limits for untrusted specs, passed to spec_load and dag_build. */
+static int set_limit(const struct command *cmd, struct common *c, int id, const char *arg)
+{
+	char *end;
+	unsigned long long v = strtoull(arg, &end, 10);
+
+	if (*end || !*arg || v == 0 || v > (1ULL << 40))
+		return cmd_usage_error(cmd, "limit '%s': expected a positive whole number", arg);
+	switch (id) {
+	case OPT_MAX_INPUT: c->limits.max_bytes = (size_t)(v << 20); break;
+	case OPT_MAX_DEPTH: c->limits.max_depth = (size_t)v; break;
+	case OPT_MAX_NODES: c->limits.max_nodes = (size_t)v; break;
+	case OPT_MAX_STRING: c->limits.max_string = (size_t)(v << 20); break;
+	case OPT_MAX_TASKS: c->max_tasks = (size_t)v; break;
+	}
+	return 0;
+}
+
+static int common_opt(const struct command *cmd, struct common *c, int id, const char *arg)
+{
+	int v = 0;
+
+	switch (id) {
+	case OPT_MAX_INPUT:
+	case OPT_MAX_DEPTH:
+	case OPT_MAX_NODES:
+	case OPT_MAX_STRING:
+	case OPT_MAX_TASKS:
+		return set_limit(cmd, c, id, arg);
+	case OPT_REPO:
+		c->repo = arg;
+		return 0;
+	case OPT_PARAM:
+		c->params = xreallocarray(c->params, c->nparams + 2, sizeof(*c->params));
+		c->params[c->nparams++] = arg;
+		c->params[c->nparams] = NULL;
+		return 0;
+	case OPT_PARAMS_FILE:
+		c->params_file = arg;
+		return 0;
+	case OPT_BASELINE:
+		c->baselines = xreallocarray(c->baselines, c->nbaselines + 1, sizeof(*c->baselines));
+		c->baselines[c->nbaselines++] = arg;
+		return 0;
+	case OPT_COLD:
+		c->cold = true;
+		return 0;
+	case OPT_GLOBAL_CACHE:
+		if (on_off(cmd, "global-cache", arg, &v) < 0)
+			return -1;
+		c->pol.global_cache = v;
+		c->pol.global_source = "--global-cache";
+		c->global_after_deployment = c->deployment != NULL;
+		return 0;
+	case OPT_DEPLOYMENT:
+		/* Read after the files are checked (cmd_load_inputs); the last one wins. */
+		c->deployment = arg;
+		c->global_after_deployment = false;
+		return 0;
+	case OPT_RUN_CACHING:
+		if (on_off(cmd, "run-caching", arg, &v) < 0)
+			return -1;
+		c->pol.run_caching = v;
+		return 0;
+	case OPT_KFP_VERSION:
+		if (policy_set_version(&c->pol, arg) < 0)
+			return cmd_usage_error(cmd, "%s", err_msg());
+		c->version_set = true;
+		return 0;
+	case OPT_PUBLISH_LOGS:
+		if (on_off(cmd, "publish-logs", arg, &v) < 0)
+			return -1;
+		c->pol.publish_logs = v == 1;
+		c->logs_set = true;
+		return 0;
+	case OPT_POLICY:
+		c->policy_args = xreallocarray(c->policy_args, c->npolicy_args + 1,
+					       sizeof(*c->policy_args));
+		c->policy_args[c->npolicy_args++] = arg;
+		return 0;
+	}
+	return 1;
+}
+
+int cmd_parse(int argc, char **argv, const struct command *cmd, struct common *c,
+	      int (*on_opt)(int id, const char *arg, void *ctx), void *ctx)
+{
+	struct option *lo = NULL;
+	size_t n = 0, alloc = 0;
+	struct strbuf so = STRBUF_INIT;
+	int ch, ret = -1;
+
+	sb_addc(&so, ':');
+	add_opts(&lo, &n, &alloc, &so, cmd->opts);
+	add_opts(&lo, &n, &alloc, &so, common_opts);
+	KC_GROW(lo, alloc, n + 1);
+	memset(&lo[n], 0, sizeof(lo[n]));
+	optind = 1;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, so.buf, lo, NULL)) != -1) {
+		int id = ch, r;
+		if (ch == '?') {
+			cmd_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+			goto done;
+		}
+		if (ch == ':') {
+			cmd_usage_error(cmd, "option '%s' needs an argument", argv[optind - 1]);
+			goto done;
+		}
+		/* Long options return their id (>= 256); short ones their letter. */
+		if (ch < 256 && (id = short_to_id(cmd->opts, ch)) < 0)
+			id = short_to_id(common_opts, ch);
+		if (id == OPT_HELP) {
+			cmd_usage(stdout, cmd);
+			ret = -2;
+			goto done;
+		}
+		claim_opt(cmd, c, id, optarg);
+		r = common_opt(cmd, c, id, optarg);
+		if (r == 1) {
+			err_clear();
+			r = on_opt ? on_opt(id, optarg, ctx) : -1;
+			if (r < 0) {
+				cmd_usage_error(cmd, "%s", err_msg());
+				goto done;
+			}
+		}
+		if (r == -3) {
+			ret = -3;
+			goto done;
+		}
+		if (r < 0)
+			goto done;
+	}
+	if (c->npolicy_args > 1 && !c->multi_policy) {
+		cmd_usage_error(cmd, "--policy given %zu times: only compare takes several",
+				c->npolicy_args);
+		goto done;
+	}
+	ret = optind;
+done:
+	free(lo);
+	sb_release(&so);
+	return ret;
+}
+
+int common_policy(struct common *c, const char *arg, struct policy_file **pf,
+		  struct policy *out)
+{
+	const struct policy *cli = &c->pol;
+	struct policy p;
+
+	*pf = NULL;
+	policy_init(&p);
+	if (policy_file_load(pf, arg) < 0 || policy_file_apply(*pf, &p) < 0) {
+		policy_file_free(*pf);
+		*pf = NULL;
+		return -1;
+	}
+	/* The command line overrides the file, whatever the order. */
+	if (cli->global_cache >= 0) {
+		p.global_cache = cli->global_cache;
+		p.global_source = cli->global_source;
+	}
+	if (cli->run_caching >= 0) {
+		p.run_caching = cli->run_caching;
+		p.run_all = false;
+	}
+	if (c->version_set) {
+		p.kfp_major = cli->kfp_major;
+		p.kfp_minor = cli->kfp_minor;
+	}
+	if (c->logs_set)
+		p.publish_logs = cli->publish_logs;
+	*out = p;
+	return 0;
+}
+
+int cmd_args(int argc, char **argv, const struct command *cmd, struct common *c,
+	     int (*on_opt)(int id, const char *arg, void *ctx), void *ctx,
+	     int min, int max, const char *expected, int *status)
+{
+	int idx = cmd_parse(argc, argv, cmd, c, on_opt, ctx), i;
+
+	if (idx < 0) {
+		*status = idx == -2 ? EXIT_OK : idx == -3 ? EXIT_ERROR : EXIT_USAGE;
+		return -1;
+	}
+	if (argc - idx < min || (max >= 0 && argc - idx > max)) {
+		cmd_usage_error(cmd, "expected %s", expected);
+		*status = EXIT_USAGE;
+		return -1;
+	}
+	for (i = idx; i < argc; i++) {
+		char what[64];
+		arg_label(what, sizeof(what), cmd->args, i - idx);
+		claims_add(&c->claims, what, argv[i], false);
+	}
+	if (!c->defer_claims && cmd_claims_check(cmd, c, status) < 0)
+		return -1;
+	return idx;
+}
+
+/* ---- session ---- */
+
+static int load_params(struct session *s, struct common *c, const struct node **out)
+{
+	const struct node *params = s->spec->run_params;
+	char *buf = NULL;
+	size_t len;
+	struct node *n;
+
+	if (c->params_file) {
+		if (read_file(c->params_file, &buf, &len) < 0)
+			return -1;
+		if (json_parse(&s->arena, buf, len, c->params_file, &c->limits, &n) < 0) {
+			free(buf);
+			return -1;
+		}
+		free(buf);
+		if (node_get(n, "runtimeConfig"))
+			params = node_path(n, "runtimeConfig", "parameterValues", NULL);
+		else if (node_get(n, "parameterValues"))
+			params = node_get(n, "parameterValues");
+		else
+			params = n;
+		if (!node_is_map(params))
+			return err_set("%s: expected a JSON object of parameter values", c->params_file);
+	}
+	*out = params;
+	return 0;
+}
+
+/*
+ * Run parameters (--param, --params-file) describe the run being predicted;
+ * baselines run with their own PipelineJob values or the defaults.
+ */
+static int build(struct session *s, struct common *c, struct spec *spec, struct dag **out)
+{
+	struct dag_options o;
+
+	memset(&o, 0, sizeof(o));
+	o.max_tasks = c->max_tasks;
+	o.params = spec->run_params;
+	o.params_source = spec->name;
+	if (spec == s->spec) {
+		o.cli_params = c->params;
+		o.pins = c->pins;
+		if (load_params(s, c, &o.params) < 0)
+			return -1;
+		if (c->params_file)
+			o.params_source = c->params_file;
+	}
+	return dag_build(out, spec, &o);
+}
+
+/* The contract's default baseline for a spec given as REV:PATH or a file. */
+static int default_baseline(struct session *s, struct common *c, const char *arg,
+			    char **out)
+{
+	struct gitrepo *r = NULL;
+	bool found = false, tracked = false;
+	char commit[41];
+	char *repo_dir = NULL, *rel = NULL;
+	int ret = -1;
+
+	*out = NULL;
+	if (s->spec->blob_id[0]) {
+		const char *colon = strchr(arg, ':');
+		char *rev = xstrndup(arg, (size_t)(colon - arg));
+		if (gitrepo_open(&r, c->repo) < 0 ||
+		    gitrepo_prev_version(r, rev, colon + 1, &found, commit) < 0) {
+			free(rev);
+			goto done;
+		}
+		free(rev);
+		if (found) {
+			struct strbuf sb = STRBUF_INIT;
+			sb_addf(&sb, "%.12s:%s", commit, colon + 1);
+			*out = sb_detach(&sb, NULL);
+		}
+		ret = 0;
+		goto done;
+	}
+	if (strcmp(arg, "-") && gitrepo_tracked_path(arg, &tracked, &repo_dir, &rel) < 0)
+		goto done;
+	if (tracked) {
+		struct strbuf sb = STRBUF_INIT;
+		sb_addf(&sb, "HEAD:%s", rel);
+		*out = sb_detach(&sb, NULL);
+		/*
+		 * The repository outlives this session: compare runs one
+		 * session per policy with the same common options.
+		 */
+		if (!c->repo) {
+			c->repo = c->repo_found = repo_dir;
+			repo_dir = NULL;
+		}
+	}
+	ret = 0;
+done:
+	free(repo_dir);
+	free(rel);
+	gitrepo_free(r);
+	return ret;
+}
+
+int session_run(struct session *s, struct common *c, const char *spec_arg,
+		bool need_baseline)
+{
+	char *dflt = NULL;
+	const char **bl = c->baselines;
+	size_t nbl = c->nbaselines, i;
+	const struct predict_options commit = { .commit = true };
+	const struct predict_options current = { .keep_log = c->keep_log };
+	int ret = -1;
+
+	memset(s, 0, sizeof(*s));
+	arena_init(&s->arena);
+	s->c = c;
+	s->cache = cache_new();
+	if (c->pol.global_cache == 0 && !policy_has_global_switch(&c->pol))
+		fprintf(stderr, "kfpcache: note: CACHEENABLED=false (%s) ignored: backend %d.%d has no global switch (added in 2.14)\n",
+			term_text(c->pol.global_source), c->pol.kfp_major, c->pol.kfp_minor);
+	if (spec_load(&s->spec, spec_arg, c->repo, &c->limits) < 0 ||
+	    build(s, c, s->spec, &s->dag) < 0)
+		goto done;
+	if (need_baseline && !c->cold && !nbl) {
+		if (default_baseline(s, c, spec_arg, &dflt) < 0)
+			goto done;
+		if (dflt) {
+			bl = (const char **)&dflt;
+			nbl = 1;
+		} else {
+			fprintf(stderr, "kfpcache: note: no baseline for '%s' (not in git or no earlier version): predicting against a cold cache\n",
+				term_text(spec_arg));
+		}
+	}
+	if (!need_baseline || c->cold)
+		nbl = 0;
+	s->bspecs = xcalloc(nbl ? nbl : 1, sizeof(*s->bspecs));
+	s->bdags = xcalloc(nbl ? nbl : 1, sizeof(*s->bdags));
+	{
+		struct strbuf desc = STRBUF_INIT;
+		for (i = 0; i < nbl; i++) {
+			struct prediction *bp;
+			char label[32];
+			if (spec_load(&s->bspecs[i], bl[i], c->repo, &c->limits) < 0) {
+				sb_release(&desc);
+				goto done;
+			}
+			s->nb = i + 1;
+			if (build(s, c, s->bspecs[i], &s->bdags[i]) < 0) {
+				sb_release(&desc);
+				goto done;
+			}
+			snprintf(label, sizeof(label), "baseline-%zu", i + 1);
+			if (predict_run(&bp, s->bdags[i], &c->pol, s->cache, label, &commit) < 0) {
+				sb_release(&desc);
+				goto done;
+			}
+			prediction_free(bp);
+			sb_addf(&desc, "%s%s", i ? ", " : "", bl[i]);
+		}
+		s->baseline_desc = sb_detach(&desc, NULL);
+	}
+	if (predict_run(&s->pr, s->dag, &c->pol, s->cache, "current", &current) < 0)
+		goto done;
+	ret = 0;
+done:
+	free(dflt);
+	return ret;
+}
+
+void session_release(struct session *s)
+{
+	size_t i;
+
+	prediction_free(s->pr);
+	for (i = 0; i < s->nb; i++) {
+		dag_free(s->bdags[i]);
+		spec_free(s->bspecs[i]);
+	}
+	free(s->bdags);
+	free(s->bspecs);
+	free(s->baseline_desc);
+	cache_free(s->cache);
+	dag_free(s->dag);
+	spec_free(s->spec);
+	arena_release(&s->arena);
+	memset(s, 0, sizeof(*s));
+}
+
+int default_jobs(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > 4 ? 4 : (int)n;
+}

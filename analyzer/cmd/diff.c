@@ -1,0 +1,332 @@
+/*
+ * cmd/diff.c - `kfpcache diff A B`: two versions side by side.  A's run fills
+ * the cache; B is predicted against it.  Lists the tasks whose key parts or
+ * caching setting changed, that were added or removed, and those whose
+ * decision changes only because of an upstream change, with the reason.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/outfile.h"
+#include "cmd/cmd.h"
+#include "cmd/commands.h"
+#include "cmd/gating.h"
+#include "model/gate.h"
+#include "reports/report.h"
+#include "base/banned.h"
+
+enum { D_CSV = 256, D_DOT, D_QUIET };
+
+const struct opt diff_opts[] = {
+	{ "csv", 0, "FILE", "write the differing tasks as CSV ('-' for stdout)", D_CSV, OPT_OUT },
+	{ "dot", 0, "FILE", "write B's decision graph with the changed tasks outlined", D_DOT, OPT_OUT },
+	{ "fail-on", 0, "EXPR", "exit 4 when a condition holds: changed>0, affected>5, miss>0, ... (repeatable)", OPT_FAIL_ON, 0 },
+	{ "quiet", 'q', NULL, "no text on stdout", D_QUIET, 0 },
+	{ NULL, 0, NULL, NULL, 0, 0 }
+};
+
+struct diff_args {
+	const char *csv, *dot;
+	bool quiet;
+	struct gating gating;
+};
+
+static int on_opt(int id, const char *arg, void *ctx)
+{
+	struct diff_args *a = ctx;
+
+	switch (id) {
+	case D_CSV: a->csv = arg; return 0;
+	case D_DOT: a->dot = arg; return 0;
+	case D_QUIET: a->quiet = true; return 0;
+	}
+	return gating_opt(&a->gating, id, arg);
+}
+
+struct diff_row {
+	const char *task;
+	const char *change;          /* added, removed, changed, affected */
+	const struct task_result *a, *b;
+	char *parts;                 /* list (util.h) of key parts that differ */
+};
+
+static bool caching_differs(const struct task_result *a, const struct task_result *b)
+{
+	return a->has_policy && b->has_policy &&
+	       (a->pol.enabled != b->pol.enabled || a->pol.layer != b->pol.layer);
+}
+
+static char *changed_parts(const struct task_result *a, const struct task_result *b)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i, j;
+
+	for (i = 0; i < b->nparts; i++) {
+		bool same = false, found = false;
+		for (j = 0; j < a->nparts; j++)
+			if (!strcmp(a->parts[j].name, b->parts[i].name)) {
+				found = true;
+				same = !strcmp(a->parts[j].text, b->parts[i].text) || b->parts[i].upstream;
+			}
+		if (!found || !same)
+			list_add(&sb, b->parts[i].name);
+	}
+	for (j = 0; j < a->nparts; j++) {
+		bool found = false;
+		for (i = 0; i < b->nparts; i++)
+			found = found || !strcmp(a->parts[j].name, b->parts[i].name);
+		if (!found)
+			list_add(&sb, a->parts[j].name);
+	}
+	return sb_detach(&sb, NULL);
+}
+
+/* A decision that comes from the change, not from per-run values or the spec. */
+static bool decision_affected(const struct task_result *b)
+{
+	return b->invalidates;
+}
+
+static int collect(const struct prediction *pa, const struct prediction *pb,
+		   struct diff_row **out, size_t *nout)
+{
+	struct diff_row *v = NULL;
+	size_t n = 0, alloc = 0, i = 0, j = 0;
+
+	while (i < pa->n || j < pb->n) {
+		const struct task_result *a = i < pa->n ? &pa->results[i] : NULL;
+		const struct task_result *b = j < pb->n ? &pb->results[j] : NULL;
+		int c = !a ? 1 : !b ? -1 : strcmp(a->task->path, b->task->path);
+		struct diff_row r;
+		memset(&r, 0, sizeof(r));
+		if (c < 0) {
+			i++;
+			if (!task_is_executor(a->task))
+				continue;
+			r.task = a->task->path;
+			r.change = "removed";
+			r.a = a;
+		} else if (c > 0) {
+			j++;
+			if (!task_is_executor(b->task))
+				continue;
+			r.task = b->task->path;
+			r.change = "added";
+			r.b = b;
+		} else {
+			i++;
+			j++;
+			if (!task_is_executor(b->task))
+				continue;
+			r.task = b->task->path;
+			r.a = a;
+			r.b = b;
+			r.parts = changed_parts(a, b);
+			if (*r.parts || caching_differs(a, b))
+				r.change = "changed";
+			else if (decision_affected(b))
+				r.change = "affected";
+			else {
+				free(r.parts);
+				continue;
+			}
+		}
+		KC_GROW(v, alloc, n + 1);
+		v[n++] = r;
+	}
+	*out = v;
+	*nout = n;
+	return 0;
+}
+
+static const char *enabled_cell(const struct task_result *r)
+{
+	if (!r || !r->has_policy)
+		return "";
+	return r->pol.enabled ? "true" : "false";
+}
+
+static int write_csv(FILE *fp, const struct diff_row *rows, size_t n)
+{
+	static const char *const head[] = {
+		"task", "change", "cache_a", "cache_b", "changed_parts", "decision",
+		"reason", "root_cause", "distance"
+	};
+	struct strbuf rsb = STRBUF_INIT, csb = STRBUF_INIT;
+	size_t i, k;
+
+	for (k = 0; k < KC_ARRAY_SIZE(head); k++)
+		fprintf(fp, "%s%s", k ? "," : "", head[k]);
+	fputc('\n', fp);
+	for (i = 0; i < n; i++) {
+		const struct diff_row *r = &rows[i];
+		char dist[32] = "";
+		const char *cells[KC_ARRAY_SIZE(head)];
+		if (r->b && r->b->distance >= 0)
+			snprintf(dist, sizeof(dist), "%d", r->b->distance);
+		cells[0] = r->task;
+		cells[1] = r->change;
+		cells[2] = enabled_cell(r->a);
+		cells[3] = enabled_cell(r->b);
+		cells[4] = r->parts ? r->parts : "";
+		cells[5] = r->b ? decision_name(r->b->decision) : "";
+		cells[6] = r->b ? result_reasons_str(&rsb, r->b) : "";
+		cells[7] = r->b ? result_causes_str(&csb, r->b) : "";
+		cells[8] = dist;
+		for (k = 0; k < KC_ARRAY_SIZE(cells); k++) {
+			if (k)
+				fputc(',', fp);
+			report_csv_cell(fp, cells[k]);
+		}
+		fputc('\n', fp);
+	}
+	sb_release(&rsb);
+	sb_release(&csb);
+	return ferror(fp) ? err_set("write error") : 0;
+}
+
+static void write_text(FILE *fp, const char *na, const char *nb,
+		       const struct diff_row *rows, size_t n)
+{
+	size_t i, cnt[4] = { 0, 0, 0, 0 };
+	static const char *const kinds[] = { "added", "removed", "changed", "affected" };
+	struct strbuf rsb = STRBUF_INIT, csb = STRBUF_INIT;
+
+	for (i = 0; i < n; i++) {
+		size_t k;
+		for (k = 0; k < 4; k++)
+			if (!strcmp(rows[i].change, kinds[k]))
+				cnt[k]++;
+	}
+	/* For a person: names go through term_text (util.h). */
+	fprintf(fp, "%s -> %s: %zu task%s differ (added %zu, removed %zu, changed %zu, affected %zu)\n",
+		term_text(na), term_text(nb), n, n == 1 ? "" : "s", cnt[0], cnt[1], cnt[2], cnt[3]);
+	for (i = 0; i < n; i++) {
+		const struct diff_row *r = &rows[i];
+		fprintf(fp, "  %-8s %s", r->change, term_text(r->task));
+		if (r->parts && *r->parts)
+			fprintf(fp, " [%s]", term_text(r->parts));
+		if (r->a && r->b && caching_differs(r->a, r->b))
+			fprintf(fp, " caching %s(%s) -> %s(%s)", r->a->pol.enabled ? "on" : "off",
+				layer_name(r->a->pol.layer), r->b->pol.enabled ? "on" : "off",
+				layer_name(r->b->pol.layer));
+		if (r->b) {
+			fprintf(fp, " -> %s", decision_name(r->b->decision));
+			if (r->b->nreasons)
+				fprintf(fp, " %s", term_text(result_reasons_str(&rsb, r->b)));
+			if (r->b->distance > 0)
+				fprintf(fp, " (root cause %s, distance %d)",
+					term_text(result_causes_str(&csb, r->b)), r->b->distance);
+		}
+		fputc('\n', fp);
+	}
+	sb_release(&rsb);
+	sb_release(&csb);
+}
+
+/* --fail-on metrics of diff besides the prediction's (B's). */
+static const char *const diff_metrics[] = {
+	"changed", "added", "removed", "affected", NULL
+};
+
+/* --fail-on: the change counts, and B's decisions. */
+static int diff_gate(struct gating *g, const struct prediction *pb,
+		     const struct diff_row *rows, size_t n)
+{
+	struct gate_values v;
+	struct cost cost;
+	size_t i, k;
+
+	gate_values_init(&v);
+	for (k = 0; diff_metrics[k]; k++)
+		gate_set(&v, diff_metrics[k], 0);
+	for (i = 0; i < n; i++)
+		for (k = 0; diff_metrics[k]; k++)
+			if (!strcmp(rows[i].change, diff_metrics[k]))
+				gate_set(&v, diff_metrics[k], v.values[k] + 1);
+	cost_compute(&cost, pb, NULL);
+	gate_values_prediction(&v, pb, &cost);
+	gate_eval(&g->gate, &v, NULL, &g->msgs);
+	return cmd_gate_exit(sb_str(&g->msgs), EXIT_OK);
+}
+
+int cmd_diff(int argc, char **argv, const struct command *cmd)
+{
+	struct diff_args a;
+	struct common c;
+	struct spec *sa = NULL, *sb = NULL;
+	struct dag *da = NULL, *db = NULL;
+	struct cache *cache = NULL;
+	struct prediction *pa = NULL, *pb = NULL;
+	struct diff_row *rows = NULL;
+	struct strmap hl = STRMAP_INIT;
+	struct dag_options o;
+	struct outset os;
+	size_t n = 0, i;
+	int idx, ret = EXIT_ERROR;
+	FILE *fp;
+
+	memset(&a, 0, sizeof(a));
+	gating_init(&a.gating);
+	common_init(&c);
+	outset_init(&os);
+	idx = cmd_args(argc, argv, cmd, &c, on_opt, &a, 2, 2, "two specs A and B", &ret);
+	if (idx < 0)
+		goto done;
+	if (cmd_gating_ready(cmd, &a.gating, diff_metrics, false, &ret) < 0)
+		goto done;
+	memset(&o, 0, sizeof(o));
+	o.max_tasks = c.max_tasks;
+	o.cli_params = c.params;     /* both versions run with the same parameters */
+	cache = cache_new();
+	if (spec_load(&sa, argv[idx], c.repo, &c.limits) < 0 ||
+	    spec_load(&sb, argv[idx + 1], c.repo, &c.limits) < 0 ||
+	    dag_build(&da, sa, &o) < 0 || dag_build(&db, sb, &o) < 0 ||
+	    predict_run(&pa, da, &c.pol, cache, "A",
+			&(struct predict_options){ .commit = true }) < 0 ||
+	    predict_run(&pb, db, &c.pol, cache, "B", NULL) < 0) {
+		ret = cmd_fail();
+		goto done;
+	}
+	collect(pa, pb, &rows, &n);
+	for (i = 0; i < n; i++)
+		if (strcmp(rows[i].change, "affected") && rows[i].b)
+			strmap_put(&hl, rows[i].task, NULL);
+	if (a.csv && !strcmp(a.csv, "-")) {
+		if (write_csv(stdout, rows, n) < 0)
+			goto done;
+	} else if (a.csv && (outset_open(&os, a.csv, &fp) < 0 || write_csv(fp, rows, n) < 0)) {
+		outset_abort(&os);
+		ret = cmd_fail();
+		goto done;
+	}
+	if (a.dot && (outset_open(&os, a.dot, &fp) < 0 ||
+		      report_dot_write_highlight(fp, pb, &hl) < 0)) {
+		outset_abort(&os);
+		ret = cmd_fail();
+		goto done;
+	}
+	if (outset_commit(&os) < 0) {
+		ret = cmd_fail();
+		goto done;
+	}
+	if (!a.quiet && !(a.csv && !strcmp(a.csv, "-")))
+		write_text(stdout, argv[idx], argv[idx + 1], rows, n);
+	ret = fflush(stdout) ? EXIT_ERROR : diff_gate(&a.gating, pb, rows, n);
+done:
+	gating_release(&a.gating);
+	for (i = 0; i < n; i++)
+		free(rows[i].parts);
+	free(rows);
+	strmap_release(&hl);
+	prediction_free(pa);
+	prediction_free(pb);
+	cache_free(cache);
+	dag_free(da);
+	dag_free(db);
+	spec_free(sa);
+	spec_free(sb);
+	common_release(&c);
+	return ret;
+}

@@ -1,0 +1,540 @@
+/*
+ * cmd/history.c - `kfpcache history [PATH...]`: what every commit that changed
+ * a spec did to the cache, one timeline row per commit (the cache
+ * accumulates every earlier run, as KFP's does), with per-commit reports,
+ * several specs at once, and --shard K/N for fanning a long history out
+ * over CI jobs; `kfpcache merge` joins the shards' timelines.
+ *
+ * Sharding: one spec's commits are split into N contiguous ranges; shard K
+ * replays the commits before its range to rebuild the cache its first
+ * commit sees (the cache at a commit depends on every earlier run) and
+ * reports only its range.  Several specs are dealt out whole, round robin.
+ * Exit status 3 means the timeline is partial: some versions did not load.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/outfile.h"
+#include "cmd/cmd.h"
+#include "cmd/commands.h"
+#include "cmd/gating.h"
+#include "load/history.h"
+#include "model/walk.h"
+#include "reports/report.h"
+#include "reports/timeline.h"
+#include "base/banned.h"
+
+enum {
+	H_GLOB = 256, H_RANGE, H_SINCE, H_UNTIL, H_ALL_PARENTS, H_FOLLOW, H_MODEL,
+	H_CSV, H_OUTDIR, H_QUIET, H_SHARD, H_FOLLOW_THRESHOLD, H_JOBS,
+	H_JSON, H_HTML, H_PLOT
+};
+
+const struct opt history_opts[] = {
+	{ "glob", 0, "PATTERN", "analyze every spec matching PATTERN ('**' spans directories)", H_GLOB, 0 },
+	{ "range", 0, "A..B", "commits reachable from B but not from A (default: HEAD)", H_RANGE, 0 },
+	{ "since", 0, "DATE", "only commits at or after DATE (YYYY-MM-DD[THH:MM:SS+HH:MM])", H_SINCE, 0 },
+	{ "until", 0, "DATE", "only commits at or before DATE", H_UNTIL, 0 },
+	{ "all-parents", 0, NULL, "include commits of merged branches (default: first parents)", H_ALL_PARENTS, 0 },
+	{ "follow", 0, NULL, "follow the spec through renames and moves", H_FOLLOW, 0 },
+	{ "follow-threshold", 0, "PCT", "similarity (libgit2's measure) that makes a rename (default 30)", H_FOLLOW_THRESHOLD, 0 },
+	{ "cache-model", 0, "cumulative|previous", "cache of every earlier run (default), or of the previous commit only", H_MODEL, 0 },
+	{ "csv", 0, "FILE", "write the timeline as CSV ('-' for stdout)", H_CSV, OPT_OUT },
+	{ "json", 0, "FILE", "write the timeline as JSON, schema kfpcache/history/v1 ('-' for stdout)", H_JSON, OPT_OUT },
+	{ "plot", 0, "FILE", "plot hits and misses per commit as SVG", H_PLOT, OPT_OUT },
+	{ "html", 0, "FILE", "write a self-contained HTML report: the plot and the commit table", H_HTML, OPT_OUT },
+	{ "output-dir", 'o', "DIR", "write DIR/timeline.csv and each commit's CSV and DOT", H_OUTDIR, OPT_OUTDIR },
+	{ "lint", 0, NULL, "lint every commit; list the findings each commit introduced", OPT_LINT, 0 },
+	{ "fail-on", 0, "EXPR", "exit 4 when a condition holds at any commit: miss>0, lint>=warning, ... (repeatable)", OPT_FAIL_ON, 0 },
+	{ "durations", 0, "FILE", "CSV task,seconds from past runs (for seconds_run / seconds_saved)", OPT_DURATIONS, OPT_IN },
+	{ "quiet", 'q', NULL, "no summary and no progress", H_QUIET, 0 },
+	{ "shard", 0, "K/N", "this job's share of the work: K of N (join with kfpcache merge)", H_SHARD, 0 },
+	{ "jobs", 'j', "N", "threads: load versions in parallel with predicting (default: cores, at most 4)", H_JOBS, 0 },
+	{ NULL, 0, NULL, NULL, 0, 0 }
+};
+
+struct history_args {
+	const char *glob, *csv, *outdir;
+	const char *json, *html, *plot;
+	struct hist_options ho;
+	bool previous, quiet;
+	unsigned shard_k, shard_n;
+	int jobs;
+	struct gating gating;
+};
+
+static int on_opt(int id, const char *arg, void *ctx)
+{
+	struct history_args *a = ctx;
+	char *end;
+
+	switch (id) {
+	case H_GLOB: a->glob = arg; return 0;
+	case H_RANGE: a->ho.range = arg; return 0;
+	case H_SINCE: return history_parse_date(arg, &a->ho.since);
+	case H_UNTIL: return history_parse_date(arg, &a->ho.until);
+	case H_ALL_PARENTS: a->ho.all_parents = true; return 0;
+	case H_FOLLOW: a->ho.follow = true; return 0;
+	case H_FOLLOW_THRESHOLD:
+		a->ho.follow_threshold = (unsigned)strtoul(arg, &end, 10);
+		if (*end || a->ho.follow_threshold < 1 || a->ho.follow_threshold > 100)
+			return err_set("--follow-threshold '%s': expected a percentage 1-100", arg);
+		return 0;
+	case H_MODEL:
+		if (!strcmp(arg, "cumulative") || !strcmp(arg, "previous")) {
+			a->previous = !strcmp(arg, "previous");
+			return 0;
+		}
+		return err_set("--cache-model takes cumulative or previous, not '%s'", arg);
+	case H_JOBS:
+		a->jobs = (int)strtol(arg, &end, 10);
+		if (*end || a->jobs < 1 || a->jobs > 64)
+			return err_set("--jobs '%s': expected 1 to 64", arg);
+		return 0;
+	case H_CSV: a->csv = arg; return 0;
+	case H_JSON: a->json = arg; return 0;
+	case H_HTML: a->html = arg; return 0;
+	case H_PLOT: a->plot = arg; return 0;
+	case H_OUTDIR: a->outdir = arg; return 0;
+	case H_QUIET: a->quiet = true; return 0;
+	case H_SHARD:
+		a->shard_k = (unsigned)strtoul(arg, &end, 10);
+		if (*end == '/')
+			a->shard_n = (unsigned)strtoul(end + 1, &end, 10);
+		if (*end || !a->shard_n || !a->shard_k || a->shard_k > a->shard_n || a->shard_n > 1000)
+			return err_set("--shard '%s': expected K/N with 1 <= K <= N", arg);
+		return 0;
+	}
+	return gating_opt(&a->gating, id, arg);
+}
+
+/* A file-name-safe form of a spec path: only [A-Za-z0-9._-]. */
+static char *slug(const char *path)
+{
+	char *s = xstrdup(path), *p;
+
+	for (p = s; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '.' || *p == '-'))
+			*p = '_';
+	return s;
+}
+
+struct run_ctx {
+	struct history_args *a;
+	const char *spec;            /* as named */
+	char *dir;                   /* per-commit output dir, or NULL */
+	struct outset *os;
+	struct timeline_row *rows;
+	size_t nrows, alloc;
+	size_t errors;
+};
+
+static int write_commit_reports(struct run_ctx *rc, size_t index, const struct hist_entry *e,
+				const struct prediction *pr)
+{
+	struct strbuf path = STRBUF_INIT;
+	FILE *fp;
+	int ret = -1;
+
+	sb_addf(&path, "%s/%03zu-%.12s.csv", rc->dir, index + 1, e->commit);
+	if (outset_open(rc->os, path.buf, &fp) < 0 || report_csv_write(fp, pr) < 0 ||
+	    outset_close_last(rc->os) < 0)
+		goto done;
+	sb_reset(&path);
+	sb_addf(&path, "%s/%03zu-%.12s.dot", rc->dir, index + 1, e->commit);
+	if (outset_open(rc->os, path.buf, &fp) < 0 || report_dot_write(fp, pr) < 0 ||
+	    outset_close_last(rc->os) < 0)
+		goto done;
+	ret = 0;
+done:
+	sb_release(&path);
+	return ret;
+}
+
+static int on_commit(struct walk *w, size_t index, const struct hist_entry *e,
+		     const struct prediction *pr, const char *error)
+{
+	struct run_ctx *rc = w->ctx;
+	struct timeline_row *row;
+
+	KC_GROW(rc->rows, rc->alloc, rc->nrows + 1);
+	row = &rc->rows[rc->nrows++];
+	memset(row, 0, sizeof(*row));
+	row->spec = xstrdup(rc->spec);
+	row->seq = index + 1;
+	memcpy(row->commit, e->commit, sizeof(row->commit));
+	history_format_date(row->date, e->time, e->offset);
+	row->author = xstrdup(e->author);
+	row->subject = xstrdup(e->subject);
+	row->path = xstrdup(e->path);
+	row->error = xstrdup(error ? error : "");
+	row->root_causes = xstrdup("");
+	if (!pr) {
+		if (strcmp(error, "deleted"))
+			rc->errors++;
+		return 0;
+	}
+	timeline_row_fill(row, pr);
+	if (gating_commit(&rc->a->gating, rc->spec, e->commit, pr, w->pol) < 0)
+		return -1;
+	return rc->dir ? write_commit_reports(rc, index, e, pr) : 0;
+}
+
+/*
+ * Shard k of n of one spec's in-window commits: contiguous, as equal as
+ * possible; [lo, hi) indexes entries.
+ */
+static void shard_bounds(const struct hist_entry *e, size_t n, unsigned k, unsigned of,
+			 size_t *lo, size_t *hi)
+{
+	size_t total = 0, first, last, seen = 0, i;
+
+	for (i = 0; i < n; i++)
+		total += e[i].in_window;
+	first = total * (k - 1) / of;
+	last = total * k / of;
+	*lo = *hi = n;
+	for (i = 0; i < n; i++) {
+		if (!e[i].in_window)
+			continue;
+		if (seen == first && *lo == n)
+			*lo = i;
+		seen++;
+		if (seen == last) {
+			*hi = i + 1;
+			break;
+		}
+	}
+	if (first == last)
+		*lo = *hi = 0;
+}
+
+/* A report on stdout replaces the summary there. */
+static bool on_stdout(const char *const *paths, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (paths[i] && !strcmp(paths[i], "-"))
+			return true;
+	return false;
+}
+
+/* One timeline report ('-' is stdout), into the set committed together. */
+static int write_timeline(struct outset *os, const char *path,
+			  int (*fn)(FILE *, const struct timeline_row *, size_t),
+			  const struct timeline_row *rows, size_t n)
+{
+	FILE *fp;
+
+	if (!path)
+		return 0;
+	if (!strcmp(path, "-"))
+		return fn(stdout, rows, n);
+	if (outset_open(os, path, &fp) < 0)
+		return -1;
+	if (fn(fp, rows, n) < 0)
+		return err_set("%s: %s", path, err_msg());
+	return 0;
+}
+
+static int make_dir(const char *dir)
+{
+	struct stat st;
+
+	if (!stat(dir, &st))
+		return S_ISDIR(st.st_mode) ? 0 : err_set("%s: not a directory", dir);
+	if (mkdir(dir, 0777) < 0)
+		return err_set("%s: cannot create directory", dir);
+	return 0;
+}
+
+int cmd_history(int argc, char **argv, const struct command *cmd)
+{
+	struct history_args a;
+	struct common c;
+	struct gitrepo *repo = NULL;
+	struct outset os;
+	struct run_ctx rc;
+	char **specs = NULL;
+	size_t nspecs = 0, i, errors = 0;
+	struct timeline_row *all = NULL;
+	size_t nall = 0, alloc = 0;
+	struct strbuf timeline_path = STRBUF_INIT;
+	int idx, ret = EXIT_ERROR;
+	FILE *fp;
+
+	memset(&a, 0, sizeof(a));
+	gating_init(&a.gating);
+	memset(&rc, 0, sizeof(rc));
+	common_init(&c);
+	outset_init(&os);
+	c.defer_claims = true;
+	idx = cmd_args(argc, argv, cmd, &c, on_opt, &a, 0, -1, "PATHs", &ret);
+	if (idx < 0)
+		goto done;
+	if (a.outdir)
+		sb_addf(&timeline_path, "%s/timeline.csv", a.outdir);
+	if (a.outdir)
+		claims_add(&c.claims, "--output-dir", timeline_path.buf, true);
+	if (cmd_claims_check(cmd, &c, &ret) < 0)
+		goto done;
+	if (c.nbaselines || c.cold) {
+		cmd_usage_error(cmd, "history builds its own cache from the commits; --baseline and --cold do not apply");
+		ret = EXIT_USAGE;
+		goto done;
+	}
+	if (cmd_gating_ready(cmd, &a.gating, NULL, true, &ret) < 0)
+		goto done;
+	if (gitrepo_open(&repo, c.repo) < 0) {
+		ret = cmd_fail();
+		goto done;
+	}
+	if (idx < argc && a.glob) {
+		cmd_usage_error(cmd, "give PATHs or --glob, not both");
+		ret = EXIT_USAGE;
+		goto done;
+	}
+	if (idx < argc) {
+		nspecs = (size_t)(argc - idx);
+		specs = xcalloc(nspecs, sizeof(*specs));
+		for (i = 0; i < nspecs; i++)
+			specs[i] = xstrdup(argv[idx + (int)i]);
+		qsort(specs, nspecs, sizeof(*specs), kc_strcmp_ptr);
+	} else {
+		const char *rev = a.ho.range && strstr(a.ho.range, "..") ? strstr(a.ho.range, "..") + 2 : a.ho.range;
+		if (history_discover(repo, rev && *rev ? rev : NULL, a.glob, &specs, &nspecs) < 0) {
+			ret = cmd_fail();
+			goto done;
+		}
+		if (!nspecs) {
+			fprintf(stderr, "kfpcache: no compiled KFP spec (pipelineInfo, root, deploymentSpec)%s%s in the tree\n",
+				a.glob ? " matching " : "", a.glob ? term_text(a.glob) : "");
+			goto done;
+		}
+	}
+	if (a.outdir && make_dir(a.outdir) < 0) {
+		ret = cmd_fail();
+		goto done;
+	}
+
+	for (i = 0; i < nspecs; i++) {
+		struct hist_entry *entries = NULL;
+		struct walk w;
+		size_t n, lo, hi;
+		int r;
+		if (nspecs > 1 && a.shard_n && i % a.shard_n != a.shard_k - 1)
+			continue;
+		if (history_log(repo, specs[i], &a.ho, &entries, &n) < 0) {
+			ret = cmd_fail();
+			goto done;
+		}
+		lo = 0;
+		hi = n;
+		if (nspecs == 1 && a.shard_n)
+			shard_bounds(entries, n, a.shard_k, a.shard_n, &lo, &hi);
+		memset(&w, 0, sizeof(w));
+		w.repo = repo;
+		w.pol = &c.pol;
+		w.dag_opts.max_tasks = c.max_tasks;
+		w.limits = &c.limits;
+		w.dag_opts.cli_params = c.params;
+		w.spec_path = specs[i];
+		w.previous_only = a.previous;
+		w.jobs = a.jobs ? a.jobs : default_jobs();
+		w.progress = !a.quiet && isatty(2) && !getenv("CI");
+		w.on_commit = on_commit;
+		w.ctx = &rc;
+		rc.a = &a;
+		rc.spec = specs[i];
+		rc.os = &os;
+		rc.rows = NULL;
+		rc.nrows = rc.alloc = 0;
+		rc.errors = 0;
+		free(rc.dir);
+		rc.dir = NULL;
+		if (a.outdir) {
+			struct strbuf d = STRBUF_INIT;
+			char *s = slug(specs[i]);
+			if (nspecs > 1)
+				sb_addf(&d, "%s/%s", a.outdir, s);
+			else
+				sb_adds(&d, a.outdir);
+			free(s);
+			rc.dir = sb_detach(&d, NULL);
+			if (make_dir(rc.dir) < 0) {
+				history_entries_free(entries, n);
+				ret = cmd_fail();
+				goto done;
+			}
+		}
+		r = walk_spec(&w, entries, n, lo, hi);
+		history_entries_free(entries, n);
+		errors += rc.errors;
+		KC_GROW(all, alloc, nall + rc.nrows);
+		if (rc.nrows)
+			memcpy(all + nall, rc.rows, rc.nrows * sizeof(*all));
+		nall += rc.nrows;
+		free(rc.rows);
+		rc.rows = NULL;
+		if (r < 0) {
+			outset_abort(&os);
+			ret = cmd_fail();
+			goto done;
+		}
+	}
+	timeline_sort(all, nall);
+	if (a.csv && !strcmp(a.csv, "-")) {
+		if (timeline_csv_write(stdout, all, nall) < 0)
+			goto done;
+	} else if (a.csv && (outset_open(&os, a.csv, &fp) < 0 || timeline_csv_write(fp, all, nall) < 0)) {
+		outset_abort(&os);
+		ret = cmd_fail();
+		goto done;
+	}
+	if (a.outdir &&
+	    (outset_open(&os, timeline_path.buf, &fp) < 0 || timeline_csv_write(fp, all, nall) < 0)) {
+		outset_abort(&os);
+		ret = cmd_fail();
+		goto done;
+	}
+	if (write_timeline(&os, a.json, timeline_json_write, all, nall) < 0 ||
+	    write_timeline(&os, a.plot, timeline_plot_svg, all, nall) < 0 ||
+	    write_timeline(&os, a.html, timeline_html_write, all, nall) < 0) {
+		outset_abort(&os);
+		ret = cmd_fail();
+		goto done;
+	}
+	if (outset_commit(&os) < 0) {
+		ret = cmd_fail();
+		goto done;
+	}
+	if (!a.quiet && !on_stdout((const char *const[]){ a.csv, a.json, a.plot, a.html }, 4))
+		timeline_summary(stdout, all, nall);
+	if (errors)
+		fprintf(stderr, "kfpcache: warning: %zu commit%s could not be analyzed; the timeline is partial (exit status 3)\n",
+			errors, errors == 1 ? "" : "s");
+	ret = fflush(stdout) ? EXIT_ERROR : errors ? EXIT_PARTIAL : EXIT_OK;
+	ret = gating_history(&a.gating, !a.quiet && !(a.csv && !strcmp(a.csv, "-")), ret);
+done:
+	for (i = 0; i < nall; i++)
+		timeline_row_release(&all[i]);
+	free(all);
+	for (i = 0; i < nspecs; i++)
+		free(specs[i]);
+	free(specs);
+	free(rc.dir);
+	sb_release(&timeline_path);
+	gating_release(&a.gating);
+	gitrepo_free(repo);
+	common_release(&c);
+	return ret;
+}
+
+/* ---- merge ---- */
+
+enum { M_CSV = 256, M_QUIET, M_JSON, M_PLOT, M_HTML };
+
+const struct opt merge_opts[] = {
+	{ "csv", 0, "FILE", "write the joined timeline to FILE (default: stdout, unless another report is asked for)", M_CSV, OPT_OUT },
+	{ "json", 0, "FILE", "write the joined timeline as JSON, schema kfpcache/history/v1", M_JSON, OPT_OUT },
+	{ "plot", 0, "FILE", "plot hits and misses per commit as SVG", M_PLOT, OPT_OUT },
+	{ "html", 0, "FILE", "write a self-contained HTML report: the plot and the commit table", M_HTML, OPT_OUT },
+	{ "quiet", 'q', NULL, "no summary", M_QUIET, 0 },
+	{ NULL, 0, NULL, NULL, 0, 0 }
+};
+
+struct merge_args {
+	const char *csv, *json, *plot, *html;
+	bool quiet;
+};
+
+static int merge_opt(int id, const char *arg, void *ctx)
+{
+	struct merge_args *m = ctx;
+
+	if (id == M_CSV)
+		m->csv = arg;
+	else if (id == M_JSON)
+		m->json = arg;
+	else if (id == M_PLOT)
+		m->plot = arg;
+	else if (id == M_HTML)
+		m->html = arg;
+	else if (id == M_QUIET)
+		m->quiet = true;
+	else
+		return -1;
+	return 0;
+}
+
+int cmd_merge(int argc, char **argv, const struct command *cmd)
+{
+	struct merge_args m = { NULL, NULL, NULL, NULL, false };
+	bool csv_out;
+	struct common c;
+	struct outset os;
+	struct timeline_row *all = NULL;
+	size_t nall = 0, i;
+	int idx, k, ret = EXIT_ERROR;
+	FILE *fp = stdout;
+
+	common_init(&c);
+	outset_init(&os);
+	idx = cmd_args(argc, argv, cmd, &c, merge_opt, &m, 1, -1, "the shards' timeline CSV files", &ret);
+	if (idx < 0)
+		goto done;
+	for (k = idx; k < argc; k++) {
+		struct timeline_row *rows;
+		size_t n;
+		if (timeline_csv_read(argv[k], &rows, &n) < 0) {
+			ret = cmd_fail();
+			goto done;
+		}
+		all = xreallocarray(all, nall + n + 1, sizeof(*all));
+		memcpy(all + nall, rows, n * sizeof(*all));
+		nall += n;
+		free(rows);
+	}
+	timeline_sort(all, nall);
+	for (i = 1; i < nall; i++)
+		if (!strcmp(all[i].spec, all[i - 1].spec) && all[i].seq == all[i - 1].seq) {
+			fprintf(stderr, "kfpcache: %s commit %zu (%.12s) appears in two shards\n",
+				term_text(all[i].spec), all[i].seq, term_text(all[i].commit));
+			goto done;
+		}
+	/* The CSV goes to stdout when asked, or when nothing else is. */
+	csv_out = m.csv || (!m.json && !m.plot && !m.html);
+	if (m.csv && strcmp(m.csv, "-") && outset_open(&os, m.csv, &fp) < 0) {
+		ret = cmd_fail();
+		goto done;
+	}
+	if ((csv_out && timeline_csv_write(fp, all, nall) < 0) ||
+	    write_timeline(&os, m.json, timeline_json_write, all, nall) < 0 ||
+	    write_timeline(&os, m.plot, timeline_plot_svg, all, nall) < 0 ||
+	    write_timeline(&os, m.html, timeline_html_write, all, nall) < 0 ||
+	    outset_commit(&os) < 0) {
+		outset_abort(&os);
+		ret = cmd_fail();
+		goto done;
+	}
+	if (!m.quiet && !(csv_out && !m.csv) &&
+	    !on_stdout((const char *const[]){ m.csv, m.json, m.plot, m.html }, 4))
+		timeline_summary(stdout, all, nall);
+	ret = EXIT_OK;
+	for (i = 0; i < nall; i++)
+		if (*all[i].error && strcmp(all[i].error, "deleted"))
+			ret = EXIT_PARTIAL;
+	if (fflush(stdout))
+		ret = EXIT_ERROR;
+done:
+	for (i = 0; i < nall; i++)
+		timeline_row_release(&all[i]);
+	free(all);
+	common_release(&c);
+	return ret;
+}

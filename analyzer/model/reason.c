@@ -1,0 +1,122 @@
+/*
+ * reason.c - the typed prediction read once: the reason name table that
+ * gives every report its CSV/JSON tokens, and the one tally of root causes.
+ * Between predict (which decides) and the reports (which format).
+ */
+#include "model/predict.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/banned.h"
+
+/* The vocabulary of the CSV `reason` column (README "Decisions and reasons"). */
+static const char *const reason_names[] = {
+	[REASON_COLD_CACHE] = "cold_cache",
+	[REASON_PIPELINE_NAME] = "pipeline_name",
+	[REASON_NEW_TASK] = "new_task",
+	[REASON_CHANGED] = NULL,              /* the part's name alone */
+	[REASON_RUN_UNIQUE] = "run_unique",
+	[REASON_UPSTREAM_ARTIFACT] = "upstream_artifact",
+	[REASON_UPSTREAM_VALUE] = "upstream_value",
+	[REASON_UNRESOLVED_PARAM] = "unresolved_param",
+	[REASON_RUN_NAME] = "run_name",
+	[REASON_LAYER] = NULL,                /* the layer's name alone */
+};
+
+void reason_token(struct strbuf *sb, const struct reason *r)
+{
+	const char *name = (size_t)r->kind < KC_ARRAY_SIZE(reason_names) ? reason_names[r->kind] : NULL;
+
+	if (name && r->detail)
+		sb_addf(sb, "%s:%s", name, r->detail);
+	else
+		sb_adds(sb, name ? name : r->detail ? r->detail : "");
+}
+
+void result_reason_list(struct strbuf *sb, const struct task_result *r)
+{
+	struct strbuf tok = STRBUF_INIT;
+	size_t i;
+
+	for (i = 0; i < r->nreasons; i++) {
+		sb_reset(&tok);
+		reason_token(&tok, &r->reasons[i]);
+		list_add(sb, sb_str(&tok));
+	}
+	sb_release(&tok);
+}
+
+void result_cause_list(struct strbuf *sb, const struct task_result *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->ncauses; i++)
+		list_add(sb, r->causes[i]->path);
+}
+
+const char *result_reasons_str(struct strbuf *sb, const struct task_result *r)
+{
+	sb_reset(sb);
+	result_reason_list(sb, r);
+	return sb_str(sb);
+}
+
+const char *result_causes_str(struct strbuf *sb, const struct task_result *r)
+{
+	sb_reset(sb);
+	result_cause_list(sb, r);
+	return sb_str(sb);
+}
+
+bool result_has_reason(const struct task_result *r, enum reason_kind kind)
+{
+	size_t i;
+
+	for (i = 0; i < r->nreasons; i++)
+		if (r->reasons[i].kind == kind)
+			return true;
+	return false;
+}
+
+const struct task_result *result_cause(const struct prediction *pr,
+				       const struct task_result *r, size_t i)
+{
+	return &pr->results[r->causes[i]->index];
+}
+
+static int cmp_count(const void *x, const void *y)
+{
+	const struct cause_count *a = x, *b = y;
+
+	if (a->n != b->n)
+		return a->n < b->n ? 1 : -1;
+	return strcmp(a->task->path, b->task->path);
+}
+
+size_t causes_tally(struct cause_count **out, const struct prediction *pr,
+		    bool only_invalidating)
+{
+	size_t *count = xcalloc(pr->n ? pr->n : 1, sizeof(*count));
+	size_t i, k, n = 0;
+
+	for (i = 0; i < pr->n; i++) {
+		const struct task_result *r = &pr->results[i];
+		if (r->decision == DECISION_NONE || r->decision == DECISION_HIT ||
+		    (only_invalidating && !r->invalidates))
+			continue;
+		for (k = 0; k < r->ncauses; k++)
+			n += !count[r->causes[k]->index]++;
+	}
+	*out = xcalloc(n ? n : 1, sizeof(**out));
+	for (i = 0, k = 0; i < pr->n; i++)
+		if (count[i]) {
+			(*out)[k].task = pr->results[i].task;
+			(*out)[k].n = count[i];
+			k++;
+		}
+	if (n > 1)
+		qsort(*out, n, sizeof(**out), cmp_count);
+	free(count);
+	return n;
+}

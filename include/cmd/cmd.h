@@ -1,0 +1,149 @@
+/*
+ * cmd.h - the shared command layer: option tables (which feed getopt_long
+ * and the help text alike), the options every analysing command shares,
+ * and the session that loads a spec and its baselines and predicts.  Only
+ * the command layer prints.  Each command includes the modules it uses
+ * itself; this header declares only what the layer's own types need.
+ */
+#ifndef KFPCACHE_CMD_H
+#define KFPCACHE_CMD_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "base/outfile.h"
+#include "base/util.h"
+#include "cmd/exit.h"
+#include "load/spec.h"
+#include "model/policy.h"
+
+struct cache;
+struct dag;
+struct policy_file;
+struct prediction;
+struct spec;
+
+struct opt {
+	const char *name;       /* long name */
+	int short_name;         /* 0 when none */
+	const char *arg;        /* argument name, NULL for a flag */
+	const char *help;
+	int id;                 /* option id: >= 256, unique within a command */
+	int io;                 /* OPT_IN / OPT_OUT / OPT_OUTDIR: a file the command reads or writes */
+};
+enum { OPT_IN = 1, OPT_OUT, OPT_OUTDIR };
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv, const struct command *cmd);
+	const char *args;       /* synopsis of the positional arguments */
+	const char *summary;
+	const struct opt *opts; /* command options, NULL-name terminated */
+};
+
+/* Options in common_opts, which every command's parser and --help add to its own. */
+enum {
+	OPT_REPO = 1000, OPT_PARAM, OPT_PARAMS_FILE, OPT_GLOBAL_CACHE, OPT_DEPLOYMENT,
+	OPT_RUN_CACHING, OPT_KFP_VERSION, OPT_PUBLISH_LOGS, OPT_BASELINE, OPT_COLD,
+	OPT_MAX_INPUT, OPT_MAX_DEPTH, OPT_MAX_NODES, OPT_MAX_STRING, OPT_MAX_TASKS, OPT_HELP,
+	OPT_POLICY
+};
+
+extern const struct opt common_opts[];
+
+struct common {
+	const char *repo;             /* --repo, or repo_found */
+	char *repo_found;             /* owned: the repository a tracked spec file is in */
+	const char **params;          /* NULL-terminated */
+	size_t nparams;
+	const char *params_file;
+	struct policy pol;
+	const char **baselines;
+	size_t nbaselines;
+	bool cold;
+	const char **pins;            /* fingerprint --input, NULL-terminated */
+	const char **policy_args;     /* --policy FILE|PRESET, in order */
+	size_t npolicy_args;
+	bool multi_policy;            /* compare: one column per --policy */
+	struct policy_file *pfile;    /* the single --policy, loaded into pol */
+	bool version_set, logs_set;   /* --kfp-version / --publish-logs given */
+	/*
+	 * The files of the command line; cmd_args refuses an output that is an
+	 * input or another output, unless defer_claims: then the command adds
+	 * the outputs it derives (-o DIR) and calls cmd_claims_check itself.
+	 */
+	struct claims claims;
+	bool defer_claims;
+	const char *deployment;       /* --deployment FILE, read by cmd_claims_check */
+	struct parse_limits limits;   /* --max-input-mb, --max-depth, ...: the specs' loader */
+	size_t max_tasks;             /* --max-tasks, or 0 for dag_build's default */
+	bool keep_log;                /* explain: predictions keep their decision log */
+	bool global_after_deployment; /* a later --global-cache overrides it */
+};
+
+struct session {
+	struct common *c;
+	struct spec *spec;
+	struct dag *dag;
+	struct cache *cache;
+	struct prediction *pr;
+	struct spec **bspecs;
+	struct dag **bdags;
+	size_t nb;
+	char *baseline_desc;          /* for the summary */
+	struct arena arena;           /* params and such */
+};
+
+/*
+ * Parse argv with the common table plus cmd->opts; for each option not in
+ * the common table calls on_opt(id, optarg, ctx).  Returns the index of the
+ * first positional argument, -1 on a usage error (message printed), -2
+ * when --help was printed, or -3 when on_opt returned -3 (an error it printed).
+ */
+int cmd_parse(int argc, char **argv, const struct command *cmd, struct common *c,
+	      int (*on_opt)(int id, const char *arg, void *ctx), void *ctx);
+/*
+ * cmd_parse, then check that min..max positional arguments follow (max -1:
+ * any).  Returns the index of the first, or -1 with *status set: 0 after
+ * --help, 2 after a usage error (printed), 1 when an option's file failed.
+ */
+int cmd_args(int argc, char **argv, const struct command *cmd, struct common *c,
+	     int (*on_opt)(int id, const char *arg, void *ctx), void *ctx,
+	     int min, int max, const char *expected, int *status);
+/*
+ * claims_check as a usage error (-1 with *status EXIT_USAGE, printed),
+ * then read --deployment and --policy (-1 with *status EXIT_ERROR).
+ */
+int cmd_claims_check(const struct command *cmd, struct common *c, int *status);
+void cmd_usage(FILE *fp, const struct command *cmd);
+int cmd_usage_error(const struct command *cmd, const char *fmt, ...) KC_PRINTF(2, 3);
+void common_init(struct common *c);
+void common_release(struct common *c);
+
+/*
+ * The policy `arg` (a file or preset) with the command line's layer
+ * options (--global-cache, --deployment, --run-caching, --kfp-version,
+ * --publish-logs) overriding its settings.  *pf: policy_file_free(), and
+ * it must outlive *out.
+ */
+int common_policy(struct common *c, const char *arg, struct policy_file **pf,
+		  struct policy *out);
+
+/* Load, build and predict spec_arg against its baselines. */
+int session_run(struct session *s, struct common *c, const char *spec_arg,
+		bool need_baseline);
+void session_release(struct session *s);
+
+/* Worker threads for history walks: the online cores, at most 4. */
+int default_jobs(void);
+
+/* Print "kfpcache: <message>" for the recorded error; returns EXIT_ERROR. */
+int cmd_fail(void);
+
+/*
+ * Print each line of `msgs` (failed --fail-on conditions) as
+ * "kfpcache: <line>"; returns EXIT_GATE when there was one, else `ret`.
+ */
+int cmd_gate_exit(const char *msgs, int ret);
+
+#endif

@@ -1,0 +1,60 @@
+/*
+ * timeline.h - one row per commit of a spec's history: what that commit's
+ * version would do to the cache accumulated by the runs before it.  Written
+ * and read (for `kfpcache merge`) as CSV with libcsv.
+ */
+#ifndef KFPCACHE_TIMELINE_H
+#define KFPCACHE_TIMELINE_H
+
+#include <stdio.h>
+
+#include "model/predict.h"
+
+struct timeline_row {
+	char *spec;                  /* the spec as named on the command line */
+	size_t seq;                  /* 1-based position in that spec's history */
+	char commit[41];
+	char date[32];               /* author date, ISO 8601 with offset */
+	char *author;
+	char *subject;
+	char *path;                  /* the path at that commit (renames) */
+	size_t tasks;                /* executor tasks */
+	size_t enabled;              /* with caching enabled */
+	size_t counts[DECISION_COUNT];
+	size_t invalidated;          /* MISS/MISS_UPSTREAM not due to per-run values or a cold cache */
+	char *root_causes;           /* "task:reason(n);..." most first */
+	char *error;                 /* "" or why this version was not analyzed */
+};
+
+/* Fill the counts and root causes of a row from a prediction. */
+void timeline_row_fill(struct timeline_row *row, const struct prediction *pr);
+void timeline_row_release(struct timeline_row *row);
+
+int timeline_csv_write(FILE *fp, const struct timeline_row *rows, size_t n);
+/* Read rows back (merge); errors name the file and line. */
+int timeline_csv_read(const char *path, struct timeline_row **rows, size_t *n);
+/* The same from len bytes of buf (need not be NUL-terminated), named path. */
+int timeline_csv_read_buf(const char *buf, size_t len, const char *path,
+			  struct timeline_row **rows, size_t *n);
+/* Sort rows by (spec, seq): the order a single run writes. */
+void timeline_sort(struct timeline_row *rows, size_t n);
+
+/* The commits that invalidated most, and why. */
+void timeline_summary(FILE *fp, const struct timeline_row *rows, size_t n);
+
+/* JSON, schema "kfpcache/history/v1" (reports/schema/history.v1.schema.json). */
+#define TIMELINE_JSON_SCHEMA "kfpcache/history/v1"
+int timeline_json_write(FILE *fp, const struct timeline_row *rows, size_t n);
+/* html_safe: < > & escaped too, for embedding in an HTML <script>. */
+int timeline_json_write_opts(FILE *fp, const struct timeline_row *rows, size_t n,
+			     bool html_safe);
+/*
+ * SVG plot (reports/plot.c): per commit a bar of its decisions stacked,
+ * the hit ratio as a line, the commits that invalidated most labelled;
+ * one panel per spec.
+ */
+int timeline_plot_svg(FILE *fp, const struct timeline_row *rows, size_t n);
+/* A self-contained HTML page: the plot and a sortable, filterable commit table. */
+int timeline_html_write(FILE *fp, const struct timeline_row *rows, size_t n);
+
+#endif
