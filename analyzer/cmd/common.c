@@ -16,6 +16,7 @@
 #include "load/gitio.h"
 #include "model/gate.h"
 #include "model/policy_file.h"
+#include "reports/timeline.h"
 #include "base/banned.h"
 
 const struct opt common_opts[] = {
@@ -630,6 +631,33 @@ void session_release(struct session *s)
 	spec_free(s->spec);
 	arena_release(&s->arena);
 	memset(s, 0, sizeof(*s));
+}
+
+bool cmd_on_stdout(const char *const *paths, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (paths[i] && !strcmp(paths[i], "-"))
+			return true;
+	return false;
+}
+
+int cmd_write_timeline(struct outset *os, const char *path,
+		       int (*fn)(FILE *, const struct timeline_row *, size_t),
+		       const struct timeline_row *rows, size_t n)
+{
+	FILE *fp;
+
+	if (!path)
+		return 0;
+	if (!strcmp(path, "-"))
+		return fn(stdout, rows, n);
+	if (outset_open(os, path, &fp) < 0)
+		return -1;
+	if (fn(fp, rows, n) < 0)
+		return err_set("%s: %s", path, err_msg());
+	return 0;
 }
 
 int default_jobs(void)

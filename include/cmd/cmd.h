@@ -134,6 +134,14 @@ int session_run(struct session *s, struct common *c, const char *spec_arg,
 		bool need_baseline);
 void session_release(struct session *s);
 
+/* Does any of the n report paths name stdout ("-")?  It then replaces the summary. */
+bool cmd_on_stdout(const char *const *paths, size_t n);
+struct timeline_row;
+/* One timeline report ('-' is stdout), into the set committed together. */
+int cmd_write_timeline(struct outset *os, const char *path,
+		       int (*fn)(FILE *, const struct timeline_row *, size_t),
+		       const struct timeline_row *rows, size_t n);
+
 /* Worker threads for history walks: the online cores, at most 4. */
 int default_jobs(void);
 
