@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "reports/style.h"
 #include "base/banned.h"
 
 /*
@@ -23,30 +24,6 @@
  * while graphs are opened, built and closed: one thread at a time.
  */
 static pthread_mutex_t graph_lock = PTHREAD_MUTEX_INITIALIZER;
-
-const char *report_decision_color(enum decision d)
-{
-	switch (d) {
-	case DECISION_HIT: return "#a6dba0";
-	case DECISION_MISS: return "#f4a582";
-	case DECISION_MISS_UPSTREAM: return "#fddbc7";
-	case DECISION_DISABLED: return "#d9d9d9";
-	case DECISION_UNKNOWN: return "#92c5de";
-	case DECISION_NONE: break;
-	}
-	return "#ffffff";
-}
-
-static const char *edge_color(enum decision d)
-{
-	switch (d) {
-	case DECISION_MISS: return "#d6604d";
-	case DECISION_MISS_UPSTREAM: return "#e08214";
-	case DECISION_DISABLED: return "#636363";
-	case DECISION_UNKNOWN: return "#2166ac";
-	default: return "#999999";
-	}
-}
 
 /* DOT escString: keep names literal (backslash starts an escape there). */
 static void esc(struct strbuf *sb, const char *s)
@@ -268,7 +245,7 @@ static void legend(Agraph_t *g)
 		snprintf(name, sizeof(name), "legend_%s", decision_name(ds[i]));
 		n = agnode(lg, name, 1);
 		set(n, "label", decision_name(ds[i]));
-		set(n, "fillcolor", report_decision_color(ds[i]));
+		set(n, "fillcolor", report_decision_style(ds[i])->fill);
 		set(n, "tooltip", decision_name(ds[i]));
 		if (prev) {
 			Agedge_t *e = agedge(lg, prev, n, NULL, 1);
@@ -352,7 +329,7 @@ static Agraph_t *build(const struct prediction *pr, const struct strmap *highlig
 			esc(&sb, result_reasons_str(&list, r));
 		}
 		set(n, "label", sb.buf);
-		set(n, "fillcolor", report_decision_color(r->decision));
+		set(n, "fillcolor", report_decision_style(r->decision)->fill);
 		if (highlight && strmap_has(highlight, t->path)) {
 			set(n, "penwidth", "3");
 			set(n, "color", "#b2182b");
@@ -417,7 +394,7 @@ static Agraph_t *build(const struct prediction *pr, const struct strmap *highlig
 			    strcmp(label, "after")) {
 				set(ne, "style", "bold");
 				set(ne, "penwidth", "2.5");
-				set(ne, "color", edge_color(pres->decision));
+				set(ne, "color", report_decision_style(pres->decision)->edge);
 			}
 		}
 		free(in);

@@ -14,47 +14,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "reports/style.h"
 #include "reports/timeline.h"
 #include "base/banned.h"
 
-void report_html_text(FILE *fp, const char *s)
-{
-	const char *p = s ? s : "";
-
-	while (*p) {
-		unsigned char c = (unsigned char)*p;
-		size_t k;
-		switch (c) {
-		case '&': fputs("&amp;", fp); p++; continue;
-		case '<': fputs("&lt;", fp); p++; continue;
-		case '>': fputs("&gt;", fp); p++; continue;
-		case '"': fputs("&quot;", fp); p++; continue;
-		case '\'': fputs("&#39;", fp); p++; continue;
-		}
-		/* Control characters and invalid UTF-8 are not allowed in XML (the plot is XML). */
-		if (c < 0x20 && c != '\n' && c != '\t') {
-			fputc(' ', fp);
-			p++;
-			continue;
-		}
-		if (!(k = report_utf8_len(p))) {
-			fputs("\xef\xbf\xbd", fp);
-			p++;
-			continue;
-		}
-		fwrite(p, 1, k, fp);
-		p += k;
-	}
-}
-
-static const char style[] =
+static const char style_head[] =
 	"body{font-family:Helvetica,Arial,sans-serif;margin:1.5em;color:#222}\n"
 	"h1{font-size:1.4em;margin:0 0 .3em}h2{font-size:1.15em;margin:1.2em 0 .4em}\n"
 	"code{background:#f3f3f3;padding:0 .2em}\n"
 	".verdict{font-size:1.1em;font-weight:bold}.meta{color:#555}\n"
-	".counts span{display:inline-block;padding:.2em .6em;margin:0 .3em .3em 0;border-radius:.3em}\n"
-	".d-HIT{background:#a6dba0}.d-MISS{background:#f4a582}.d-MISS_UPSTREAM{background:#fddbc7}\n"
-	".d-DISABLED{background:#d9d9d9}.d-UNKNOWN{background:#92c5de}\n"
+	".counts span{display:inline-block;padding:.2em .6em;margin:0 .3em .3em 0;border-radius:.3em}\n";
+/* Then the decision classes (decision_css), then these. */
+static const char style_tail[] =
 	"#graph{border:1px solid #ccc;height:65vh;overflow:hidden;cursor:grab;background:#fff}\n"
 	"#graph svg{width:100%;height:100%;display:block}\n"
 	".toolbar{margin:.3em 0}.toolbar button{min-width:2.2em}\n"
@@ -207,6 +178,17 @@ static const char *const script[] = {
 	NULL
 };
 
+/* .d-HIT{background:...} for each decision, from the shared colour table. */
+static void decision_css(FILE *fp)
+{
+	int d;
+
+	for (d = DECISION_HIT; d < DECISION_COUNT; d++)
+		fprintf(fp, ".d-%s{background:%s}%s", decision_name((enum decision)d),
+			report_decision_style((enum decision)d)->fill,
+			d == DECISION_MISS_UPSTREAM || d == DECISION_COUNT - 1 ? "\n" : "");
+}
+
 static void head(FILE *fp, const char *title_prefix, const char *title)
 {
 	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -215,8 +197,10 @@ static void head(FILE *fp, const char *title_prefix, const char *title)
 	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 	      "<meta name=\"generator\" content=\"kfpcache\">\n<title>", fp);
 	fputs(title_prefix, fp);
-	report_html_text(fp, title);
-	fprintf(fp, "</title>\n<style>\n%s</style>\n</head>\n<body>\n", style);
+	report_markup_text(fp, title);
+	fprintf(fp, "</title>\n<style>\n%s", style_head);
+	decision_css(fp);
+	fprintf(fp, "%s</style>\n</head>\n<body>\n", style_tail);
 }
 
 static void tail(FILE *fp)
@@ -244,7 +228,7 @@ static void filters(FILE *fp)
 static void td_text(FILE *fp, const char *cls, const char *s)
 {
 	fprintf(fp, "<td%s%s%s>", cls ? " class=\"" : "", cls ? cls : "", cls ? "\"" : "");
-	report_html_text(fp, s);
+	report_markup_text(fp, s);
 	fputs("</td>", fp);
 }
 
@@ -278,18 +262,18 @@ int report_html_write(FILE *fp, const struct prediction *pr, const struct report
 
 	head(fp, "kfpcache: ", pr->dag->pipeline_name);
 	fputs("<header>\n<h1>kfpcache: ", fp);
-	report_html_text(fp, pr->dag->pipeline_name);
+	report_markup_text(fp, pr->dag->pipeline_name);
 	report_verdict(&sb, pr);
 	fputs("</h1>\n<p class=\"verdict\">", fp);
-	report_html_text(fp, sb.buf);
+	report_markup_text(fp, sb.buf);
 	fputs("</p>\n<p class=\"meta\">", fp);
 	if (info && info->spec) {
 		fputs("Spec <code>", fp);
-		report_html_text(fp, info->spec);
+		report_markup_text(fp, info->spec);
 		fputs("</code> against ", fp);
 		if (info->baseline && *info->baseline) {
 			fputs("the cache of <code>", fp);
-			report_html_text(fp, info->baseline);
+			report_markup_text(fp, info->baseline);
 			fputs("</code>", fp);
 		} else {
 			fputs("an empty cache", fp);
@@ -382,7 +366,7 @@ int timeline_html_write(FILE *fp, const struct timeline_row *rows, size_t n)
 	}
 	head(fp, "kfpcache history: ", n ? rows[0].spec : "");
 	fputs("<header>\n<h1>kfpcache history: ", fp);
-	report_html_text(fp, several ? "several specs" : n ? rows[0].spec : "no commits");
+	report_markup_text(fp, several ? "several specs" : n ? rows[0].spec : "no commits");
 	fprintf(fp, "</h1>\n<p class=\"verdict\">%zu commit%s; %zu invalidated cache entries",
 		n, n == 1 ? "" : "s", invalidated);
 	if (tasks)

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "reports/style.h"
 #include "base/banned.h"
 
 /* Past this many rows the list of tasks that do not hit is collapsed. */
@@ -523,30 +524,6 @@ static const char *class_name(enum decision d)
 	return "";
 }
 
-/* The colours of the DOT report. */
-static const char *class_style(enum decision d)
-{
-	switch (d) {
-	case DECISION_HIT: return "fill:#a6dba0,stroke:#1b7837,color:#000";
-	case DECISION_MISS: return "fill:#f4a582,stroke:#b2182b,color:#000";
-	case DECISION_MISS_UPSTREAM: return "fill:#fddbc7,stroke:#e08214,color:#000";
-	case DECISION_DISABLED: return "fill:#d9d9d9,stroke:#636363,color:#000";
-	case DECISION_UNKNOWN: return "fill:#92c5de,stroke:#2166ac,color:#000";
-	case DECISION_NONE: break;
-	}
-	return "";
-}
-
-static const char *link_color(enum decision d)
-{
-	switch (d) {
-	case DECISION_MISS: return "#d6604d";
-	case DECISION_MISS_UPSTREAM: return "#e08214";
-	case DECISION_DISABLED: return "#636363";
-	default: return "#2166ac";
-	}
-}
-
 static void indent(struct strbuf *sb, size_t depth)
 {
 	size_t i;
@@ -704,7 +681,7 @@ static size_t emit_edges(struct strbuf *sb, struct mermaid *m)
 	for (d = 0; d < DECISION_COUNT; d++)
 		if (styles[d].len)
 			sb_addf(sb, "  linkStyle %s stroke:%s,stroke-width:3px\n", styles[d].buf,
-				link_color((enum decision)d));
+				report_decision_style((enum decision)d)->edge);
 	for (d = 0; d < DECISION_COUNT; d++)
 		sb_release(&styles[d]);
 	sb_release(&k);
@@ -749,7 +726,8 @@ static size_t flowchart(struct strbuf *sb, const struct prediction *pr, size_t m
 	*note = select_nodes(&m, max);
 	sb_adds(sb, "flowchart LR\n");
 	for (i = 0; i < KC_ARRAY_SIZE(order); i++)
-		sb_addf(sb, "  classDef %s %s\n", class_name(order[i]), class_style(order[i]));
+		sb_addf(sb, "  classDef %s fill:%s,stroke:%s,color:#000\n", class_name(order[i]),
+			report_decision_style(order[i])->fill, report_decision_style(order[i])->stroke);
 	emit_nodes(sb, &m);
 	edges = emit_edges(sb, &m);
 	emit_classes(sb, &m);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "reports/report.h"
+#include "reports/style.h"
 #include "base/banned.h"
 
 #define LEFT 64          /* room for the task axis */
@@ -120,7 +121,7 @@ static void panel(FILE *fp, const struct timeline_row *rows, size_t n, int y0)
 	free(by);
 
 	fprintf(fp, "<g class=\"panel\">\n<text class=\"title\" x=\"%d\" y=\"%d\">", LEFT, y0 + 18);
-	report_html_text(fp, n ? rows[0].spec : "");
+	report_markup_text(fp, n ? rows[0].spec : "");
 	fprintf(fp, " \xe2\x80\x94 %zu commit%s</text>\n", n, n == 1 ? "" : "s");
 	/* Axes and grid. */
 	for (k = 0; k <= axis; k += tick) {
@@ -145,7 +146,7 @@ static void panel(FILE *fp, const struct timeline_row *rows, size_t n, int y0)
 		const struct timeline_row *r = &rows[i];
 		int x = px + (int)i * step + gap / 2, bw = step - gap, y = py + PLOT_H;
 		fprintf(fp, "<g class=\"commit\"><title>%03zu %.12s ", r->seq, r->commit);
-		report_html_text(fp, r->subject);
+		report_markup_text(fp, r->subject);
 		if (analyzed(r)) {
 			fprintf(fp, " \xe2\x80\x94 %zu tasks: HIT %zu, MISS %zu, MISS_UPSTREAM %zu, UNKNOWN %zu, DISABLED %zu; %zu invalidated",
 				r->tasks, r->counts[DECISION_HIT], r->counts[DECISION_MISS],
@@ -153,7 +154,7 @@ static void panel(FILE *fp, const struct timeline_row *rows, size_t n, int y0)
 				r->counts[DECISION_DISABLED], r->invalidated);
 		} else {
 			fputs(" \xe2\x80\x94 not analyzed: ", fp);
-			report_html_text(fp, r->error);
+			report_markup_text(fp, r->error);
 		}
 		fputs("</title>", fp);
 		if (!analyzed(r)) {
@@ -169,7 +170,7 @@ static void panel(FILE *fp, const struct timeline_row *rows, size_t n, int y0)
 				h = 1;
 			y -= h;
 			fprintf(fp, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"/>",
-				x, y, bw > 1 ? bw : 1, h, report_decision_color(stack[k]));
+				x, y, bw > 1 ? bw : 1, h, report_decision_style(stack[k])->fill);
 		}
 		fputs("</g>\n", fp);
 		if (i % every == 0)
@@ -208,7 +209,7 @@ static void panel(FILE *fp, const struct timeline_row *rows, size_t n, int y0)
 		fprintf(fp, "<g class=\"label\"><line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>"
 			"<text transform=\"translate(%d %d) rotate(-30)\">%.7s ",
 			x, y, x, y - 8, x, y - 10, r->commit);
-		report_html_text(fp, sb.buf);
+		report_markup_text(fp, sb.buf);
 		fprintf(fp, " (%zu invalidated)</text></g>\n", r->invalidated);
 	}
 	fputs("</g>\n", fp);
@@ -251,7 +252,7 @@ int timeline_plot_svg(FILE *fp, const struct timeline_row *rows, size_t n)
 	for (k = 0, x = 0; k < (int)KC_ARRAY_SIZE(stack); k++) {
 		const char *name = decision_name(stack[k]);
 		fprintf(fp, "<rect x=\"%d\" y=\"0\" width=\"12\" height=\"12\" fill=\"%s\"/><text x=\"%d\" y=\"10\">%s</text>",
-			x, report_decision_color(stack[k]), x + 16, name);
+			x, report_decision_style(stack[k])->fill, x + 16, name);
 		x += 16 + 7 * (int)strlen(name) + 18;
 	}
 	fprintf(fp, "<line class=\"ratio\" x1=\"%d\" y1=\"6\" x2=\"%d\" y2=\"6\"/><text x=\"%d\" y=\"10\">hit ratio</text></g>\n",

@@ -394,7 +394,7 @@ int common_policy(struct common *c, const char *arg, struct policy_file **pf,
 
 	*pf = NULL;
 	policy_init(&p);
-	if (policy_file_load(pf, arg) < 0 || policy_file_apply(*pf, &p) < 0) {
+	if (policy_file_load(pf, arg) < 0 || policy_apply_file(&p, *pf) < 0) {
 		policy_file_free(*pf);
 		*pf = NULL;
 		return -1;

@@ -4,7 +4,7 @@
  * no positions, so a light scan records where each value starts; on valid
  * JSON its order is exactly cJSON's pre-order, which pairs them up.
  */
-#include "load/spec.h"
+#include "load/parse.h"
 
 #include <cJSON.h>
 #include <stdlib.h>
@@ -52,7 +52,7 @@ static int jerr_at(struct jctx *c, size_t off, const char *fmt, ...)
 	va_start(ap, fmt);
 	sb_vaddf(&sb, fmt, ap);
 	va_end(ap);
-	spec_offset_pos(c->buf, c->len, off, &line, &col);
+	parse_offset_pos(c->buf, c->len, off, &line, &col);
 	err_set("%s:%u:%u: %s", c->name, line, col, sb_str(&sb));
 	sb_release(&sb);
 	return -1;
@@ -125,7 +125,7 @@ static void pos_of(struct jctx *c, size_t off, unsigned *line, unsigned *col)
 	const unsigned char *b = (const unsigned char *)c->buf;
 
 	if (off < c->cur_off) {
-		spec_offset_pos(c->buf, c->len, off, line, col);
+		parse_offset_pos(c->buf, c->len, off, line, col);
 		return;
 	}
 	for (; c->cur_off < off; c->cur_off++) {
@@ -170,7 +170,7 @@ static int convert(struct jctx *c, const cJSON *j, struct node **out)
 			node_append(c->a, n, ch->string ? ch->string : "",
 				    ch->string ? strlen(ch->string) : 0, item);
 		}
-		if (n->type == NODE_MAP && spec_find_dup_key(n, &dup)) {
+		if (n->type == NODE_MAP && parse_find_dup_key(n, &dup)) {
 			/* Point at the repeated key's value: the key has no start of its own. */
 			return err_set("%s:%u:%u: duplicate key '%.*s'", c->name,
 				       n->items[dup]->line, n->items[dup]->col,
@@ -269,7 +269,7 @@ int json_parse(struct arena *a, const char *buf, size_t len, const char *name,
 	c.cur_line = 1;
 	c.cur_col = 1;
 	c.cur_off = skip_bom(buf, len);
-	spec_limits(&c.lim, lim);
+	parse_limits_fill(&c.lim, lim);
 	*out = NULL;
 
 	if (len > c.lim.max_bytes) {
@@ -278,7 +278,7 @@ int json_parse(struct arena *a, const char *buf, size_t len, const char *name,
 		goto done;
 	}
 	/* JSON is UTF-8 (RFC 8259); cJSON would let a NUL cut a string short. */
-	if (spec_check_text(buf, len, name) < 0 || scan(&c) < 0)
+	if (parse_check_text(buf, len, name) < 0 || scan(&c) < 0)
 		goto done;
 	root = cJSON_ParseWithLengthOpts(buf, len, &end, 0);
 	if (!root) {

@@ -4,7 +4,7 @@
  * every document of the file with Go yaml.v3, so all documents are kept and
  * plain scalars are typed by the YAML 1.2 core schema.
  */
-#include "load/spec.h"
+#include "load/parse.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -514,7 +514,7 @@ static int on_end(struct yctx *c, const yaml_event_t *ev)
 	struct frame *parent = top(c);
 	size_t dup;
 
-	if (f.node->type == NODE_MAP && spec_find_dup_key(f.node, &dup)) {
+	if (f.node->type == NODE_MAP && parse_find_dup_key(f.node, &dup)) {
 		yaml_mark_t m = ev->start_mark;
 
 		m.line = f.key_pos[2 * dup] - 1;
@@ -568,7 +568,7 @@ static int parser_error(struct yctx *c, const yaml_parser_t *p, const char *buf,
 		return err_set("%s: out of memory while parsing YAML", c->name);
 	case YAML_READER_ERROR:
 		/* Reader errors carry a byte offset, not a mark. */
-		spec_offset_pos(buf, len, p->problem_offset, &line, &col);
+		parse_offset_pos(buf, len, p->problem_offset, &line, &col);
 		return err_set("%s:%u:%u: %s", c->name, line, col, problem);
 	default:
 		return yerr(c, &p->problem_mark, "%s", problem);
@@ -591,7 +591,7 @@ int yaml_parse(struct arena *a, const char *buf, size_t len, const char *name,
 	c.name = name;
 	arena_init(&c.tmp);
 	strmap_init(&c.anchors);
-	spec_limits(&c.lim, lim);
+	parse_limits_fill(&c.lim, lim);
 	*docs = NULL;
 	*ndocs = 0;
 
@@ -600,7 +600,7 @@ int yaml_parse(struct arena *a, const char *buf, size_t len, const char *name,
 			c.lim.max_bytes);
 		goto done;
 	}
-	if (spec_check_text(buf, len, name) < 0)
+	if (parse_check_text(buf, len, name) < 0)
 		goto done;
 	if (!yaml_parser_initialize(&parser)) {
 		err_set("%s: cannot initialise the YAML parser", name);

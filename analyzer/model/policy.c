@@ -43,29 +43,16 @@ void policy_init(struct policy *p)
 
 int policy_set_version(struct policy *p, const char *text)
 {
-	const char *minor_text;
-	char *end;
-	long major, minor;
+	int major, minor, r = kfp_version_parse(text, &major, &minor);
 
-	if (!strcmp(text, "master") || !strcmp(text, "next")) {
-		p->kfp_major = 2;
-		p->kfp_minor = 18;
-		return 0;
-	}
-	major = strtol(text, &end, 10);
-	if (end == text || *end != '.')
-		return err_set("--kfp-version '%s': expected X.Y", text);
 	/* The message quotes the whole argument, "2.x" and not "x". */
-	minor_text = end + 1;
-	minor = strtol(minor_text, &end, 10);
-	if (end == minor_text || (*end && *end != '.') || major < 1 || major > 99 ||
-	    minor < 0 || minor > 999)
+	if (r == -1)
 		return err_set("--kfp-version '%s': expected X.Y", text);
-	if (major != 2)
-		return err_set("--kfp-version %ld.%ld: only KFP 2.x backends run v2 specs",
+	if (r == -2)
+		return err_set("--kfp-version %d.%d: only KFP 2.x backends run v2 specs",
 			       major, minor);
-	p->kfp_major = (int)major;
-	p->kfp_minor = (int)minor;
+	p->kfp_major = major;
+	p->kfp_minor = minor;
 	return 0;
 }
 
@@ -272,4 +259,25 @@ void policy_eval(const struct policy *p, const struct task *t, const char *pipel
 	}
 	out->layer = LAYER_DEFAULT;
 	out->enabled = false;
+}
+
+int policy_apply_file(struct policy *p, const struct policy_file *pf)
+{
+	if (pf->kfp_version && policy_set_version(p, pf->kfp_version) < 0)
+		return -1;
+	if (pf->deployment_cache >= 0) {
+		p->global_cache = pf->deployment_cache;
+		p->global_source = pf->source;
+	}
+	if (pf->run_caching >= 0) {
+		p->run_caching = pf->run_caching;
+		p->run_all = pf->run_all == 1;
+	}
+	if (pf->compile_default_off >= 0)
+		p->compile_default_off = pf->compile_default_off == 1;
+	if (pf->publish_logs >= 0)
+		p->publish_logs = pf->publish_logs == 1;
+	p->file = pf;
+	p->name = pf->name;
+	return 0;
 }

@@ -498,9 +498,8 @@ static int load_settings(struct pctx *c, const struct node *root)
 	    get_string(c, root, "kfp_version", &pf->kfp_version) < 0)
 		return -1;
 	if (pf->kfp_version) {
-		struct policy tmp;
-		policy_init(&tmp);
-		if (policy_set_version(&tmp, pf->kfp_version) < 0) {
+		int major, minor;
+		if (kfp_version_parse(pf->kfp_version, &major, &minor) < 0) {
 			len = push_key(c, "kfp_version");
 			perr(c, "'%.40s' is not a KFP 2.x backend release (expected X.Y)", pf->kfp_version);
 			pop(c, len);
@@ -609,23 +608,26 @@ void policy_file_free(struct policy_file *pf)
 	free(pf);
 }
 
-int policy_file_apply(const struct policy_file *pf, struct policy *p)
+int kfp_version_parse(const char *text, int *major, int *minor)
 {
-	if (pf->kfp_version && policy_set_version(p, pf->kfp_version) < 0)
+	const char *minor_text;
+	char *end;
+	long ma, mi;
+
+	if (!strcmp(text, "master") || !strcmp(text, "next")) {
+		*major = 2;
+		*minor = 18;
+		return 0;
+	}
+	ma = strtol(text, &end, 10);
+	if (end == text || *end != '.')
 		return -1;
-	if (pf->deployment_cache >= 0) {
-		p->global_cache = pf->deployment_cache;
-		p->global_source = pf->source;
-	}
-	if (pf->run_caching >= 0) {
-		p->run_caching = pf->run_caching;
-		p->run_all = pf->run_all == 1;
-	}
-	if (pf->compile_default_off >= 0)
-		p->compile_default_off = pf->compile_default_off == 1;
-	if (pf->publish_logs >= 0)
-		p->publish_logs = pf->publish_logs == 1;
-	p->file = pf;
-	p->name = pf->name;
-	return 0;
+	minor_text = end + 1;
+	mi = strtol(minor_text, &end, 10);
+	if (end == minor_text || (*end && *end != '.') || ma < 1 || ma > 99 ||
+	    mi < 0 || mi > 999)
+		return -1;
+	*major = (int)ma;
+	*minor = (int)mi;
+	return ma == 2 ? 0 : -2;
 }

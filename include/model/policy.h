@@ -42,6 +42,11 @@ void policy_init(struct policy *p);
 /* "2.17", "2.17.0", "2.18" (unreleased features), "master". */
 int policy_set_version(struct policy *p, const char *text);
 /*
+ * Apply the file's settings to p and make its rules p's layer 2 (p->file
+ * borrows pf).  Fails on a bad kfp_version.
+ */
+int policy_apply_file(struct policy *p, const struct policy_file *pf);
+/*
  * Read CACHEENABLED of the ml-pipeline-api-server container from a
  * Deployment manifest or kustomize patch (YAML, several documents allowed).
  * Parsed like Go's strconv.ParseBool; absent means on.

@@ -15,7 +15,6 @@
 
 #include "base/util.h"
 #include "model/dag.h"
-#include "model/policy.h"
 
 enum severity {
 	SEVERITY_NONE,
@@ -76,11 +75,13 @@ void policy_file_free(struct policy_file *pf);
 extern const char *const policy_presets[];
 const char *policy_preset_text(const char *name);
 
+
 /*
- * Apply the file's settings to p and make its rules p's layer 2 (p->file
- * borrows pf).  Fails on a bad kfp_version.
+ * A backend release: "2.17", "2.17.0", "2.18", "master" (2.18).  0, or -1
+ * when it is not X.Y, or -2 for a major version other than 2 (*major and
+ * *minor set).  The text parser --kfp-version and kfp_version share.
  */
-int policy_file_apply(const struct policy_file *pf, struct policy *p);
+int kfp_version_parse(const char *text, int *major, int *minor);
 
 /* Does rule r match task t of pipeline `pipeline`? */
 bool policy_rule_matches(const struct policy_rule *r, const struct task *t,

@@ -21,9 +21,6 @@ int report_fingerprint_csv(FILE *fp, const struct prediction *pr);
 /* One cell the way the CSV writer emits it (quoted when needed, formula-safe). */
 void report_csv_cell(FILE *fp, const char *s);
 
-/* The fill colour of a decision in every graphical report ("#rrggbb"). */
-const char *report_decision_color(enum decision d);
-
 /* DOT text of the decision graph. */
 int report_dot_write(FILE *fp, const struct prediction *pr);
 /* The same with the tasks whose paths are keys of `highlight` outlined. */
@@ -78,8 +75,6 @@ int report_json_write_opts(FILE *fp, const struct prediction *pr,
 			   const struct report_info *info, bool html_safe);
 /* A self-contained HTML page: the SVG with pan and zoom, a sortable, filterable table. */
 int report_html_write(FILE *fp, const struct prediction *pr, const struct report_info *info);
-/* Text with & < > " ' as character references (HTML text and attributes). */
-void report_html_text(FILE *fp, const char *s);
 
 /* Counts per decision and the top root causes, for the terminal. */
 void report_summary(FILE *fp, const struct prediction *pr);

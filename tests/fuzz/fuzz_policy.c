@@ -56,7 +56,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	policy_init(&p);
 	err_clear();
-	if (policy_file_apply(pf, &p) == 0) {
+	if (policy_apply_file(&p, pf) == 0) {
 		for (k = 0; k < pf->nrules; k++)
 			for (i = 0; i < d->ntasks; i++)
 				(void)policy_rule_matches(&pf->rules[k], d->tasks[i], d->pipeline_name);

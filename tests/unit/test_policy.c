@@ -56,7 +56,7 @@ static void test_settings_and_presets(void)
 		   " \"rules\": [{\"id\": \"r\", \"match\": {\"cache_key\": false}, \"require_cache_key\": true,"
 		   " \"severity\": \"error\"}]}", &pf) == 0);
 	policy_init(&p);
-	CHECK(pf && policy_file_apply(pf, &p) == 0);
+	CHECK(pf && policy_apply_file(&p, pf) == 0);
 	CHECK_INT(p.kfp_minor, 18);
 	CHECK(!p.publish_logs);
 	CHECK_INT(p.global_cache, 0);

@@ -1,0 +1,26 @@
+/*
+ * style.h - the look every graphical report shares (reports/style.c): one
+ * table of decision colours, read by the DOT/SVG/PNG graph, the Mermaid
+ * graph in Markdown, the HTML page's CSS and the history plot; and the
+ * escaping of text for HTML and SVG (XML), used by html.c and plot.c.
+ */
+#ifndef KFPCACHE_STYLE_H
+#define KFPCACHE_STYLE_H
+
+#include <stdio.h>
+
+#include "model/predict.h"
+
+struct decision_style {
+	const char *fill;      /* node fill, HTML badge and table background */
+	const char *stroke;    /* node outline (Mermaid) */
+	const char *edge;      /* an edge out of a task with this decision */
+};
+
+/* The style of decision d; DECISION_NONE's is white with grey edges. */
+const struct decision_style *report_decision_style(enum decision d);
+
+/* Text with & < > " ' as character references (HTML text and attributes, SVG). */
+void report_markup_text(FILE *fp, const char *s);
+
+#endif
