@@ -5,7 +5,7 @@
  * printed by encoding/json, i.e. sorted keys, HTML-safe string escaping and
  * strconv's shortest float64 formatting.
  */
-#include "model/key.h"
+#include "model/canon.h"
 
 #include <math.h>
 #include <stdint.h>

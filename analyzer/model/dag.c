@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/key.h"
+#include "model/canon.h"
 #include "base/banned.h"
 
 const char *task_kind_name(enum task_kind k)
