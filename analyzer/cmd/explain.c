@@ -41,15 +41,23 @@ static void layers(const struct policy *p, const struct task_result *r)
 		       r->pol.rule->cache ? "on" : "off");
 	else
 		printf("  2 policy: no rule of %s sets caching for this task\n", term_text(p->file->source));
-	if (p->run_caching < 0)
+	switch (policy_run_reach(p, t)) {
+	case RUN_REACH_NONE:
 		printf("  3 run: no run-level override\n");
-	else if (t->in_root || p->run_all)
-		printf(t->in_root ? "  3 run: enable_caching=%s rewrites this root-DAG task\n" :
-		       "  3 run: enable_caching=%s reaches this nested task (run-off-all: not what KFP's client does)\n",
+		break;
+	case RUN_REACH_ROOT:
+		printf("  3 run: enable_caching=%s rewrites this root-DAG task\n",
 		       p->run_caching ? "true" : "false");
-	else
+		break;
+	case RUN_REACH_ALL:
+		printf("  3 run: enable_caching=%s reaches this nested task (run-off-all: not what KFP's client does)\n",
+		       p->run_caching ? "true" : "false");
+		break;
+	case RUN_REACH_UNREACHED:
 		printf("  3 run: enable_caching=%s does not reach this nested task (KFP's client rewrites root.dag.tasks only)\n",
 		       p->run_caching ? "true" : "false");
+		break;
+	}
 	if (co)
 		printf("  4 spec: cachingOptions.enableCache=%s\n",
 		       node_get_bool(co, "enableCache", false) ? "true" : "false (or {})");

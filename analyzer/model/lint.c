@@ -352,7 +352,7 @@ static void rule_run_override(struct lctx *c, const struct task *t)
 {
 	const struct task_result *r = steady_of(c, t);
 
-	if (c->p->run_caching < 0 || c->p->run_all || t->in_root || t->kind != TASK_CONTAINER ||
+	if (policy_run_reach(c->p, t) != RUN_REACH_UNREACHED || t->kind != TASK_CONTAINER ||
 	    !r->has_policy || (r->pol.layer != LAYER_SPEC && r->pol.layer != LAYER_DEFAULT) ||
 	    r->pol.enabled == (c->p->run_caching == 1))
 		return;

@@ -207,6 +207,20 @@ done:
 	return ret;
 }
 
+/*
+ * KFP's client applies enable_caching to pipeline_spec.root.dag.tasks only
+ * (sdk/python/kfp/client/client.py:1790-1805, _override_caching_options):
+ * a task in a sub-DAG, a condition or a loop keeps its compiled setting.
+ */
+enum run_reach policy_run_reach(const struct policy *p, const struct task *t)
+{
+	if (p->run_caching < 0)
+		return RUN_REACH_NONE;
+	if (t->in_root)
+		return RUN_REACH_ROOT;
+	return p->run_all ? RUN_REACH_ALL : RUN_REACH_UNREACHED;
+}
+
 void policy_eval(const struct policy *p, const struct task *t, const char *pipeline,
 		 struct policy_result *out)
 {
@@ -236,7 +250,7 @@ void policy_eval(const struct policy *p, const struct task *t, const char *pipel
 		out->rule = r;
 		return;
 	}
-	if (p->run_caching >= 0 && (t->in_root || p->run_all)) {
+	if (policy_run_reach(p, t) >= RUN_REACH_ROOT) {
 		out->layer = LAYER_RUN;
 		out->enabled = p->run_caching == 1;
 		return;

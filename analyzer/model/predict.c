@@ -1048,7 +1048,7 @@ int predict_run(struct prediction **out, const struct dag *d, const struct polic
 		pr->counts[pr->results[i].decision]++;
 		if (task_is_executor(t))
 			pr->executors++;
-		if (p->run_caching >= 0 && !p->run_all && t->kind == TASK_CONTAINER && !t->in_root)
+		if (t->kind == TASK_CONTAINER && policy_run_reach(p, t) == RUN_REACH_UNREACHED)
 			pr->run_override_unreached++;
 	}
 	if (opt && opt->commit)

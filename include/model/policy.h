@@ -64,6 +64,18 @@ bool policy_hashes_pvc_names(const struct policy *p);    /* 2.15+ */
 bool policy_logs_in_key(const struct policy *p);         /* 2.5+ and publish_logs */
 bool policy_has_global_switch(const struct policy *p);   /* 2.14+ */
 
+/*
+ * Whether the run-level override (--run-caching) rewrites task t: the one
+ * place that knows it reaches root-DAG tasks only, as KFP's client does.
+ */
+enum run_reach {
+	RUN_REACH_NONE,         /* no run-level override */
+	RUN_REACH_UNREACHED,    /* a nested task: the override does not reach it */
+	RUN_REACH_ROOT,         /* a root-DAG task: rewritten */
+	RUN_REACH_ALL           /* nested, reached: run.reach "all" (not KFP's client) */
+};
+enum run_reach policy_run_reach(const struct policy *p, const struct task *t);
+
 struct policy_result {
 	bool enabled;
 	enum layer layer;
