@@ -15,7 +15,40 @@
 #include "reports/report.h"
 #include "base/banned.h"
 
-enum { A_CSV = 256, A_DOT, A_SVG, A_PNG, A_OUTDIR, A_QUIET, A_MD, A_JSON, A_HTML, A_REPORT, A_MAX_RENDER };
+/*
+ * The report formats, one row each, in the order they are written and
+ * listed: the option (and summary label), the extensions --report knows
+ * (the first is -o DIR's), whether -o DIR writes it, and its writer.
+ * Every format also goes to stdout as '-', which replaces the summary.
+ */
+enum format { F_CSV, F_DOT, F_SVG, F_PNG, F_MD, F_JSON, F_HTML, F_COUNT };
+enum writer_kind { W_TEXT, W_RENDER, W_REVIEW };
+static const struct format_row {
+	const char *name;
+	const char *ext[3];
+	bool in_outdir;
+	enum writer_kind kind;
+	int (*text)(FILE *, const struct prediction *);
+	int (*review)(FILE *, const struct prediction *, const struct report_info *);
+} formats[F_COUNT] = {
+	[F_CSV] = { "csv", { ".csv" }, true, W_TEXT, report_csv_write, NULL },
+	[F_DOT] = { "dot", { ".dot", ".gv" }, true, W_TEXT, report_dot_write, NULL },
+	[F_SVG] = { "svg", { ".svg" }, true, W_RENDER, NULL, NULL },
+	[F_PNG] = { "png", { ".png" }, false, W_RENDER, NULL, NULL },
+	[F_MD] = { "md", { ".md", ".markdown" }, true, W_REVIEW, NULL, report_md_write },
+	[F_JSON] = { "json", { ".json" }, true, W_REVIEW, NULL, report_json_write },
+	[F_HTML] = { "html", { ".html", ".htm" }, true, W_REVIEW, NULL, report_html_write },
+};
+
+/* Option ids: a format's is A_FORMAT + its row. */
+enum { A_FORMAT = 256, A_OUTDIR = A_FORMAT + F_COUNT, A_QUIET, A_REPORT, A_MAX_RENDER };
+#define A_CSV (A_FORMAT + F_CSV)
+#define A_DOT (A_FORMAT + F_DOT)
+#define A_SVG (A_FORMAT + F_SVG)
+#define A_PNG (A_FORMAT + F_PNG)
+#define A_MD (A_FORMAT + F_MD)
+#define A_JSON (A_FORMAT + F_JSON)
+#define A_HTML (A_FORMAT + F_HTML)
 
 const struct opt analyze_opts[] = {
 	{ "csv", 0, "FILE", "write the task table as CSV ('-' for stdout)", A_CSV, OPT_OUT },
@@ -37,8 +70,8 @@ const struct opt analyze_opts[] = {
 };
 
 struct analyze_args {
-	const char *csv, *dot, *svg, *png, *outdir;
-	const char *md, *json, *html;
+	const char *path[F_COUNT];    /* per format, or NULL */
+	const char *outdir;
 	bool quiet;
 	size_t render_max;
 	struct gating gating;
@@ -47,26 +80,16 @@ struct analyze_args {
 /* --report FILE: the format follows the extension. */
 static int by_extension(struct analyze_args *a, const char *path)
 {
-	static const struct { const char *ext; int id; } formats[] = {
-		{ ".csv", A_CSV }, { ".dot", A_DOT }, { ".gv", A_DOT }, { ".svg", A_SVG },
-		{ ".png", A_PNG }, { ".md", A_MD }, { ".markdown", A_MD }, { ".json", A_JSON },
-		{ ".html", A_HTML }, { ".htm", A_HTML }
-	};
 	const char *dot = strrchr(path, '.');
-	size_t i;
+	size_t f, k;
 
 	if (!*path)
 		return err_set("--report: the path is empty");
-	for (i = 0; dot && !strchr(dot, '/') && i < KC_ARRAY_SIZE(formats); i++)
-		if (!strcmp(dot, formats[i].ext))
-			switch (formats[i].id) {
-			case A_CSV: a->csv = path; return 0;
-			case A_DOT: a->dot = path; return 0;
-			case A_SVG: a->svg = path; return 0;
-			case A_PNG: a->png = path; return 0;
-			case A_MD: a->md = path; return 0;
-			case A_JSON: a->json = path; return 0;
-			default: a->html = path; return 0;
+	for (f = 0; dot && !strchr(dot, '/') && f < F_COUNT; f++)
+		for (k = 0; k < KC_ARRAY_SIZE(formats[f].ext) && formats[f].ext[k]; k++)
+			if (!strcmp(dot, formats[f].ext[k])) {
+				a->path[f] = path;
+				return 0;
 			}
 	return err_set("--report '%s': the extension names no format (.csv .dot .svg .png .md .json .html)",
 		       path);
@@ -76,14 +99,11 @@ static int on_opt(int id, const char *arg, void *ctx)
 {
 	struct analyze_args *a = ctx;
 
+	if (id >= A_FORMAT && id < A_FORMAT + F_COUNT) {
+		a->path[id - A_FORMAT] = arg;
+		return 0;
+	}
 	switch (id) {
-	case A_CSV: a->csv = arg; break;
-	case A_DOT: a->dot = arg; break;
-	case A_SVG: a->svg = arg; break;
-	case A_PNG: a->png = arg; break;
-	case A_MD: a->md = arg; break;
-	case A_JSON: a->json = arg; break;
-	case A_HTML: a->html = arg; break;
 	case A_REPORT: return by_extension(a, arg);
 	case A_OUTDIR: a->outdir = arg; break;
 	case A_QUIET: a->quiet = true; break;
@@ -113,44 +133,23 @@ static char *base_name(const char *arg)
 	return xstrndup(b, len ? len : strlen(b));
 }
 
-static int write_text(struct outset *os, const char *path,
-		      int (*fn)(FILE *, const struct prediction *), const struct prediction *pr)
-{
-	FILE *fp;
-
-	if (!strcmp(path, "-"))
-		return fn(stdout, pr);
-	if (outset_open(os, path, &fp) < 0)
-		return -1;
-	if (fn(fp, pr) < 0)
-		return err_set("%s: %s", path, err_msg());
-	return 0;
-}
-
-static int write_render(struct outset *os, const char *path, const char *format,
-			const struct prediction *pr, size_t max_nodes)
-{
-	FILE *fp;
-
-	if (outset_open(os, path, &fp) < 0)
-		return -1;
-	if (report_render(fp, pr, format, max_nodes) < 0)
-		return err_set("%s: %s", path, err_msg());
-	return 0;
-}
-
-/* The review formats (Markdown, JSON, HTML) also say what the run was against. */
-static int write_review(struct outset *os, const char *path,
-			int (*fn)(FILE *, const struct prediction *, const struct report_info *),
+/* One report: '-' is stdout, else a file in the set committed together. */
+static int write_report(struct outset *os, enum format f, const char *path,
 			const struct prediction *pr, const struct report_info *info)
 {
-	FILE *fp;
+	const struct format_row *w = &formats[f];
+	FILE *fp = stdout;
+	int r;
 
-	if (!strcmp(path, "-"))
-		return fn(stdout, pr, info);
-	if (outset_open(os, path, &fp) < 0)
+	if (strcmp(path, "-") && outset_open(os, path, &fp) < 0)
 		return -1;
-	if (fn(fp, pr, info) < 0)
+	if (w->kind == W_TEXT)
+		r = w->text(fp, pr);
+	else if (w->kind == W_RENDER)
+		r = report_render(fp, pr, w->name, info->render_max);
+	else
+		r = w->review(fp, pr, info);
+	if (r < 0)
 		return err_set("%s: %s", path, err_msg());
 	return 0;
 }
@@ -158,13 +157,12 @@ static int write_review(struct outset *os, const char *path,
 /* A report on stdout replaces the summary there. */
 static bool any_stdout(const struct analyze_args *a)
 {
-	const char *const out[] = { a->csv, a->md, a->json, a->html, a->gating.cost_csv };
-	size_t i;
+	size_t f;
 
-	for (i = 0; i < KC_ARRAY_SIZE(out); i++)
-		if (out[i] && !strcmp(out[i], "-"))
+	for (f = 0; f < F_COUNT; f++)
+		if (a->path[f] && !strcmp(a->path[f], "-"))
 			return true;
-	return false;
+	return a->gating.cost_csv && !strcmp(a->gating.cost_csv, "-");
 }
 
 int cmd_analyze(int argc, char **argv, const struct command *cmd)
@@ -173,13 +171,15 @@ int cmd_analyze(int argc, char **argv, const struct command *cmd)
 	struct common c;
 	struct session s;
 	struct outset os;
-	struct strbuf paths[6] = { STRBUF_INIT, STRBUF_INIT, STRBUF_INIT,
-				   STRBUF_INIT, STRBUF_INIT, STRBUF_INIT };
+	struct strbuf paths[F_COUNT];
 	struct report_info info;
 	int idx, ret = EXIT_ERROR, i;
+	size_t f;
 	bool have_session = false;
 
 	memset(&a, 0, sizeof(a));
+	for (f = 0; f < F_COUNT; f++)
+		sb_init(&paths[f]);
 	a.render_max = REPORT_RENDER_MAX_NODES;
 	gating_init(&a.gating);
 	common_init(&c);
@@ -189,33 +189,16 @@ int cmd_analyze(int argc, char **argv, const struct command *cmd)
 	if (idx < 0)
 		goto done;
 	if (a.outdir) {
+		/* -o DIR: DIR/<name><ext> for each format it writes; an explicit option wins. */
 		char *base = base_name(argv[idx]);
-		sb_addf(&paths[0], "%s/%s.csv", a.outdir, base);
-		sb_addf(&paths[1], "%s/%s.dot", a.outdir, base);
-		sb_addf(&paths[2], "%s/%s.svg", a.outdir, base);
-		sb_addf(&paths[3], "%s/%s.md", a.outdir, base);
-		sb_addf(&paths[4], "%s/%s.json", a.outdir, base);
-		sb_addf(&paths[5], "%s/%s.html", a.outdir, base);
+		for (f = 0; f < F_COUNT; f++) {
+			if (!formats[f].in_outdir || a.path[f])
+				continue;
+			sb_addf(&paths[f], "%s/%s%s", a.outdir, base, formats[f].ext[0]);
+			a.path[f] = paths[f].buf;
+			claims_add(&c.claims, "--output-dir", paths[f].buf, true);
+		}
 		free(base);
-		if (!a.csv)
-			a.csv = paths[0].buf;
-		if (!a.dot)
-			a.dot = paths[1].buf;
-		if (!a.svg)
-			a.svg = paths[2].buf;
-		if (!a.md)
-			a.md = paths[3].buf;
-		if (!a.json)
-			a.json = paths[4].buf;
-		if (!a.html)
-			a.html = paths[5].buf;
-	}
-	{
-		/* The -o names that are written (an explicit option wins). */
-		const char *const used[] = { a.csv, a.dot, a.svg, a.md, a.json, a.html };
-		for (i = 0; i < (int)KC_ARRAY_SIZE(paths); i++)
-			if (a.outdir && used[i] == paths[i].buf)
-				claims_add(&c.claims, "--output-dir", paths[i].buf, true);
 	}
 	if (cmd_claims_check(cmd, &c, &ret) < 0 ||
 	    cmd_gating_ready(cmd, &a.gating, NULL, true, &ret) < 0)
@@ -226,7 +209,7 @@ int cmd_analyze(int argc, char **argv, const struct command *cmd)
 		goto done;
 	}
 	/* The review reports show the cost of misses and the lint findings. */
-	if (gating_prepare(&a.gating, &s, a.md || a.json || a.html) < 0) {
+	if (gating_prepare(&a.gating, &s, a.path[F_MD] || a.path[F_JSON] || a.path[F_HTML]) < 0) {
 		ret = cmd_fail();
 		goto done;
 	}
@@ -237,14 +220,10 @@ int cmd_analyze(int argc, char **argv, const struct command *cmd)
 	info.cost = &a.gating.cost;
 	info.lint = a.gating.lr;
 	info.render_max = a.render_max;
-	if ((a.csv && write_text(&os, a.csv, report_csv_write, s.pr) < 0) ||
-	    (a.dot && write_text(&os, a.dot, report_dot_write, s.pr) < 0) ||
-	    (a.svg && write_render(&os, a.svg, "svg", s.pr, a.render_max) < 0) ||
-	    (a.png && write_render(&os, a.png, "png", s.pr, a.render_max) < 0) ||
-	    (a.md && write_review(&os, a.md, report_md_write, s.pr, &info) < 0) ||
-	    (a.json && write_review(&os, a.json, report_json_write, s.pr, &info) < 0) ||
-	    (a.html && write_review(&os, a.html, report_html_write, s.pr, &info) < 0) ||
-	    outset_commit(&os) < 0) {
+	for (f = 0; f < F_COUNT; f++)
+		if (a.path[f] && write_report(&os, (enum format)f, a.path[f], s.pr, &info) < 0)
+			break;
+	if (f < F_COUNT || outset_commit(&os) < 0) {
 		outset_abort(&os);
 		ret = cmd_fail();
 		goto done;
@@ -257,20 +236,9 @@ int cmd_analyze(int argc, char **argv, const struct command *cmd)
 		if (s.pr->run_override_unreached)
 			printf("run-level override: reaches root-DAG tasks only; %zu nested task%s keep their spec setting\n",
 			       s.pr->run_override_unreached, s.pr->run_override_unreached == 1 ? "" : "s");
-		if (a.csv)
-			printf("csv: %s\n", term_text(a.csv));
-		if (a.dot)
-			printf("dot: %s\n", term_text(a.dot));
-		if (a.svg)
-			printf("svg: %s\n", term_text(a.svg));
-		if (a.png)
-			printf("png: %s\n", term_text(a.png));
-		if (a.md)
-			printf("md: %s\n", term_text(a.md));
-		if (a.json)
-			printf("json: %s\n", term_text(a.json));
-		if (a.html)
-			printf("html: %s\n", term_text(a.html));
+		for (f = 0; f < F_COUNT; f++)
+			if (a.path[f])
+				printf("%s: %s\n", formats[f].name, term_text(a.path[f]));
 	}
 	if (fflush(stdout)) {
 		fprintf(stderr, "kfpcache: cannot write to stdout\n");
@@ -281,8 +249,8 @@ done:
 	gating_release(&a.gating);
 	if (have_session)
 		session_release(&s);
-	for (i = 0; i < (int)KC_ARRAY_SIZE(paths); i++)
-		sb_release(&paths[i]);
+	for (f = 0; f < F_COUNT; f++)
+		sb_release(&paths[f]);
 	common_release(&c);
 	return ret;
 }

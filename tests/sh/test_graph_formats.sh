@@ -82,6 +82,21 @@ rc=$?
 	&& echo "ok - graph formats: an unknown extension is a usage error" \
 	|| { echo "not ok - graph formats: an unknown extension is a usage error (rc $rc)"; cat ext.err >&2; }
 
+# Every format goes to stdout as '-', alone there (no summary after it),
+# and no file named '-' is created.
+mkdir dash && cd dash || exit 1
+bad=
+for f in csv dot svg png md json html; do
+	kc analyze --cold "$S/pipelines/train.yaml" --$f - > out 2> err || bad="$bad $f(rc)"
+	grep -q '^baseline: ' out && bad="$bad $f(summary)"
+	[ -e ./- ] && { bad="$bad $f(file -)"; rm -f ./-; }
+	[ -s out ] || bad="$bad $f(empty)"
+done
+head -c 4 out | grep -q '^<!DO' || bad="$bad html(content)"
+cd .. || exit 1
+[ -z "$bad" ] && echo "ok - graph formats: '-' writes each format to stdout instead of the summary" \
+	|| echo "not ok - graph formats: '-' for each format:$bad"
+
 # -o DIR: every format, committed together.
 mkdir all
 if kc analyze -q --cold "$S/pipelines/train.yaml" -o all 2> o.err &&
