@@ -52,6 +52,17 @@ awk 'NR==1 {n0=$1; t0=$2} {printf "%-8s %8.3fs %8d KiB\n", $1, $2, $3; n=$1; t=$
 rm -f "$W/scaling.$$"
 
 echo
+echo "== analyze with the terminal summary (no -q), 6,000 to 30,000 tasks (time exponent; target <= 1.1)"
+for n in 6000 30000; do
+	spec=$W/spec-$n.yaml
+	[ -f "$spec" ] || python3 tests/bench/gen.py spec "$n" "$spec"
+	k=$(stats "$KC" analyze --cold --max-input-mb 1024 --max-nodes 100000000 --max-tasks 1000000 "$spec")
+	printf '%-8s %-28s\n' "$n" "$k"
+	echo "$n $(echo "$k" | cut -d' ' -f2)" >> "$W/summary.$$"
+done
+awk 'NR==1 {n0=$1; t0=$2} {n=$1; t=$2} END {printf "time exponent %.2f (medians)\n", log(t/t0)/log(n/n0)}' "$W/summary.$$"
+rm -f "$W/summary.$$"
+echo
 echo "== history of $COMMITS commits x 300 tasks vs git cat-file --batch + libyaml scan of the same blobs (target <= 1.5x)"
 repo=$W/history-$COMMITS
 [ -d "$repo" ] || python3 tests/bench/gen.py history 300 "$COMMITS" "$repo"
