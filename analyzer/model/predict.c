@@ -31,184 +31,6 @@ const char *decision_name(enum decision d)
 	return "";
 }
 
-/* ---- the cache ---- */
-
-struct part_set {
-	const char *pipeline;
-	struct keypart *parts;
-	size_t nparts;
-};
-
-/*
- * Entries are compact (24 bytes): 96 bits of the key, the pipeline scope, and the run
- * and task whose execution created the entry (interned), so a history of
- * thousands of commits costs tens of bytes per entry.
- */
-struct centry {
-	uint64_t k0;               /* the first 96 bits of the key */
-	uint32_t k1;
-	uint32_t scope;            /* pipeline id + 1; 0 = empty slot */
-	uint32_t run;              /* run label id */
-	uint32_t path;             /* task path id */
-};
-
-struct ctable {
-	struct centry *slots;
-	size_t cap, count;
-};
-
-struct interned {
-	struct strmap ids;         /* string -> id + 1 */
-	const char **names;
-	size_t n, alloc;
-};
-
-struct cache {
-	struct arena arena;
-	struct ctable entries;     /* executions that may be hit */
-	struct ctable imports;     /* artifacts importers created */
-	struct interned pipelines, runs, paths;
-	size_t *per_pipeline;      /* entries per pipeline id */
-	size_t per_alloc;
-	struct strmap last;        /* task path -> struct part_set * */
-	size_t nentries;
-	size_t nruns;
-};
-
-static uint32_t intern(struct cache *c, struct interned *t, const char *s)
-{
-	uintptr_t id = (uintptr_t)strmap_get(&t->ids, s);
-
-	if (id)
-		return (uint32_t)(id - 1);
-	KC_GROW(t->names, t->alloc, t->n + 1);
-	t->names[t->n] = arena_strdup(&c->arena, s);
-	strmap_put(&t->ids, s, (void *)(uintptr_t)(t->n + 1));
-	return (uint32_t)t->n++;
-}
-
-static bool interned_find(const struct interned *t, const char *s, uint32_t *id)
-{
-	uintptr_t v = (uintptr_t)strmap_get(&t->ids, s);
-
-	if (v)
-		*id = (uint32_t)(v - 1);
-	return v != 0;
-}
-
-static void interned_release(struct interned *t)
-{
-	strmap_release(&t->ids);
-	free(t->names);
-}
-
-struct cache *cache_new(void)
-{
-	struct cache *c = xcalloc(1, sizeof(*c));
-
-	arena_init(&c->arena);
-	strmap_init(&c->pipelines.ids);
-	strmap_init(&c->runs.ids);
-	strmap_init(&c->paths.ids);
-	strmap_init(&c->last);
-	return c;
-}
-
-void cache_free(struct cache *c)
-{
-	if (!c)
-		return;
-	free(c->entries.slots);
-	free(c->imports.slots);
-	interned_release(&c->pipelines);
-	interned_release(&c->runs);
-	interned_release(&c->paths);
-	free(c->per_pipeline);
-	strmap_release(&c->last);
-	arena_release(&c->arena);
-	free(c);
-}
-
-static uint64_t hex64(const char *h)
-{
-	uint64_t v = 0;
-	int i;
-
-	for (i = 0; i < 16 && h[i]; i++)
-		v = v << 4 | (uint64_t)(h[i] <= '9' ? h[i] - '0' : h[i] - 'a' + 10);
-	return v;
-}
-
-static struct centry *ctable_slot(const struct ctable *t, uint64_t k0, uint32_t k1,
-				  uint32_t scope)
-{
-	size_t mask = t->cap - 1, i = (size_t)(k0 ^ scope) & mask;
-
-	for (;;) {
-		struct centry *e = &t->slots[i];
-		if (!e->scope || (e->k0 == k0 && e->k1 == k1 && e->scope == scope))
-			return e;
-		i = (i + 1) & mask;
-	}
-}
-
-static void ctable_grow(struct ctable *t)
-{
-	struct ctable old = *t;
-	size_t i;
-
-	t->cap = old.cap ? old.cap * 2 : 1024;
-	t->slots = xcalloc(t->cap, sizeof(*t->slots));
-	for (i = 0; i < old.cap; i++)
-		if (old.slots[i].scope)
-			*ctable_slot(t, old.slots[i].k0, old.slots[i].k1, old.slots[i].scope) = old.slots[i];
-	free(old.slots);
-}
-
-/* The execution that created the entry, as "run:path", or NULL. */
-static const char *cache_lookup(struct cache *c, struct ctable *t, const char *pipeline,
-				const char *key, struct arena *a)
-{
-	const struct centry *e;
-	uint32_t pid;
-
-	if (!t->count || !interned_find(&c->pipelines, pipeline, &pid))
-		return NULL;
-	e = ctable_slot(t, hex64(key), (uint32_t)(hex64(key + 16) >> 32), pid + 1);
-	if (!e->scope)
-		return NULL;
-	return arena_printf(a, "%s:%s", c->runs.names[e->run], c->paths.names[e->path]);
-}
-
-static void cache_insert(struct cache *c, struct ctable *t, const char *pipeline,
-			 const char *key, const char *run, const char *path)
-{
-	uint32_t pid = intern(c, &c->pipelines, pipeline);
-	struct centry *e;
-
-	if ((t->count + 1) * 4 >= t->cap * 3)
-		ctable_grow(t);
-	e = ctable_slot(t, hex64(key), (uint32_t)(hex64(key + 16) >> 32), pid + 1);
-	/* Equal keys within a run: the first (by path) names the entry. */
-	if (e->scope)
-		return;
-	e->k0 = hex64(key);
-	e->k1 = (uint32_t)(hex64(key + 16) >> 32);
-	e->scope = pid + 1;
-	e->run = intern(c, &c->runs, run);
-	e->path = intern(c, &c->paths, path);
-	t->count++;
-	if (t == &c->entries) {
-		if ((size_t)pid >= c->per_alloc) {
-			size_t old = c->per_alloc;
-			KC_GROW(c->per_pipeline, c->per_alloc, (size_t)pid + 1);
-			memset(c->per_pipeline + old, 0, (c->per_alloc - old) * sizeof(*c->per_pipeline));
-		}
-		c->per_pipeline[pid]++;
-		c->nentries++;
-	}
-}
-
 /* ---- per-run state ---- */
 
 struct run {
@@ -217,7 +39,7 @@ struct run {
 	const struct policy *p;
 	struct cache *c;
 	bool keep_log;             /* predict_options.keep_log */
-	unsigned char *state;      /* per task: 0 new, 1 busy, 2 done */
+	bool *decided;             /* per task: its result is final */
 	struct strmap texts;       /* node address -> struct memo_text (arena) */
 };
 
@@ -283,14 +105,32 @@ static void logf_(struct run *r, struct task_result *res, const char *fmt, ...)
 	sb_release(&sb);
 }
 
-static int decide(struct run *r, const struct task *t);
-
 static bool decision_runs(enum decision d)
 {
 	return d == DECISION_MISS || d == DECISION_MISS_UPSTREAM || d == DECISION_DISABLED;
 }
 
-/* Token text for a resolved value; records what it depends on. */
+/*
+ * The result of producer p, which predict_run has decided already: it
+ * walks d->order, producers before their consumers, and the order's edges
+ * (dag.c each_edge) are every ref of a task's inputs and PVC names.  An
+ * rval's inner value carries the same refs as the rval itself (dag.c
+ * apply_selector, loop items), so it adds no producer.  NULL (with the
+ * error set) would be a bug in that order.
+ */
+static const struct task_result *producer_result(struct run *r, const struct task *p)
+{
+	if (!r->decided[p->index]) {
+		err_set("internal error: producer '%s' is not decided before its consumer", p->path);
+		return NULL;
+	}
+	return &r->pr->results[p->index];
+}
+
+/*
+ * Token text for a resolved value, from the producers' results; records
+ * what it depends on.
+ */
 static int rval_token(struct run *r, const struct rval *v, bool artifact,
 		      struct strbuf *sb, struct deps *x)
 {
@@ -321,10 +161,9 @@ static int rval_token(struct run *r, const struct rval *v, bool artifact,
 	sb_addf(sb, "%s(", v->xform ? v->xform : "");
 	for (i = 0; i < v->nrefs; i++) {
 		const struct task *p = v->refs[i].producer;
-		const struct task_result *pr;
-		if (decide(r, p) < 0)
+		const struct task_result *pr = producer_result(r, p);
+		if (!pr)
 			return -1;
-		pr = &r->pr->results[p->index];
 		if (i)
 			sb_addc(sb, ',');
 		/*
@@ -671,10 +510,7 @@ static void symbolic_key(struct task_result *res)
 /* The same task path's key parts in the newest earlier run, if any. */
 static void load_prev(struct run *r, const struct task *t, struct task_result *res)
 {
-	const struct part_set *prev = strmap_get(&r->c->last, t->path);
-
-	res->prev = prev ? prev->parts : NULL;
-	res->nprev = prev ? prev->nparts : 0;
+	res->prev = cache_prev_parts(r->c, t->path, &res->nprev);
 }
 
 struct reasons {
@@ -725,12 +561,13 @@ static void own_changes(const struct task_result *res, struct reasons *out, bool
 	}
 }
 
-static bool cache_has_other_names(const struct cache *c, const char *name)
+/* A HIT on cache entry e: its outputs are reused. */
+static void set_hit(struct run *r, struct task_result *res, const struct cache_entry *e)
 {
-	uint32_t pid;
-
-	return c->nentries && !(interned_find(&c->pipelines, name, &pid) &&
-				pid < c->per_alloc && c->per_pipeline[pid]);
+	res->decision = DECISION_HIT;
+	res->distance = -1;
+	res->hit = *e;
+	res->hit_exec = arena_printf(&r->pr->arena, "%s:%s", e->run, e->path);
 }
 
 /* Reasons into the prediction's arena. */
@@ -785,7 +622,7 @@ static int decide_container(struct run *r, const struct task *t, struct task_res
 	const char *pipeline = r->d->pipeline_name;
 	bool logs = policy_logs_in_key(r->p) && !is_argostub(t);
 	struct deps x;
-	const char *hit;
+	struct cache_entry hit;
 	struct reasons changes = { NULL, 0, 0 };
 	bool had_prev;
 	int ret = -1;
@@ -824,7 +661,7 @@ static int decide_container(struct run *r, const struct task *t, struct task_res
 	}
 	if (r->pr->cold) {
 		set_self_cause(r, t, res, DECISION_MISS, REASON_COLD_CACHE, NULL);
-	} else if (cache_has_other_names(r->c, pipeline)) {
+	} else if (cache_other_scopes(r->c, pipeline)) {
 		set_self_cause(r, t, res, DECISION_MISS, REASON_PIPELINE_NAME, NULL);
 	} else if (x.nrun_unique) {
 		struct reasons ru = { NULL, 0, 0 };
@@ -834,13 +671,10 @@ static int decide_container(struct run *r, const struct task *t, struct task_res
 			add_reason(&ru, REASON_RUN_UNIQUE, x.run_unique[i]);
 		set_self_causes(r, t, res, DECISION_MISS, ru.v, ru.n);
 		free(ru.v);
-	} else if ((hit = cache_lookup(r->c, &r->c->entries, pipeline, res->key, &r->pr->arena)) &&
+	} else if (cache_lookup(&hit, r->c, CACHE_EXEC, pipeline, res->key) &&
 		   !x.art_runs && !x.unknown && !x.unresolved && !x.run_name) {
-		res->decision = DECISION_HIT;
-		res->distance = -1;
-		res->hit_exec = hit;
-		res->exec_id = arena_printf(&r->pr->arena, "%.*s#%.16s",
-					    (int)strcspn(hit, ":"), hit, res->key);
+		set_hit(r, res, &hit);
+		res->exec_id = arena_printf(&r->pr->arena, "%s#%.16s", hit.run, res->key);
 	} else if (own_changes(res, &changes, &had_prev), changes.n) {
 		set_self_causes(r, t, res, DECISION_MISS, changes.v, changes.n);
 	} else if (x.art_runs) {
@@ -876,6 +710,7 @@ static int decide_importer(struct run *r, const struct task *t, struct task_resu
 	const char *pipeline = r->d->pipeline_name;
 	struct strbuf sb = STRBUF_INIT;
 	struct deps x;
+	struct cache_entry hit;
 	struct reasons changes = { NULL, 0, 0 };
 	bool had_prev;
 	size_t i;
@@ -910,11 +745,9 @@ static int decide_importer(struct run *r, const struct task *t, struct task_resu
 		set_self_cause(r, t, res, DECISION_MISS, REASON_RUN_UNIQUE, "import_uri");
 	else if (x.unknown || x.art_runs)
 		set_upstream(r, res, DECISION_UNKNOWN, REASON_UPSTREAM_VALUE, &x);
-	else if ((res->hit_exec = cache_lookup(r->c, &r->c->imports, pipeline, res->key,
-						&r->pr->arena))) {
-		res->decision = DECISION_HIT;
-		res->distance = -1;
-	} else if (cache_has_other_names(r->c, pipeline))
+	else if (cache_lookup(&hit, r->c, CACHE_IMPORT, pipeline, res->key))
+		set_hit(r, res, &hit);
+	else if (cache_other_scopes(r->c, pipeline))
 		set_self_cause(r, t, res, DECISION_MISS, REASON_PIPELINE_NAME, NULL);
 	else if (own_changes(res, &changes, &had_prev), changes.n)
 		set_self_causes(r, t, res, DECISION_MISS, changes.v, changes.n);
@@ -943,15 +776,11 @@ static bool result_invalidates(const struct task_result *res)
 				  res->reasons[0].kind != REASON_COLD_CACHE);
 }
 
+/* Decide t, whose producers are decided (producer_result). */
 static int decide(struct run *r, const struct task *t)
 {
 	struct task_result *res = &r->pr->results[t->index];
 
-	if (r->state[t->index] == 2)
-		return 0;
-	if (r->state[t->index] == 1)
-		return err_set("%s: dependency cycle through task '%s'", r->d->spec->name, t->path);
-	r->state[t->index] = 1;
 	res->task = t;
 	res->distance = -1;
 	if (t->kind == TASK_CONTAINER && decide_container(r, t, res) < 0)
@@ -959,62 +788,32 @@ static int decide(struct run *r, const struct task *t)
 	if (t->kind == TASK_IMPORTER && decide_importer(r, t, res) < 0)
 		return -1;
 	res->invalidates = result_invalidates(res);
-	r->state[t->index] = 2;
+	r->decided[t->index] = true;
 	return 0;
 }
 
-static bool same_part_names(const struct part_set *ps, const struct task_result *res)
-{
-	size_t k;
-
-	if (ps->nparts != res->nparts)
-		return false;
-	for (k = 0; k < res->nparts; k++)
-		if (strcmp(ps->parts[k].name, res->parts[k].name))
-			return false;
-	return true;
-}
-
+/*
+ * Commit the run to the cache: the entries its executions create (only
+ * those that ran with caching on; importers always, as the artifacts they
+ * made), and every executor's parts for the next run to compare with.
+ */
 static void commit_run(struct run *r)
 {
-	struct cache *c = r->c;
 	const char *pipeline = r->d->pipeline_name;
 	size_t i;
 
 	for (i = 0; i < r->pr->n; i++) {
 		const struct task_result *res = &r->pr->results[i];
 		const struct task *t = res->task;
-		struct part_set *ps;
-		size_t k;
 		if (!task_is_executor(t))
 			continue;
 		if (t->kind == TASK_IMPORTER)
-			cache_insert(c, &c->imports, pipeline, res->key, r->pr->label, t->path);
+			cache_insert(r->c, CACHE_IMPORT, pipeline, res->key, r->pr->label, t->path);
 		else if (res->pol.enabled && res->decision != DECISION_HIT)
-			cache_insert(c, &c->entries, pipeline, res->key, r->pr->label, t->path);
-		/*
-		 * Only names and digests are kept (texts can be kilobytes), in
-		 * place when the task has the same parts as before: over a long
-		 * history the cache grows with its entries, not with commits.
-		 */
-		ps = strmap_get(&c->last, t->path);
-		if (!ps || !same_part_names(ps, res)) {
-			ps = arena_alloc(&c->arena, sizeof(*ps));
-			ps->nparts = res->nparts;
-			ps->parts = arena_array(&c->arena, res->nparts, sizeof(*ps->parts));
-			for (k = 0; k < res->nparts; k++)
-				ps->parts[k].name = arena_strdup(&c->arena, res->parts[k].name);
-			strmap_put(&c->last, t->path, ps);
-		}
-		if (!ps->pipeline || strcmp(ps->pipeline, pipeline))
-			ps->pipeline = arena_strdup(&c->arena, pipeline);
-		for (k = 0; k < res->nparts; k++) {
-			ps->parts[k].text = NULL;
-			ps->parts[k].upstream = res->parts[k].upstream;
-			memcpy(ps->parts[k].digest, res->parts[k].digest, sizeof(ps->parts[k].digest));
-		}
+			cache_insert(r->c, CACHE_EXEC, pipeline, res->key, r->pr->label, t->path);
+		cache_set_parts(r->c, t->path, res->parts, res->nparts);
 	}
-	c->nruns++;
+	cache_end_run(r->c);
 }
 
 int predict_run(struct prediction **out, const struct dag *d, const struct policy *p,
@@ -1030,16 +829,19 @@ int predict_run(struct prediction **out, const struct dag *d, const struct polic
 	pr->label = arena_strdup(&pr->arena, label);
 	pr->n = d->ntasks;
 	pr->results = arena_array(&pr->arena, d->ntasks, sizeof(*pr->results));
-	pr->cold = c->nruns == 0;
+	pr->cold = cache_is_empty(c);
 	memset(&r, 0, sizeof(r));
 	r.pr = pr;
 	r.d = d;
 	r.p = p;
 	r.c = c;
 	r.keep_log = opt && opt->keep_log;
-	r.state = xcalloc(d->ntasks ? d->ntasks : 1, 1);
+	r.decided = xcalloc(d->ntasks ? d->ntasks : 1, sizeof(*r.decided));
 	strmap_init(&r.texts);
-	/* In dependency order, so decide() never recurses deeply. */
+	/*
+	 * Producers first (dag.h: d->order), so the key parts are assembled
+	 * from results already decided, and decide() never recurses.
+	 */
 	for (i = 0; i < d->ntasks; i++)
 		if (decide(&r, d->order[i]) < 0)
 			goto done;
@@ -1055,7 +857,7 @@ int predict_run(struct prediction **out, const struct dag *d, const struct polic
 		commit_run(&r);
 	ret = 0;
 done:
-	free(r.state);
+	free(r.decided);
 	strmap_release(&r.texts);
 	if (ret < 0) {
 		prediction_free(pr);
