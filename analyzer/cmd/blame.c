@@ -132,8 +132,8 @@ static int on_commit(struct walk *w, size_t index, const struct hist_entry *e,
 			continue;
 		b->final_paths[b->nfinal] = xstrdup(r->task->path);
 		b->final_dec[b->nfinal] = r->decision;
-		snprintf(b->final_hit[b->nfinal], sizeof(b->final_hit[0]), "%.*s",
-			 r->hit_exec ? (int)strcspn(r->hit_exec, ":") : 0, r->hit_exec ? r->hit_exec : "");
+		snprintf(b->final_hit[b->nfinal], sizeof(b->final_hit[0]), "%s",
+			 r->hit.run ? r->hit.run : "");
 		b->nfinal++;
 		if (r->decision == DECISION_HIT)
 			continue;

@@ -1,7 +1,7 @@
 /*
- * predict.h - the cache model and per-task decisions.  A run of a spec is
- * simulated against a cache (the symbolic keys earlier runs created, scoped
- * by pipeline name); each executor task gets HIT / MISS / MISS_UPSTREAM /
+ * predict.h - per-task decisions.  A run of a spec is simulated against a
+ * cache (model/cache.h: the symbolic keys earlier runs created, scoped by
+ * pipeline name); each executor task gets HIT / MISS / MISS_UPSTREAM /
  * DISABLED / UNKNOWN with a reason, root cause and distance.  Keys are
  * Merkle-style: static parts plus, per input from a producer, the identity
  * of the execution whose outputs it reads (the cached one on a hit, a fresh
@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 #include "base/util.h"
+#include "model/cache.h"
 #include "model/dag.h"
 #include "model/policy.h"
 
@@ -51,13 +52,6 @@ struct reason {
 	const char *detail;        /* NULL where the kind names nothing */
 };
 
-struct keypart {
-	const char *name;       /* image, command, args, input:<n>, outputs, pvc, cache_key, component */
-	const char *text;       /* readable value (canonical JSON or symbolic) */
-	bool upstream;          /* depends on a producer that runs this time */
-	char digest[17];        /* 64-bit hash of the text, in hex (equality only) */
-};
-
 struct task_result {
 	const struct task *task;
 	enum decision decision;
@@ -81,14 +75,11 @@ struct task_result {
 	const struct keypart *prev;     /* the same path's parts in the newest baseline (text NULL) */
 	size_t nprev;
 	const char *exec_id;            /* execution whose outputs consumers read */
-	const char *hit_exec;           /* HIT: the cached execution */
+	struct cache_entry hit;         /* HIT: the entry (run, path); NULLs otherwise */
+	const char *hit_exec;           /* HIT: the same as "run:path" text (explain) */
 	const char **log;               /* explain lines */
 	size_t nlog;
 };
-
-struct cache;
-struct cache *cache_new(void);
-void cache_free(struct cache *c);
 
 struct prediction {
 	struct arena arena;

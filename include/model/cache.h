@@ -1,0 +1,101 @@
+/*
+ * cache.h - the cache table a simulated run is decided against: the entries
+ * earlier runs created, each scoped by pipelineInfo.name as KFP's driver
+ * scopes its lookup (driver/cache.go), the artifacts importers created, and
+ * each task path's key parts in the newest committed run (what a MISS is
+ * compared with).  It stores and answers; predict.c decides.
+ */
+#ifndef KFPCACHE_CACHE_H
+#define KFPCACHE_CACHE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* The two tables of a cache. */
+enum cache_table {
+	CACHE_EXEC,     /* executions that may be hit: executors that ran with caching on */
+	CACHE_IMPORT    /* artifacts importers created (re-linked while reimport is false) */
+};
+
+/*
+ * The source of an entry: the execution whose outputs a hit reuses, named
+ * by the run that created it and the task path in that run.  Both strings
+ * are borrowed from the cache and live until cache_free.
+ *
+ * This is what lets other sources of entries plug in without a change to
+ * the decisions: a table of the run being predicted (same-run hits, a task
+ * whose key equals that of a task earlier in the run) is another struct
+ * cache filled as the run goes, whose entries carry the run's own label;
+ * a deployment's live cache (KFP's `tasks` table) fills a cache with
+ * run = the KFP run id and path = the task's name.
+ */
+struct cache_entry {
+	const char *run;        /* run label: "baseline-1", a commit, a run id */
+	const char *path;       /* task path of the execution */
+};
+
+/*
+ * One part of a symbolic key (predict.c makes them).  The cache keeps the
+ * newest committed run's parts of each task path without their texts.
+ */
+struct keypart {
+	const char *name;       /* image, command, args, input:<n>, outputs, pvc, cache_key, component */
+	const char *text;       /* readable value (canonical JSON or symbolic); NULL in the cache */
+	bool upstream;          /* depends on a producer that runs this time */
+	char digest[17];        /* 64-bit hash of the text, in hex (equality only) */
+};
+
+struct cache;
+
+/* An empty cache; aborts on out-of-memory.  cache_free accepts NULL. */
+struct cache *cache_new(void);
+void cache_free(struct cache *c);
+
+/*
+ * Keys are hex digests of at least 32 digits (a symbolic key, or a KFP
+ * fingerprint); an entry keeps their first 96 bits, so a history of
+ * thousands of commits costs tens of bytes per entry.
+ */
+
+/*
+ * Look `key` up in table t within the scope of `pipeline`.  True and *out
+ * filled when an entry exists; false (*out untouched) when not, including
+ * when the cache has no entry in that scope at all.
+ */
+bool cache_lookup(struct cache_entry *out, const struct cache *c, enum cache_table t,
+		  const char *pipeline, const char *key);
+
+/*
+ * Add the entry `key` in `pipeline`'s scope, created by task `path` of run
+ * `run` (strings are copied).  An existing entry is kept: of equal keys the
+ * first inserted names the entry.
+ */
+void cache_insert(struct cache *c, enum cache_table t, const char *pipeline,
+		  const char *key, const char *run, const char *path);
+
+/*
+ * The cache holds executions (CACHE_EXEC) but none in `pipeline`'s scope:
+ * a renamed pipeline misses everywhere.
+ */
+bool cache_other_scopes(const struct cache *c, const char *pipeline);
+
+/*
+ * The parts task `path` had in the newest committed run, or NULL (*n = 0)
+ * when no committed run had the path.  Borrowed: valid until the next
+ * cache_set_parts of that path or cache_free.
+ */
+const struct keypart *cache_prev_parts(const struct cache *c, const char *path, size_t *n);
+
+/* Remember parts[0..n) as `path`'s newest (names, digests and upstream flags). */
+void cache_set_parts(struct cache *c, const char *path, const struct keypart *parts,
+		     size_t n);
+
+/*
+ * A run has been committed (after its inserts and parts).  A cache no run
+ * was committed to is empty (a cold analysis); one a run was committed to
+ * is not, even when that run added no entry.
+ */
+void cache_end_run(struct cache *c);
+bool cache_is_empty(const struct cache *c);
+
+#endif

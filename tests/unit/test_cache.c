@@ -1,0 +1,317 @@
+/*
+ * test_cache.c - the cache table reached directly (model/cache.h): entries
+ * scoped by pipeline name, executions apart from imports, other-scope
+ * detection, the newest parts per path; and, through predict_run, a
+ * consumer's key assembled from its producer's result.
+ */
+#include "t.h"
+
+#include "model/cache.h"
+#include "model/dag.h"
+#include "model/policy.h"
+#include "model/predict.h"
+#include "load/spec.h"
+
+#define K1 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+#define K2 "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210"
+/* K1 but for one digit within the 96 bits an entry keeps. */
+#define K1_BIT95 "0123456789abcdef0123456f89abcdef0123456789abcdef0123456789abcdef"
+
+static void test_lookup_in_scope(void)
+{
+	struct cache *c = cache_new();
+	struct cache_entry e = { NULL, NULL };
+
+	CHECK(cache_is_empty(c));
+	CHECK(!cache_lookup(&e, c, CACHE_EXEC, "train", K1));
+	cache_insert(c, CACHE_EXEC, "train", K1, "baseline-1", "sub/train-model");
+	CHECK(cache_lookup(&e, c, CACHE_EXEC, "train", K1));
+	CHECK_STR(e.run, "baseline-1");
+	CHECK_STR(e.path, "sub/train-model");
+	CHECK(!cache_lookup(&e, c, CACHE_EXEC, "train", K2));
+	CHECK(!cache_lookup(&e, c, CACHE_EXEC, "train", K1_BIT95));
+	/* Another pipeline's scope misses, even on the same key. */
+	e.run = e.path = NULL;
+	CHECK(!cache_lookup(&e, c, CACHE_EXEC, "train-v2", K1));
+	CHECK(e.run == NULL && e.path == NULL);
+	/* Equal keys: the first inserted names the entry. */
+	cache_insert(c, CACHE_EXEC, "train", K1, "baseline-2", "other");
+	CHECK(cache_lookup(&e, c, CACHE_EXEC, "train", K1));
+	CHECK_STR(e.run, "baseline-1");
+	CHECK_STR(e.path, "sub/train-model");
+	/* The same key in another scope is its own entry. */
+	cache_insert(c, CACHE_EXEC, "train-v2", K1, "baseline-2", "train-model");
+	CHECK(cache_lookup(&e, c, CACHE_EXEC, "train-v2", K1));
+	CHECK_STR(e.run, "baseline-2");
+	CHECK(cache_lookup(&e, c, CACHE_EXEC, "train", K1));
+	CHECK_STR(e.run, "baseline-1");
+	/* Inserting is not committing a run. */
+	CHECK(cache_is_empty(c));
+	cache_end_run(c);
+	CHECK(!cache_is_empty(c));
+	cache_free(c);
+	cache_free(NULL);
+}
+
+static void test_imports_apart(void)
+{
+	struct cache *c = cache_new();
+	struct cache_entry e;
+
+	cache_insert(c, CACHE_IMPORT, "train", K1, "baseline-1", "importer");
+	CHECK(cache_lookup(&e, c, CACHE_IMPORT, "train", K1));
+	CHECK_STR(e.path, "importer");
+	CHECK(!cache_lookup(&e, c, CACHE_EXEC, "train", K1));
+	cache_insert(c, CACHE_EXEC, "train", K2, "baseline-1", "make");
+	CHECK(!cache_lookup(&e, c, CACHE_IMPORT, "train", K2));
+	CHECK(cache_lookup(&e, c, CACHE_EXEC, "train", K2));
+	CHECK_STR(e.path, "make");
+	cache_free(c);
+}
+
+static void test_other_scopes(void)
+{
+	struct cache *c = cache_new();
+
+	CHECK(!cache_other_scopes(c, "train"));
+	/* Imports alone do not make a pipeline's lookups miss. */
+	cache_insert(c, CACHE_IMPORT, "train", K1, "baseline-1", "importer");
+	CHECK(!cache_other_scopes(c, "renamed"));
+	cache_insert(c, CACHE_EXEC, "train", K2, "baseline-1", "make");
+	CHECK(!cache_other_scopes(c, "train"));
+	CHECK(cache_other_scopes(c, "renamed"));
+	cache_insert(c, CACHE_EXEC, "renamed", K2, "baseline-2", "make");
+	CHECK(!cache_other_scopes(c, "renamed"));
+	cache_free(c);
+}
+
+/* Many entries: the table grows and keeps every one. */
+static void test_many_entries(void)
+{
+	struct cache *c = cache_new();
+	struct cache_entry e;
+	char key[65], path[32];
+	size_t i, found = 0, wrong = 0;
+
+	for (i = 0; i < 5000; i++) {
+		snprintf(key, sizeof(key), "%016llx%016llx%032d",
+			 (unsigned long long)(i * 0x9e3779b97f4a7c15ULL), (unsigned long long)i, 0);
+		snprintf(path, sizeof(path), "t%zu", i);
+		cache_insert(c, CACHE_EXEC, i % 2 ? "odd" : "even", key, "r", path);
+	}
+	for (i = 0; i < 5000; i++) {
+		snprintf(key, sizeof(key), "%016llx%016llx%032d",
+			 (unsigned long long)(i * 0x9e3779b97f4a7c15ULL), (unsigned long long)i, 0);
+		snprintf(path, sizeof(path), "t%zu", i);
+		if (cache_lookup(&e, c, CACHE_EXEC, i % 2 ? "odd" : "even", key))
+			found++, wrong += strcmp(e.path, path) != 0;
+		if (cache_lookup(&e, c, CACHE_EXEC, i % 2 ? "even" : "odd", key))
+			wrong++;
+	}
+	CHECK_INT(found, 5000);
+	CHECK_INT(wrong, 0);
+	cache_free(c);
+}
+
+static void test_parts(void)
+{
+	struct cache *c = cache_new();
+	struct keypart v[2] = {
+		{ "image", "python:3.11", false, "00000000000000aa" },
+		{ "input:x", "(value:x)", true, "00000000000000bb" },
+	};
+	const struct keypart *got;
+	size_t n = 99;
+
+	CHECK(cache_prev_parts(c, "make", &n) == NULL);
+	CHECK_INT(n, 0);
+	cache_set_parts(c, "make", v, 2);
+	got = cache_prev_parts(c, "make", &n);
+	CHECK_INT(n, 2);
+	if (got && n == 2) {
+		CHECK_STR(got[0].name, "image");
+		CHECK(got[0].text == NULL);          /* texts are not kept */
+		CHECK_STR(got[1].digest, "00000000000000bb");
+		CHECK(got[1].upstream);
+	}
+	/* The same names again: the digests are updated. */
+	memcpy(v[0].digest, "00000000000000cc", 17);
+	cache_set_parts(c, "make", v, 2);
+	got = cache_prev_parts(c, "make", &n);
+	CHECK(got && n == 2 && !strcmp(got[0].digest, "00000000000000cc"));
+	/* Other names: a new set. */
+	cache_set_parts(c, "make", v, 1);
+	got = cache_prev_parts(c, "make", &n);
+	CHECK(got && n == 1 && !strcmp(got[0].name, "image"));
+	CHECK(cache_prev_parts(c, "other", &n) == NULL);
+	cache_free(c);
+}
+
+/*
+ * z-make -> a-use: an artifact and a parameter.  The consumer's path sorts
+ * first, so only the producers-first order makes its producer's result
+ * ready when its key is assembled.
+ */
+static const char pipe_fmt[] =
+	"components:\n"
+	"  comp-make:\n"
+	"    executorLabel: exec-make\n"
+	"    outputDefinitions:\n"
+	"      artifacts:\n"
+	"        data: {artifactType: {schemaTitle: system.Dataset, schemaVersion: 0.0.1}}\n"
+	"      parameters:\n"
+	"        n: {parameterType: NUMBER_INTEGER}\n"
+	"  comp-use:\n"
+	"    executorLabel: exec-use\n"
+	"    inputDefinitions:\n"
+	"      artifacts:\n"
+	"        data: {artifactType: {schemaTitle: system.Dataset, schemaVersion: 0.0.1}}\n"
+	"      parameters:\n"
+	"        n: {parameterType: NUMBER_INTEGER}\n"
+	"deploymentSpec:\n"
+	"  executors:\n"
+	"    exec-make: {container: {image: '%s', command: [python, make.py]}}\n"
+	"    exec-use: {container: {image: 'python:3.11', command: [python, use.py]}}\n"
+	"pipelineInfo: {name: make-use}\n"
+	"root:\n"
+	"  dag:\n"
+	"    tasks:\n"
+	"      z-make:\n"
+	"        cachingOptions: {enableCache: true}\n"
+	"        componentRef: {name: comp-make}\n"
+	"      a-use:\n"
+	"        cachingOptions: {enableCache: true}\n"
+	"        componentRef: {name: comp-use}\n"
+	"        inputs:\n"
+	"          artifacts:\n"
+	"            data: {taskOutputArtifact: {producerTask: z-make, outputArtifactKey: data}}\n"
+	"          parameters:\n"
+	"            n: {taskOutputParameter: {producerTask: z-make, outputParameterKey: n}}\n"
+	"schemaVersion: 2.1.0\n"
+	"sdkVersion: kfp-2.7.0\n";
+
+struct version {
+	struct spec *spec;
+	struct dag *dag;
+};
+
+static int version_load(struct version *v, const char *image)
+{
+	char text[sizeof(pipe_fmt) + 64];
+	struct dag_options o;
+	int n = snprintf(text, sizeof(text), pipe_fmt, image);
+
+	memset(v, 0, sizeof(*v));
+	memset(&o, 0, sizeof(o));
+	if (n < 0 || (size_t)n >= sizeof(text) ||
+	    spec_load_buf(&v->spec, text, (size_t)n, "make-use.yaml", NULL) < 0 ||
+	    dag_build(&v->dag, v->spec, &o) < 0) {
+		fprintf(stderr, "  fixture: %s\n", err_msg());
+		return -1;
+	}
+	return 0;
+}
+
+static void version_release(struct version *v)
+{
+	dag_free(v->dag);
+	spec_free(v->spec);
+}
+
+static const char *part_text(const struct task_result *r, const char *name)
+{
+	size_t i;
+
+	for (i = 0; r && i < r->nparts; i++)
+		if (!strcmp(r->parts[i].name, name))
+			return r->parts[i].text;
+	return NULL;
+}
+
+/* The consumer's input tokens are its producer's execution and key. */
+static void check_tokens(const struct prediction *pr)
+{
+	const struct task_result *make = prediction_find(pr, "z-make");
+	const struct task_result *use = prediction_find(pr, "a-use");
+	char want[128];
+
+	if (!make || !use) {
+		CHECK(!"both tasks predicted");
+		return;
+	}
+	snprintf(want, sizeof(want), "(%s/data)", make->exec_id);
+	CHECK_STR(part_text(use, "input:data"), want);
+	snprintf(want, sizeof(want), "(value:%.16s/n)", make->key);
+	CHECK_STR(part_text(use, "input:n"), want);
+}
+
+static void test_producer_token(void)
+{
+	struct version base, cur;
+	struct cache *c = cache_new();
+	struct prediction *bp = NULL, *pr = NULL;
+	const struct predict_options commit = { .commit = true };
+	const struct task_result *make, *use;
+	struct policy p;
+	char want[64];
+
+	policy_init(&p);
+	if (version_load(&base, "python:3.11") < 0 || version_load(&cur, "python:3.12") < 0) {
+		CHECK(!"fixture loads");
+		cache_free(c);
+		return;
+	}
+	/* The consumer comes first by path, its producer first in the order. */
+	CHECK(base.dag->ntasks == 2 && base.dag->order[0] == dag_find_task(base.dag, "z-make"));
+	CHECK(predict_run(&bp, base.dag, &p, c, "baseline-1", &commit) == 0);
+	if (!bp)
+		goto done;
+	check_tokens(bp);
+	make = prediction_find(bp, "z-make");
+	snprintf(want, sizeof(want), "baseline-1#%.16s", make->key);
+	CHECK_STR(make->exec_id, want);
+
+	/* The same spec again: both hit, and the consumer reads the cached execution. */
+	CHECK(predict_run(&pr, base.dag, &p, c, "current", NULL) == 0);
+	if (!pr)
+		goto done;
+	check_tokens(pr);
+	make = prediction_find(pr, "z-make");
+	use = prediction_find(pr, "a-use");
+	CHECK(make->decision == DECISION_HIT && use->decision == DECISION_HIT);
+	CHECK_STR(make->hit.run, "baseline-1");
+	CHECK_STR(make->hit.path, "z-make");
+	CHECK_STR(make->exec_id, want);
+	CHECK_STR(use->hit.path, "a-use");
+	prediction_free(pr);
+	pr = NULL;
+
+	/* A new image: the producer runs, so the consumer's artifact is new. */
+	CHECK(predict_run(&pr, cur.dag, &p, c, "current", NULL) == 0);
+	if (!pr)
+		goto done;
+	check_tokens(pr);
+	make = prediction_find(pr, "z-make");
+	use = prediction_find(pr, "a-use");
+	CHECK(make->decision == DECISION_MISS);
+	CHECK(use->decision == DECISION_MISS_UPSTREAM);
+	CHECK(use->ncauses == 1 && use->causes[0] == make->task);
+	CHECK_INT(use->distance, 1);
+done:
+	prediction_free(pr);
+	prediction_free(bp);
+	cache_free(c);
+	version_release(&cur);
+	version_release(&base);
+}
+
+int main(void)
+{
+	TEST(test_lookup_in_scope);
+	TEST(test_imports_apart);
+	TEST(test_other_scopes);
+	TEST(test_many_entries);
+	TEST(test_parts);
+	TEST(test_producer_token);
+	return T_DONE();
+}
