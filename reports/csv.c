@@ -1,11 +1,14 @@
 /*
- * csv.c - the analyze and fingerprint CSV reports, written with libcsv.
- * Columns are the contract's; booleans true/false; empty cells for "not
- * applicable".  Cells a spreadsheet would run as a formula are neutralised.
+ * csv.c - the CSV module, the only user of libcsv: the analyze and
+ * fingerprint reports, the cell every CSV writer emits, and the reader
+ * behind `kfpcache merge`.  Columns are the contract's; booleans
+ * true/false; empty cells for "not applicable".  Cells a spreadsheet would
+ * run as a formula are neutralised on the way out and restored on the way in.
  */
 #include "reports/report.h"
 
 #include <csv.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/banned.h"
@@ -14,9 +17,11 @@
  * A cell starting with = + - @ TAB or CR would be executed by spreadsheets
  * (CSV injection); such cells get a leading apostrophe.
  */
+#define FORMULA_START "=+-@\t\r"
+
 static bool cell_is_formula(const char *s)
 {
-	return s[0] && strchr("=+-@\t\r", s[0]);
+	return s[0] && strchr(FORMULA_START, s[0]);
 }
 
 void report_csv_cell(FILE *fp, const char *s)
@@ -118,4 +123,76 @@ int report_fingerprint_csv(FILE *fp, const struct prediction *pr)
 		row(fp, cells, KC_ARRAY_SIZE(cells));
 	}
 	return ferror(fp) ? err_set("write error") : 0;
+}
+
+/* ---- reading (merge) ---- */
+
+struct reader {
+	report_csv_record_fn *fn;
+	void *payload;
+	char **cells;
+	size_t ncell, alloc;
+	size_t line;
+	bool failed;
+};
+
+/* The writer neutralised formula-like cells with a leading apostrophe. */
+static char *cell_value(const char *s, size_t len)
+{
+	if (len >= 2 && s[0] == '\'' && strchr(FORMULA_START, s[1]))
+		return xstrndup(s + 1, len - 1);
+	return xstrndup(s, len);
+}
+
+static void on_field(void *s, size_t len, void *data)
+{
+	struct reader *r = data;
+
+	KC_GROW(r->cells, r->alloc, r->ncell + 1);
+	r->cells[r->ncell++] = cell_value(s ? s : "", s ? len : 0);
+}
+
+static void cells_clear(struct reader *r)
+{
+	while (r->ncell)
+		free(r->cells[--r->ncell]);
+}
+
+/* After a failed record the rest are counted, not handed on. */
+static void on_record(int c, void *data)
+{
+	struct reader *r = data;
+
+	(void)c;
+	r->line++;
+	if (!r->failed && r->fn(r->cells, r->ncell, r->line, r->payload) < 0)
+		r->failed = true;
+	cells_clear(r);
+}
+
+int report_csv_read(const char *buf, size_t len, const char *path, report_csv_record_fn *fn,
+		    void *payload)
+{
+	struct csv_parser p;
+	struct reader r;
+	int ret = -1;
+
+	memset(&r, 0, sizeof(r));
+	r.fn = fn;
+	r.payload = payload;
+	if (csv_init(&p, CSV_STRICT | CSV_APPEND_NULL | CSV_STRICT_FINI) != 0)
+		return err_set("%s: cannot initialise the CSV parser", path);
+	if (csv_parse(&p, buf, len, on_field, on_record, &r) != len ||
+	    csv_fini(&p, on_field, on_record, &r) != 0) {
+		if (!r.failed)
+			err_set("%s:%zu: %s", path, r.line + 1, csv_strerror(csv_error(&p)));
+		goto done;
+	}
+	if (!r.failed)
+		ret = 0;
+done:
+	cells_clear(&r);
+	free(r.cells);
+	csv_free(&p);
+	return ret;
 }

@@ -1,10 +1,10 @@
 /*
  * timeline.c - the history timeline: rows from predictions, CSV out and back
- * in (libcsv), and the terminal summary of the commits that invalidated most.
+ * in (through csv.c's cells and reader), and the terminal summary of the
+ * commits that invalidated most.
  */
 #include "reports/timeline.h"
 
-#include <csv.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,30 +156,10 @@ int timeline_csv_write(FILE *fp, const struct timeline_row *rows, size_t n)
 
 struct reader {
 	const char *path;
-	char *cells[NCOLUMNS];
-	size_t ncell;
-	size_t line;
 	struct timeline_row *rows;
 	size_t n, alloc;
-	int err;
+	size_t records;
 };
-
-/* The writer neutralised formula-like cells with a leading apostrophe. */
-static char *cell_value(const char *s, size_t len)
-{
-	if (len >= 2 && s[0] == '\'' && strchr("=+-@\t\r", s[1]))
-		return xstrndup(s + 1, len - 1);
-	return xstrndup(s, len);
-}
-
-static void on_field(void *s, size_t len, void *data)
-{
-	struct reader *r = data;
-
-	if (r->ncell < NCOLUMNS)
-		r->cells[r->ncell] = cell_value(s ? s : "", s ? len : 0);
-	r->ncell++;
-}
 
 static int parse_size(const char *s, size_t *out)
 {
@@ -198,60 +178,49 @@ static int parse_size(const char *s, size_t *out)
 	return 0;
 }
 
-static void on_record(int c, void *data)
+/* One record: the header (checked), or a row; the row takes the text cells. */
+static int on_record(char **cells, size_t ncell, size_t line, void *data)
 {
 	struct reader *r = data;
 	struct timeline_row *row;
 	size_t k;
 
-	(void)c;
-	r->line++;
-	if (r->err)
-		goto done;
-	if (r->ncell != NCOLUMNS) {
-		r->err = err_set("%s:%zu: expected %zu columns, found %zu", r->path, r->line,
-				 NCOLUMNS, r->ncell);
-		goto done;
-	}
-	if (r->line == 1) {
+	r->records = line;
+	if (ncell != NCOLUMNS)
+		return err_set("%s:%zu: expected %zu columns, found %zu", r->path, line, NCOLUMNS,
+			       ncell);
+	if (line == 1) {
 		for (k = 0; k < NCOLUMNS; k++)
-			if (strcmp(r->cells[k], columns[k])) {
-				r->err = err_set("%s:1: not a kfpcache timeline (column %zu is '%s', expected '%s')",
-						 r->path, k + 1, r->cells[k], columns[k]);
-				break;
-			}
-		goto done;
+			if (strcmp(cells[k], columns[k]))
+				return err_set("%s:1: not a kfpcache timeline (column %zu is '%s', expected '%s')",
+					       r->path, k + 1, cells[k], columns[k]);
+		return 0;
 	}
 	KC_GROW(r->rows, r->alloc, r->n + 1);
 	row = &r->rows[r->n++];
 	memset(row, 0, sizeof(*row));
-	snprintf(row->commit, sizeof(row->commit), "%s", r->cells[0]);
-	snprintf(row->date, sizeof(row->date), "%s", r->cells[1]);
-	row->author = r->cells[2];
-	row->subject = r->cells[3];
-	row->path = r->cells[4];
-	row->root_causes = r->cells[12];
-	row->spec = r->cells[14];
-	row->error = r->cells[16];
-	r->cells[2] = r->cells[3] = r->cells[4] = r->cells[12] = r->cells[14] = r->cells[16] = NULL;
-	if (parse_size(r->cells[5], &row->tasks) || parse_size(r->cells[6], &row->enabled) ||
-	    parse_size(r->cells[7], &row->counts[DECISION_HIT]) ||
-	    parse_size(r->cells[8], &row->counts[DECISION_MISS]) ||
-	    parse_size(r->cells[9], &row->counts[DECISION_MISS_UPSTREAM]) ||
-	    parse_size(r->cells[10], &row->counts[DECISION_DISABLED]) ||
-	    parse_size(r->cells[11], &row->counts[DECISION_UNKNOWN]) ||
-	    parse_size(r->cells[13], &row->invalidated) || parse_size(r->cells[15], &row->seq) ||
+	snprintf(row->commit, sizeof(row->commit), "%s", cells[0]);
+	snprintf(row->date, sizeof(row->date), "%s", cells[1]);
+	row->author = cells[2];
+	row->subject = cells[3];
+	row->path = cells[4];
+	row->root_causes = cells[12];
+	row->spec = cells[14];
+	row->error = cells[16];
+	cells[2] = cells[3] = cells[4] = cells[12] = cells[14] = cells[16] = NULL;
+	if (parse_size(cells[5], &row->tasks) || parse_size(cells[6], &row->enabled) ||
+	    parse_size(cells[7], &row->counts[DECISION_HIT]) ||
+	    parse_size(cells[8], &row->counts[DECISION_MISS]) ||
+	    parse_size(cells[9], &row->counts[DECISION_MISS_UPSTREAM]) ||
+	    parse_size(cells[10], &row->counts[DECISION_DISABLED]) ||
+	    parse_size(cells[11], &row->counts[DECISION_UNKNOWN]) ||
+	    parse_size(cells[13], &row->invalidated) || parse_size(cells[15], &row->seq) ||
 	    !row->seq)
-		r->err = err_set("%s:%zu: a count column is not a number", r->path, r->line);
-	else if (list_check(row->root_causes) < 0)
-		r->err = err_set("%s:%zu: root_causes: a '\\' not followed by '\\' or ';'",
-				 r->path, r->line);
-done:
-	for (k = 0; k < NCOLUMNS && k < r->ncell; k++) {
-		free(r->cells[k]);
-		r->cells[k] = NULL;
-	}
-	r->ncell = 0;
+		return err_set("%s:%zu: a count column is not a number", r->path, line);
+	if (list_check(row->root_causes) < 0)
+		return err_set("%s:%zu: root_causes: a '\\' not followed by '\\' or ';'",
+			       r->path, line);
+	return 0;
 }
 
 int timeline_csv_read(const char *path, struct timeline_row **rows, size_t *n)
@@ -270,40 +239,25 @@ int timeline_csv_read(const char *path, struct timeline_row **rows, size_t *n)
 int timeline_csv_read_buf(const char *buf, size_t len, const char *path,
 			  struct timeline_row **rows, size_t *n)
 {
-	struct csv_parser p;
 	struct reader r;
 	size_t i;
-	int ret = -1;
 
 	memset(&r, 0, sizeof(r));
 	r.path = path;
-	if (csv_init(&p, CSV_STRICT | CSV_APPEND_NULL | CSV_STRICT_FINI) != 0)
-		return err_set("%s: cannot initialise the CSV parser", path);
-	if (csv_parse(&p, buf, len, on_field, on_record, &r) != len ||
-	    csv_fini(&p, on_field, on_record, &r) != 0) {
-		if (!r.err)
-			err_set("%s:%zu: %s", path, r.line + 1, csv_strerror(csv_error(&p)));
-		goto done;
-	}
-	if (r.err)
-		goto done;
-	if (r.line == 0) {
+	if (report_csv_read(buf, len, path, on_record, &r) < 0)
+		goto fail;
+	if (r.records == 0) {
 		err_set("%s: empty file", path);
-		goto done;
+		goto fail;
 	}
 	*rows = r.rows;
 	*n = r.n;
-	r.rows = NULL;
-	r.n = 0;
-	ret = 0;
-done:
+	return 0;
+fail:
 	for (i = 0; i < r.n; i++)
 		timeline_row_release(&r.rows[i]);
 	free(r.rows);
-	for (i = 0; i < NCOLUMNS; i++)
-		free(r.cells[i]);
-	csv_free(&p);
-	return ret;
+	return -1;
 }
 
 static int cmp_row(const void *x, const void *y)

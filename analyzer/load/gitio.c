@@ -1,8 +1,9 @@
 /*
  * gitio.c - spec versions read out of git with libgit2: REV:PATH contents,
  * the version before PATH's last change (the default baseline: what the
- * cache holds after runs of the previous spec) and whether a file on disk is
- * tracked.  With history.c, the only file that includes git2.h.
+ * cache holds after runs of the previous spec), whether a file on disk is
+ * tracked, and the walk, diff and tree primitives history.c builds on.  The
+ * only file that includes git2.h.
  */
 #define _XOPEN_SOURCE 700       /* realpath() */
 
@@ -14,14 +15,14 @@
 #include <string.h>
 
 #include "base/util.h"
-#include "load/gitio_internal.h"
 #include "base/banned.h"
 
 struct gitrepo {
 	git_repository *repo;
 };
 
-const char *gitio_msg(void)
+/* libgit2's last error message, or a generic one. */
+static const char *gitio_msg(void)
 {
 	const git_error *e = git_error_last();
 
@@ -74,11 +75,6 @@ static int repo_open(struct gitrepo **out, const char *dir, bool *missing)
 const char *gitrepo_path(const struct gitrepo *r)
 {
 	return git_repository_path(r->repo);
-}
-
-void *gitrepo_raw(struct gitrepo *r)
-{
-	return r->repo;
 }
 
 int gitrepo_open(struct gitrepo **out, const char *dir)
@@ -190,10 +186,11 @@ static int symlink_error(git_commit *c, const char *label, const char *path,
 
 /*
  * The blob id of PATH in commit c; *present is false when PATH is absent.
- * `label` names the commit in messages (the user's REV, or a commit id).
+ * A tree at PATH is an error.  `label` names the commit in messages (the
+ * user's REV, or a commit id).
  */
-int gitio_blob_at(git_commit *c, const char *label, const char *path, git_oid *out,
-		  bool *present)
+static int blob_at(git_commit *c, const char *label, const char *path, git_oid *out,
+		   bool *present)
 {
 	git_tree *tree = NULL;
 	git_tree_entry *entry = NULL;
@@ -248,7 +245,7 @@ int gitrepo_read(struct gitrepo *r, const char *rev, const char *path,
 	*len = 0;
 	blob_hex[0] = '\0';
 	if (resolve_commit(r, rev, &c, false) < 0 ||
-	    gitio_blob_at(c, rev, path, &id, &present) < 0)
+	    blob_at(c, rev, path, &id, &present) < 0)
 		goto done;
 	if (!present) {
 		err_set("%s:%s: path not found at revision", rev, path);
@@ -327,7 +324,7 @@ int gitrepo_prev_version(struct gitrepo *r, const char *rev, const char *path,
 	*found = false;
 	out_commit[0] = '\0';
 	if (resolve_commit(r, rev, &cur, false) < 0 ||
-	    gitio_blob_at(cur, rev, path, &want, &present) < 0)
+	    blob_at(cur, rev, path, &want, &present) < 0)
 		goto done;
 	if (!present) {
 		err_set("%s:%s: path not found at revision", rev, path);
@@ -357,7 +354,7 @@ int gitrepo_prev_version(struct gitrepo *r, const char *rev, const char *path,
 		cur = parent;
 		parent = NULL;
 		oid_hex(hex, git_commit_id(cur));
-		if (gitio_blob_at(cur, hex, path, &id, &present) < 0)
+		if (blob_at(cur, hex, path, &id, &present) < 0)
 			goto done;
 		/*
 		 * Absent: PATH was (re)added after this commit.  The version
@@ -470,5 +467,316 @@ done:
 	free(dir);
 	free(top);
 	gitrepo_free(r);
+	return ret;
+}
+
+/* ---- the primitives of history.c: a revwalk, commits, renames, trees ---- */
+
+struct gitio_walk {
+	git_repository *repo;
+	git_revwalk *w;
+	const char *path;       /* named in the walk's messages */
+	git_oid hide;           /* A of "A..B" */
+	bool has_hide;
+};
+
+struct gitio_commit {
+	git_commit *c;
+};
+
+struct gitio_file {
+	git_repository *repo;
+	const git_tree_entry *entry;
+	const char *path;
+	git_blob *blob;         /* read on demand, freed after the callback */
+};
+
+/* rev peeled to a commit's id; an unknown one is "REV: unknown revision". */
+static int range_end(git_repository *repo, const char *rev, git_oid *out)
+{
+	git_object *obj = NULL, *peeled = NULL;
+
+	if (git_revparse_single(&obj, repo, rev) < 0)
+		return err_set("%s: unknown revision", rev);
+	if (git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) < 0) {
+		git_object_free(obj);
+		return err_set("%s: not a commit", rev);
+	}
+	git_oid_cpy(out, git_object_id(peeled));
+	git_object_free(peeled);
+	git_object_free(obj);
+	return 0;
+}
+
+/*
+ * Push the tip of the range; A of "A..B" is remembered, not hidden: the
+ * commits reachable from it are outside the window but still warm the cache.
+ */
+static int push_range(struct gitio_walk *w, const char *range)
+{
+	const char *dots = range ? strstr(range, "..") : NULL;
+	git_object *obj = NULL;
+	const char *tip = range;
+	char *from;
+	int ret;
+
+	if (!range)
+		return git_revwalk_push_head(w->w) < 0 ? err_set("HEAD: %s", gitio_msg()) : 0;
+	if (dots) {
+		from = xstrndup(range, (size_t)(dots - range));
+		ret = range_end(w->repo, *from ? from : "HEAD", &w->hide);
+		free(from);
+		if (ret < 0)
+			return -1;
+		w->has_hide = true;
+		tip = dots[2] ? dots + 2 : "HEAD";
+	}
+	if (git_revparse_single(&obj, w->repo, tip) < 0)
+		return err_set("%s: unknown revision", tip);
+	git_revwalk_push(w->w, git_object_id(obj));
+	git_object_free(obj);
+	return 0;
+}
+
+int gitio_walk_begin(struct gitio_walk **out, struct gitrepo *r, const char *range,
+		     bool first_parent, const char *path)
+{
+	struct gitio_walk *w = xcalloc(1, sizeof(*w));
+
+	*out = NULL;
+	w->repo = r->repo;
+	w->path = path;
+	if (git_revwalk_new(&w->w, r->repo) < 0) {
+		err_set("cannot walk history: %s", gitio_msg());
+		goto fail;
+	}
+	git_revwalk_sorting(w->w, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME);
+	if (first_parent)
+		git_revwalk_simplify_first_parent(w->w);
+	if (push_range(w, range) < 0)
+		goto fail;
+	*out = w;
+	return 0;
+fail:
+	gitio_walk_free(w);
+	return -1;
+}
+
+static struct gitio_commit *commit_wrap(git_commit *c)
+{
+	struct gitio_commit *gc = xmalloc(sizeof(*gc));
+
+	gc->c = c;
+	return gc;
+}
+
+int gitio_walk_next(struct gitio_walk *w, struct gitio_commit **out)
+{
+	git_commit *c = NULL;
+	git_oid id;
+	char hex[41];
+	int e;
+
+	*out = NULL;
+	e = git_revwalk_next(&id, w->w);
+	if (e == GIT_ITEROVER)
+		return 0;
+	if (e < 0) {
+		if (git_repository_is_shallow(w->repo) == 1)
+			return err_set("%s: history is shallow: an earlier commit is not in this "
+				       "clone (git fetch --unshallow)", w->path);
+		return err_set("history walk failed: %s", gitio_msg());
+	}
+	if (git_commit_lookup(&c, w->repo, &id) < 0) {
+		oid_hex(hex, &id);
+		return err_set("commit %.12s: cannot read it: %s", hex, gitio_msg());
+	}
+	*out = commit_wrap(c);
+	return 1;
+}
+
+int gitio_walk_parent(struct gitio_commit **out, struct gitio_walk *w,
+		      const struct gitio_commit *c, unsigned k)
+{
+	git_commit *p = NULL;
+	char hex[41];
+
+	*out = NULL;
+	if (git_commit_parent(&p, c->c, k) < 0) {
+		oid_hex(hex, git_commit_id(c->c));
+		if (git_repository_is_shallow(w->repo) == 1)
+			return err_set("%s: history is shallow at commit %.12s (git fetch --unshallow)",
+				       w->path, hex);
+		return err_set("commit %.12s: cannot read its parent: %s", hex, gitio_msg());
+	}
+	*out = commit_wrap(p);
+	return 0;
+}
+
+bool gitio_walk_hides(const struct gitio_walk *w, const struct gitio_commit *c)
+{
+	const git_oid *id = git_commit_id(c->c);
+
+	return w->has_hide && (git_oid_equal(&w->hide, id) ||
+			       git_graph_descendant_of(w->repo, &w->hide, id) == 1);
+}
+
+void gitio_walk_free(struct gitio_walk *w)
+{
+	if (!w)
+		return;
+	git_revwalk_free(w->w);
+	free(w);
+}
+
+void gitio_commit_free(struct gitio_commit *c)
+{
+	if (!c)
+		return;
+	git_commit_free(c->c);
+	free(c);
+}
+
+void gitio_commit_info(struct gitio_commit_info *out, const struct gitio_commit *c)
+{
+	const git_signature *a = git_commit_author(c->c);
+	const char *msg = git_commit_message(c->c);
+
+	oid_hex(out->id, git_commit_id(c->c));
+	out->time = (int64_t)git_commit_time(c->c);
+	out->author = a && a->name ? a->name : "";
+	out->author_time = a ? (int64_t)a->when.time : out->time;
+	out->author_offset = a ? a->when.offset : 0;
+	out->message = msg ? msg : "";
+}
+
+unsigned gitio_commit_parentcount(const struct gitio_commit *c)
+{
+	return git_commit_parentcount(c->c);
+}
+
+int gitio_commit_blob(const struct gitio_commit *c, const char *path, char blob_hex[41],
+		      bool *present)
+{
+	char label[41];
+	git_oid id;
+
+	blob_hex[0] = '\0';
+	oid_hex(label, git_commit_id(c->c));
+	label[12] = '\0';
+	if (blob_at(c->c, label, path, &id, present) < 0)
+		return -1;
+	if (*present)
+		oid_hex(blob_hex, &id);
+	return 0;
+}
+
+int gitio_renamed_from(char **old, const struct gitio_commit *parent,
+		       const struct gitio_commit *c, const char *path, unsigned threshold)
+{
+	git_tree *pt = NULL, *ct = NULL;
+	git_diff *diff = NULL;
+	git_diff_find_options fo;
+	size_t i, n;
+	int ret = -1;
+
+	*old = NULL;
+	git_diff_find_options_init(&fo, GIT_DIFF_FIND_OPTIONS_VERSION);
+	if (git_commit_tree(&pt, parent->c) < 0 || git_commit_tree(&ct, c->c) < 0 ||
+	    git_diff_tree_to_tree(&diff, git_commit_owner(c->c), pt, ct, NULL) < 0) {
+		err_set("cannot diff for rename detection: %s", gitio_msg());
+		goto done;
+	}
+	fo.flags = GIT_DIFF_FIND_RENAMES | GIT_DIFF_FIND_COPIES;
+	fo.rename_threshold = (uint16_t)threshold;
+	fo.copy_threshold = (uint16_t)threshold;
+	if (git_diff_find_similar(diff, &fo) < 0) {
+		err_set("rename detection failed: %s", gitio_msg());
+		goto done;
+	}
+	n = git_diff_num_deltas(diff);
+	for (i = 0; i < n; i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+		if ((d->status == GIT_DELTA_RENAMED || d->status == GIT_DELTA_COPIED) &&
+		    !strcmp(d->new_file.path, path)) {
+			*old = xstrdup(d->old_file.path);
+			break;
+		}
+	}
+	ret = 0;
+done:
+	git_diff_free(diff);
+	git_tree_free(pt);
+	git_tree_free(ct);
+	return ret;
+}
+
+int gitio_file_read(struct gitio_file *f, const char **buf, size_t *len)
+{
+	if (!f->blob && git_blob_lookup(&f->blob, f->repo, git_tree_entry_id(f->entry)) < 0)
+		return err_set("%s: cannot read object: %s", f->path, gitio_msg());
+	*buf = git_blob_rawcontent(f->blob);
+	*len = (size_t)git_blob_rawsize(f->blob);
+	return 0;
+}
+
+struct tree_walk {
+	git_repository *repo;
+	gitio_file_fn *fn;
+	void *payload;
+	bool failed;
+};
+
+static int tree_walk_cb(const char *root, const git_tree_entry *entry, void *payload)
+{
+	struct tree_walk *t = payload;
+	struct strbuf path = STRBUF_INIT;
+	struct gitio_file f;
+	int e;
+
+	if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB)
+		return 0;
+	sb_addf(&path, "%s%s", root, git_tree_entry_name(entry));
+	f.repo = t->repo;
+	f.entry = entry;
+	f.path = path.buf;
+	f.blob = NULL;
+	e = t->fn(path.buf, &f, t->payload);
+	git_blob_free(f.blob);
+	sb_release(&path);
+	if (e < 0) {
+		t->failed = true;
+		return -1;
+	}
+	return 0;
+}
+
+int gitio_tree_each(struct gitrepo *r, const char *rev, gitio_file_fn *fn, void *payload)
+{
+	struct tree_walk t = { r->repo, fn, payload, false };
+	git_object *obj = NULL;
+	git_tree *tree = NULL;
+	int ret = -1;
+
+	if (!rev)
+		rev = "HEAD";
+	if (git_revparse_single(&obj, r->repo, rev) < 0) {
+		err_set("%s: unknown revision", rev);
+		goto done;
+	}
+	if (git_object_peel((git_object **)&tree, obj, GIT_OBJECT_TREE) < 0) {
+		err_set("%s: no tree: %s", rev, gitio_msg());
+		goto done;
+	}
+	/*
+	 * As before the split: a subtree libgit2 cannot read ends the walk
+	 * early without an error; only the callback's failure is one.
+	 */
+	if (git_tree_walk(tree, GIT_TREEWALK_PRE, tree_walk_cb, &t) < 0 && t.failed)
+		goto done;
+	ret = 0;
+done:
+	git_tree_free(tree);
+	git_object_free(obj);
 	return ret;
 }

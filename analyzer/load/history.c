@@ -1,119 +1,18 @@
 /*
- * history.c - which commits changed a spec, walked newest to oldest with a
- * libgit2 revwalk (first parents unless asked otherwise), following renames
- * with libgit2's similarity detection as `git log --follow` does, then
- * returned oldest first.  Also finds every compiled KFP spec in a tree.
+ * history.c - which commits changed a spec, walked newest to oldest with
+ * gitio's revwalk (first parents unless asked otherwise), following renames
+ * with its similarity detection as `git log --follow` does, then returned
+ * oldest first.  Also finds every compiled KFP spec in a tree.
  */
 #include "load/history.h"
 
 #include <fnmatch.h>
-#include <git2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/util.h"
-#include "load/gitio_internal.h"
 #include "base/banned.h"
-
-/* Blob id of path in commit c (*present false when absent). */
-static int blob_in(git_commit *c, const char *path, git_oid *out, bool *present)
-{
-	char hex[41];
-
-	git_oid_tostr(hex, sizeof(hex), git_commit_id(c));
-	hex[12] = '\0';
-	return gitio_blob_at(c, hex, path, out, present);
-}
-
-/* With --follow: the path `path` had in `parent`, if `c` renamed it. */
-static int renamed_from(git_repository *repo, git_commit *parent, git_commit *c,
-			const char *path, unsigned threshold, char **old)
-{
-	git_tree *pt = NULL, *ct = NULL;
-	git_diff *diff = NULL;
-	git_diff_find_options fo;
-	size_t i, n;
-	int ret = -1;
-
-	*old = NULL;
-	git_diff_find_options_init(&fo, GIT_DIFF_FIND_OPTIONS_VERSION);
-	if (git_commit_tree(&pt, parent) < 0 || git_commit_tree(&ct, c) < 0 ||
-	    git_diff_tree_to_tree(&diff, repo, pt, ct, NULL) < 0) {
-		err_set("cannot diff for rename detection: %s", gitio_msg());
-		goto done;
-	}
-	fo.flags = GIT_DIFF_FIND_RENAMES | GIT_DIFF_FIND_COPIES;
-	fo.rename_threshold = (uint16_t)threshold;
-	fo.copy_threshold = (uint16_t)threshold;
-	if (git_diff_find_similar(diff, &fo) < 0) {
-		err_set("rename detection failed: %s", gitio_msg());
-		goto done;
-	}
-	n = git_diff_num_deltas(diff);
-	for (i = 0; i < n; i++) {
-		const git_diff_delta *d = git_diff_get_delta(diff, i);
-		if ((d->status == GIT_DELTA_RENAMED || d->status == GIT_DELTA_COPIED) &&
-		    !strcmp(d->new_file.path, path)) {
-			*old = xstrdup(d->old_file.path);
-			break;
-		}
-	}
-	ret = 0;
-done:
-	git_diff_free(diff);
-	git_tree_free(pt);
-	git_tree_free(ct);
-	return ret;
-}
-
-/*
- * Push the tip of the range; *hide gets A of "A..B" (commits reachable from
- * it are outside the window but still warm the cache).
- */
-static int push_range(git_repository *repo, git_revwalk *w, const char *range,
-		      git_oid *hide, bool *has_hide)
-{
-	const char *dots = range ? strstr(range, "..") : NULL;
-	git_object *obj = NULL;
-	char *from;
-
-	*has_hide = false;
-	if (!range)
-		return git_revwalk_push_head(w) < 0 ? err_set("HEAD: %s", gitio_msg()) : 0;
-	if (!dots) {
-		if (git_revparse_single(&obj, repo, range) < 0)
-			return err_set("%s: unknown revision", range);
-		git_revwalk_push(w, git_object_id(obj));
-		git_object_free(obj);
-		return 0;
-	}
-	from = xstrndup(range, (size_t)(dots - range));
-	if (git_revparse_single(&obj, repo, *from ? from : "HEAD") < 0) {
-		err_set("%s: unknown revision", *from ? from : "HEAD");
-		free(from);
-		return -1;
-	}
-	{
-		git_object *peeled = NULL;
-		if (git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) < 0) {
-			err_set("%s: not a commit", from);
-			git_object_free(obj);
-			free(from);
-			return -1;
-		}
-		git_oid_cpy(hide, git_object_id(peeled));
-		git_object_free(peeled);
-	}
-	*has_hide = true;
-	git_object_free(obj);
-	free(from);
-	if (git_revparse_single(&obj, repo, dots[2] ? dots + 2 : "HEAD") < 0)
-		return err_set("%s: unknown revision", dots[2] ? dots + 2 : "HEAD");
-	git_revwalk_push(w, git_object_id(obj));
-	git_object_free(obj);
-	return 0;
-}
 
 static char *first_line(const char *msg)
 {
@@ -132,13 +31,81 @@ void history_entries_free(struct hist_entry *e, size_t n)
 	free(e);
 }
 
+/*
+ * c's entry if it changed PATH (named `cur` at c) from its first parent p:
+ * kept when PATH differs from every parent (git's TREESAME rule), a root
+ * commit only when it adds PATH.  *old gets the earlier name with --follow.
+ */
+static int commit_change(struct gitio_walk *w, const struct hist_options *o,
+			 struct gitio_commit *c, const char *cur, const char *cblob,
+			 bool cpres, bool *changed, char *change, char **old)
+{
+	struct gitio_commit *p = NULL, *pk = NULL;
+	char b[41];
+	bool pp, ppres = false;
+	unsigned np, k;
+	int ret = -1;
+
+	*changed = true;
+	*old = NULL;
+	np = gitio_commit_parentcount(c);
+	if (!o->all_parents && np)
+		np = 1;
+	for (k = 0; k < np; k++) {
+		if (gitio_walk_parent(&pk, w, c, k) < 0 || gitio_commit_blob(pk, cur, b, &pp) < 0)
+			goto done;
+		if (pp == cpres && (!pp || !strcmp(b, cblob)))
+			*changed = false;
+		if (k == 0) {
+			ppres = pp;
+			p = pk;
+		} else {
+			gitio_commit_free(pk);
+		}
+		pk = NULL;
+	}
+	if (!np)
+		*changed = cpres;
+	*change = !cpres ? 'D' : !ppres ? 'A' : 'M';
+	if (*changed && cpres && !ppres && o->follow && p &&
+	    gitio_renamed_from(old, p, c, cur, o->follow_threshold ? o->follow_threshold
+								  : HISTORY_FOLLOW_THRESHOLD) < 0)
+		goto done;
+	if (*old)
+		*change = 'R';
+	ret = 0;
+done:
+	gitio_commit_free(pk);
+	gitio_commit_free(p);
+	return ret;
+}
+
+static void entry_fill(struct hist_entry *h, struct gitio_walk *w, const struct hist_options *o,
+		       const struct gitio_commit *c, const char *cur, const char *cblob,
+		       char change)
+{
+	struct gitio_commit_info ci;
+
+	gitio_commit_info(&ci, c);
+	memset(h, 0, sizeof(*h));
+	memcpy(h->commit, ci.id, sizeof(h->commit));
+	memcpy(h->blob, cblob, sizeof(h->blob));
+	h->path = xstrdup(cur);
+	h->author = xstrdup(ci.author);
+	h->subject = first_line(ci.message);
+	h->time = ci.author_time;
+	h->offset = ci.author_offset;
+	h->change = change;
+	h->in_window = (!o->since || ci.time >= o->since) && (!o->until || ci.time <= o->until);
+	if (h->in_window)
+		h->in_window = !gitio_walk_hides(w, c);
+}
+
 int history_log(struct gitrepo *r, const char *path, const struct hist_options *o,
 		struct hist_entry **out, size_t *n)
 {
-	git_repository *repo = gitrepo_raw(r);
-	git_revwalk *w = NULL;
-	git_oid id, hide;
-	bool has_hide;
+	struct gitio_walk *w = NULL;
+	struct gitio_commit *c = NULL;
 	struct hist_entry *v = NULL;
 	size_t cnt = 0, alloc = 0, i;
 	char *cur = xstrdup(path);
@@ -147,115 +114,29 @@ int history_log(struct gitrepo *r, const char *path, const struct hist_options *
 
 	*out = NULL;
 	*n = 0;
-	if (git_revwalk_new(&w, repo) < 0) {
-		err_set("cannot walk history: %s", gitio_msg());
+	if (gitio_walk_begin(&w, r, o->range, !o->all_parents, path) < 0)
 		goto done;
-	}
-	git_revwalk_sorting(w, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME);
-	if (!o->all_parents)
-		git_revwalk_simplify_first_parent(w);
-	if (push_range(repo, w, o->range, &hide, &has_hide) < 0)
-		goto done;
-	while ((e = git_revwalk_next(&id, w)) == 0) {
-		git_commit *c = NULL, *p = NULL;
-		git_oid cb;
-		bool cpres, ppres = false, changed = true;
-		unsigned np, k;
+	while ((e = gitio_walk_next(w, &c)) == 1) {
+		char cblob[41], change;
+		bool cpres, changed;
 		char *old = NULL;
-		char change;
-		int64_t t;
-		if (git_commit_lookup(&c, repo, &id) < 0) {
-			char hex[41];
-			git_oid_tostr(hex, sizeof(hex), &id);
-			err_set("commit %.12s: cannot read it: %s", hex, gitio_msg());
+		if (gitio_commit_blob(c, cur, cblob, &cpres) < 0 ||
+		    commit_change(w, o, c, cur, cblob, cpres, &changed, &change, &old) < 0)
 			goto done;
-		}
-		t = (int64_t)git_commit_time(c);
-		if (blob_in(c, cur, &cb, &cpres) < 0) {
-			git_commit_free(c);
-			goto done;
-		}
 		ever = ever || cpres;
-		np = o->all_parents ? git_commit_parentcount(c) : (git_commit_parentcount(c) ? 1 : 0);
-		/* Kept when it differs from every parent (git's TREESAME rule). */
-		for (k = 0; k < np; k++) {
-			git_commit *pk = NULL;
-			bool pp;
-			git_oid b;
-			if (git_commit_parent(&pk, c, k) < 0) {
-				char hex[41];
-				git_oid_tostr(hex, sizeof(hex), git_commit_id(c));
-				if (git_repository_is_shallow(repo) == 1)
-					err_set("%s: history is shallow at commit %.12s (git fetch --unshallow)",
-						path, hex);
-				else
-					err_set("commit %.12s: cannot read its parent: %s", hex, gitio_msg());
-				git_commit_free(p);
-				git_commit_free(c);
-				goto done;
-			}
-			if (blob_in(pk, cur, &b, &pp) < 0) {
-				git_commit_free(pk);
-				git_commit_free(p);
-				git_commit_free(c);
-				goto done;
-			}
-			if (pp == cpres && (!pp || git_oid_equal(&b, &cb)))
-				changed = false;
-			if (k == 0) {
-				ppres = pp;
-				p = pk;
-			} else {
-				git_commit_free(pk);
-			}
-		}
-		if (!np)
-			changed = cpres;   /* a root commit changes PATH only by adding it */
-		change = !cpres ? 'D' : !ppres ? 'A' : 'M';
-		if (changed && cpres && !ppres && o->follow && p &&
-		    renamed_from(repo, p, c, cur,
-				 o->follow_threshold ? o->follow_threshold : HISTORY_FOLLOW_THRESHOLD, &old) < 0) {
-			git_commit_free(p);
-			git_commit_free(c);
-			goto done;
-		}
-		if (old)
-			change = 'R';
 		if (changed) {
-			const git_signature *a = git_commit_author(c);
-			struct hist_entry *h;
 			KC_GROW(v, alloc, cnt + 1);
-			h = &v[cnt++];
-			memset(h, 0, sizeof(*h));
-			git_oid_tostr(h->commit, sizeof(h->commit), git_commit_id(c));
-			if (cpres)
-				git_oid_tostr(h->blob, sizeof(h->blob), &cb);
-			h->path = xstrdup(cur);
-			h->author = xstrdup(a && a->name ? a->name : "");
-			h->subject = first_line(git_commit_message(c));
-			h->time = a ? (int64_t)a->when.time : t;
-			h->offset = a ? a->when.offset : 0;
-			h->change = change;
-			h->in_window = (!o->since || t >= o->since) && (!o->until || t <= o->until);
-			if (has_hide && h->in_window)
-				h->in_window = !git_oid_equal(&hide, git_commit_id(c)) &&
-					       git_graph_descendant_of(repo, &hide, git_commit_id(c)) != 1;
+			entry_fill(&v[cnt++], w, o, c, cur, cblob, change);
 		}
 		if (old) {
 			free(cur);
 			cur = old;
 		}
-		git_commit_free(p);
-		git_commit_free(c);
+		gitio_commit_free(c);
+		c = NULL;
 	}
-	if (e != GIT_ITEROVER) {
-		if (git_repository_is_shallow(repo) == 1)
-			err_set("%s: history is shallow: an earlier commit is not in this clone (git fetch --unshallow)",
-				path);
-		else
-			err_set("history walk failed: %s", gitio_msg());
+	if (e < 0)
 		goto done;
-	}
 	if (!ever) {
 		err_set("%s: not present in any commit of %s", path, o->range ? o->range : "HEAD");
 		goto done;
@@ -272,7 +153,8 @@ int history_log(struct gitrepo *r, const char *path, const struct hist_options *
 	ret = 0;
 done:
 	history_entries_free(v, cnt);
-	git_revwalk_free(w);
+	gitio_commit_free(c);
+	gitio_walk_free(w);
 	free(cur);
 	return ret;
 }
@@ -280,11 +162,9 @@ done:
 /* ---- discovery ---- */
 
 struct discover {
-	git_repository *repo;
 	const char *glob;
 	char **paths;
 	size_t n, alloc;
-	int err;
 };
 
 static bool has_ext(const char *name)
@@ -329,30 +209,20 @@ static bool looks_like_spec(const char *buf, size_t len)
 	return ok;
 }
 
-static int discover_cb(const char *root, const git_tree_entry *entry, void *payload)
+static int discover_cb(const char *path, struct gitio_file *f, void *payload)
 {
 	struct discover *d = payload;
-	struct strbuf path = STRBUF_INIT;
-	git_blob *blob = NULL;
+	const char *buf;
+	size_t len;
 
-	if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB || !has_ext(git_tree_entry_name(entry)))
+	if (!has_ext(path) || (d->glob && !glob_match(d->glob, path)))
 		return 0;
-	sb_addf(&path, "%s%s", root, git_tree_entry_name(entry));
-	if (d->glob && !glob_match(d->glob, path.buf))
-		goto done;
-	if (git_blob_lookup(&blob, d->repo, git_tree_entry_id(entry)) < 0) {
-		err_set("%s: cannot read object: %s", path.buf, gitio_msg());
-		d->err = -1;
-		sb_release(&path);
+	if (gitio_file_read(f, &buf, &len) < 0)
 		return -1;
-	}
-	if (looks_like_spec(git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob))) {
+	if (looks_like_spec(buf, len)) {
 		KC_GROW(d->paths, d->alloc, d->n + 1);
-		d->paths[d->n++] = sb_detach(&path, NULL);
+		d->paths[d->n++] = xstrdup(path);
 	}
-done:
-	git_blob_free(blob);
-	sb_release(&path);
 	return 0;
 }
 
@@ -360,37 +230,19 @@ int history_discover(struct gitrepo *r, const char *rev, const char *glob,
 		     char ***paths, size_t *n)
 {
 	struct discover d;
-	git_object *obj = NULL;
-	git_tree *tree = NULL;
-	int ret = -1;
 
 	memset(&d, 0, sizeof(d));
-	d.repo = gitrepo_raw(r);
 	d.glob = glob;
-	if (git_revparse_single(&obj, d.repo, rev ? rev : "HEAD") < 0) {
-		err_set("%s: unknown revision", rev ? rev : "HEAD");
-		goto done;
-	}
-	if (git_object_peel((git_object **)&tree, obj, GIT_OBJECT_TREE) < 0) {
-		err_set("%s: no tree: %s", rev ? rev : "HEAD", gitio_msg());
-		goto done;
-	}
-	if (git_tree_walk(tree, GIT_TREEWALK_PRE, discover_cb, &d) < 0 && d.err) {
-		goto done;
+	if (gitio_tree_each(r, rev, discover_cb, &d) < 0) {
+		while (d.n)
+			free(d.paths[--d.n]);
+		free(d.paths);
+		return -1;
 	}
 	qsort(d.paths, d.n, sizeof(*d.paths), kc_strcmp_ptr);
 	*paths = d.paths;
 	*n = d.n;
-	d.paths = NULL;
-	d.n = 0;
-	ret = 0;
-done:
-	while (d.n)
-		free(d.paths[--d.n]);
-	free(d.paths);
-	git_tree_free(tree);
-	git_object_free(obj);
-	return ret;
+	return 0;
 }
 
 void history_format_date(char out[32], int64_t time, int offset)

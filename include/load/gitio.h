@@ -1,12 +1,14 @@
 /*
- * gitio.h - reading spec versions out of git with libgit2.  gitio.c and
- * history.c (through gitio_internal.h) are the only files that include git2.h.
+ * gitio.h - reading spec versions out of git, and the walk, commit, rename
+ * and tree primitives history.c builds on.  gitio.c is the only file that
+ * includes git2.h: no libgit2 type appears here, so it can be replaced there.
  */
 #ifndef KFPCACHE_GITIO_H
 #define KFPCACHE_GITIO_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct gitrepo;
 
@@ -61,7 +63,76 @@ int gitrepo_tracked_path(const char *file, bool *tracked, char **repo_dir,
 /* The repository's .git directory (to open it again in another thread). */
 const char *gitrepo_path(const struct gitrepo *r);
 
-/* The underlying git_repository *, for history.c only. */
-void *gitrepo_raw(struct gitrepo *r);
+/* ---- history's primitives ---- */
+
+struct gitio_walk;
+struct gitio_commit;
+
+/*
+ * Walk the commits of `range` ("A..B", "B", or NULL for HEAD) newest first,
+ * topologically then by time; first_parent follows first parents only.  The
+ * commits reachable from A are walked too (they warm the cache):
+ * gitio_walk_hides() tells them.  `path` (borrowed for the walk's life) only
+ * names the file in messages.  Errors: "REV: unknown revision", "A: not a
+ * commit", "HEAD: <libgit2>".  *out: gitio_walk_free().
+ */
+int gitio_walk_begin(struct gitio_walk **out, struct gitrepo *r, const char *range,
+		     bool first_parent, const char *path);
+/*
+ * The next commit into *out (the caller's: gitio_commit_free()): 1, or 0 at
+ * the end, or -1: "commit X: cannot read it", "PATH: history is shallow: ...".
+ */
+int gitio_walk_next(struct gitio_walk *w, struct gitio_commit **out);
+/*
+ * Parent k of c into *out (the caller's).  Errors: "PATH: history is
+ * shallow at commit X (git fetch --unshallow)", "commit X: cannot read its
+ * parent: <libgit2>".
+ */
+int gitio_walk_parent(struct gitio_commit **out, struct gitio_walk *w,
+		      const struct gitio_commit *c, unsigned k);
+/* Is c A of "A..B" or reachable from it (outside the window)?  false without A. */
+bool gitio_walk_hides(const struct gitio_walk *w, const struct gitio_commit *c);
+void gitio_walk_free(struct gitio_walk *w);
+void gitio_commit_free(struct gitio_commit *c);
+
+/* A commit's facts; the strings are borrowed from the commit. */
+struct gitio_commit_info {
+	char id[41];              /* hex */
+	int64_t time;             /* committer time */
+	const char *author;       /* "" when the commit has none */
+	int64_t author_time;      /* the committer time when there is no author */
+	int author_offset;        /* minutes east of UTC */
+	const char *message;      /* the whole message, "" when none */
+};
+void gitio_commit_info(struct gitio_commit_info *out, const struct gitio_commit *c);
+unsigned gitio_commit_parentcount(const struct gitio_commit *c);
+
+/*
+ * The blob id (hex) of PATH in c; *present false (blob_hex "") when PATH is
+ * absent.  A tree, a symbolic link or an unreadable tree at PATH is an
+ * error naming c by its 12-digit id.
+ */
+int gitio_commit_blob(const struct gitio_commit *c, const char *path, char blob_hex[41],
+		      bool *present);
+
+/*
+ * Did c rename or copy PATH from another path of parent (libgit2's
+ * similarity detection, at threshold %)?  *old gets that path (malloc'd),
+ * NULL when not.
+ */
+int gitio_renamed_from(char **old, const struct gitio_commit *parent,
+		       const struct gitio_commit *c, const char *path, unsigned threshold);
+
+/*
+ * Every file of the tree of `rev` (NULL = HEAD), pre-order: fn gets its
+ * path and a handle valid during the call; returning -1 (error recorded)
+ * stops the walk and fails it.  A subtree libgit2 cannot read ends the walk
+ * early without an error.  Errors: "REV: unknown revision", "REV: no tree".
+ */
+struct gitio_file;
+typedef int gitio_file_fn(const char *path, struct gitio_file *f, void *payload);
+int gitio_tree_each(struct gitrepo *r, const char *rev, gitio_file_fn *fn, void *payload);
+/* The file's bytes, borrowed until fn returns.  Error: "PATH: cannot read object". */
+int gitio_file_read(struct gitio_file *f, const char **buf, size_t *len);
 
 #endif

@@ -1,8 +1,7 @@
 /*
- * history.h - the commits that changed a spec, walked with libgit2: oldest
+ * history.h - the commits that changed a spec, walked through gitio: oldest
  * first, first-parent by default, following renames on request; and the
- * discovery of every compiled KFP spec in a tree.  history.c and gitio.c
- * are the only files that include git2.h.
+ * discovery of every compiled KFP spec in a tree.
  */
 #ifndef KFPCACHE_HISTORY_H
 #define KFPCACHE_HISTORY_H

@@ -1,8 +1,9 @@
 /*
  * report.h - renderers.  They read a prediction and never decide anything.
- * CSV goes through libcsv, DOT through cgraph, SVG/PNG through gvc; the
- * review formats (Markdown, JSON, HTML) are written by hand with their own
- * escaping.  Output is byte-identical for the same input.
+ * CSV goes through libcsv (in csv.c only), DOT through cgraph and SVG/PNG
+ * through gvc (in dot.c only); the review formats (Markdown, JSON, HTML) are
+ * written by hand with their own escaping.  Output is byte-identical for
+ * the same input.
  */
 #ifndef KFPCACHE_REPORT_H
 #define KFPCACHE_REPORT_H
@@ -20,6 +21,18 @@ int report_csv_write(FILE *fp, const struct prediction *pr);
 int report_fingerprint_csv(FILE *fp, const struct prediction *pr);
 /* One cell the way the CSV writer emits it (quoted when needed, formula-safe). */
 void report_csv_cell(FILE *fp, const char *s);
+/*
+ * Read CSV (RFC 4180, strictly) from len bytes of buf (need not be
+ * NUL-terminated), named path in messages.  fn gets each record's cells,
+ * NUL-terminated, with the writer's formula apostrophe removed, and the
+ * record's 1-based number; the cells are malloc'd and freed after the call,
+ * except those fn keeps by setting their slot to NULL.  fn returns -1 (its
+ * error recorded) to fail the read; later records are then not handed on.
+ * Errors: "PATH:N: <libcsv's message>" (N the record that failed), or fn's.
+ */
+typedef int report_csv_record_fn(char **cells, size_t n, size_t line, void *payload);
+int report_csv_read(const char *buf, size_t len, const char *path, report_csv_record_fn *fn,
+		    void *payload);
 
 /* DOT text of the decision graph. */
 int report_dot_write(FILE *fp, const struct prediction *pr);

@@ -1,7 +1,7 @@
 /*
  * timeline.h - one row per commit of a spec's history: what that commit's
  * version would do to the cache accumulated by the runs before it.  Written
- * and read (for `kfpcache merge`) as CSV with libcsv.
+ * and read (for `kfpcache merge`) as CSV through reports/csv.c.
  */
 #ifndef KFPCACHE_TIMELINE_H
 #define KFPCACHE_TIMELINE_H
