@@ -16,6 +16,7 @@
 #include "load/gitio.h"
 #include "model/gate.h"
 #include "model/policy_file.h"
+#include "model/predict.h"
 #include "reports/timeline.h"
 #include "base/banned.h"
 

@@ -13,6 +13,7 @@
 #include "cmd/commands.h"
 #include "cmd/gating.h"
 #include "model/gate.h"
+#include "model/predict.h"
 #include "reports/report.h"
 #include "base/banned.h"
 

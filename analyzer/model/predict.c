@@ -18,19 +18,6 @@
 #include "model/policy_file.h"
 #include "base/banned.h"
 
-const char *decision_name(enum decision d)
-{
-	switch (d) {
-	case DECISION_NONE: return "";
-	case DECISION_HIT: return "HIT";
-	case DECISION_MISS: return "MISS";
-	case DECISION_MISS_UPSTREAM: return "MISS_UPSTREAM";
-	case DECISION_DISABLED: return "DISABLED";
-	case DECISION_UNKNOWN: return "UNKNOWN";
-	}
-	return "";
-}
-
 /* ---- per-run state ---- */
 
 struct run {
@@ -455,19 +442,4 @@ done:
 	}
 	*out = pr;
 	return 0;
-}
-
-void prediction_free(struct prediction *pr)
-{
-	if (!pr)
-		return;
-	arena_release(&pr->arena);
-	free(pr);
-}
-
-const struct task_result *prediction_find(const struct prediction *pr, const char *path)
-{
-	const struct task *t = dag_find_task(pr->dag, path);
-
-	return t ? &pr->results[t->index] : NULL;
 }

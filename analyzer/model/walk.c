@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "model/predict.h"
 #include "base/banned.h"
 
 /* Loaded versions by blob id: a blob seen again (a revert) is parsed once. */

@@ -11,7 +11,7 @@
 #include <stddef.h>
 
 #include "base/util.h"
-#include "model/predict.h"
+#include "model/result.h"
 
 struct compare_cell {
 	enum decision decision;     /* DECISION_NONE: no such task in this version */

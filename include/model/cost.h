@@ -13,7 +13,7 @@
 #include <stddef.h>
 
 #include "model/dag.h"
-#include "model/predict.h"
+#include "model/result.h"
 
 /*
  * What Kubernetes reserves for the task: the request, or the limit when no

@@ -14,7 +14,7 @@
 #include "base/util.h"
 #include "model/cost.h"
 #include "model/lint.h"
-#include "model/predict.h"
+#include "model/result.h"
 
 enum gate_op { GATE_GT, GATE_GE, GATE_LT, GATE_LE, GATE_EQ, GATE_NE };
 

@@ -15,7 +15,7 @@
 #include "base/util.h"
 #include "model/dag.h"
 #include "model/policy.h"
-#include "model/predict.h"
+#include "model/result.h"
 
 /* What one run's key parts are made from; borrowed, except texts. */
 struct parts_run {

@@ -13,7 +13,7 @@
 #include "model/compare.h"
 #include "model/cost.h"
 #include "model/lint.h"
-#include "model/predict.h"
+#include "model/result.h"
 
 /* The analyze CSV (contract columns), rows sorted by task path. */
 int report_csv_write(FILE *fp, const struct prediction *pr);

@@ -9,7 +9,7 @@
 
 #include <stdio.h>
 
-#include "model/predict.h"
+#include "model/result.h"
 
 struct decision_style {
 	const char *fill;      /* node fill, HTML badge and table background */

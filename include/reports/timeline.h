@@ -8,7 +8,7 @@
 
 #include <stdio.h>
 
-#include "model/predict.h"
+#include "model/result.h"
 
 struct timeline_row {
 	char *spec;                  /* the spec as named on the command line */

@@ -1,14 +1,43 @@
 /*
- * reason.c - the typed prediction read once: the reason name table that
- * gives every report its CSV/JSON tokens, and the one tally of root causes.
- * Between predict (which decides) and the reports (which format).
+ * result.c - the typed prediction read once: decision names, the reason
+ * name table that gives every report its CSV/JSON tokens, and the one
+ * tally of root causes.  Between predict (which decides) and the reports
+ * (which format).
  */
-#include "model/predict.h"
+#include "model/result.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/banned.h"
+
+const char *decision_name(enum decision d)
+{
+	switch (d) {
+	case DECISION_NONE: return "";
+	case DECISION_HIT: return "HIT";
+	case DECISION_MISS: return "MISS";
+	case DECISION_MISS_UPSTREAM: return "MISS_UPSTREAM";
+	case DECISION_DISABLED: return "DISABLED";
+	case DECISION_UNKNOWN: return "UNKNOWN";
+	}
+	return "";
+}
+
+void prediction_free(struct prediction *pr)
+{
+	if (!pr)
+		return;
+	arena_release(&pr->arena);
+	free(pr);
+}
+
+const struct task_result *prediction_find(const struct prediction *pr, const char *path)
+{
+	const struct task *t = dag_find_task(pr->dag, path);
+
+	return t ? &pr->results[t->index] : NULL;
+}
 
 /* The vocabulary of the CSV `reason` column (README "Decisions and reasons"). */
 static const char *const reason_names[] = {

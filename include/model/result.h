@@ -1,0 +1,125 @@
+/*
+ * result.h - the typed prediction (analyzer/model/result.c): per task a
+ * decision, its reasons (a kind and a detail), root causes as tasks, the
+ * distance from them, whether it invalidates an entry; and the one name
+ * table and cause tally every report reads.  predict.c fills it; the key
+ * parts (parts.c) read the producers' results from it.
+ */
+#ifndef KFPCACHE_RESULT_H
+#define KFPCACHE_RESULT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/util.h"
+#include "model/cache.h"
+#include "model/dag.h"
+#include "model/policy.h"
+
+enum decision {
+	DECISION_NONE,          /* dag rows */
+	DECISION_HIT,
+	DECISION_MISS,
+	DECISION_MISS_UPSTREAM,
+	DECISION_DISABLED,
+	DECISION_UNKNOWN
+};
+#define DECISION_COUNT 6
+const char *decision_name(enum decision d);   /* "HIT", ...; "" for NONE */
+
+/*
+ * Why a task does not hit.  One table (analyzer/reason.c) gives each its
+ * CSV/JSON token: the name, "name:detail" for the ones that name
+ * something, or the detail alone for a changed key part ("image") and a
+ * DISABLED task's layer ("spec").
+ */
+enum reason_kind {
+	REASON_COLD_CACHE,         /* no entry: the cache is empty, or the task never ran cached */
+	REASON_PIPELINE_NAME,      /* the cache holds other pipeline names only */
+	REASON_NEW_TASK,           /* no task at this path before */
+	REASON_CHANGED,            /* detail: the key part that changed ("image", "input:x") */
+	REASON_RUN_UNIQUE,         /* detail: the per-run value ("job_uuid", "pvc_name", "reimport") */
+	REASON_UPSTREAM_ARTIFACT,  /* an artifact from a producer that runs */
+	REASON_UPSTREAM_VALUE,     /* a value from a producer that runs or is UNKNOWN */
+	REASON_UNRESOLVED_PARAM,   /* detail: a root parameter without a value */
+	REASON_RUN_NAME,           /* the run's name is in the key */
+	REASON_LAYER               /* DISABLED; detail: the policy layer ("spec", "run", ...) */
+};
+struct reason {
+	enum reason_kind kind;
+	const char *detail;        /* NULL where the kind names nothing */
+};
+
+struct task_result {
+	const struct task *task;
+	enum decision decision;
+	bool has_policy;                /* executor rows */
+	struct policy_result pol;
+	const struct reason *reasons;   /* why it does not hit; none for HIT */
+	size_t nreasons;
+	const struct task **causes;     /* root causes, deduplicated, sorted by path */
+	size_t ncauses;
+	int distance;                   /* -1 when not applicable */
+	/*
+	 * The result says a cache entry no longer serves: MISS, MISS_UPSTREAM or
+	 * UNKNOWN for a reason other than a cold cache or a per-run value.
+	 */
+	bool invalidates;
+	char fingerprint[65];           /* exact KFP fingerprint, or "" */
+	const char *fingerprint_why;    /* why there is none */
+	char key[65];                   /* symbolic key */
+	struct keypart *parts;
+	size_t nparts;
+	const struct keypart *prev;     /* the same path's parts in the newest baseline (text NULL) */
+	size_t nprev;
+	const char *exec_id;            /* execution whose outputs consumers read */
+	struct cache_entry hit;         /* HIT: the entry (run, path); NULLs otherwise */
+	const char *hit_exec;           /* HIT: the same as "run:path" text (explain) */
+	const char **log;               /* explain lines */
+	size_t nlog;
+};
+
+struct prediction {
+	struct arena arena;
+	const struct dag *dag;          /* borrowed */
+	const char *label;              /* run label, e.g. "baseline-1", "current" */
+	struct task_result *results;    /* parallel to dag->tasks */
+	size_t n;
+	size_t counts[DECISION_COUNT];
+	size_t executors;
+	size_t run_override_unreached;  /* nested executors the run override misses */
+	bool cold;                      /* the cache was empty */
+};
+
+void prediction_free(struct prediction *pr);
+
+const struct task_result *prediction_find(const struct prediction *pr, const char *path);
+
+/* The reason name table. */
+void reason_token(struct strbuf *sb, const struct reason *r);
+/* The reasons and the root causes' paths as list cells (util.h list_add). */
+void result_reason_list(struct strbuf *sb, const struct task_result *r);
+void result_cause_list(struct strbuf *sb, const struct task_result *r);
+/* The same, into sb after resetting it; returns its text (valid until sb changes). */
+const char *result_reasons_str(struct strbuf *sb, const struct task_result *r);
+const char *result_causes_str(struct strbuf *sb, const struct task_result *r);
+bool result_has_reason(const struct task_result *r, enum reason_kind kind);
+/* The result of the task that is root cause i of r. */
+const struct task_result *result_cause(const struct prediction *pr,
+				       const struct task_result *r, size_t i);
+
+/*
+ * The one tally of root causes (summary, Markdown, JSON, timeline, diff,
+ * lint): each result whose decision is not HIT (only those that
+ * invalidate an entry, with only_invalidating) counts once for each of its
+ * causes.  Linear in the tasks; sorted by count, then path.  *out is
+ * malloc'd (free()); returns the number of causes.
+ */
+struct cause_count {
+	const struct task *task;
+	size_t n;
+};
+size_t causes_tally(struct cause_count **out, const struct prediction *pr,
+		    bool only_invalidating);
+
+#endif
