@@ -4,6 +4,7 @@
  * detection, the newest parts per path; and, through predict_run, a
  * consumer's key assembled from its producer's result.
  */
+#include "fixture.h"
 #include "t.h"
 
 #include "model/cache.h"
@@ -190,32 +191,9 @@ static const char pipe_fmt[] =
 	"schemaVersion: 2.1.0\n"
 	"sdkVersion: kfp-2.7.0\n";
 
-struct version {
-	struct spec *spec;
-	struct dag *dag;
-};
-
 static int version_load(struct version *v, const char *image)
 {
-	char text[sizeof(pipe_fmt) + 64];
-	struct dag_options o;
-	int n = snprintf(text, sizeof(text), pipe_fmt, image);
-
-	memset(v, 0, sizeof(*v));
-	memset(&o, 0, sizeof(o));
-	if (n < 0 || (size_t)n >= sizeof(text) ||
-	    spec_load_buf(&v->spec, text, (size_t)n, "make-use.yaml", NULL) < 0 ||
-	    dag_build(&v->dag, v->spec, &o) < 0) {
-		fprintf(stderr, "  fixture: %s\n", err_msg());
-		return -1;
-	}
-	return 0;
-}
-
-static void version_release(struct version *v)
-{
-	dag_free(v->dag);
-	spec_free(v->spec);
+	return version_load_fmt(v, pipe_fmt, image, "make-use.yaml");
 }
 
 static const char *part_text(const struct task_result *r, const char *name)

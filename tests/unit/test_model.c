@@ -4,6 +4,7 @@
  * (dag_build), the policy layers (policy_eval) and the decisions
  * (predict_run) against a cache a baseline run filled (commit).
  */
+#include "fixture.h"
 #include "t.h"
 
 #include "model/dag.h"
@@ -77,35 +78,9 @@ static const char spec_fmt[] =
 
 #define TRAINER "gcr.io/acme-ml/trainer:2.3.0"
 
-/* One loaded version of the fixture: its spec and DAG. */
-struct version {
-	struct spec *spec;
-	struct dag *dag;
-};
-
-static int version_load(struct version *v, const char *trainer_image)
+static int version_load(struct version *v, const char *image)
 {
-	char text[sizeof(spec_fmt) + 128];
-	struct dag_options o;
-	int n = snprintf(text, sizeof(text), spec_fmt, trainer_image);
-
-	memset(v, 0, sizeof(*v));
-	memset(&o, 0, sizeof(o));
-	if (n < 0 || (size_t)n >= sizeof(text))
-		return -1;
-	if (spec_load_buf(&v->spec, text, (size_t)n, "train.yaml", NULL) < 0 ||
-	    dag_build(&v->dag, v->spec, &o) < 0) {
-		fprintf(stderr, "  fixture: %s\n", err_msg());
-		return -1;
-	}
-	return 0;
-}
-
-static void version_release(struct version *v)
-{
-	dag_free(v->dag);
-	spec_free(v->spec);
-	memset(v, 0, sizeof(*v));
+	return version_load_fmt(v, spec_fmt, image, "train.yaml");
 }
 
 /*
