@@ -519,6 +519,7 @@ static const char *class_name(enum decision d)
 	case DECISION_MISS_UPSTREAM: return "missUpstream";
 	case DECISION_DISABLED: return "disabled";
 	case DECISION_UNKNOWN: return "unknown";
+	case DECISION_NOT_RUN: return "notRun";
 	case DECISION_NONE: break;
 	}
 	return "";

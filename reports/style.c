@@ -15,6 +15,7 @@ static const struct decision_style styles[DECISION_COUNT] = {
 	[DECISION_MISS_UPSTREAM] = { "#fddbc7", "#e08214", "#e08214" },
 	[DECISION_DISABLED] = { "#d9d9d9", "#636363", "#636363" },
 	[DECISION_UNKNOWN] = { "#92c5de", "#2166ac", "#2166ac" },
+	[DECISION_NOT_RUN] = { "#f7f7f7", "#bababa", "#bababa" },
 };
 
 const struct decision_style *report_decision_style(enum decision d)

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "model/parts.h"
+#include "model/trigger.h"
 #include "model/policy_file.h"
 #include "base/banned.h"
 
@@ -28,6 +29,7 @@ struct run {
 	bool keep_log;             /* predict_options.keep_log */
 	bool *decided;             /* per task: its result is final */
 	struct parts_run parts;    /* what key parts are made from */
+	struct trigger_state *trig;/* per task: does it trigger (model/trigger.h) */
 };
 
 static void logf_(struct run *r, struct task_result *res, const char *fmt, ...)
@@ -336,6 +338,34 @@ static bool result_invalidates(const struct task_result *res)
 }
 
 /*
+ * An executor that does not trigger: NOT_RUN for a false condition (its
+ * own, a group's or a dependency's), UNKNOWN when a condition cannot be
+ * evaluated (KFP's driver fails on it: lint reports it).  No key is made,
+ * and the run leaves no entry for it (launcher_v2.go writes entries only
+ * after the command ran).
+ */
+static bool not_triggered(struct run *r, const struct task *t, struct task_result *res)
+{
+	const struct trigger_state *st = &r->trig[t->index];
+
+	if (st->v != TRIGGER_NO && st->v != TRIGGER_ERROR)
+		return false;
+	res->exec_id = arena_printf(&r->pr->arena, "%s:not-run:%s", r->pr->label, t->path);
+	res->fingerprint_why = "the task does not run";
+	if (st->v == TRIGGER_NO) {
+		set_self_cause(r, st->cause, res, DECISION_NOT_RUN, REASON_CONDITION, NULL);
+	} else {
+		const struct trigger_state *cs = &r->trig[st->cause->index];
+		set_self_cause(r, st->cause, res, DECISION_UNKNOWN, REASON_CONDITION_ERROR,
+			       cel_error_kind_name(cs->err.kind));
+	}
+	res->distance = st->distance;
+	logf_(r, res, "trigger: %s (condition of %s)", res->decision == DECISION_NOT_RUN ?
+	      "does not run" : "condition cannot be evaluated", st->cause->path);
+	return true;
+}
+
+/*
  * Decide t, whose producers are decided: the policy (a custom cache key
  * replaces the parts), the key parts from the producers' results, the
  * previous version's parts, then the ladder.  DAG tasks get no decision.
@@ -349,6 +379,13 @@ static int decide(struct run *r, const struct task *t)
 	res->task = t;
 	res->distance = -1;
 	parts_deps_init(&x);
+	res->conditional = r->trig[t->index].v == TRIGGER_MAYBE;
+	if (task_is_executor(t) && not_triggered(r, t, res)) {
+		res->invalidates = false;
+		r->decided[t->index] = true;
+		ret = 0;
+		goto done;
+	}
 	if (t->kind == TASK_CONTAINER) {
 		eval_policy(r, t, res);
 		if (parts_container(&r->parts, t, res, &x) < 0)
@@ -384,6 +421,8 @@ static void commit_run(struct run *r)
 		const struct task *t = res->task;
 		if (!task_is_executor(t))
 			continue;
+		if (r->trig[i].v == TRIGGER_NO || r->trig[i].v == TRIGGER_ERROR)
+			continue;       /* it did not run: no entry, and its last parts stay */
 		if (t->kind == TASK_IMPORTER)
 			cache_insert(r->c, CACHE_IMPORT, pipeline, res->key, r->pr->label, t->path);
 		else if (res->pol.enabled && res->decision != DECISION_HIT)
@@ -414,6 +453,8 @@ int predict_run(struct prediction **out, const struct dag *d, const struct polic
 	r.c = c;
 	r.keep_log = opt && opt->keep_log;
 	r.decided = xcalloc(d->ntasks ? d->ntasks : 1, sizeof(*r.decided));
+	r.trig = xcalloc(d->ntasks ? d->ntasks : 1, sizeof(*r.trig));
+	trigger_eval(d, r.trig);
 	parts_run_init(&r.parts, &pr->arena, d->spec->name, p, pr->results, r.decided);
 	/*
 	 * Producers first (dag.h: d->order), so the key parts are assembled
@@ -435,6 +476,7 @@ int predict_run(struct prediction **out, const struct dag *d, const struct polic
 	ret = 0;
 done:
 	free(r.decided);
+	free(r.trig);
 	parts_run_release(&r.parts);
 	if (ret < 0) {
 		prediction_free(pr);

@@ -20,6 +20,7 @@ const char *decision_name(enum decision d)
 	case DECISION_MISS_UPSTREAM: return "MISS_UPSTREAM";
 	case DECISION_DISABLED: return "DISABLED";
 	case DECISION_UNKNOWN: return "UNKNOWN";
+	case DECISION_NOT_RUN: return "NOT_RUN";
 	}
 	return "";
 }
@@ -51,6 +52,8 @@ static const char *const reason_names[] = {
 	[REASON_UNRESOLVED_PARAM] = "unresolved_param",
 	[REASON_RUN_NAME] = "run_name",
 	[REASON_LAYER] = NULL,                /* the layer's name alone */
+	[REASON_CONDITION] = "condition",
+	[REASON_CONDITION_ERROR] = "condition_error",
 };
 
 void reason_token(struct strbuf *sb, const struct reason *r)

@@ -22,9 +22,10 @@ enum decision {
 	DECISION_MISS,
 	DECISION_MISS_UPSTREAM,
 	DECISION_DISABLED,
-	DECISION_UNKNOWN
+	DECISION_UNKNOWN,
+	DECISION_NOT_RUN        /* does not execute: a false condition (model/trigger.h) */
 };
-#define DECISION_COUNT 6
+#define DECISION_COUNT 7
 const char *decision_name(enum decision d);   /* "HIT", ...; "" for NONE */
 
 /*
@@ -43,7 +44,9 @@ enum reason_kind {
 	REASON_UPSTREAM_VALUE,     /* a value from a producer that runs or is UNKNOWN */
 	REASON_UNRESOLVED_PARAM,   /* detail: a root parameter without a value */
 	REASON_RUN_NAME,           /* the run's name is in the key */
-	REASON_LAYER               /* DISABLED; detail: the policy layer ("spec", "run", ...) */
+	REASON_LAYER,              /* DISABLED; detail: the policy layer ("spec", "run", ...) */
+	REASON_CONDITION,          /* NOT_RUN: a false condition (its task is the root cause) */
+	REASON_CONDITION_ERROR     /* UNKNOWN: a condition KFP cannot evaluate; detail: the error kind */
 };
 struct reason {
 	enum reason_kind kind;
@@ -60,6 +63,7 @@ struct task_result {
 	const struct task **causes;     /* root causes, deduplicated, sorted by path */
 	size_t ncauses;
 	int distance;                   /* -1 when not applicable */
+	bool conditional;               /* under a condition not decided before the run */
 	/*
 	 * The result says a cache entry no longer serves: MISS, MISS_UPSTREAM or
 	 * UNKNOWN for a reason other than a cold cache or a per-run value.

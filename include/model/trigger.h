@@ -1,0 +1,49 @@
+/*
+ * trigger.h - which tasks of a run trigger at all (analyzer/model/trigger.c),
+ * decided before the run where KFP's drivers would decide it: a task's
+ * triggerPolicy.condition evaluated on its resolved inputs (model/cel.h),
+ * an enclosing group that does not trigger, a dependency that does not
+ * succeed (Argo `depends: X.Succeeded`, argocompiler/dag.go:708-725;
+ * exit-handler tasks excepted).  Kfp-cache-semantics.md §8.
+ */
+#ifndef KFPCACHE_TRIGGER_H
+#define KFPCACHE_TRIGGER_H
+
+#include <stddef.h>
+
+#include "model/cel.h"
+#include "model/dag.h"
+
+enum trigger {
+	TRIGGER_YES,            /* runs (no condition, or a true one) */
+	TRIGGER_MAYBE,          /* a condition that cannot be decided before the run */
+	TRIGGER_NO,             /* a false condition here or above: NOT_RUN */
+	TRIGGER_ERROR           /* a condition KFP cannot evaluate, here or above */
+};
+
+struct trigger_state {
+	enum trigger v;
+	const struct task *cause;     /* NO / ERROR / MAYBE: the task whose condition decides */
+	int distance;                 /* hops from cause: nesting levels and dependencies */
+	enum cel_truth own;           /* this task's own condition (CEL_TRUE when none) */
+	struct cel_error err;         /* own == CEL_ERROR (or unsupported): why */
+};
+
+/*
+ * Fill out[i] for every task of d (parallel to d->tasks).  Never fails:
+ * what cannot be evaluated is TRIGGER_ERROR with a reason.
+ */
+void trigger_eval(const struct dag *d, struct trigger_state *out);
+
+/* The condition text of t, or NULL when it has none. */
+const char *trigger_condition(const struct task *t);
+
+/*
+ * Call each(ctx, name, value) for each input the condition of t reads, in
+ * order: value is the input's JSON text, "unknown" (known only at run
+ * time) or "absent" (explain prints them).
+ */
+typedef void trigger_input_fn(void *ctx, const char *name, const char *value);
+void trigger_inputs(const struct task *t, trigger_input_fn *each, void *ctx);
+
+#endif
