@@ -11,10 +11,6 @@
 
 #include "base/banned.h"
 
-static const enum decision order[] = {
-	DECISION_HIT, DECISION_MISS, DECISION_MISS_UPSTREAM, DECISION_DISABLED, DECISION_UNKNOWN
-};
-
 /* "HIT", "DISABLED(run)", "-" (no such task in this version). */
 static const char *cell_text(char *buf, size_t cap, const struct compare_cell *c)
 {
@@ -72,8 +68,8 @@ static void text_counts(FILE *fp, const struct compare *c)
 	if (c->history)
 		fprintf(fp, "%-12s  ", "commit");
 	fprintf(fp, "%-*s %9s", pw, "policy", "executors");
-	for (k = 0; k < KC_ARRAY_SIZE(order); k++)
-		fprintf(fp, " %s", decision_name(order[k]));
+	for (k = 0; k < DECISION_ORDER_N; k++)
+		fprintf(fp, " %s", decision_name(decision_order[k]));
 	fputs("  differ\n", fp);
 	for (i = 0; i < c->nblocks; i++) {
 		const struct compare_block *b = &c->blocks[i];
@@ -86,8 +82,8 @@ static void text_counts(FILE *fp, const struct compare *c)
 			if (c->history)
 				fprintf(fp, "%-12.12s  ", p ? "" : b->label);
 			fprintf(fp, "%-*s %9zu", pw, c->policies[p], n->executors);
-			for (k = 0; k < KC_ARRAY_SIZE(order); k++)
-				fprintf(fp, " %*zu", (int)strlen(decision_name(order[k])), n->counts[order[k]]);
+			for (k = 0; k < DECISION_ORDER_N; k++)
+				fprintf(fp, " %*zu", (int)strlen(decision_name(decision_order[k])), n->counts[decision_order[k]]);
 			if (!p)
 				fprintf(fp, "  %6zu", b->ndiffer);
 			fputc('\n', fp);
@@ -169,10 +165,10 @@ int report_compare_md(FILE *fp, const struct compare *c)
 	if (c->history)
 		fputs(" commit |", fp);
 	fputs(" policy | executors |", fp);
-	for (k = 0; k < KC_ARRAY_SIZE(order); k++)
-		fprintf(fp, " %s |", decision_name(order[k]));
+	for (k = 0; k < DECISION_ORDER_N; k++)
+		fprintf(fp, " %s |", decision_name(decision_order[k]));
 	fputs(" tasks that differ |\n|", fp);
-	for (k = 0; k < KC_ARRAY_SIZE(order) + 3 + (c->history ? 1 : 0); k++)
+	for (k = 0; k < DECISION_ORDER_N + 3 + (c->history ? 1 : 0); k++)
 		fputs(k >= 1 + (c->history ? 1 : 0) ? "---:|" : "---|", fp);
 	fputc('\n', fp);
 	for (i = 0; i < c->nblocks; i++) {
@@ -191,14 +187,14 @@ int report_compare_md(FILE *fp, const struct compare *c)
 				fputs(" | ", fp);
 				md_cell(fp, b->error);
 				fputs(" |", fp);
-				for (k = 0; k < KC_ARRAY_SIZE(order) + 1; k++)
+				for (k = 0; k < DECISION_ORDER_N + 1; k++)
 					fputs(" |", fp);
 				fputc('\n', fp);
 				continue;
 			}
 			fprintf(fp, " | %zu |", n->executors);
-			for (k = 0; k < KC_ARRAY_SIZE(order); k++)
-				fprintf(fp, " %zu |", n->counts[order[k]]);
+			for (k = 0; k < DECISION_ORDER_N; k++)
+				fprintf(fp, " %zu |", n->counts[decision_order[k]]);
 			fprintf(fp, " %zu |\n", b->ndiffer);
 		}
 	}
@@ -296,8 +292,8 @@ int report_compare_counts_csv(FILE *fp, const struct compare *c)
 			fputc(',', fp);
 			report_csv_cell(fp, c->policies[p]);
 			fprintf(fp, ",%zu", n->executors);
-			for (k = 0; k < KC_ARRAY_SIZE(order); k++)
-				fprintf(fp, ",%zu", n->counts[order[k]]);
+			for (k = 0; k < DECISION_ORDER_N; k++)
+				fprintf(fp, ",%zu", n->counts[decision_order[k]]);
 			fprintf(fp, ",%zu,%zu,", n->gpu_miss, b->ndiffer);
 			report_csv_cell(fp, b->error ? b->error : "");
 			fputc('\n', fp);

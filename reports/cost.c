@@ -10,10 +10,6 @@
 
 #include "base/banned.h"
 
-static const enum decision order[] = {
-	DECISION_HIT, DECISION_MISS, DECISION_MISS_UPSTREAM, DECISION_DISABLED, DECISION_UNKNOWN
-};
-
 static void duration_text(char *out, size_t cap, double secs)
 {
 	long s = (long)(secs + 0.5);
@@ -53,9 +49,9 @@ void report_cost_summary(FILE *fp, const struct cost *c)
 	fputs("cost (requests; a limit counts where no request is set):\n", fp);
 	fprintf(fp, "  %-15s %5s %7s %10s %4s%s\n", "decision", "tasks", "cpu", "memory", "gpu",
 		c->have_durations ? "      time" : "");
-	for (i = 0; i < KC_ARRAY_SIZE(order); i++)
-		if (c->by[order[i]].tasks)
-			text_row(fp, decision_name(order[i]), &c->by[order[i]], c->have_durations);
+	for (i = 0; i < DECISION_ORDER_N; i++)
+		if (c->by[decision_order[i]].tasks)
+			text_row(fp, decision_name(decision_order[i]), &c->by[decision_order[i]], c->have_durations);
 	text_row(fp, "runs", &c->runs, c->have_durations);
 	text_row(fp, "saved by cache", &c->saved, c->have_durations);
 	if (c->gpu_runs)
@@ -78,8 +74,8 @@ int report_cost_csv(FILE *fp, const struct cost *c)
 	size_t i;
 
 	fputs("decision,tasks,cpu,memory_gib,gpu,timed,seconds,cpu_seconds,gpu_seconds\n", fp);
-	for (i = 0; i < KC_ARRAY_SIZE(order); i++)
-		csv_row(fp, decision_name(order[i]), &c->by[order[i]]);
+	for (i = 0; i < DECISION_ORDER_N; i++)
+		csv_row(fp, decision_name(decision_order[i]), &c->by[decision_order[i]]);
 	csv_row(fp, "runs", &c->runs);
 	csv_row(fp, "saved", &c->saved);
 	return ferror(fp) ? err_set("write error") : 0;

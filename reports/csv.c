@@ -86,7 +86,7 @@ int report_csv_write(FILE *fp, const struct prediction *pr)
 		cells[4] = t->image;
 		cells[5] = r->has_policy ? tf(r->pol.enabled) : "";
 		cells[6] = r->has_policy ? layer_name(r->pol.layer) : "";
-		cells[7] = tf(t->conditional);
+		cells[7] = tf(r->conditional);
 		cells[8] = decision_name(r->decision);
 		cells[9] = result_reasons_str(&rsb, r);
 		cells[10] = result_causes_str(&csb, r);

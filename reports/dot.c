@@ -214,7 +214,7 @@ static void make_clusters(Agraph_t *root, const struct prediction *pr, struct st
 		sb_reset(&label);
 		esc(&label, t->key);
 		set(g, "label", label.buf);
-		set(g, "style", t->conditional ? "rounded,dashed" : "rounded");
+		set(g, "style", pr->results[i].conditional ? "rounded,dashed" : "rounded");
 		sb_reset(&label);
 		esc(&label, t->path);
 		set(g, "tooltip", label.buf);
@@ -228,25 +228,21 @@ static void make_clusters(Agraph_t *root, const struct prediction *pr, struct st
 
 static void legend(Agraph_t *g)
 {
-	static const enum decision ds[] = {
-		DECISION_HIT, DECISION_MISS, DECISION_MISS_UPSTREAM,
-		DECISION_DISABLED, DECISION_UNKNOWN
-	};
-	Agraph_t *lg = agsubg(g, (char *)"cluster_legend", 1);
+		Agraph_t *lg = agsubg(g, (char *)"cluster_legend", 1);
 	Agnode_t *prev = NULL;
 	size_t i;
 
 	set(lg, "label", "legend");
 	set(lg, "style", "rounded");
 	set(lg, "rank", "sink");
-	for (i = 0; i < KC_ARRAY_SIZE(ds); i++) {
+	for (i = 0; i < DECISION_ORDER_N; i++) {
 		char name[48];
 		Agnode_t *n;
-		snprintf(name, sizeof(name), "legend_%s", decision_name(ds[i]));
+		snprintf(name, sizeof(name), "legend_%s", decision_name(decision_order[i]));
 		n = agnode(lg, name, 1);
-		set(n, "label", decision_name(ds[i]));
-		set(n, "fillcolor", report_decision_style(ds[i])->fill);
-		set(n, "tooltip", decision_name(ds[i]));
+		set(n, "label", decision_name(decision_order[i]));
+		set(n, "fillcolor", report_decision_style(decision_order[i])->fill);
+		set(n, "tooltip", decision_name(decision_order[i]));
 		if (prev) {
 			Agedge_t *e = agedge(lg, prev, n, NULL, 1);
 			set(e, "style", "invis");
@@ -301,10 +297,10 @@ static Agraph_t *build(const struct prediction *pr, const struct strmap *highlig
 	set(g, "fontname", "Helvetica");
 	sb_reset(&sb);
 	esc(&sb, d->pipeline_name);
-	sb_addf(&sb, "\\n%zu executor tasks: HIT %zu, MISS %zu, MISS_UPSTREAM %zu, DISABLED %zu, UNKNOWN %zu",
-		pr->executors, pr->counts[DECISION_HIT], pr->counts[DECISION_MISS],
-		pr->counts[DECISION_MISS_UPSTREAM], pr->counts[DECISION_DISABLED],
-		pr->counts[DECISION_UNKNOWN]);
+	sb_addf(&sb, "\\n%zu executor tasks:", pr->executors);
+	for (i = 0; i < DECISION_ORDER_N; i++)
+		sb_addf(&sb, "%s %s %zu", i ? "," : "", decision_name(decision_order[i]),
+			pr->counts[decision_order[i]]);
 	set(g, "label", sb.buf);
 	set(g, "labelloc", "t");
 
@@ -336,7 +332,7 @@ static Agraph_t *build(const struct prediction *pr, const struct strmap *highlig
 		}
 		if (t->kind == TASK_IMPORTER)
 			set(n, "shape", "cds");
-		if (t->conditional)
+		if (r->conditional)
 			set(n, "style", "filled,rounded,dashed");
 		sb_reset(&sb);
 		esc(&sb, t->path);

@@ -250,11 +250,6 @@ static int graph(FILE *fp, const struct prediction *pr, size_t max_nodes)
 	return 0;
 }
 
-static const enum decision order[] = {
-	DECISION_HIT, DECISION_MISS, DECISION_MISS_UPSTREAM,
-	DECISION_DISABLED, DECISION_UNKNOWN
-};
-
 int report_html_write(FILE *fp, const struct prediction *pr, const struct report_info *info)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -287,9 +282,9 @@ int report_html_write(FILE *fp, const struct prediction *pr, const struct report
 			pr->run_override_unreached, pr->run_override_unreached == 1 ? "" : "s",
 			pr->run_override_unreached == 1 ? "s" : "");
 	fputs("</p>\n<p class=\"counts\">", fp);
-	for (i = 0; i < KC_ARRAY_SIZE(order); i++)
-		fprintf(fp, "<span class=\"d-%s\">%s %zu</span>", decision_name(order[i]),
-			decision_name(order[i]), pr->counts[order[i]]);
+	for (i = 0; i < DECISION_ORDER_N; i++)
+		fprintf(fp, "<span class=\"d-%s\">%s %zu</span>", decision_name(decision_order[i]),
+			decision_name(decision_order[i]), pr->counts[decision_order[i]]);
 	fputs("</p>\n</header>\n<section>\n<h2>Graph</h2>\n<div class=\"toolbar\">"
 	      "<button id=\"zoom-in\" title=\"zoom in\">+</button> "
 	      "<button id=\"zoom-out\" title=\"zoom out\">&#8722;</button> "
@@ -307,8 +302,8 @@ int report_html_write(FILE *fp, const struct prediction *pr, const struct report
 	fputs("</section>\n<section>\n<h2>Tasks</h2>\n<div class=\"filters\"><label>show "
 	      "<select id=\"f-what\"><option value=\"\">all</option>", fp);
 	option(fp, "nothit", "not HIT", nothit);
-	for (i = 0; i < KC_ARRAY_SIZE(order); i++)
-		option(fp, decision_name(order[i]), decision_name(order[i]), pr->counts[order[i]]);
+	for (i = 0; i < DECISION_ORDER_N; i++)
+		option(fp, decision_name(decision_order[i]), decision_name(decision_order[i]), pr->counts[decision_order[i]]);
 	option(fp, "dag", "DAG tasks", dags);
 	filters(fp);
 	fputs("<table id=\"kc-table\">\n<thead><tr><th>task</th><th>kind</th><th>decision</th>"
@@ -333,7 +328,7 @@ int report_html_write(FILE *fp, const struct prediction *pr, const struct report
 		td_text(fp, "num", dist);
 		td_text(fp, NULL, r->has_policy ? (r->pol.enabled ? "on" : "off") : "");
 		td_text(fp, NULL, r->has_policy ? layer_name(r->pol.layer) : "");
-		td_text(fp, NULL, t->conditional ? "yes" : "");
+		td_text(fp, NULL, r->conditional ? "yes" : "");
 		td_text(fp, NULL, t->component);
 		td_text(fp, NULL, t->image);
 		fprintf(fp, "<td class=\"path\" title=\"%s\">%.12s</td></tr>\n", r->fingerprint,

@@ -1,5 +1,5 @@
 /*
- * json.c - the machine-readable reports: analyze as "kfpcache/analyze/v1"
+ * json.c - the machine-readable reports: analyze as "kfpcache/analyze/v2"
  * and the history timeline as "kfpcache/history/v1" (schemas in
  * reports/schema/).  Written by hand, so reports need no JSON library;
  * every string goes through one escaper that also keeps the text valid
@@ -189,7 +189,7 @@ static void counts_obj(const struct jw *w, const struct prediction *pr)
 {
 	static const enum decision ds[] = {
 		DECISION_HIT, DECISION_MISS, DECISION_MISS_UPSTREAM,
-		DECISION_DISABLED, DECISION_UNKNOWN
+		DECISION_DISABLED, DECISION_UNKNOWN, DECISION_NOT_RUN
 	};
 	size_t i;
 
@@ -274,7 +274,7 @@ static void task_obj(const struct jw *w, const struct task_result *r)
 	key(w, 6, "cache_key", false);
 	str_or_null(w, r->has_policy ? r->pol.cache_key : NULL);
 	key(w, 6, "conditional", false);
-	fputs(t->conditional ? "true" : "false", w->fp);
+	fputs(r->conditional ? "true" : "false", w->fp);
 	key(w, 6, "decision", false);
 	str_or_null(w, decision_name(r->decision));
 	key(w, 6, "reason", false);

@@ -35,11 +35,6 @@
 /* Mermaid refuses diagrams of more than 500 edges (its maxEdges default). */
 #define MD_GRAPH_EDGES 400
 
-static const enum decision order[] = {
-	DECISION_HIT, DECISION_MISS, DECISION_MISS_UPSTREAM,
-	DECISION_DISABLED, DECISION_UNKNOWN
-};
-
 /* ---- escaping ---- */
 
 /*
@@ -218,14 +213,17 @@ void report_verdict(struct strbuf *sb, const struct prediction *pr)
 		return;
 	}
 	sb_addf(sb, "%zu of %zu executor tasks run", run, pr->executors);
-	for (i = 1; i < KC_ARRAY_SIZE(order); i++)
-		if (order[i] != DECISION_UNKNOWN && pr->counts[order[i]]) {
-			sb_addf(sb, "%s%s %zu", sep, decision_name(order[i]), pr->counts[order[i]]);
+	for (i = 1; i < DECISION_ORDER_N; i++)
+		if (decision_order[i] != DECISION_UNKNOWN && decision_order[i] != DECISION_NOT_RUN &&
+		    pr->counts[decision_order[i]]) {
+			sb_addf(sb, "%s%s %zu", sep, decision_name(decision_order[i]), pr->counts[decision_order[i]]);
 			sep = ", ";
 		}
 	sb_addf(sb, "%s, %zu hit the cache", *sep == ',' ? ")" : "", hit);
 	if (unknown)
 		sb_addf(sb, ", %zu cannot be decided before the run", unknown);
+	if (pr->counts[DECISION_NOT_RUN])
+		sb_addf(sb, ", %zu do not run at all (a false condition)", pr->counts[DECISION_NOT_RUN]);
 }
 
 static void verdict(struct strbuf *out, const struct prediction *pr, const struct report_info *info)
@@ -259,8 +257,8 @@ static void verdict(struct strbuf *out, const struct prediction *pr, const struc
 			pr->run_override_unreached, pr->run_override_unreached == 1 ? "" : "s",
 			pr->run_override_unreached == 1 ? "s" : "");
 	sb_adds(out, "\n| decision | tasks |\n|---|---:|\n");
-	for (i = 0; i < KC_ARRAY_SIZE(order); i++)
-		sb_addf(out, "| %s | %zu |\n", decision_name(order[i]), pr->counts[order[i]]);
+	for (i = 0; i < DECISION_ORDER_N; i++)
+		sb_addf(out, "| %s | %zu |\n", decision_name(decision_order[i]), pr->counts[decision_order[i]]);
 	sb_addc(out, '\n');
 }
 
@@ -338,7 +336,7 @@ static void not_hit(struct strbuf *out, const struct prediction *pr, const struc
 		sb_reset(&row);
 		sb_adds(&row, "| ");
 		md_code(&row, r->task->path);
-		sb_addf(&row, "%s | %s | ", r->task->conditional ? " (conditional)" : "",
+		sb_addf(&row, "%s | %s | ", r->conditional ? " (conditional)" : "",
 			decision_name(r->decision));
 		md_reasons(&row, r);
 		sb_adds(&row, " | ");
@@ -695,17 +693,17 @@ static void emit_classes(struct strbuf *sb, const struct mermaid *m)
 	const struct prediction *pr = m->pr;
 	size_t i, k;
 
-	for (k = 0; k < KC_ARRAY_SIZE(order); k++) {
+	for (k = 0; k < DECISION_ORDER_N; k++) {
 		bool first = true;
 		for (i = 0; i < pr->n; i++) {
 			if (m->id[i] < 0 || pr->results[i].task->kind == TASK_DAG ||
-			    pr->results[i].decision != order[k])
+			    pr->results[i].decision != decision_order[k])
 				continue;
 			sb_addf(sb, "%sn%ld", first ? "  class " : ",", m->id[i]);
 			first = false;
 		}
 		if (!first)
-			sb_addf(sb, " %s\n", class_name(order[k]));
+			sb_addf(sb, " %s\n", class_name(decision_order[k]));
 	}
 }
 
@@ -726,9 +724,9 @@ static size_t flowchart(struct strbuf *sb, const struct prediction *pr, size_t m
 	collect_edges(&m);
 	*note = select_nodes(&m, max);
 	sb_adds(sb, "flowchart LR\n");
-	for (i = 0; i < KC_ARRAY_SIZE(order); i++)
-		sb_addf(sb, "  classDef %s fill:%s,stroke:%s,color:#000\n", class_name(order[i]),
-			report_decision_style(order[i])->fill, report_decision_style(order[i])->stroke);
+	for (i = 0; i < DECISION_ORDER_N; i++)
+		sb_addf(sb, "  classDef %s fill:%s,stroke:%s,color:#000\n", class_name(decision_order[i]),
+			report_decision_style(decision_order[i])->fill, report_decision_style(decision_order[i])->stroke);
 	emit_nodes(sb, &m);
 	edges = emit_edges(sb, &m);
 	emit_classes(sb, &m);
@@ -786,7 +784,7 @@ static void full_table(struct strbuf *out, const struct prediction *pr, size_t c
 		sb_reset(&row);
 		sb_adds(&row, "| ");
 		md_code(&row, r->task->path);
-		sb_addf(&row, "%s | %s | %s | ", r->task->conditional ? " (conditional)" : "",
+		sb_addf(&row, "%s | %s | %s | ", r->conditional ? " (conditional)" : "",
 			task_kind_name(r->task->kind), decision_name(r->decision));
 		md_reasons(&row, r);
 		sb_adds(&row, " | ");

@@ -13,17 +13,13 @@
 /* Names are printed through term_text (util.h): this goes to a terminal. */
 void report_summary(FILE *fp, const struct prediction *pr)
 {
-	static const enum decision order[] = {
-		DECISION_HIT, DECISION_MISS, DECISION_MISS_UPSTREAM,
-		DECISION_DISABLED, DECISION_UNKNOWN
-	};
-	struct cause_count *causes;
+		struct cause_count *causes;
 	struct strbuf sb = STRBUF_INIT;
 	size_t ncauses, i, k;
 
 	fprintf(fp, "%s: %zu executor tasks:", term_text(pr->dag->pipeline_name), pr->executors);
-	for (i = 0; i < KC_ARRAY_SIZE(order); i++)
-		fprintf(fp, " %s %zu", decision_name(order[i]), pr->counts[order[i]]);
+	for (i = 0; i < DECISION_ORDER_N; i++)
+		fprintf(fp, " %s %zu", decision_name(decision_order[i]), pr->counts[decision_order[i]]);
 	fputc('\n', fp);
 	if (pr->cold)
 		fputs("cold cache: every cache-enabled task runs\n", fp);

@@ -11,6 +11,11 @@
 
 #include "base/banned.h"
 
+const enum decision decision_order[DECISION_ORDER_N] = {
+	DECISION_HIT, DECISION_MISS, DECISION_MISS_UPSTREAM,
+	DECISION_DISABLED, DECISION_UNKNOWN, DECISION_NOT_RUN
+};
+
 const char *decision_name(enum decision d)
 {
 	switch (d) {

@@ -27,6 +27,9 @@ enum decision {
 };
 #define DECISION_COUNT 7
 const char *decision_name(enum decision d);   /* "HIT", ...; "" for NONE */
+/* The executor decisions in the order every report lists them. */
+#define DECISION_ORDER_N (DECISION_COUNT - 1)
+extern const enum decision decision_order[DECISION_ORDER_N];
 
 /*
  * Why a task does not hit.  One table (analyzer/reason.c) gives each its

@@ -20,7 +20,7 @@ import re
 import sys
 
 LABEL = r'"((?:[^"#<>&`|\\{};\x00-\x1f\x7f]|#(?:quot|[0-9]+);|<br/>)*)"'
-CLASSES = {"hit", "miss", "missUpstream", "disabled", "unknown"}
+CLASSES = {"hit", "miss", "missUpstream", "disabled", "unknown", "notRun"}
 STYLE = r"[a-z-]+:[#0-9A-Za-z.]+(?:,[a-z-]+:[#0-9A-Za-z.]+)*"
 
 RE_CLASSDEF = re.compile(r"^  classDef ([A-Za-z]+) (%s)$" % STYLE)

@@ -8,7 +8,7 @@
 . "$ROOT/tests/lib.sh"
 mkdir -p "$TMP" && cd "$TMP" || exit 1
 S=$ROOT/samples
-A=$ROOT/reports/schema/analyze.v1.schema.json
+A=$ROOT/reports/schema/analyze.v2.schema.json
 H=$ROOT/reports/schema/history.v1.schema.json
 PY=/usr/bin/python3
 V=$ROOT/tests/sh/json_validate.py
@@ -35,9 +35,9 @@ kc analyze -q --run-caching off --kfp-version 2.18 --cold "$S/pipelines/train.ya
 python3 "$ROOT/tests/bench/gen.py" spec 300 big.yaml
 kc analyze -q --cold big.yaml --json big.json 2>> err
 if [ "$(ls a*.json | wc -l)" = 8 ] && $PY "$V" "$A" a*.json train.json hostile.json policy.json big.json 2>> err; then
-	echo "ok - json: analyze reports validate against analyze.v1.schema.json"
+	echo "ok - json: analyze reports validate against analyze.v2.schema.json"
 else
-	echo "not ok - json: analyze reports validate against analyze.v1.schema.json"; cat err >&2
+	echo "not ok - json: analyze reports validate against analyze.v2.schema.json"; cat err >&2
 fi
 
 # The corpus, when present.
@@ -62,7 +62,7 @@ import json, sys
 r = json.load(open(sys.argv[1]))
 t = {x["path"]: x for x in r["tasks"]}
 lr = t["exit-handler-1/log-run"]
-assert r["schema"] == "kfpcache/analyze/v1" and r["pipeline"] == "churn-training", r["pipeline"]
+assert r["schema"] == "kfpcache/analyze/v2" and r["pipeline"] == "churn-training", r["pipeline"]
 assert r["counts"]["HIT"] == 7 and r["counts"]["MISS"] == 3 and r["counts"]["DISABLED"] == 1, r["counts"]
 assert lr["decision"] == "MISS" and lr["reason"] == ["run_unique:create_time", "run_unique:job_uuid"], lr
 assert lr["root_cause"] == ["exit-handler-1/log-run"] and lr["distance"] == 0, lr
@@ -123,7 +123,7 @@ r = json.load(open(sys.argv[1]))
 del r["tasks"][3]["key_parts"][0]["digest"]
 json.dump(r, open("bad-part.json", "w"))
 r = json.load(open(sys.argv[1]))
-r["schema"] = "kfpcache/analyze/v2"
+r["schema"] = "kfpcache/analyze/v1"
 json.dump(r, open("bad-schema.json", "w"))
 h = json.load(open(sys.argv[2]))
 h["commits"][0]["commit"] = "HEAD"

@@ -21,12 +21,12 @@ if command -v dot > /dev/null; then
 else
 	echo "skip - dot parses with Graphviz: 'dot' not installed"
 fi
-# One node per executor task (+5 legend nodes), one cluster per DAG task (+legend).
+# One node per executor task (+6 legend nodes), one cluster per DAG task (+legend).
 tasks=$(grep -c ',\(container\|importer\),' a.csv)
 dags=$(grep -c ',dag,' a.csv)
 nodes=$(grep -E '^[[:space:]]+("[^"]*"|[A-Za-z_][A-Za-z0-9_]*)[[:space:]]+\[' a.dot | grep -vcE '^[[:space:]]+(graph|node|edge)[[:space:]]')
 clusters=$(grep -c 'subgraph "*cluster_' a.dot)
-[ "$nodes" -eq $((tasks + 5)) ] && ok "dot has one node per executor task" || no "dot nodes $nodes vs $tasks tasks"
+[ "$nodes" -eq $((tasks + 6)) ] && ok "dot has one node per executor task" || no "dot nodes $nodes vs $tasks tasks"
 [ "$clusters" -eq $((dags + 1)) ] && ok "dot has one cluster per DAG task" || no "dot clusters $clusters vs $dags dags"
 grep -q 'penwidth=2.5' a.dot && ok "invalidating edges are bold" || no "invalidating edges are bold"
 grep -q 'label=artifact' a.dot && grep -q 'label=parameter' a.dot && ok "edges labelled artifact/parameter" \
