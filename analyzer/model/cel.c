@@ -1,9 +1,28 @@
 /*
  * cel.c - static three-valued evaluation of a triggerPolicy.condition (see
  * cel.h).  One recursive-descent pass parses, type-checks and evaluates,
- * following cel-go v0.25.0 (KFP 2.14-2.16; 2.17 vendors v0.27.0, the same
- * in what is modelled here) as KFP's driver calls it from
- * backend/src/v2/expression/expression.go:134-162.
+ * following cel-go as KFP's driver calls it (driver/container.go:88-90,
+ * driver/dag.go:84-86 -> backend/src/v2/expression/expression.go:134-162).
+ */
+
+/*
+ * Choices, and where they come from:
+ * - cel-go version: KFP 2.14.0-2.16.1 vendor v0.25.0, 2.17.0 v0.27.0 (their
+ *   go.mod); what is modelled here reads the same in both.
+ * - Two kinds of type error.  The checker (cel.Env.Compile, expression.go:135)
+ *   rejects statically mistyped operands wherever they stand: 'a' == 1,
+ *   int(x) == 1.0, int(x) < 1.5 (KFP does not enable
+ *   cel.CrossTypeNumericComparisons).  Such a condition is CEL_ERR_TYPE and
+ *   no && or || absorbs it.  parameter_values entries are dyn, so with them
+ *   the runtime decides: == across types is false (int and double compare
+ *   by value), ordering across types is a "no such overload" error, and an
+ *   error is a value that && / || absorb (interpretable.go:297-327).
+ * - Unknown (a value not known before the run) may be any value: it wins
+ *   over an error in && and ||, and loses to one in a comparison.
+ * - Positions are byte offsets (cel-go reports line:column in code points).
+ * - Parsed but not modelled (result unknown, CEL_ERR_UNSUPPORTED):
+ *   arithmetic, in, lists, maps, uint and bytes literals, member calls,
+ *   size() and the other standard functions, outputs, inputs.artifacts.
  */
 #include "model/cel.h"
 
@@ -119,6 +138,8 @@ const char *cel_error_kind_name(enum cel_error_kind k)
 	return (size_t)k < KC_ARRAY_SIZE(err_kind_names) ? err_kind_names[k] : "?";
 }
 
+static void error_vfill(struct cel_error *e, enum cel_error_kind kind, size_t pos,
+			const char *fmt, va_list ap) KC_PRINTF(4, 0);
 static void error_vfill(struct cel_error *e, enum cel_error_kind kind, size_t pos,
 			const char *fmt, va_list ap)
 {
@@ -369,6 +390,22 @@ static void lex_string(struct parser *p, size_t i, bool raw, bool bytes, struct 
 	t->end = i;
 }
 
+/* digits[0..n) as a uint64; false on overflow. */
+static bool decimal_u64(const char *digits, size_t n, uint64_t *out)
+{
+	uint64_t u = 0;
+	size_t k;
+
+	for (k = 0; k < n; k++) {
+		uint64_t d = (uint64_t)(digits[k] - '0');
+		if (u > (UINT64_MAX - d) / 10)
+			return false;
+		u = u * 10 + d;
+	}
+	*out = u;
+	return true;
+}
+
 /* A number: int (decimal or 0x hex), uint with a u suffix, or double
  * (CEL's NUM_FLOAT: digits with a fraction and/or exponent, or .digits). */
 static void lex_number(struct parser *p, size_t i, struct tok *t)
@@ -415,14 +452,8 @@ static void lex_number(struct parser *p, size_t i, struct tok *t)
 		t->d = strtod(buf, NULL);   /* out of range gives ±inf, as Go's ParseFloat value */
 		return;
 	}
-	if (!hex) {
-		for (size_t k = i; k < j; k++) {
-			uint64_t dgt = (uint64_t)(s[k] - '0');
-			if (u > (UINT64_MAX - dgt) / 10)
-				syntax_error(p, i, "invalid int literal");
-			u = u * 10 + dgt;
-		}
-	}
+	if (!hex && !decimal_u64(s + i, j - i, &u))
+		syntax_error(p, i, "invalid int literal");
 	t->u = u;
 	t->kind = TK_INT;
 	if (j < p->len && (s[j] == 'u' || s[j] == 'U')) {
@@ -435,6 +466,24 @@ static const char *const puncts[] = {
 	"==", "!=", "<=", ">=", "&&", "||", "<", ">", "!", "(", ")", "[", "]", "{", "}",
 	".", ",", ":", "?", "-", "+", "*", "/", "%",
 };
+
+/* r'…' b'…' rb'…' br'…' (either case) are string prefixes. */
+static bool string_prefix(const char *s, size_t n, bool *raw, bool *bytes)
+{
+	size_t k;
+
+	if (n > 2)
+		return false;
+	for (k = 0; k < n; k++) {
+		if ((s[k] == 'r' || s[k] == 'R') && !*raw)
+			*raw = true;
+		else if ((s[k] == 'b' || s[k] == 'B') && !*bytes)
+			*bytes = true;
+		else
+			return false;
+	}
+	return true;
+}
 
 static void lex_at(struct parser *p, size_t i, struct tok *t)
 {
@@ -450,25 +499,14 @@ static void lex_at(struct parser *p, size_t i, struct tok *t)
 	}
 	if (is_ident_start((unsigned char)s[i])) {
 		size_t j = i, plen;
+		bool raw = false, bytes = false;
+
 		while (j < p->len && (is_ident_start((unsigned char)s[j]) || is_digit(s[j])))
 			j++;
-		/* r'…' b'…' rb'…' br'…' (either case) are string prefixes */
 		plen = j - i;
-		if (plen <= 2 && j < p->len && (s[j] == '\'' || s[j] == '"')) {
-			bool raw = false, bytes = false, ok = true;
-			for (k = i; k < j; k++) {
-				char c = s[k];
-				if ((c == 'r' || c == 'R') && !raw)
-					raw = true;
-				else if ((c == 'b' || c == 'B') && !bytes)
-					bytes = true;
-				else
-					ok = false;
-			}
-			if (ok) {
-				lex_string(p, j, raw, bytes, t);
-				return;
-			}
+		if (j < p->len && (s[j] == '\'' || s[j] == '"') && string_prefix(s + i, plen, &raw, &bytes)) {
+			lex_string(p, j, raw, bytes, t);
+			return;
 		}
 		t->kind = TK_IDENT;
 		t->s = s + i;
@@ -700,22 +738,19 @@ static int value_compare(const struct cel_value *a, const struct cel_value *b, c
  * nothing else (no spaces, no underscores). */
 static bool parse_go_int(const char *s, size_t len, int64_t *out)
 {
-	size_t i = 0;
+	size_t i = 0, k;
 	bool neg = false;
-	uint64_t u = 0, lim;
+	uint64_t u;
 
 	if (i < len && (s[i] == '+' || s[i] == '-'))
 		neg = s[i++] == '-';
 	if (i == len)
 		return false;
-	lim = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
-	for (; i < len; i++) {
-		if (!is_digit(s[i]))
+	for (k = i; k < len; k++)
+		if (!is_digit(s[k]))
 			return false;
-		if (u > (lim - (uint64_t)(s[i] - '0')) / 10)
-			return false;
-		u = u * 10 + (uint64_t)(s[i] - '0');
-	}
+	if (!decimal_u64(s + i, len - i, &u) || u > (uint64_t)INT64_MAX + neg)
+		return false;
 	*out = neg ? (int64_t)(0 - u) : (int64_t)u;
 	return true;
 }
@@ -916,6 +951,41 @@ static struct term param_value(struct parser *p, const char *name, size_t len, s
 	return t;
 }
 
+/* The fields of the modelled messages (pipeline_spec.proto:949-958,
+ * 1019-1029); T_OTHER: a real field, not modelled. */
+static const struct {
+	enum ty of;
+	const char *name;
+	enum ty ty;
+} fields[] = {
+	{ T_INPUTS, "parameter_values", T_PMAP },
+	{ T_INPUTS, "parameters", T_LMAP },
+	{ T_INPUTS, "artifacts", T_OTHER },
+	{ T_PVALUE, "string_value", T_STRING },
+	{ T_PVALUE, "int_value", T_INT },
+	{ T_PVALUE, "double_value", T_DOUBLE },
+};
+
+static bool span_is(const char *s, size_t len, const char *word)
+{
+	return len == strlen(word) && !memcmp(s, word, len);
+}
+
+static struct term select_field(struct parser *p, const struct term *base, const char *field,
+				size_t flen, size_t pos)
+{
+	size_t i;
+
+	for (i = 0; i < KC_ARRAY_SIZE(fields); i++) {
+		if (fields[i].of != base->ty || !span_is(field, flen, fields[i].name))
+			continue;
+		if (fields[i].ty == T_OTHER)
+			return unsupported(p, pos, "this field");
+		return carry(base, fields[i].ty, pos);
+	}
+	return type_error(p, pos, "undefined field '%.*s'", (int)(flen > 80 ? 80 : flen), field);
+}
+
 /* An index or a field of one of the modelled messages and maps. */
 static struct term member_of(struct parser *p, const struct term *base, const struct term *key,
 			     const char *field, size_t flen, size_t pos)
@@ -923,28 +993,20 @@ static struct term member_of(struct parser *p, const struct term *base, const st
 	const char *name = key ? key->v.s : field;
 	size_t len = key ? key->v.len : flen;
 
-	if (key && key->ty != T_STRING && !ty_is_dyn(key->ty) &&
-	    (base->ty == T_PMAP || base->ty == T_LMAP))
-		return type_mismatch(p, pos, "_[_]", base->ty, key->ty);
 	if (key && (base->ty == T_PMAP || base->ty == T_LMAP)) {
+		enum ty elem = base->ty == T_PMAP ? T_DYN : T_PVALUE;
 		const struct term *w = pending(key, NULL);
+		if (key->ty != T_STRING && !ty_is_dyn(key->ty))
+			return type_mismatch(p, pos, "_[_]", base->ty, key->ty);
 		if (w)
-			return carry(w, base->ty == T_PMAP ? T_DYN : T_PVALUE, pos);
+			return carry(w, elem, pos);
 		if (key->v.kind != CEL_VAL_STRING)
-			return eval_error(p, base->ty == T_PMAP ? T_DYN : T_PVALUE, pos, CEL_ERR_EVAL,
-					  "no such key: a %s key", cel_value_kind_name(key->v.kind));
+			return eval_error(p, elem, pos, CEL_ERR_EVAL, "no such key: a %s key",
+					  cel_value_kind_name(key->v.kind));
 	}
+	if (!key && (base->ty == T_INPUTS || base->ty == T_PVALUE))
+		return select_field(p, base, field, flen, pos);
 	switch (base->ty) {
-	case T_INPUTS:
-		if (key)
-			break;
-		if (flen == 16 && !memcmp(field, "parameter_values", 16))
-			return carry(base, T_PMAP, pos);
-		if (flen == 10 && !memcmp(field, "parameters", 10))
-			return carry(base, T_LMAP, pos);
-		if (flen == 9 && !memcmp(field, "artifacts", 9))
-			return unsupported(p, pos, "inputs.artifacts");
-		return type_error(p, pos, "undefined field '%.*s'", (int)(flen > 80 ? 80 : flen), field);
 	case T_PMAP:
 		return param_value(p, name, len, pos);
 	case T_LMAP:
@@ -954,16 +1016,6 @@ static struct term member_of(struct parser *p, const struct term *base, const st
 				  "inputs.parameters['%.*s'] is the kfp-1.8 form: the KFP v2 driver fills only "
 				  "inputs.parameter_values, so the condition fails (no such key)",
 				  (int)(len > 80 ? 80 : len), name);
-	case T_PVALUE:
-		if (key)
-			break;
-		if (flen == 12 && !memcmp(field, "string_value", 12))
-			return carry(base, T_STRING, pos);
-		if (flen == 9 && !memcmp(field, "int_value", 9))
-			return carry(base, T_INT, pos);
-		if (flen == 12 && !memcmp(field, "double_value", 12))
-			return carry(base, T_DOUBLE, pos);
-		return type_error(p, pos, "undefined field '%.*s'", (int)(flen > 80 ? 80 : flen), field);
 	case T_DYN:
 	case T_OTHER:
 		return unsupported(p, pos, key ? "indexing a value" : "selecting a field of a value");
@@ -994,7 +1046,7 @@ static size_t parse_args(struct parser *p, const char *close, struct term *first
 
 static bool ident_is(const struct tok *t, const char *word)
 {
-	return t->kind == TK_IDENT && t->len == strlen(word) && !memcmp(t->s, word, t->len);
+	return t->kind == TK_IDENT && span_is(t->s, t->len, word);
 }
 
 static const char *const reserved[] = {

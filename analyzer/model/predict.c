@@ -340,9 +340,10 @@ static bool result_invalidates(const struct task_result *res)
 /*
  * An executor that does not trigger: NOT_RUN for a false condition (its
  * own, a group's or a dependency's), UNKNOWN when a condition cannot be
- * evaluated (KFP's driver fails on it: lint reports it).  No key is made,
- * and the run leaves no entry for it (launcher_v2.go writes entries only
- * after the command ran).
+ * evaluated (KFP's driver fails on it: lint reports it).  Its key parts
+ * are still made (explain shows what the key would be, and the next run
+ * compares with them), but the run leaves no entry for it (launcher_v2.go
+ * writes entries only after the command ran).
  */
 static bool not_triggered(struct run *r, const struct task *t, struct task_result *res)
 {
@@ -351,7 +352,6 @@ static bool not_triggered(struct run *r, const struct task *t, struct task_resul
 	if (st->v != TRIGGER_NO && st->v != TRIGGER_ERROR)
 		return false;
 	res->exec_id = arena_printf(&r->pr->arena, "%s:not-run:%s", r->pr->label, t->path);
-	res->fingerprint_why = "the task does not run";
 	if (st->v == TRIGGER_NO) {
 		set_self_cause(r, st->cause, res, DECISION_NOT_RUN, REASON_CONDITION, NULL);
 	} else {
@@ -380,23 +380,19 @@ static int decide(struct run *r, const struct task *t)
 	res->distance = -1;
 	parts_deps_init(&x);
 	res->conditional = r->trig[t->index].v == TRIGGER_MAYBE;
-	if (task_is_executor(t) && not_triggered(r, t, res)) {
-		res->invalidates = false;
-		r->decided[t->index] = true;
-		ret = 0;
-		goto done;
-	}
 	if (t->kind == TASK_CONTAINER) {
 		eval_policy(r, t, res);
 		if (parts_container(&r->parts, t, res, &x) < 0)
 			goto done;
 		load_prev(r, t, res);
-		decide_container(r, t, res, &x);
+		if (!not_triggered(r, t, res))
+			decide_container(r, t, res, &x);
 	} else if (t->kind == TASK_IMPORTER) {
 		if (parts_importer(&r->parts, t, res, &x) < 0)
 			goto done;
 		load_prev(r, t, res);
-		decide_importer(r, t, res, &x);
+		if (!not_triggered(r, t, res))
+			decide_importer(r, t, res, &x);
 	}
 	res->invalidates = result_invalidates(res);
 	r->decided[t->index] = true;
@@ -419,13 +415,13 @@ static void commit_run(struct run *r)
 	for (i = 0; i < r->pr->n; i++) {
 		const struct task_result *res = &r->pr->results[i];
 		const struct task *t = res->task;
+		bool ran = r->trig[i].v != TRIGGER_NO && r->trig[i].v != TRIGGER_ERROR;
 		if (!task_is_executor(t))
 			continue;
-		if (r->trig[i].v == TRIGGER_NO || r->trig[i].v == TRIGGER_ERROR)
-			continue;       /* it did not run: no entry, and its last parts stay */
-		if (t->kind == TASK_IMPORTER)
+		/* A task that did not run leaves no entry; its parts still count. */
+		if (ran && t->kind == TASK_IMPORTER)
 			cache_insert(r->c, CACHE_IMPORT, pipeline, res->key, r->pr->label, t->path);
-		else if (res->pol.enabled && res->decision != DECISION_HIT)
+		else if (ran && res->pol.enabled && res->decision != DECISION_HIT)
 			cache_insert(r->c, CACHE_EXEC, pipeline, res->key, r->pr->label, t->path);
 		cache_set_parts(r->c, t->path, res->parts, res->nparts);
 	}

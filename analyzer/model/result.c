@@ -139,8 +139,9 @@ size_t causes_tally(struct cause_count **out, const struct prediction *pr,
 
 	for (i = 0; i < pr->n; i++) {
 		const struct task_result *r = &pr->results[i];
+		/* What runs or may run: a task that does not run costs nothing. */
 		if (r->decision == DECISION_NONE || r->decision == DECISION_HIT ||
-		    (only_invalidating && !r->invalidates))
+		    r->decision == DECISION_NOT_RUN || (only_invalidating && !r->invalidates))
 			continue;
 		for (k = 0; k < r->ncauses; k++)
 			n += !count[r->causes[k]->index]++;

@@ -117,7 +117,7 @@ const struct task_result *result_cause(const struct prediction *pr,
 
 /*
  * The one tally of root causes (summary, Markdown, JSON, timeline, diff,
- * lint): each result whose decision is not HIT (only those that
+ * lint): each result whose decision is not HIT or NOT_RUN (only those that
  * invalidate an entry, with only_invalidating) counts once for each of its
  * causes.  Linear in the tasks; sorted by count, then path.  *out is
  * malloc'd (free()); returns the number of causes.
