@@ -55,7 +55,7 @@ const struct lint_rule lint_rules[] = {
 	  "keep the pipeline name; rename only on purpose" },
 	{ "KC011", "condition-error", SEVERITY_ERROR,
 	  "a condition KFP cannot evaluate (triggerPolicy.condition in the kfp-1.8 form inputs.parameters[...], a type or syntax error): its driver fails, and nothing it guards runs",
-	  "recompile with the KFP 2 SDK (conditions over inputs.parameter_values) and compare values of the same type" },
+	  "recompile with the KFP 2 SDK (it writes conditions over inputs.parameter_values), compare values of one type, and keep the condition valid CEL" },
 };
 const size_t lint_nrules = KC_ARRAY_SIZE(lint_rules);
 
