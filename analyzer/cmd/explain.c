@@ -2,7 +2,9 @@
  * cmd/explain.c - `kfpcache explain SPEC TASK`: the decision log for one task,
  * in the order KFP's container driver works (container.go:47-343): each
  * policy layer consulted, each key part against the baseline, the lookup,
- * the decision, and the upstream chain that caused it.
+ * the decision, and the upstream chain that caused it.  Before them, the
+ * conditions that decide whether the task triggers at all (model/trigger.h,
+ * kfp-cache-semantics.md §8): a task that does not run has no key.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +15,7 @@
 #include "model/key.h"
 #include "model/policy_file.h"
 #include "model/predict.h"
+#include "model/trigger.h"
 #include "base/banned.h"
 
 const struct opt explain_opts[] = {
@@ -87,8 +90,117 @@ static void chain(const struct prediction *pr, const struct task_result *r, int 
 	}
 }
 
+static void input_line(void *ctx, const char *name, const char *value)
+{
+	size_t *n = ctx;
+
+	(*n)++;
+	printf("    input %s = %s\n", term_text(name), term_text(value));
+}
+
+/* The condition of t: its text, each input it reads with its value, its result. */
+static void condition_lines(const struct task *t, const struct trigger_state *st,
+			    const char *role)
+{
+	size_t n = 0;
+
+	printf("  condition of %s (%s): %s\n", term_text(t->path), role,
+	       term_text(trigger_condition(t)));
+	trigger_inputs(t, input_line, &n);
+	if (!n)
+		printf("    reads no inputs.parameter_values\n");
+	printf("    result: %s", cel_truth_name(st->own));
+	if (st->own == CEL_ERROR || st->err.kind == CEL_ERR_UNSUPPORTED)
+		printf(" (%s error at byte %zu: %s)", cel_error_kind_name(st->err.kind),
+		       st->err.pos, term_text(st->err.msg));
+	printf("\n");
+}
+
+static bool is_ancestor(const struct task *a, const struct task *t)
+{
+	for (t = t->parent; t; t = t->parent)
+		if (t == a)
+			return true;
+	return false;
+}
+
+/*
+ * Whether t triggers, and the conditions that decide it: its own, each
+ * enclosing group's, and the condition of the task that decides it when
+ * that is reached through dependencies.  Nothing when no condition is
+ * involved.  Returns whether the task runs (TRIGGER_YES or MAYBE).
+ */
+static bool trigger_section(const struct dag *d, const struct task *t)
+{
+	struct trigger_state *trig = xcalloc(d->ntasks ? d->ntasks : 1, sizeof(*trig));
+	const struct trigger_state *st;
+	const struct task *g;
+	bool any = trigger_condition(t) != NULL, runs;
+
+	trigger_eval(d, trig);
+	st = &trig[t->index];
+	runs = st->v == TRIGGER_YES || st->v == TRIGGER_MAYBE;
+	for (g = t->parent; g && !any; g = g->parent)
+		any = trigger_condition(g) != NULL;
+	if (!any && !st->cause)
+		goto done;
+	switch (st->v) {
+	case TRIGGER_YES:
+		printf("runs: every condition that decides it is true\n");
+		break;
+	case TRIGGER_MAYBE:
+		printf("conditional: the condition of %s is not known before the run\n",
+		       term_text(st->cause->path));
+		break;
+	case TRIGGER_NO:
+		printf("does not run: condition of %s is false\n", term_text(st->cause->path));
+		break;
+	case TRIGGER_ERROR:
+		printf("does not run: KFP cannot evaluate the condition of %s, its driver fails\n",
+		       term_text(st->cause->path));
+		break;
+	}
+	if (trigger_condition(t))
+		condition_lines(t, st, "this task");
+	for (g = t->parent; g; g = g->parent)
+		if (trigger_condition(g))
+			condition_lines(g, &trig[g->index], "enclosing group");
+	if (st->cause && st->cause != t && !is_ancestor(st->cause, t))
+		condition_lines(st->cause, &trig[st->cause->index], "upstream dependency");
+done:
+	free(trig);
+	return runs;
+}
+
+/*
+ * Why a part depends on its producers: an artifact of a producer that runs
+ * gets new ids; any other value from a producer that does not hit (its
+ * decision UNKNOWN included) is not known before the run.
+ */
+static const char *upstream_status(const struct prediction *pr, const struct task *t,
+				   const char *part)
+{
+	size_t i, k;
+
+	for (i = 0; i < t->ninputs; i++) {
+		const struct task_input *in = &t->inputs[i];
+		bool runs = in->artifact && in->val.nrefs;
+		if (strncmp(part, "input:", 6) || strcmp(part + 6, in->name))
+			continue;
+		for (k = 0; k < in->val.nrefs; k++) {
+			enum decision dd = pr->results[in->val.refs[k].producer->index].decision;
+			runs = runs && (dd == DECISION_HIT || dd == DECISION_MISS ||
+					dd == DECISION_MISS_UPSTREAM || dd == DECISION_DISABLED);
+		}
+		if (runs)
+			return "from a producer that runs";
+	}
+	return "from a producer whose outputs are not known before the run";
+}
+
 /* A key part, shortened when long, with how it compares to the baseline. */
-static void part_line(const struct keypart *p, const struct task_result *r)
+static void part_line(const struct prediction *pr, const struct keypart *p,
+		      const struct task_result *r)
 {
 	const char *status = "new";
 	size_t j, len = strlen(p->text);
@@ -101,7 +213,7 @@ static void part_line(const struct keypart *p, const struct task_result *r)
 	if (!r->prev)
 		status = "no baseline";
 	if (p->upstream)
-		status = "from a producer that runs";
+		status = upstream_status(pr, r->task, p->name);
 	if (len > 100) {
 		char *head = xstrndup(p->text, 72);
 		printf("  %-22s %s... (%zu bytes) [%s]\n", term_text(p->name), term_text(head), len,
@@ -110,6 +222,24 @@ static void part_line(const struct keypart *p, const struct task_result *r)
 	} else {
 		printf("  %-22s %s [%s]\n", term_text(p->name), term_text(p->text), status);
 	}
+}
+
+/* What the key is made of: the policy layers (or the importer's), each part. */
+static void key_section(const struct policy *p, const struct prediction *pr,
+			const struct task_result *r)
+{
+	const struct task *t = r->task;
+	size_t i;
+
+	if (t->kind == TASK_CONTAINER)
+		layers(p, r);
+	else
+		printf("importer: never cached; reimport=%s\n",
+		       node_get_bool(t->importer, "reimport", false) ? "true (new artifact id every run)"
+								     : "false (same artifact id when URI, type and metadata match)");
+	printf("key parts (against the same task in the newest baseline):\n");
+	for (i = 0; i < r->nparts; i++)
+		part_line(pr, &r->parts[i], r);
 }
 
 int cmd_explain(int argc, char **argv, const struct command *cmd)
@@ -121,7 +251,7 @@ int cmd_explain(int argc, char **argv, const struct command *cmd)
 	struct strbuf sb = STRBUF_INIT;
 	int idx, ret = EXIT_ERROR;
 	size_t i;
-	bool have_session = false;
+	bool have_session = false, runs;
 
 	common_init(&c);
 	idx = cmd_args(argc, argv, cmd, &c, NULL, NULL, 2, 2, "SPEC and TASK", &ret);
@@ -148,30 +278,29 @@ int cmd_explain(int argc, char **argv, const struct command *cmd)
 		printf(", executor %s", term_text(t->executor_label));
 	if (t->image)
 		printf(", image %s", term_text(t->image));
-	printf("%s\n", t->conditional ? ", conditional (decision holds if it triggers)" : "");
+	printf("%s\n", r->conditional ? ", conditional (decision holds if it triggers)" : "");
 	printf("pipeline %s; baseline %s\n", term_text(s.dag->pipeline_name),
 	       *s.baseline_desc ? term_text(s.baseline_desc) : "none (cold cache)");
+	runs = trigger_section(s.dag, t);
 	if (t->kind == TASK_DAG) {
 		printf("DAG tasks never consult or write the cache (driver/dag.go); see the tasks inside it.\n");
 		ret = EXIT_OK;
 		goto done;
 	}
-	if (t->kind == TASK_CONTAINER)
-		layers(&c.pol, r);
-	else
-		printf("importer: never cached; reimport=%s\n",
-		       node_get_bool(t->importer, "reimport", false) ? "true (new artifact id every run)"
-								     : "false (same artifact id when URI, type and metadata match)");
-	printf("key parts (against the same task in the newest baseline):\n");
-	for (i = 0; i < r->nparts; i++)
-		part_line(&r->parts[i], r);
+	if (runs)
+		key_section(&c.pol, s.pr, r);
 	for (i = 0; i < r->nlog; i++)
 		printf("%s\n", term_text(r->log[i]));
-	printf("symbolic key: %s\n", r->key);
-	if (r->fingerprint[0])
-		printf("KFP fingerprint: %s\n", r->fingerprint);
-	else
-		printf("KFP fingerprint: none (%s)\n", r->fingerprint_why ? term_text(r->fingerprint_why) : "n/a");
+	if (runs) {
+		printf("symbolic key: %s\n", r->key);
+		if (r->fingerprint[0])
+			printf("KFP fingerprint: %s\n", r->fingerprint);
+		else
+			printf("KFP fingerprint: none (%s)\n", r->fingerprint_why ? term_text(r->fingerprint_why) : "n/a");
+	} else {
+		printf("no key: %s, so it neither looks up nor writes a cache entry\n",
+		       term_text(r->fingerprint_why));
+	}
 	printf("decision: %s", decision_name(r->decision));
 	if (r->nreasons)
 		printf(" %s", term_text(result_reasons_str(&sb, r)));
@@ -180,7 +309,7 @@ int cmd_explain(int argc, char **argv, const struct command *cmd)
 	if (r->hit_exec)
 		printf(" from execution %s", term_text(r->hit_exec));
 	printf("\n");
-	if (r->decision == DECISION_MISS_UPSTREAM || r->decision == DECISION_UNKNOWN) {
+	if (runs && (r->decision == DECISION_MISS_UPSTREAM || r->decision == DECISION_UNKNOWN)) {
 		printf("upstream chain:\n");
 		chain(s.pr, r, 0);
 	}

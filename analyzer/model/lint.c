@@ -7,7 +7,8 @@
  * the workspace and generated PVC names differ every run (§3, §1.2); a
  * producer that runs makes new artifact ids (#8236); the client's override
  * reaches root tasks only (#10287); the lookup is scoped by the pipeline
- * name (§2); a custom key replaces every other part (§1.4).
+ * name (§2); a custom key replaces every other part (§1.4); a condition
+ * the driver cannot evaluate fails the task it guards (§8).
  */
 #include "model/lint.h"
 
@@ -18,6 +19,7 @@
 
 #include "model/key.h"
 #include "model/predict.h"
+#include "model/trigger.h"
 #include "base/banned.h"
 
 const struct lint_rule lint_rules[] = {
@@ -51,6 +53,9 @@ const struct lint_rule lint_rules[] = {
 	{ "KC010", "pipeline-renamed", SEVERITY_WARNING,
 	  "pipelineInfo.name changed since the previous version: the cache is scoped by it, so every task misses once",
 	  "keep the pipeline name; rename only on purpose" },
+	{ "KC011", "condition-error", SEVERITY_ERROR,
+	  "a condition KFP cannot evaluate (triggerPolicy.condition in the kfp-1.8 form inputs.parameters[...], a type or syntax error): its driver fails, and nothing it guards runs",
+	  "recompile with the KFP 2 SDK (it writes conditions over inputs.parameter_values), compare values of one type, and keep the condition valid CEL" },
 };
 const size_t lint_nrules = KC_ARRAY_SIZE(lint_rules);
 
@@ -137,6 +142,7 @@ struct lctx {
 	const struct dag *d;
 	const struct policy *p;
 	const struct prediction *steady;
+	const struct trigger_state *trig;   /* per task (model/trigger.h) */
 	size_t alloc;
 };
 
@@ -473,6 +479,19 @@ static void rule_renamed(struct lctx *c, const struct lint_version *prev)
 		    prev->pipeline, c->d->pipeline_name);
 }
 
+/* KC011: the task's own condition; a task under it fails with it, not for itself. */
+static void rule_condition(struct lctx *c, const struct task *t)
+{
+	const struct trigger_state *st = &c->trig[t->index];
+
+	if (st->own != CEL_ERROR)
+		return;
+	add(c, "KC011", t, node_path(t->spec, "triggerPolicy", "condition", NULL),
+	    "KFP cannot evaluate the condition: %s error at byte %zu: %s; the driver fails the task%s",
+	    cel_error_kind_name(st->err.kind), st->err.pos, st->err.msg,
+	    t->kind == TASK_DAG ? " and nothing inside it runs" : "");
+}
+
 static void rules_of_policy(struct lctx *c, const struct task *t)
 {
 	const struct policy_file *pf = c->p->file;
@@ -521,6 +540,7 @@ int lint_run(struct lint_result **out, const struct dag *d, const struct policy 
 	struct lint_result *r = xcalloc(1, sizeof(*r));
 	struct prediction *first = NULL, *steady = NULL;
 	struct cache *cache = cache_new();
+	struct trigger_state *trig = xcalloc(d->ntasks ? d->ntasks : 1, sizeof(*trig));
 	struct lctx c;
 	size_t i;
 	int ret = -1;
@@ -539,9 +559,12 @@ int lint_run(struct lint_result **out, const struct dag *d, const struct policy 
 	c.d = d;
 	c.p = p;
 	c.steady = steady;
+	trigger_eval(d, trig);
+	c.trig = trig;
 	rule_renamed(&c, prev);
 	for (i = 0; i < d->ntasks; i++) {
 		const struct task *t = d->tasks[i];
+		rule_condition(&c, t);
 		if (t->kind == TASK_DAG)
 			continue;
 		if (t->kind == TASK_CONTAINER) {
@@ -565,6 +588,7 @@ done:
 	prediction_free(first);
 	prediction_free(steady);
 	cache_free(cache);
+	free(trig);
 	if (ret < 0) {
 		lint_result_free(r);
 		return -1;
