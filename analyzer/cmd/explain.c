@@ -287,8 +287,7 @@ int cmd_explain(int argc, char **argv, const struct command *cmd)
 		ret = EXIT_OK;
 		goto done;
 	}
-	if (runs)
-		key_section(&c.pol, s.pr, r);
+	key_section(&c.pol, s.pr, r);
 	for (i = 0; i < r->nlog; i++)
 		printf("%s\n", term_text(r->log[i]));
 	if (runs) {
@@ -298,8 +297,8 @@ int cmd_explain(int argc, char **argv, const struct command *cmd)
 		else
 			printf("KFP fingerprint: none (%s)\n", r->fingerprint_why ? term_text(r->fingerprint_why) : "n/a");
 	} else {
-		printf("no key: %s, so it neither looks up nor writes a cache entry\n",
-		       term_text(r->fingerprint_why));
+		printf("symbolic key: %s, if it ran: it does not, so it neither looks up nor writes a cache entry\n",
+		       r->key);
 	}
 	printf("decision: %s", decision_name(r->decision));
 	if (r->nreasons)

@@ -360,8 +360,6 @@ static bool not_triggered(struct run *r, const struct task *t, struct task_resul
 			       cel_error_kind_name(cs->err.kind));
 	}
 	res->distance = st->distance;
-	logf_(r, res, "trigger: %s (condition of %s)", res->decision == DECISION_NOT_RUN ?
-	      "does not run" : "condition cannot be evaluated", st->cause->path);
 	return true;
 }
 
