@@ -345,8 +345,13 @@ int report_html_write(FILE *fp, const struct prediction *pr, const struct report
 
 int timeline_html_write(FILE *fp, const struct timeline_row *rows, size_t n)
 {
-	size_t i, invalidated = 0, errors = 0, analyzed = 0, hits = 0, tasks = 0;
+	size_t i, invalidated = 0, errors = 0, analyzed = 0, hits = 0, tasks = 0, not_run = 0;
+	size_t ncols;
 	bool several = false;
+	static const enum decision cols[] = {
+		DECISION_HIT, DECISION_MISS, DECISION_MISS_UPSTREAM,
+		DECISION_DISABLED, DECISION_UNKNOWN, DECISION_NOT_RUN
+	};
 
 	for (i = 0; i < n; i++) {
 		bool ok = !rows[i].error || !*rows[i].error;
@@ -356,6 +361,7 @@ int timeline_html_write(FILE *fp, const struct timeline_row *rows, size_t n)
 		if (ok) {
 			hits += rows[i].counts[DECISION_HIT];
 			tasks += rows[i].tasks;
+			not_run += rows[i].counts[DECISION_NOT_RUN];
 		}
 		several |= i && strcmp(rows[i].spec, rows[0].spec);
 	}
@@ -377,11 +383,13 @@ int timeline_html_write(FILE *fp, const struct timeline_row *rows, size_t n)
 	option(fp, "clean", "commits that kept the cache", analyzed - invalidated);
 	option(fp, "error", "not analyzed", errors);
 	filters(fp);
+	/* A NOT_RUN column only when a commit has one: pages without conditions stay as they were. */
+	ncols = KC_ARRAY_SIZE(cols) - !not_run;
 	fputs("<table id=\"kc-table\">\n<thead><tr><th>commit</th><th data-type=\"num\">seq</th>"
-	      "<th>date</th><th>author</th><th>subject</th><th>path</th><th data-type=\"num\">tasks</th>"
-	      "<th data-type=\"num\">HIT</th><th data-type=\"num\">MISS</th>"
-	      "<th data-type=\"num\">MISS_UPSTREAM</th><th data-type=\"num\">DISABLED</th>"
-	      "<th data-type=\"num\">UNKNOWN</th><th data-type=\"num\">hit ratio</th>"
+	      "<th>date</th><th>author</th><th>subject</th><th>path</th><th data-type=\"num\">tasks</th>", fp);
+	for (i = 0; i < ncols; i++)
+		fprintf(fp, "<th data-type=\"num\">%s</th>", decision_name(cols[i]));
+	fputs("<th data-type=\"num\">hit ratio</th>"
 	      "<th data-type=\"num\">invalidated</th><th>root causes</th><th>spec</th><th>error</th>"
 	      "</tr></thead>\n<tbody>\n", fp);
 	for (i = 0; i < n; i++) {
@@ -389,10 +397,6 @@ int timeline_html_write(FILE *fp, const struct timeline_row *rows, size_t n)
 		bool ok = !r->error || !*r->error;
 		char ratio[32] = "";
 		size_t k;
-		static const enum decision cols[] = {
-			DECISION_HIT, DECISION_MISS, DECISION_MISS_UPSTREAM,
-			DECISION_DISABLED, DECISION_UNKNOWN
-		};
 		if (ok && r->tasks)
 			snprintf(ratio, sizeof(ratio), "%.0f%%",
 				 100.0 * (double)r->counts[DECISION_HIT] / (double)r->tasks);
@@ -406,12 +410,14 @@ int timeline_html_write(FILE *fp, const struct timeline_row *rows, size_t n)
 		td_text(fp, "path", r->path);
 		if (ok) {
 			fprintf(fp, "<td class=\"num\">%zu</td>", r->tasks);
-			for (k = 0; k < KC_ARRAY_SIZE(cols); k++)
+			for (k = 0; k < ncols; k++)
 				fprintf(fp, "<td class=\"num\">%zu</td>", r->counts[cols[k]]);
 			fprintf(fp, "<td class=\"num\">%s</td><td class=\"num\">%zu</td>", ratio,
 				r->invalidated);
 		} else {
-			fputs("<td></td><td></td><td></td><td></td><td></td><td></td><td></td><td></td>", fp);
+			/* tasks, the counts, hit ratio, invalidated */
+			for (k = 0; k < 1 + ncols + 2; k++)
+				fputs("<td></td>", fp);
 		}
 		td_text(fp, "path", ok ? r->root_causes : "");
 		td_text(fp, "path", r->spec);

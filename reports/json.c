@@ -1,6 +1,6 @@
 /*
  * json.c - the machine-readable reports: analyze as "kfpcache/analyze/v2"
- * and the history timeline as "kfpcache/history/v1" (schemas in
+ * and the history timeline as "kfpcache/history/v2" (schemas in
  * reports/schema/).  Written by hand, so reports need no JSON library;
  * every string goes through one escaper that also keeps the text valid
  * UTF-8 and, for HTML embedding, free of "</script>".
@@ -337,9 +337,10 @@ int report_json_write(FILE *fp, const struct prediction *pr, const struct report
 
 int timeline_json_write_opts(FILE *fp, const struct timeline_row *rows, size_t n, bool html_safe)
 {
+	/* kfpcache/history/v2: NOT_RUN joined the counts. */
 	static const enum decision ds[] = {
 		DECISION_HIT, DECISION_MISS, DECISION_MISS_UPSTREAM,
-		DECISION_DISABLED, DECISION_UNKNOWN
+		DECISION_DISABLED, DECISION_UNKNOWN, DECISION_NOT_RUN
 	};
 	struct jw w = { fp, html_safe };
 	size_t i, k;

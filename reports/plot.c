@@ -27,9 +27,17 @@
 #define LABELLED 3       /* how many commits get a label */
 #define SUBJECT_MAX 36   /* bytes of a subject in a label */
 
-static const enum decision stack[] = {
-	DECISION_HIT, DECISION_MISS_UPSTREAM, DECISION_MISS,
-	DECISION_UNKNOWN, DECISION_DISABLED
+/*
+ * Bottom to top.  NOT_RUN's fill is near the background, so its rects get
+ * the decision's stroke; it joins the legend only when a commit has one, so
+ * plots of histories without conditions stay as they were.
+ */
+static const struct {
+	enum decision d;
+	bool outlined;
+} stack[] = {
+	{ DECISION_HIT, false }, { DECISION_MISS_UPSTREAM, false }, { DECISION_MISS, false },
+	{ DECISION_UNKNOWN, false }, { DECISION_DISABLED, false }, { DECISION_NOT_RUN, true }
 };
 
 static bool analyzed(const struct timeline_row *r)
@@ -148,10 +156,13 @@ static void panel(FILE *fp, const struct timeline_row *rows, size_t n, int y0)
 		fprintf(fp, "<g class=\"commit\"><title>%03zu %.12s ", r->seq, r->commit);
 		report_markup_text(fp, r->subject);
 		if (analyzed(r)) {
-			fprintf(fp, " \xe2\x80\x94 %zu tasks: HIT %zu, MISS %zu, MISS_UPSTREAM %zu, UNKNOWN %zu, DISABLED %zu; %zu invalidated",
+			fprintf(fp, " \xe2\x80\x94 %zu tasks: HIT %zu, MISS %zu, MISS_UPSTREAM %zu, UNKNOWN %zu, DISABLED %zu",
 				r->tasks, r->counts[DECISION_HIT], r->counts[DECISION_MISS],
 				r->counts[DECISION_MISS_UPSTREAM], r->counts[DECISION_UNKNOWN],
-				r->counts[DECISION_DISABLED], r->invalidated);
+				r->counts[DECISION_DISABLED]);
+			if (r->counts[DECISION_NOT_RUN])
+				fprintf(fp, ", NOT_RUN %zu", r->counts[DECISION_NOT_RUN]);
+			fprintf(fp, "; %zu invalidated", r->invalidated);
 		} else {
 			fputs(" \xe2\x80\x94 not analyzed: ", fp);
 			report_markup_text(fp, r->error);
@@ -162,15 +173,19 @@ static void panel(FILE *fp, const struct timeline_row *rows, size_t n, int y0)
 				x, py, bw > 1 ? bw : 1, PLOT_H);
 		}
 		for (k = 0; analyzed(r) && k < KC_ARRAY_SIZE(stack); k++) {
-			size_t c = r->counts[stack[k]];
+			const struct decision_style *st = report_decision_style(stack[k].d);
+			size_t c = r->counts[stack[k].d];
 			int h = (int)(c * PLOT_H / axis);
 			if (!c)
 				continue;
 			if (h < 1)
 				h = 1;
 			y -= h;
-			fprintf(fp, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"/>",
-				x, y, bw > 1 ? bw : 1, h, report_decision_style(stack[k])->fill);
+			fprintf(fp, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"",
+				x, y, bw > 1 ? bw : 1, h, st->fill);
+			if (stack[k].outlined)
+				fprintf(fp, " stroke=\"%s\"", st->stroke);
+			fputs("/>", fp);
 		}
 		fputs("</g>\n", fp);
 		if (i % every == 0)
@@ -220,7 +235,10 @@ int timeline_plot_svg(FILE *fp, const struct timeline_row *rows, size_t n)
 {
 	size_t i, start, panels = 0;
 	int width = MIN_W, height, y, k, x;
+	bool not_run = false;
 
+	for (i = 0; i < n; i++)
+		not_run |= analyzed(&rows[i]) && rows[i].counts[DECISION_NOT_RUN];
 	for (start = 0; start < n; start = i, panels++) {
 		for (i = start + 1; i < n && !strcmp(rows[i].spec, rows[start].spec); i++)
 			;
@@ -250,9 +268,14 @@ int timeline_plot_svg(FILE *fp, const struct timeline_row *rows, size_t n)
 	}
 	fprintf(fp, "<g class=\"legend\" transform=\"translate(%d %d)\">", LEFT, y + 10);
 	for (k = 0, x = 0; k < (int)KC_ARRAY_SIZE(stack); k++) {
-		const char *name = decision_name(stack[k]);
-		fprintf(fp, "<rect x=\"%d\" y=\"0\" width=\"12\" height=\"12\" fill=\"%s\"/><text x=\"%d\" y=\"10\">%s</text>",
-			x, report_decision_style(stack[k])->fill, x + 16, name);
+		const struct decision_style *st = report_decision_style(stack[k].d);
+		const char *name = decision_name(stack[k].d);
+		if (stack[k].d == DECISION_NOT_RUN && !not_run)
+			continue;
+		fprintf(fp, "<rect x=\"%d\" y=\"0\" width=\"12\" height=\"12\" fill=\"%s\"", x, st->fill);
+		if (stack[k].outlined)
+			fprintf(fp, " stroke=\"%s\"", st->stroke);
+		fprintf(fp, "/><text x=\"%d\" y=\"10\">%s</text>", x + 16, name);
 		x += 16 + 7 * (int)strlen(name) + 18;
 	}
 	fprintf(fp, "<line class=\"ratio\" x1=\"%d\" y1=\"6\" x2=\"%d\" y2=\"6\"/><text x=\"%d\" y=\"10\">hit ratio</text></g>\n",

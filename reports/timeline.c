@@ -14,10 +14,12 @@
 
 static const char *const columns[] = {
 	"commit", "date", "author", "subject", "path", "tasks", "enabled", "hit",
-	"miss", "miss_upstream", "disabled", "unknown", "root_causes",
+	"miss", "miss_upstream", "disabled", "unknown", "not_run", "root_causes",
 	"invalidated", "spec", "seq", "error"
 };
 #define NCOLUMNS KC_ARRAY_SIZE(columns)
+/* The column kfpcache/history/v2 added: a v1 timeline is the header without it. */
+#define COL_NOT_RUN 12
 
 struct cause {
 	const char *path;
@@ -118,7 +120,7 @@ int timeline_csv_write(FILE *fp, const struct timeline_row *rows, size_t n)
 	fputc('\n', fp);
 	for (i = 0; i < n; i++) {
 		const struct timeline_row *r = &rows[i];
-		char num[9][32];
+		char num[10][32];
 		const char *cells[NCOLUMNS];
 		bool ok = !r->error || !*r->error;
 		snprintf(num[0], 32, "%zu", r->tasks);
@@ -128,20 +130,21 @@ int timeline_csv_write(FILE *fp, const struct timeline_row *rows, size_t n)
 		snprintf(num[4], 32, "%zu", r->counts[DECISION_MISS_UPSTREAM]);
 		snprintf(num[5], 32, "%zu", r->counts[DECISION_DISABLED]);
 		snprintf(num[6], 32, "%zu", r->counts[DECISION_UNKNOWN]);
-		snprintf(num[7], 32, "%zu", r->invalidated);
+		snprintf(num[7], 32, "%zu", r->counts[DECISION_NOT_RUN]);
+		snprintf(num[8], 32, "%zu", r->invalidated);
 		cells[0] = r->commit;
 		cells[1] = r->date;
 		cells[2] = r->author;
 		cells[3] = r->subject;
 		cells[4] = r->path;
-		for (k = 0; k < 7; k++)
+		for (k = 0; k < 8; k++)
 			cells[5 + k] = ok ? num[k] : "";
-		cells[12] = ok ? r->root_causes : "";
-		cells[13] = ok ? num[7] : "";
-		cells[14] = r->spec;
-		snprintf(num[8], 32, "%zu", r->seq);
-		cells[15] = num[8];
-		cells[16] = r->error ? r->error : "";
+		cells[13] = ok ? r->root_causes : "";
+		cells[14] = ok ? num[8] : "";
+		cells[15] = r->spec;
+		snprintf(num[9], 32, "%zu", r->seq);
+		cells[16] = num[9];
+		cells[17] = r->error ? r->error : "";
 		for (k = 0; k < NCOLUMNS; k++) {
 			if (k)
 				fputc(',', fp);
@@ -178,6 +181,19 @@ static int parse_size(const char *s, size_t *out)
 	return 0;
 }
 
+/* The header of kfpcache/history/v1: the columns without not_run. */
+static bool is_v1_header(char **cells, size_t ncell)
+{
+	size_t k;
+
+	if (ncell != NCOLUMNS - 1)
+		return false;
+	for (k = 0; k < ncell; k++)
+		if (strcmp(cells[k], columns[k < COL_NOT_RUN ? k : k + 1]))
+			return false;
+	return true;
+}
+
 /* One record: the header (checked), or a row; the row takes the text cells. */
 static int on_record(char **cells, size_t ncell, size_t line, void *data)
 {
@@ -186,6 +202,10 @@ static int on_record(char **cells, size_t ncell, size_t line, void *data)
 	size_t k;
 
 	r->records = line;
+	/* Read as v2, its rows would claim that no task was NOT_RUN. */
+	if (line == 1 && is_v1_header(cells, ncell))
+		return err_set("%s:1: a timeline written by an older kfpcache (no 'not_run' column); re-run 'kfpcache history'",
+			       r->path);
 	if (ncell != NCOLUMNS)
 		return err_set("%s:%zu: expected %zu columns, found %zu", r->path, line, NCOLUMNS,
 			       ncell);
@@ -204,17 +224,18 @@ static int on_record(char **cells, size_t ncell, size_t line, void *data)
 	row->author = cells[2];
 	row->subject = cells[3];
 	row->path = cells[4];
-	row->root_causes = cells[12];
-	row->spec = cells[14];
-	row->error = cells[16];
-	cells[2] = cells[3] = cells[4] = cells[12] = cells[14] = cells[16] = NULL;
+	row->root_causes = cells[13];
+	row->spec = cells[15];
+	row->error = cells[17];
+	cells[2] = cells[3] = cells[4] = cells[13] = cells[15] = cells[17] = NULL;
 	if (parse_size(cells[5], &row->tasks) || parse_size(cells[6], &row->enabled) ||
 	    parse_size(cells[7], &row->counts[DECISION_HIT]) ||
 	    parse_size(cells[8], &row->counts[DECISION_MISS]) ||
 	    parse_size(cells[9], &row->counts[DECISION_MISS_UPSTREAM]) ||
 	    parse_size(cells[10], &row->counts[DECISION_DISABLED]) ||
 	    parse_size(cells[11], &row->counts[DECISION_UNKNOWN]) ||
-	    parse_size(cells[13], &row->invalidated) || parse_size(cells[15], &row->seq) ||
+	    parse_size(cells[COL_NOT_RUN], &row->counts[DECISION_NOT_RUN]) ||
+	    parse_size(cells[14], &row->invalidated) || parse_size(cells[16], &row->seq) ||
 	    !row->seq)
 		return err_set("%s:%zu: a count column is not a number", r->path, line);
 	if (list_check(row->root_causes) < 0)
@@ -289,18 +310,25 @@ static int cmp_invalidated(const void *x, const void *y)
 void timeline_summary(FILE *fp, const struct timeline_row *rows, size_t n)
 {
 	const struct timeline_row **v = xcalloc(n ? n : 1, sizeof(*v));
-	size_t i, errors = 0, shown = 0, specs = 0;
+	size_t i, errors = 0, shown = 0, specs = 0, not_run = 0, not_run_commits = 0;
 
 	for (i = 0; i < n; i++) {
 		v[i] = &rows[i];
 		if (rows[i].error && *rows[i].error && strcmp(rows[i].error, "deleted"))
 			errors++;
+		if (!rows[i].error || !*rows[i].error) {
+			not_run += rows[i].counts[DECISION_NOT_RUN];
+			not_run_commits += rows[i].counts[DECISION_NOT_RUN] > 0;
+		}
 		if (!i || strcmp(rows[i].spec, rows[i - 1].spec))
 			specs++;
 	}
 	fprintf(fp, "%zu commit%s of %zu spec%s", n, n == 1 ? "" : "s", specs, specs == 1 ? "" : "s");
 	if (errors)
 		fprintf(fp, ", %zu not analyzable (see the error column)", errors);
+	if (not_run)
+		fprintf(fp, ", %zu NOT_RUN task%s on %zu commit%s (a false condition)", not_run,
+			not_run == 1 ? "" : "s", not_run_commits, not_run_commits == 1 ? "" : "s");
 	fputc('\n', fp);
 	qsort(v, n, sizeof(*v), cmp_invalidated);
 	for (i = 0; i < n && shown < 5; i++) {

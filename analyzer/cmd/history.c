@@ -43,7 +43,7 @@ const struct opt history_opts[] = {
 	{ "follow-threshold", 0, "PCT", "similarity (libgit2's measure) that makes a rename (default 30)", H_FOLLOW_THRESHOLD, 0 },
 	{ "cache-model", 0, "cumulative|previous", "cache of every earlier run (default), or of the previous commit only", H_MODEL, 0 },
 	{ "csv", 0, "FILE", "write the timeline as CSV ('-' for stdout)", H_CSV, OPT_OUT },
-	{ "json", 0, "FILE", "write the timeline as JSON, schema kfpcache/history/v1 ('-' for stdout)", H_JSON, OPT_OUT },
+	{ "json", 0, "FILE", "write the timeline as JSON, schema " TIMELINE_JSON_SCHEMA " ('-' for stdout)", H_JSON, OPT_OUT },
 	{ "plot", 0, "FILE", "plot hits and misses per commit as SVG", H_PLOT, OPT_OUT },
 	{ "html", 0, "FILE", "write a self-contained HTML report: the plot and the commit table", H_HTML, OPT_OUT },
 	{ "output-dir", 'o', "DIR", "write DIR/timeline.csv and each commit's CSV and DOT", H_OUTDIR, OPT_OUTDIR },

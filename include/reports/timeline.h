@@ -42,8 +42,11 @@ void timeline_sort(struct timeline_row *rows, size_t n);
 /* The commits that invalidated most, and why. */
 void timeline_summary(FILE *fp, const struct timeline_row *rows, size_t n);
 
-/* JSON, schema "kfpcache/history/v1" (reports/schema/history.v1.schema.json). */
-#define TIMELINE_JSON_SCHEMA "kfpcache/history/v1"
+/*
+ * JSON, schema "kfpcache/history/v2" (reports/schema/history.v2.schema.json);
+ * v2 added the NOT_RUN count (and the CSV its not_run column).
+ */
+#define TIMELINE_JSON_SCHEMA "kfpcache/history/v2"
 int timeline_json_write(FILE *fp, const struct timeline_row *rows, size_t n);
 /* html_safe: < > & escaped too, for embedding in an HTML <script>. */
 int timeline_json_write_opts(FILE *fp, const struct timeline_row *rows, size_t n,

@@ -86,7 +86,7 @@ kc history -q --repo shallow $P 2> err; rc=$?
 	&& echo "ok - shallow clone boundary" || { echo "not ok - shallow clone boundary ($rc)"; cat err >&2; }
 printf 'commit,date\n1,2\n' > bad.csv
 kc merge bad.csv 2> err; rc=$?
-[ $rc -eq 1 ] && grep -q 'bad.csv:1: expected 17 columns, found 2' err && echo "ok - merge rejects a foreign CSV" \
+[ $rc -eq 1 ] && grep -q 'bad.csv:1: expected 18 columns, found 2' err && echo "ok - merge rejects a foreign CSV" \
 	|| { echo "not ok - merge rejects a foreign CSV ($rc)"; cat err >&2; }
 
 # The corpus histories (skipped without ../shared/kfp-corpus).

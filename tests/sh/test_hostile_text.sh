@@ -91,9 +91,9 @@ sys.exit(0 if ok else 1)
 PY
 
 # merge reads list cells back: a well-formed one unchanged, a stray '\' refused.
-h=$(head -1 "$ROOT/reports/examples/timeline.csv")
-printf '%s\n%s\n' "$h" 'c1,2026-01-01T00:00:00+00:00,a,s,p.yaml,3,3,0,2,0,0,1,x:image(2);x\;y:image(2),2,p.yaml,1,' > good.csv
-printf '%s\n%s\n' "$h" 'c1,2026-01-01T00:00:00+00:00,a,s,p.yaml,3,3,0,2,0,0,1,x\:image(2),2,p.yaml,1,' > bad.csv
+h=commit,date,author,subject,path,tasks,enabled,hit,miss,miss_upstream,disabled,unknown,not_run,root_causes,invalidated,spec,seq,error
+printf '%s\n%s\n' "$h" 'c1,2026-01-01T00:00:00+00:00,a,s,p.yaml,3,3,0,2,0,0,1,0,x:image(2);x\;y:image(2),2,p.yaml,1,' > good.csv
+printf '%s\n%s\n' "$h" 'c1,2026-01-01T00:00:00+00:00,a,s,p.yaml,3,3,0,2,0,0,1,0,x\:image(2),2,p.yaml,1,' > bad.csv
 if kc merge good.csv --csv merged.csv > /dev/null 2> merge.err && cmp -s good.csv merged.csv; then
 	echo "ok - hostile text: merge keeps an escaped list cell"
 else

@@ -9,7 +9,7 @@
 mkdir -p "$TMP" && cd "$TMP" || exit 1
 S=$ROOT/samples
 A=$ROOT/reports/schema/analyze.v2.schema.json
-H=$ROOT/reports/schema/history.v1.schema.json
+H=$ROOT/reports/schema/history.v2.schema.json
 PY=/usr/bin/python3
 V=$ROOT/tests/sh/json_validate.py
 
@@ -90,9 +90,20 @@ kc history -q --repo repo --shard 2/2 pipelines/train.yaml --csv p2.csv 2>> err
 kc merge -q p1.csv p2.csv --json merged.json 2>> err
 if $PY "$V" "$H" history.json merged.json 2>> err && cmp -s history.json merged.json &&
 	[ "$(python3 -c 'import json; print(len(json.load(open("history.json"))["commits"]))')" = 7 ]; then
-	echo "ok - json: history and merge validate against history.v1.schema.json, merge is byte-identical"
+	echo "ok - json: history and merge validate against history.v2.schema.json, merge is byte-identical"
 else
-	echo "not ok - json: history and merge validate against history.v1.schema.json"; cat err >&2
+	echo "not ok - json: history and merge validate against history.v2.schema.json"; cat err >&2
+fi
+
+# A task a false condition keeps from running: counted as NOT_RUN (v2).
+mkdir gated && gitp gated init -q && cp "$ROOT/tests/fixtures/condition-false.yaml" gated/gated.yaml
+gitp gated add -A && commit_at gated 2026-07-01T09:00:00+00:00 "Gate publishing on a flag"
+kc history -q --repo gated gated.yaml --json gated.json 2>> err
+if $PY "$V" "$H" gated.json 2>> err &&
+	python3 -c 'import json, sys; c = json.load(open("gated.json"))["commits"][0]["counts"]; sys.exit(c["NOT_RUN"] != 1)'; then
+	echo "ok - json: a NOT_RUN history validates against history.v2.schema.json"
+else
+	echo "not ok - json: a NOT_RUN history validates against history.v2.schema.json"; cat err >&2
 fi
 
 # The data embedded in the HTML reports is the same document, HTML-safe.
