@@ -259,6 +259,12 @@ static int set_limit(const struct command *cmd, struct common *c, int id, const 
 	return 0;
 }
 
+/*
+ * The options every command shares: one case per row of the common option
+ * table, each a line or a few; 1 when id is not a common option.  A switch
+ * is the table's other half: split up, the cases would only be harder to
+ * check against the table.
+ */
 static int common_opt(const struct command *cmd, struct common *c, int id, const char *arg)
 {
 	int v = 0;
