@@ -255,17 +255,18 @@ static const enum decision order[] = {
 	DECISION_DISABLED, DECISION_UNKNOWN
 };
 
-int report_html_write(FILE *fp, const struct prediction *pr, const struct report_info *info)
+/* The page's header: pipeline name, verdict, what was compared against what, the counts. */
+static void prediction_header(FILE *fp, const struct prediction *pr, const struct report_info *info)
 {
 	struct strbuf sb = STRBUF_INIT;
-	size_t i, nothit = 0, dags = 0;
+	size_t i;
 
-	head(fp, "kfpcache: ", pr->dag->pipeline_name);
 	fputs("<header>\n<h1>kfpcache: ", fp);
 	report_markup_text(fp, pr->dag->pipeline_name);
 	report_verdict(&sb, pr);
 	fputs("</h1>\n<p class=\"verdict\">", fp);
 	report_markup_text(fp, sb.buf);
+	sb_release(&sb);
 	fputs("</p>\n<p class=\"meta\">", fp);
 	if (info && info->spec) {
 		fputs("Spec <code>", fp);
@@ -290,31 +291,15 @@ int report_html_write(FILE *fp, const struct prediction *pr, const struct report
 	for (i = 0; i < KC_ARRAY_SIZE(order); i++)
 		fprintf(fp, "<span class=\"d-%s\">%s %zu</span>", decision_name(order[i]),
 			decision_name(order[i]), pr->counts[order[i]]);
-	fputs("</p>\n</header>\n<section>\n<h2>Graph</h2>\n<div class=\"toolbar\">"
-	      "<button id=\"zoom-in\" title=\"zoom in\">+</button> "
-	      "<button id=\"zoom-out\" title=\"zoom out\">&#8722;</button> "
-	      "<button id=\"zoom-fit\" title=\"whole graph\">fit</button> "
-	      "wheel to zoom, drag to pan; hover a task for its reason and root cause</div>\n", fp);
-	if (graph(fp, pr, info->render_max ? info->render_max : REPORT_RENDER_MAX_NODES) < 0) {
-		sb_release(&sb);
-		return -1;
-	}
-	for (i = 0; i < pr->n; i++) {
-		enum decision d = pr->results[i].decision;
-		nothit += d != DECISION_NONE && d != DECISION_HIT;
-		dags += d == DECISION_NONE;
-	}
-	fputs("</section>\n<section>\n<h2>Tasks</h2>\n<div class=\"filters\"><label>show "
-	      "<select id=\"f-what\"><option value=\"\">all</option>", fp);
-	option(fp, "nothit", "not HIT", nothit);
-	for (i = 0; i < KC_ARRAY_SIZE(order); i++)
-		option(fp, decision_name(order[i]), decision_name(order[i]), pr->counts[order[i]]);
-	option(fp, "dag", "DAG tasks", dags);
-	filters(fp);
-	fputs("<table id=\"kc-table\">\n<thead><tr><th>task</th><th>kind</th><th>decision</th>"
-	      "<th>reason</th><th>root cause</th><th data-type=\"num\">distance</th><th>cache</th>"
-	      "<th>layer</th><th>conditional</th><th>component</th><th>image</th><th>fingerprint</th>"
-	      "</tr></thead>\n<tbody>\n", fp);
+	fputs("</p>\n</header>\n", fp);
+}
+
+/* A table row per task, tagged for the filter: its decision, "dag", "nothit". */
+static void task_rows(FILE *fp, const struct prediction *pr)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+
 	for (i = 0; i < pr->n; i++) {
 		const struct task_result *r = &pr->results[i];
 		const struct task *t = r->task;
@@ -339,13 +324,85 @@ int report_html_write(FILE *fp, const struct prediction *pr, const struct report
 		fprintf(fp, "<td class=\"path\" title=\"%s\">%.12s</td></tr>\n", r->fingerprint,
 			r->fingerprint);
 	}
-	fputs("</tbody>\n</table>\n</section>\n<script type=\"application/json\" id=\"kc-data\">\n", fp);
 	sb_release(&sb);
+}
+
+int report_html_write(FILE *fp, const struct prediction *pr, const struct report_info *info)
+{
+	size_t i, nothit = 0, dags = 0;
+
+	head(fp, "kfpcache: ", pr->dag->pipeline_name);
+	prediction_header(fp, pr, info);
+	fputs("<section>\n<h2>Graph</h2>\n<div class=\"toolbar\">"
+	      "<button id=\"zoom-in\" title=\"zoom in\">+</button> "
+	      "<button id=\"zoom-out\" title=\"zoom out\">&#8722;</button> "
+	      "<button id=\"zoom-fit\" title=\"whole graph\">fit</button> "
+	      "wheel to zoom, drag to pan; hover a task for its reason and root cause</div>\n", fp);
+	if (graph(fp, pr, info->render_max ? info->render_max : REPORT_RENDER_MAX_NODES) < 0)
+		return -1;
+	for (i = 0; i < pr->n; i++) {
+		enum decision d = pr->results[i].decision;
+		nothit += d != DECISION_NONE && d != DECISION_HIT;
+		dags += d == DECISION_NONE;
+	}
+	fputs("</section>\n<section>\n<h2>Tasks</h2>\n<div class=\"filters\"><label>show "
+	      "<select id=\"f-what\"><option value=\"\">all</option>", fp);
+	option(fp, "nothit", "not HIT", nothit);
+	for (i = 0; i < KC_ARRAY_SIZE(order); i++)
+		option(fp, decision_name(order[i]), decision_name(order[i]), pr->counts[order[i]]);
+	option(fp, "dag", "DAG tasks", dags);
+	filters(fp);
+	fputs("<table id=\"kc-table\">\n<thead><tr><th>task</th><th>kind</th><th>decision</th>"
+	      "<th>reason</th><th>root cause</th><th data-type=\"num\">distance</th><th>cache</th>"
+	      "<th>layer</th><th>conditional</th><th>component</th><th>image</th><th>fingerprint</th>"
+	      "</tr></thead>\n<tbody>\n", fp);
+	task_rows(fp, pr);
+	fputs("</tbody>\n</table>\n</section>\n<script type=\"application/json\" id=\"kc-data\">\n", fp);
 	if (report_json_write_opts(fp, pr, info, true) < 0)
 		return -1;
 	fputs("</script>\n", fp);
 	tail(fp);
 	return ferror(fp) ? err_set("write error") : 0;
+}
+
+/* A table row per commit, tagged for the filter: "invalidated", "clean" or "error". */
+static void commit_rows(FILE *fp, const struct timeline_row *rows, size_t n)
+{
+	static const enum decision cols[] = {
+		DECISION_HIT, DECISION_MISS, DECISION_MISS_UPSTREAM,
+		DECISION_DISABLED, DECISION_UNKNOWN
+	};
+	size_t i, k;
+
+	for (i = 0; i < n; i++) {
+		const struct timeline_row *r = &rows[i];
+		bool ok = !r->error || !*r->error;
+		char ratio[32] = "";
+		if (ok && r->tasks)
+			snprintf(ratio, sizeof(ratio), "%.0f%%",
+				 100.0 * (double)r->counts[DECISION_HIT] / (double)r->tasks);
+		fprintf(fp, "<tr data-i=\"%zu\" data-f=\"%s\"><td class=\"path\" title=\"%s\">%.12s</td>"
+			"<td class=\"num\">%zu</td>", i,
+			!ok ? "error" : r->invalidated ? "invalidated" : "clean", r->commit, r->commit,
+			r->seq);
+		td_text(fp, NULL, r->date);
+		td_text(fp, NULL, r->author);
+		td_text(fp, NULL, r->subject);
+		td_text(fp, "path", r->path);
+		if (ok) {
+			fprintf(fp, "<td class=\"num\">%zu</td>", r->tasks);
+			for (k = 0; k < KC_ARRAY_SIZE(cols); k++)
+				fprintf(fp, "<td class=\"num\">%zu</td>", r->counts[cols[k]]);
+			fprintf(fp, "<td class=\"num\">%s</td><td class=\"num\">%zu</td>", ratio,
+				r->invalidated);
+		} else {
+			fputs("<td></td><td></td><td></td><td></td><td></td><td></td><td></td><td></td>", fp);
+		}
+		td_text(fp, "path", ok ? r->root_causes : "");
+		td_text(fp, "path", r->spec);
+		td_text(fp, NULL, ok ? "" : r->error);
+		fputs("</tr>\n", fp);
+	}
 }
 
 int timeline_html_write(FILE *fp, const struct timeline_row *rows, size_t n)
@@ -389,40 +446,7 @@ int timeline_html_write(FILE *fp, const struct timeline_row *rows, size_t n)
 	      "<th data-type=\"num\">UNKNOWN</th><th data-type=\"num\">hit ratio</th>"
 	      "<th data-type=\"num\">invalidated</th><th>root causes</th><th>spec</th><th>error</th>"
 	      "</tr></thead>\n<tbody>\n", fp);
-	for (i = 0; i < n; i++) {
-		const struct timeline_row *r = &rows[i];
-		bool ok = !r->error || !*r->error;
-		char ratio[32] = "";
-		size_t k;
-		static const enum decision cols[] = {
-			DECISION_HIT, DECISION_MISS, DECISION_MISS_UPSTREAM,
-			DECISION_DISABLED, DECISION_UNKNOWN
-		};
-		if (ok && r->tasks)
-			snprintf(ratio, sizeof(ratio), "%.0f%%",
-				 100.0 * (double)r->counts[DECISION_HIT] / (double)r->tasks);
-		fprintf(fp, "<tr data-i=\"%zu\" data-f=\"%s\"><td class=\"path\" title=\"%s\">%.12s</td>"
-			"<td class=\"num\">%zu</td>", i,
-			!ok ? "error" : r->invalidated ? "invalidated" : "clean", r->commit, r->commit,
-			r->seq);
-		td_text(fp, NULL, r->date);
-		td_text(fp, NULL, r->author);
-		td_text(fp, NULL, r->subject);
-		td_text(fp, "path", r->path);
-		if (ok) {
-			fprintf(fp, "<td class=\"num\">%zu</td>", r->tasks);
-			for (k = 0; k < KC_ARRAY_SIZE(cols); k++)
-				fprintf(fp, "<td class=\"num\">%zu</td>", r->counts[cols[k]]);
-			fprintf(fp, "<td class=\"num\">%s</td><td class=\"num\">%zu</td>", ratio,
-				r->invalidated);
-		} else {
-			fputs("<td></td><td></td><td></td><td></td><td></td><td></td><td></td><td></td>", fp);
-		}
-		td_text(fp, "path", ok ? r->root_causes : "");
-		td_text(fp, "path", r->spec);
-		td_text(fp, NULL, ok ? "" : r->error);
-		fputs("</tr>\n", fp);
-	}
+	commit_rows(fp, rows, n);
 	fputs("</tbody>\n</table>\n</section>\n<script type=\"application/json\" id=\"kc-data\">\n", fp);
 	if (timeline_json_write_opts(fp, rows, n, true) < 0)
 		return -1;
