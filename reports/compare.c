@@ -152,16 +152,12 @@ static void md_cell(FILE *fp, const char *s)
 	}
 }
 
-int report_compare_md(FILE *fp, const struct compare *c)
+/* The Markdown counts table: per policy (per commit and policy for a history). */
+static void md_counts(FILE *fp, const struct compare *c)
 {
-	const struct compare_block *nb = newest(c);
-	struct strbuf why = STRBUF_INIT;
-	char buf[64];
 	size_t i, p, k;
 
-	fputs("# Cache policies compared: ", fp);
-	md_cell(fp, c->what);
-	fputs("\n\n## Counts\n\n|", fp);
+	fputs("|", fp);
 	if (c->history)
 		fputs(" commit |", fp);
 	fputs(" policy | executors |", fp);
@@ -198,46 +194,65 @@ int report_compare_md(FILE *fp, const struct compare *c)
 			fprintf(fp, " %zu |\n", b->ndiffer);
 		}
 	}
-	if (nb) {
-		fputs("\n## Tasks", fp);
-		if (c->history) {
-			fputs(" at ", fp);
-			md_cell(fp, nb->label);
-		}
-		fprintf(fp, "\n\n%zu of %zu tasks differ; they come first.\n\n| task |", nb->ndiffer,
-			nb->ntasks);
+}
+
+/* The Markdown task matrix of the newest version: a row per task, differing ones first and bold. */
+static void md_tasks(FILE *fp, const struct compare *c, const struct compare_block *nb)
+{
+	struct strbuf why = STRBUF_INIT;
+	char buf[64];
+	size_t i, p;
+
+	fputs("\n## Tasks", fp);
+	if (c->history) {
+		fputs(" at ", fp);
+		md_cell(fp, nb->label);
+	}
+	fprintf(fp, "\n\n%zu of %zu tasks differ; they come first.\n\n| task |", nb->ndiffer,
+		nb->ntasks);
+	for (p = 0; p < c->npolicies; p++) {
+		fputc(' ', fp);
+		md_cell(fp, c->policies[p]);
+		fputs(" |", fp);
+	}
+	fputs(" why |\n|---|", fp);
+	for (p = 0; p <= c->npolicies; p++)
+		fputs("---|", fp);
+	fputc('\n', fp);
+	for (i = 0; i < nb->ntasks; i++) {
+		const struct compare_task *t = &nb->tasks[i];
+		fputs("| ", fp);
+		if (t->differs)
+			fputs("**", fp);
+		fputc('`', fp);
+		md_cell(fp, t->path);
+		fputc('`', fp);
+		if (t->differs)
+			fputs("**", fp);
+		fputs(" |", fp);
 		for (p = 0; p < c->npolicies; p++) {
 			fputc(' ', fp);
-			md_cell(fp, c->policies[p]);
+			md_cell(fp, cell_text(buf, sizeof(buf), &t->cells[p]));
 			fputs(" |", fp);
 		}
-		fputs(" why |\n|---|", fp);
-		for (p = 0; p <= c->npolicies; p++)
-			fputs("---|", fp);
-		fputc('\n', fp);
-		for (i = 0; i < nb->ntasks; i++) {
-			const struct compare_task *t = &nb->tasks[i];
-			fputs("| ", fp);
-			if (t->differs)
-				fputs("**", fp);
-			fputc('`', fp);
-			md_cell(fp, t->path);
-			fputc('`', fp);
-			if (t->differs)
-				fputs("**", fp);
-			fputs(" |", fp);
-			for (p = 0; p < c->npolicies; p++) {
-				fputc(' ', fp);
-				md_cell(fp, cell_text(buf, sizeof(buf), &t->cells[p]));
-				fputs(" |", fp);
-			}
-			why_text(&why, c, t);
-			fputc(' ', fp);
-			md_cell(fp, sb_str(&why));
-			fputs(" |\n", fp);
-		}
+		why_text(&why, c, t);
+		fputc(' ', fp);
+		md_cell(fp, sb_str(&why));
+		fputs(" |\n", fp);
 	}
 	sb_release(&why);
+}
+
+int report_compare_md(FILE *fp, const struct compare *c)
+{
+	const struct compare_block *nb = newest(c);
+
+	fputs("# Cache policies compared: ", fp);
+	md_cell(fp, c->what);
+	fputs("\n\n## Counts\n\n", fp);
+	md_counts(fp, c);
+	if (nb)
+		md_tasks(fp, c, nb);
 	return ferror(fp) ? err_set("write error") : 0;
 }
 

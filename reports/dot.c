@@ -265,46 +265,66 @@ static void close_graph(Agraph_t *g)
 	agclose(g);
 }
 
-static Agraph_t *build(const struct prediction *pr, const struct strmap *highlight)
+/* Every attribute the graph sets, with its default, in declaration order. */
+static const struct {
+	int kind;
+	const char *name, *value;
+} attr_defaults[] = {
+	{ AGRAPH, "label", "" },
+	{ AGRAPH, "style", "" },
+	{ AGRAPH, "tooltip", "" },
+	{ AGRAPH, "rank", "" },
+	{ AGNODE, "shape", "box" },
+	{ AGNODE, "style", "filled,rounded" },
+	{ AGNODE, "fontname", "Helvetica" },
+	{ AGNODE, "label", "\\N" },
+	{ AGNODE, "fillcolor", "#ffffff" },
+	{ AGNODE, "tooltip", "" },
+	{ AGNODE, "penwidth", "1" },
+	{ AGNODE, "color", "black" },
+	{ AGEDGE, "label", "" },
+	{ AGEDGE, "style", "" },
+	{ AGEDGE, "color", "#999999" },
+	{ AGEDGE, "penwidth", "1" },
+	{ AGEDGE, "fontname", "Helvetica" },
+	{ AGEDGE, "fontsize", "9" },
+	{ AGEDGE, "ltail", "" },
+};
+
+/* The root graph: attribute defaults, layout, and the pipeline's tally as its title. */
+static Agraph_t *open_graph(const struct prediction *pr)
 {
-	const struct dag *d = pr->dag;
 	Agraph_t *g = agopen((char *)"kfpcache", Agdirected, &graph_disc);
-	struct strmap clusters = STRMAP_INIT, drawn = STRMAP_INIT;
-	struct strbuf sb = STRBUF_INIT, id = STRBUF_INIT, list = STRBUF_INIT;
+	struct strbuf sb = STRBUF_INIT;
 	size_t i;
 
-	agattr(g, AGRAPH, (char *)"label", (char *)"");
-	agattr(g, AGRAPH, (char *)"style", (char *)"");
-	agattr(g, AGRAPH, (char *)"tooltip", (char *)"");
-	agattr(g, AGRAPH, (char *)"rank", (char *)"");
-	agattr(g, AGNODE, (char *)"shape", (char *)"box");
-	agattr(g, AGNODE, (char *)"style", (char *)"filled,rounded");
-	agattr(g, AGNODE, (char *)"fontname", (char *)"Helvetica");
-	agattr(g, AGNODE, (char *)"label", (char *)"\\N");
-	agattr(g, AGNODE, (char *)"fillcolor", (char *)"#ffffff");
-	agattr(g, AGNODE, (char *)"tooltip", (char *)"");
-	agattr(g, AGNODE, (char *)"penwidth", (char *)"1");
-	agattr(g, AGNODE, (char *)"color", (char *)"black");
-	agattr(g, AGEDGE, (char *)"label", (char *)"");
-	agattr(g, AGEDGE, (char *)"style", (char *)"");
-	agattr(g, AGEDGE, (char *)"color", (char *)"#999999");
-	agattr(g, AGEDGE, (char *)"penwidth", (char *)"1");
-	agattr(g, AGEDGE, (char *)"fontname", (char *)"Helvetica");
-	agattr(g, AGEDGE, (char *)"fontsize", (char *)"9");
-	agattr(g, AGEDGE, (char *)"ltail", (char *)"");
+	for (i = 0; i < KC_ARRAY_SIZE(attr_defaults); i++)
+		agattr(g, attr_defaults[i].kind, (char *)attr_defaults[i].name,
+		       (char *)attr_defaults[i].value);
 	set(g, "rankdir", "LR");
 	set(g, "compound", "true");
 	set(g, "fontname", "Helvetica");
-	sb_reset(&sb);
-	esc(&sb, d->pipeline_name);
+	esc(&sb, pr->dag->pipeline_name);
 	sb_addf(&sb, "\\n%zu executor tasks:", pr->executors);
 	for (i = 0; i < DECISION_ORDER_N; i++)
 		sb_addf(&sb, "%s %s %zu", i ? "," : "", decision_name(decision_order[i]),
 			pr->counts[decision_order[i]]);
 	set(g, "label", sb.buf);
 	set(g, "labelloc", "t");
+	sb_release(&sb);
+	return g;
+}
 
-	make_clusters(g, pr, &clusters);
+/*
+ * A node per executor task, in its DAG's cluster: labelled with its key,
+ * decision and reasons, filled by decision, the full story as tooltip.
+ */
+static void add_nodes(Agraph_t *g, const struct prediction *pr, const struct strmap *clusters,
+		      const struct strmap *highlight)
+{
+	struct strbuf sb = STRBUF_INIT, id = STRBUF_INIT, list = STRBUF_INIT;
+	size_t i;
+
 	for (i = 0; i < pr->n; i++) {
 		const struct task_result *r = &pr->results[i];
 		const struct task *t = r->task;
@@ -312,7 +332,7 @@ static Agraph_t *build(const struct prediction *pr, const struct strmap *highlig
 		Agnode_t *n;
 		if (!task_is_executor(t))
 			continue;
-		parent = t->parent ? strmap_get(&clusters, t->parent->path) : g;
+		parent = t->parent ? strmap_get(clusters, t->parent->path) : g;
 		n = agnode(g, (char *)dot_name(&id, "", t->path), 1);
 		agsubnode(parent, n, 1);
 		sb_reset(&sb);
@@ -348,6 +368,22 @@ static Agraph_t *build(const struct prediction *pr, const struct strmap *highlig
 		}
 		set(n, "tooltip", sb.buf);
 	}
+	sb_release(&sb);
+	sb_release(&id);
+	sb_release(&list);
+}
+
+/*
+ * The data and `after` edges into each executor task; an edge out of a
+ * sub-DAG is drawn once, from its cluster, and an edge that carries an
+ * invalidation is bold in the colour of the producer's decision.
+ */
+static void add_edges(Agraph_t *g, const struct prediction *pr)
+{
+	struct strmap drawn = STRMAP_INIT;
+	struct strbuf id = STRBUF_INIT;
+	size_t i;
+
 	for (i = 0; i < pr->n; i++) {
 		const struct task_result *r = &pr->results[i];
 		const struct task *t = r->task;
@@ -357,7 +393,7 @@ static Agraph_t *build(const struct prediction *pr, const struct strmap *highlig
 		if (!task_is_executor(t))
 			continue;
 		to = agnode(g, (char *)dot_name(&id, "", t->path), 0);
-		nin = dag_in_edges(d, t, &in);
+		nin = dag_in_edges(pr->dag, t, &in);
 		for (k = 0; k < nin; k++) {
 			const char *from = in[k].from->path;
 			const char *label = in[k].label;
@@ -395,12 +431,21 @@ static Agraph_t *build(const struct prediction *pr, const struct strmap *highlig
 		}
 		free(in);
 	}
+	strmap_release(&drawn);
+	sb_release(&id);
+}
+
+/* The decision graph of a prediction: clusters, task nodes, edges, legend. */
+static Agraph_t *build(const struct prediction *pr, const struct strmap *highlight)
+{
+	Agraph_t *g = open_graph(pr);
+	struct strmap clusters = STRMAP_INIT;
+
+	make_clusters(g, pr, &clusters);
+	add_nodes(g, pr, &clusters, highlight);
+	add_edges(g, pr);
 	legend(g);
 	strmap_release(&clusters);
-	strmap_release(&drawn);
-	sb_release(&sb);
-	sb_release(&id);
-	sb_release(&list);
 	return g;
 }
 

@@ -250,17 +250,18 @@ static int graph(FILE *fp, const struct prediction *pr, size_t max_nodes)
 	return 0;
 }
 
-int report_html_write(FILE *fp, const struct prediction *pr, const struct report_info *info)
+/* The page's header: pipeline name, verdict, what was compared against what, the counts. */
+static void prediction_header(FILE *fp, const struct prediction *pr, const struct report_info *info)
 {
 	struct strbuf sb = STRBUF_INIT;
-	size_t i, nothit = 0, dags = 0;
+	size_t i;
 
-	head(fp, "kfpcache: ", pr->dag->pipeline_name);
 	fputs("<header>\n<h1>kfpcache: ", fp);
 	report_markup_text(fp, pr->dag->pipeline_name);
 	report_verdict(&sb, pr);
 	fputs("</h1>\n<p class=\"verdict\">", fp);
 	report_markup_text(fp, sb.buf);
+	sb_release(&sb);
 	fputs("</p>\n<p class=\"meta\">", fp);
 	if (info && info->spec) {
 		fputs("Spec <code>", fp);
@@ -285,31 +286,15 @@ int report_html_write(FILE *fp, const struct prediction *pr, const struct report
 	for (i = 0; i < DECISION_ORDER_N; i++)
 		fprintf(fp, "<span class=\"d-%s\">%s %zu</span>", decision_name(decision_order[i]),
 			decision_name(decision_order[i]), pr->counts[decision_order[i]]);
-	fputs("</p>\n</header>\n<section>\n<h2>Graph</h2>\n<div class=\"toolbar\">"
-	      "<button id=\"zoom-in\" title=\"zoom in\">+</button> "
-	      "<button id=\"zoom-out\" title=\"zoom out\">&#8722;</button> "
-	      "<button id=\"zoom-fit\" title=\"whole graph\">fit</button> "
-	      "wheel to zoom, drag to pan; hover a task for its reason and root cause</div>\n", fp);
-	if (graph(fp, pr, info->render_max ? info->render_max : REPORT_RENDER_MAX_NODES) < 0) {
-		sb_release(&sb);
-		return -1;
-	}
-	for (i = 0; i < pr->n; i++) {
-		enum decision d = pr->results[i].decision;
-		nothit += d != DECISION_NONE && d != DECISION_HIT;
-		dags += d == DECISION_NONE;
-	}
-	fputs("</section>\n<section>\n<h2>Tasks</h2>\n<div class=\"filters\"><label>show "
-	      "<select id=\"f-what\"><option value=\"\">all</option>", fp);
-	option(fp, "nothit", "not HIT", nothit);
-	for (i = 0; i < DECISION_ORDER_N; i++)
-		option(fp, decision_name(decision_order[i]), decision_name(decision_order[i]), pr->counts[decision_order[i]]);
-	option(fp, "dag", "DAG tasks", dags);
-	filters(fp);
-	fputs("<table id=\"kc-table\">\n<thead><tr><th>task</th><th>kind</th><th>decision</th>"
-	      "<th>reason</th><th>root cause</th><th data-type=\"num\">distance</th><th>cache</th>"
-	      "<th>layer</th><th>conditional</th><th>component</th><th>image</th><th>fingerprint</th>"
-	      "</tr></thead>\n<tbody>\n", fp);
+	fputs("</p>\n</header>\n", fp);
+}
+
+/* A table row per task, tagged for the filter: its decision, "dag", "nothit". */
+static void task_rows(FILE *fp, const struct prediction *pr)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+
 	for (i = 0; i < pr->n; i++) {
 		const struct task_result *r = &pr->results[i];
 		const struct task *t = r->task;
@@ -334,8 +319,40 @@ int report_html_write(FILE *fp, const struct prediction *pr, const struct report
 		fprintf(fp, "<td class=\"path\" title=\"%s\">%.12s</td></tr>\n", r->fingerprint,
 			r->fingerprint);
 	}
-	fputs("</tbody>\n</table>\n</section>\n<script type=\"application/json\" id=\"kc-data\">\n", fp);
 	sb_release(&sb);
+}
+
+int report_html_write(FILE *fp, const struct prediction *pr, const struct report_info *info)
+{
+	size_t i, nothit = 0, dags = 0;
+
+	head(fp, "kfpcache: ", pr->dag->pipeline_name);
+	prediction_header(fp, pr, info);
+	fputs("<section>\n<h2>Graph</h2>\n<div class=\"toolbar\">"
+	      "<button id=\"zoom-in\" title=\"zoom in\">+</button> "
+	      "<button id=\"zoom-out\" title=\"zoom out\">&#8722;</button> "
+	      "<button id=\"zoom-fit\" title=\"whole graph\">fit</button> "
+	      "wheel to zoom, drag to pan; hover a task for its reason and root cause</div>\n", fp);
+	if (graph(fp, pr, info->render_max ? info->render_max : REPORT_RENDER_MAX_NODES) < 0)
+		return -1;
+	for (i = 0; i < pr->n; i++) {
+		enum decision d = pr->results[i].decision;
+		nothit += d != DECISION_NONE && d != DECISION_HIT;
+		dags += d == DECISION_NONE;
+	}
+	fputs("</section>\n<section>\n<h2>Tasks</h2>\n<div class=\"filters\"><label>show "
+	      "<select id=\"f-what\"><option value=\"\">all</option>", fp);
+	option(fp, "nothit", "not HIT", nothit);
+	for (i = 0; i < DECISION_ORDER_N; i++)
+		option(fp, decision_name(decision_order[i]), decision_name(decision_order[i]), pr->counts[decision_order[i]]);
+	option(fp, "dag", "DAG tasks", dags);
+	filters(fp);
+	fputs("<table id=\"kc-table\">\n<thead><tr><th>task</th><th>kind</th><th>decision</th>"
+	      "<th>reason</th><th>root cause</th><th data-type=\"num\">distance</th><th>cache</th>"
+	      "<th>layer</th><th>conditional</th><th>component</th><th>image</th><th>fingerprint</th>"
+	      "</tr></thead>\n<tbody>\n", fp);
+	task_rows(fp, pr);
+	fputs("</tbody>\n</table>\n</section>\n<script type=\"application/json\" id=\"kc-data\">\n", fp);
 	if (report_json_write_opts(fp, pr, info, true) < 0)
 		return -1;
 	fputs("</script>\n", fp);
@@ -343,60 +360,21 @@ int report_html_write(FILE *fp, const struct prediction *pr, const struct report
 	return ferror(fp) ? err_set("write error") : 0;
 }
 
-int timeline_html_write(FILE *fp, const struct timeline_row *rows, size_t n)
-{
-	size_t i, invalidated = 0, errors = 0, analyzed = 0, hits = 0, tasks = 0, not_run = 0;
-	size_t ncols;
-	bool several = false;
-	static const enum decision cols[] = {
-		DECISION_HIT, DECISION_MISS, DECISION_MISS_UPSTREAM,
-		DECISION_DISABLED, DECISION_UNKNOWN, DECISION_NOT_RUN
-	};
+/* The count columns of the commit table; NOT_RUN only when a commit has one. */
+static const enum decision cols[] = {
+	DECISION_HIT, DECISION_MISS, DECISION_MISS_UPSTREAM,
+	DECISION_DISABLED, DECISION_UNKNOWN, DECISION_NOT_RUN
+};
 
-	for (i = 0; i < n; i++) {
-		bool ok = !rows[i].error || !*rows[i].error;
-		invalidated += ok && rows[i].invalidated;
-		errors += !ok;
-		analyzed += ok;
-		if (ok) {
-			hits += rows[i].counts[DECISION_HIT];
-			tasks += rows[i].tasks;
-			not_run += rows[i].counts[DECISION_NOT_RUN];
-		}
-		several |= i && strcmp(rows[i].spec, rows[0].spec);
-	}
-	head(fp, "kfpcache history: ", n ? rows[0].spec : "");
-	fputs("<header>\n<h1>kfpcache history: ", fp);
-	report_markup_text(fp, several ? "several specs" : n ? rows[0].spec : "no commits");
-	fprintf(fp, "</h1>\n<p class=\"verdict\">%zu commit%s; %zu invalidated cache entries",
-		n, n == 1 ? "" : "s", invalidated);
-	if (tasks)
-		fprintf(fp, "; %.1f%% of executor tasks hit over the history", 100.0 * (double)hits / (double)tasks);
-	if (errors)
-		fprintf(fp, "; %zu could not be analyzed", errors);
-	fputs(".</p>\n</header>\n<section>\n<h2>Hits and misses per commit</h2>\n<div id=\"plot\">\n", fp);
-	if (timeline_plot_svg(fp, rows, n) < 0)
-		return -1;
-	fputs("</div>\n</section>\n<section>\n<h2>Commits</h2>\n<div class=\"filters\"><label>show "
-	      "<select id=\"f-what\"><option value=\"\">all</option>", fp);
-	option(fp, "invalidated", "commits that invalidated", invalidated);
-	option(fp, "clean", "commits that kept the cache", analyzed - invalidated);
-	option(fp, "error", "not analyzed", errors);
-	filters(fp);
-	/* A NOT_RUN column only when a commit has one: pages without conditions stay as they were. */
-	ncols = KC_ARRAY_SIZE(cols) - !not_run;
-	fputs("<table id=\"kc-table\">\n<thead><tr><th>commit</th><th data-type=\"num\">seq</th>"
-	      "<th>date</th><th>author</th><th>subject</th><th>path</th><th data-type=\"num\">tasks</th>", fp);
-	for (i = 0; i < ncols; i++)
-		fprintf(fp, "<th data-type=\"num\">%s</th>", decision_name(cols[i]));
-	fputs("<th data-type=\"num\">hit ratio</th>"
-	      "<th data-type=\"num\">invalidated</th><th>root causes</th><th>spec</th><th>error</th>"
-	      "</tr></thead>\n<tbody>\n", fp);
+/* A table row per commit, tagged for the filter: "invalidated", "clean" or "error". */
+static void commit_rows(FILE *fp, const struct timeline_row *rows, size_t n, size_t ncols)
+{
+	size_t i, k;
+
 	for (i = 0; i < n; i++) {
 		const struct timeline_row *r = &rows[i];
 		bool ok = !r->error || !*r->error;
 		char ratio[32] = "";
-		size_t k;
 		if (ok && r->tasks)
 			snprintf(ratio, sizeof(ratio), "%.0f%%",
 				 100.0 * (double)r->counts[DECISION_HIT] / (double)r->tasks);
@@ -424,6 +402,54 @@ int timeline_html_write(FILE *fp, const struct timeline_row *rows, size_t n)
 		td_text(fp, NULL, ok ? "" : r->error);
 		fputs("</tr>\n", fp);
 	}
+}
+
+int timeline_html_write(FILE *fp, const struct timeline_row *rows, size_t n)
+{
+	size_t i, invalidated = 0, errors = 0, analyzed = 0, hits = 0, tasks = 0, not_run = 0;
+	size_t ncols;
+	bool several = false;
+
+	for (i = 0; i < n; i++) {
+		bool ok = !rows[i].error || !*rows[i].error;
+		invalidated += ok && rows[i].invalidated;
+		errors += !ok;
+		analyzed += ok;
+		if (ok) {
+			hits += rows[i].counts[DECISION_HIT];
+			tasks += rows[i].tasks;
+			not_run += rows[i].counts[DECISION_NOT_RUN];
+		}
+		several |= i && strcmp(rows[i].spec, rows[0].spec);
+	}
+	/* Pages without conditions stay as they were. */
+	ncols = KC_ARRAY_SIZE(cols) - !not_run;
+	head(fp, "kfpcache history: ", n ? rows[0].spec : "");
+	fputs("<header>\n<h1>kfpcache history: ", fp);
+	report_markup_text(fp, several ? "several specs" : n ? rows[0].spec : "no commits");
+	fprintf(fp, "</h1>\n<p class=\"verdict\">%zu commit%s; %zu invalidated cache entries",
+		n, n == 1 ? "" : "s", invalidated);
+	if (tasks)
+		fprintf(fp, "; %.1f%% of executor tasks hit over the history", 100.0 * (double)hits / (double)tasks);
+	if (errors)
+		fprintf(fp, "; %zu could not be analyzed", errors);
+	fputs(".</p>\n</header>\n<section>\n<h2>Hits and misses per commit</h2>\n<div id=\"plot\">\n", fp);
+	if (timeline_plot_svg(fp, rows, n) < 0)
+		return -1;
+	fputs("</div>\n</section>\n<section>\n<h2>Commits</h2>\n<div class=\"filters\"><label>show "
+	      "<select id=\"f-what\"><option value=\"\">all</option>", fp);
+	option(fp, "invalidated", "commits that invalidated", invalidated);
+	option(fp, "clean", "commits that kept the cache", analyzed - invalidated);
+	option(fp, "error", "not analyzed", errors);
+	filters(fp);
+	fputs("<table id=\"kc-table\">\n<thead><tr><th>commit</th><th data-type=\"num\">seq</th>"
+	      "<th>date</th><th>author</th><th>subject</th><th>path</th><th data-type=\"num\">tasks</th>", fp);
+	for (i = 0; i < ncols; i++)
+		fprintf(fp, "<th data-type=\"num\">%s</th>", decision_name(cols[i]));
+	fputs("<th data-type=\"num\">hit ratio</th>"
+	      "<th data-type=\"num\">invalidated</th><th>root causes</th><th>spec</th><th>error</th>"
+	      "</tr></thead>\n<tbody>\n", fp);
+	commit_rows(fp, rows, n, ncols);
 	fputs("</tbody>\n</table>\n</section>\n<script type=\"application/json\" id=\"kc-data\">\n", fp);
 	if (timeline_json_write_opts(fp, rows, n, true) < 0)
 		return -1;

@@ -335,15 +335,65 @@ int report_json_write(FILE *fp, const struct prediction *pr, const struct report
 
 /* ---- history ---- */
 
-int timeline_json_write_opts(FILE *fp, const struct timeline_row *rows, size_t n, bool html_safe)
+/* One commit of the timeline as a JSON object; the counts only when it was analyzed. */
+static void commit_json(struct jw *w, const struct timeline_row *r)
 {
 	/* kfpcache/history/v2: NOT_RUN joined the counts. */
 	static const enum decision ds[] = {
 		DECISION_HIT, DECISION_MISS, DECISION_MISS_UPSTREAM,
 		DECISION_DISABLED, DECISION_UNKNOWN, DECISION_NOT_RUN
 	};
+	FILE *fp = w->fp;
+	bool ok = !r->error || !*r->error;
+	size_t k;
+
+	fputs("    {", fp);
+	key(w, 6, "spec", true);
+	str(w, r->spec);
+	key(w, 6, "seq", false);
+	fprintf(fp, "%zu", r->seq);
+	key(w, 6, "commit", false);
+	str(w, r->commit);
+	key(w, 6, "date", false);
+	str(w, r->date);
+	key(w, 6, "author", false);
+	str(w, r->author);
+	key(w, 6, "subject", false);
+	str(w, r->subject);
+	key(w, 6, "path", false);
+	str(w, r->path);
+	key(w, 6, "analyzed", false);
+	fputs(ok ? "true" : "false", fp);
+	key(w, 6, "error", false);
+	str_or_null(w, ok ? NULL : r->error);
+	if (ok) {
+		key(w, 6, "tasks", false);
+		fprintf(fp, "%zu", r->tasks);
+		key(w, 6, "enabled", false);
+		fprintf(fp, "%zu", r->enabled);
+		key(w, 6, "counts", false);
+		fputs("{", fp);
+		for (k = 0; k < KC_ARRAY_SIZE(ds); k++)
+			fprintf(fp, "%s\"%s\": %zu", k ? ", " : "", decision_name(ds[k]),
+				r->counts[ds[k]]);
+		fputs("}", fp);
+		key(w, 6, "hit_ratio", false);
+		if (r->tasks)
+			fprintf(fp, "%.4f", (double)r->counts[DECISION_HIT] / (double)r->tasks);
+		else
+			fputs("null", fp);
+		key(w, 6, "invalidated", false);
+		fprintf(fp, "%zu", r->invalidated);
+		key(w, 6, "root_causes", false);
+		str(w, r->root_causes);
+	}
+	fputs("\n    }", fp);
+}
+
+int timeline_json_write_opts(FILE *fp, const struct timeline_row *rows, size_t n, bool html_safe)
+{
 	struct jw w = { fp, html_safe };
-	size_t i, k;
+	size_t i;
 
 	fputs("{", fp);
 	key(&w, 2, "schema", true);
@@ -351,49 +401,7 @@ int timeline_json_write_opts(FILE *fp, const struct timeline_row *rows, size_t n
 	key(&w, 2, "commits", false);
 	fputs(n ? "[\n" : "[", fp);
 	for (i = 0; i < n; i++) {
-		const struct timeline_row *r = &rows[i];
-		bool ok = !r->error || !*r->error;
-		fputs("    {", fp);
-		key(&w, 6, "spec", true);
-		str(&w, r->spec);
-		key(&w, 6, "seq", false);
-		fprintf(fp, "%zu", r->seq);
-		key(&w, 6, "commit", false);
-		str(&w, r->commit);
-		key(&w, 6, "date", false);
-		str(&w, r->date);
-		key(&w, 6, "author", false);
-		str(&w, r->author);
-		key(&w, 6, "subject", false);
-		str(&w, r->subject);
-		key(&w, 6, "path", false);
-		str(&w, r->path);
-		key(&w, 6, "analyzed", false);
-		fputs(ok ? "true" : "false", fp);
-		key(&w, 6, "error", false);
-		str_or_null(&w, ok ? NULL : r->error);
-		if (ok) {
-			key(&w, 6, "tasks", false);
-			fprintf(fp, "%zu", r->tasks);
-			key(&w, 6, "enabled", false);
-			fprintf(fp, "%zu", r->enabled);
-			key(&w, 6, "counts", false);
-			fputs("{", fp);
-			for (k = 0; k < KC_ARRAY_SIZE(ds); k++)
-				fprintf(fp, "%s\"%s\": %zu", k ? ", " : "", decision_name(ds[k]),
-					r->counts[ds[k]]);
-			fputs("}", fp);
-			key(&w, 6, "hit_ratio", false);
-			if (r->tasks)
-				fprintf(fp, "%.4f", (double)r->counts[DECISION_HIT] / (double)r->tasks);
-			else
-				fputs("null", fp);
-			key(&w, 6, "invalidated", false);
-			fprintf(fp, "%zu", r->invalidated);
-			key(&w, 6, "root_causes", false);
-			str(&w, r->root_causes);
-		}
-		fputs("\n    }", fp);
+		commit_json(&w, &rows[i]);
 		fputs(i + 1 < n ? ",\n" : "\n  ", fp);
 	}
 	fputs("]\n}\n", fp);

@@ -143,6 +143,34 @@ static void sarif_rule(FILE *fp, bool first, const char *id, const char *name,
 	fprintf(fp, "}, \"defaultConfiguration\": {\"level\": \"%s\"}}", level(s));
 }
 
+/* One finding as a SARIF result: rule, level, message with the fix, where in the spec. */
+static void sarif_result(FILE *fp, const struct lint_result *r, const struct finding *f, bool first)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	fputs(first ? "\n        {" : ",\n        {", fp);
+	fputs("\"ruleId\": ", fp);
+	jstr(fp, f->rule);
+	fprintf(fp, ", \"level\": \"%s\", \"message\": {\"text\": ", level(f->severity));
+	sb_addf(&sb, "%s%s%s Fix: %s", *f->task ? f->task : "", *f->task ? ": " : "",
+		f->message, f->fix);
+	jstr(fp, sb_str(&sb));
+	sb_release(&sb);
+	fputs("}, \"locations\": [{\"physicalLocation\": {\"artifactLocation\": {\"uri\": ", fp);
+	juri(fp, spec_file(r));
+	fputc('}', fp);
+	if (f->line)
+		fprintf(fp, ", \"region\": {\"startLine\": %u, \"startColumn\": %u}",
+			f->line, f->col ? f->col : 1);
+	fputc('}', fp);
+	if (*f->task) {
+		fputs(", \"logicalLocations\": [{\"fullyQualifiedName\": ", fp);
+		jstr(fp, f->task);
+		fputs("}]", fp);
+	}
+	fputs("}]}", fp);
+}
+
 int report_lint_sarif(FILE *fp, const struct lint_result *r, const char *tool_version)
 {
 	size_t i, k;
@@ -176,33 +204,8 @@ int report_lint_sarif(FILE *fp, const struct lint_result *r, const char *tool_ve
 				   f->policy_rule->severity);
 	}
 	fputs("\n          ]\n        }\n      },\n      \"results\": [", fp);
-	for (i = 0; i < r->n; i++) {
-		const struct finding *f = &r->findings[i];
-		fputs(i ? ",\n        {" : "\n        {", fp);
-		fputs("\"ruleId\": ", fp);
-		jstr(fp, f->rule);
-		fprintf(fp, ", \"level\": \"%s\", \"message\": {\"text\": ", level(f->severity));
-		{
-			struct strbuf sb = STRBUF_INIT;
-			sb_addf(&sb, "%s%s%s Fix: %s", *f->task ? f->task : "", *f->task ? ": " : "",
-				f->message, f->fix);
-			jstr(fp, sb_str(&sb));
-			sb_release(&sb);
-		}
-		fputs("}, \"locations\": [{\"physicalLocation\": {\"artifactLocation\": {\"uri\": ", fp);
-		juri(fp, spec_file(r));
-		fputc('}', fp);
-		if (f->line)
-			fprintf(fp, ", \"region\": {\"startLine\": %u, \"startColumn\": %u}",
-				f->line, f->col ? f->col : 1);
-		fputc('}', fp);
-		if (*f->task) {
-			fputs(", \"logicalLocations\": [{\"fullyQualifiedName\": ", fp);
-			jstr(fp, f->task);
-			fputs("}]", fp);
-		}
-		fputs("}]}", fp);
-	}
+	for (i = 0; i < r->n; i++)
+		sarif_result(fp, r, &r->findings[i], i == 0);
 	fputs(r->n ? "\n      ]\n    }\n  ]\n}\n" : "]\n    }\n  ]\n}\n", fp);
 	return ferror(fp) ? err_set("write error") : 0;
 }

@@ -304,6 +304,29 @@ static void left_out(struct strbuf *out, size_t n, const char *what)
 			n, what);
 }
 
+/* What the tasks that run request, and how long past runs say they take. */
+static void run_costs(struct strbuf *out, const struct cost *c)
+{
+	if (c->runs.cpu > 0 || c->runs.memory > 0 || c->runs.gpus > 0) {
+		const char *sep = "";
+		sb_adds(out, "\nThe tasks that run request");
+		if (c->runs.cpu > 0) {
+			sb_addf(out, " %g CPU", c->runs.cpu);
+			sep = ",";
+		}
+		if (c->runs.memory > 0) {
+			sb_addf(out, "%s %.3g GB of memory", sep, c->runs.memory / 1e9);
+			sep = ",";
+		}
+		if (c->runs.gpus > 0)
+			sb_addf(out, "%s %g accelerator%s", sep, c->runs.gpus, c->runs.gpus == 1 ? "" : "s");
+		sb_adds(out, ".\n");
+	}
+	if (c->runs.timed)
+		sb_addf(out, "\nBy past runs they take %.0f s of compute time (%zu of %zu tasks timed).\n",
+			c->runs.seconds, c->runs.timed, c->runs.tasks);
+}
+
 static void not_hit(struct strbuf *out, const struct prediction *pr, const struct report_info *info,
 		    size_t cap)
 {
@@ -352,24 +375,7 @@ static void not_hit(struct strbuf *out, const struct prediction *pr, const struc
 	left_out(out, omitted, omitted == 1 ? "task is" : "tasks are");
 	if (n > MD_LIST_OPEN)
 		sb_adds(out, "\n</details>\n");
-	if (c->runs.cpu > 0 || c->runs.memory > 0 || c->runs.gpus > 0) {
-		const char *sep = "";
-		sb_adds(out, "\nThe tasks that run request");
-		if (c->runs.cpu > 0) {
-			sb_addf(out, " %g CPU", c->runs.cpu);
-			sep = ",";
-		}
-		if (c->runs.memory > 0) {
-			sb_addf(out, "%s %.3g GB of memory", sep, c->runs.memory / 1e9);
-			sep = ",";
-		}
-		if (c->runs.gpus > 0)
-			sb_addf(out, "%s %g accelerator%s", sep, c->runs.gpus, c->runs.gpus == 1 ? "" : "s");
-		sb_adds(out, ".\n");
-	}
-	if (c->runs.timed)
-		sb_addf(out, "\nBy past runs they take %.0f s of compute time (%zu of %zu tasks timed).\n",
-			c->runs.seconds, c->runs.timed, c->runs.tasks);
+	run_costs(out, c);
 	sb_addc(out, '\n');
 	sb_release(&res);
 	sb_release(&row);

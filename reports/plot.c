@@ -106,53 +106,65 @@ static int cmp_invalidated(const void *x, const void *y)
 	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
-static void panel(FILE *fp, const struct timeline_row *rows, size_t n, int y0)
-{
-	const struct timeline_row *top[LABELLED], **by = xcalloc(n + 1, sizeof(*by));
-	struct strbuf sb = STRBUF_INIT;
-	size_t ymax = 0, tick, axis, i, k, every, ntop = 0;
-	int step = step_for(n), gap = step >= 8 ? step / 4 : step >= 4 ? 1 : 0;
-	int px = LEFT, py = y0 + TITLE + HEADROOM, w = (int)n * step;
-	bool first;
+/* One panel's geometry: the bar area's top left corner and width, a commit's slot, the task axis. */
+struct frame {
+	int px, py, w;
+	int step, gap;      /* a commit's slot, and the space between bars */
+	size_t axis, tick;  /* task axis maximum and tick step */
+};
 
-	for (i = 0; i < n; i++) {
+/* The (at most LABELLED) analyzed commits that invalidated most, most first; returns how many. */
+static size_t most_invalidated(const struct timeline_row *rows, size_t n,
+			       const struct timeline_row **top)
+{
+	const struct timeline_row **by = xcalloc(n + 1, sizeof(*by));
+	size_t i, ntop = 0;
+
+	for (i = 0; i < n; i++)
 		by[i] = &rows[i];
-		if (analyzed(&rows[i]) && rows[i].tasks > ymax)
-			ymax = rows[i].tasks;
-	}
-	axis = nice_max(ymax, &tick);
 	if (n)
 		qsort(by, n, sizeof(*by), cmp_invalidated);
 	for (i = 0; i < n && ntop < LABELLED; i++)
 		if (analyzed(by[i]) && by[i]->invalidated)
 			top[ntop++] = by[i];
 	free(by);
+	return ntop;
+}
 
-	fprintf(fp, "<g class=\"panel\">\n<text class=\"title\" x=\"%d\" y=\"%d\">", LEFT, y0 + 18);
-	report_markup_text(fp, n ? rows[0].spec : "");
-	fprintf(fp, " \xe2\x80\x94 %zu commit%s</text>\n", n, n == 1 ? "" : "s");
-	/* Axes and grid. */
-	for (k = 0; k <= axis; k += tick) {
-		int y = py + PLOT_H - (int)(k * PLOT_H / axis);
+/* Grid and ticks of the task axis (left), the hit-ratio axis (right), and their names. */
+static void draw_axes(FILE *fp, const struct frame *f)
+{
+	size_t k;
+
+	for (k = 0; k <= f->axis; k += f->tick) {
+		int y = f->py + PLOT_H - (int)(k * PLOT_H / f->axis);
 		fprintf(fp, "<line class=\"grid\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>"
 			"<text class=\"tick\" x=\"%d\" y=\"%d\" text-anchor=\"end\">%zu</text>\n",
-			px, y, px + w, y, px - 6, y + 4, k);
+			f->px, y, f->px + f->w, y, f->px - 6, y + 4, k);
 	}
 	for (k = 0; k <= 100; k += 25) {
-		int y = py + PLOT_H - (int)(k * PLOT_H / 100);
+		int y = f->py + PLOT_H - (int)(k * PLOT_H / 100);
 		fprintf(fp, "<text class=\"tick ratio\" x=\"%d\" y=\"%d\">%zu%%</text>\n",
-			px + w + 6, y + 4, k);
+			f->px + f->w + 6, y + 4, k);
 	}
 	fprintf(fp, "<text class=\"axis\" transform=\"translate(%d %d) rotate(-90)\" text-anchor=\"middle\">executor tasks</text>\n",
-		px - 44, py + PLOT_H / 2);
+		f->px - 44, f->py + PLOT_H / 2);
 	fprintf(fp, "<text class=\"axis ratio\" transform=\"translate(%d %d) rotate(90)\" text-anchor=\"middle\">hit ratio</text>\n",
-		px + w + 46, py + PLOT_H / 2);
+		f->px + f->w + 46, f->py + PLOT_H / 2);
+}
 
-	/* Bars. */
-	every = (n + 39) / 40;
+/*
+ * A bar per commit stacked by decision (a dashed outline for a commit that
+ * was not analyzed) with its tally as tooltip; every commit's number under
+ * it, or every so many when there are more than 40.
+ */
+static void draw_bars(FILE *fp, const struct frame *f, const struct timeline_row *rows, size_t n)
+{
+	size_t i, k, every = (n + 39) / 40;
+
 	for (i = 0; i < n; i++) {
 		const struct timeline_row *r = &rows[i];
-		int x = px + (int)i * step + gap / 2, bw = step - gap, y = py + PLOT_H;
+		int x = f->px + (int)i * f->step + f->gap / 2, bw = f->step - f->gap, y = f->py + PLOT_H;
 		fprintf(fp, "<g class=\"commit\"><title>%03zu %.12s ", r->seq, r->commit);
 		report_markup_text(fp, r->subject);
 		if (analyzed(r)) {
@@ -170,12 +182,12 @@ static void panel(FILE *fp, const struct timeline_row *rows, size_t n, int y0)
 		fputs("</title>", fp);
 		if (!analyzed(r)) {
 			fprintf(fp, "<rect class=\"error\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\"/>",
-				x, py, bw > 1 ? bw : 1, PLOT_H);
+				x, f->py, bw > 1 ? bw : 1, PLOT_H);
 		}
 		for (k = 0; analyzed(r) && k < KC_ARRAY_SIZE(stack); k++) {
 			const struct decision_style *st = report_decision_style(stack[k].d);
 			size_t c = r->counts[stack[k].d];
-			int h = (int)(c * PLOT_H / axis);
+			int h = (int)(c * PLOT_H / f->axis);
 			if (!c)
 				continue;
 			if (h < 1)
@@ -190,26 +202,38 @@ static void panel(FILE *fp, const struct timeline_row *rows, size_t n, int y0)
 		fputs("</g>\n", fp);
 		if (i % every == 0)
 			fprintf(fp, "<text class=\"tick\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">%zu</text>\n",
-				px + (int)i * step + step / 2, py + PLOT_H + 14, r->seq);
+				f->px + (int)i * f->step + f->step / 2, f->py + PLOT_H + 14, r->seq);
 	}
 	fprintf(fp, "<text class=\"axis\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">commit</text>\n",
-		px + w / 2, py + PLOT_H + 34);
+		f->px + f->w / 2, f->py + PLOT_H + 34);
+}
 
-	/* Hit ratio, over the commits that were analyzed. */
-	first = true;
+/* The hit ratio as one line, over the commits that were analyzed. */
+static void draw_ratio(FILE *fp, const struct frame *f, const struct timeline_row *rows, size_t n)
+{
+	bool first = true;
+	size_t i;
+
 	for (i = 0; i < n; i++) {
 		const struct timeline_row *r = &rows[i];
 		if (!analyzed(r) || !r->tasks)
 			continue;
 		fprintf(fp, "%s%d,%d", first ? "<polyline class=\"ratio\" points=\"" : " ",
-			px + (int)i * step + step / 2,
-			py + PLOT_H - (int)(r->counts[DECISION_HIT] * PLOT_H / r->tasks));
+			f->px + (int)i * f->step + f->step / 2,
+			f->py + PLOT_H - (int)(r->counts[DECISION_HIT] * PLOT_H / r->tasks));
 		first = false;
 	}
 	if (!first)
 		fputs("\"/>\n", fp);
+}
 
-	/* Labels: the commits that invalidated most. */
+/* A label above each of the top commits, in commit order: short id, subject, invalidations. */
+static void draw_labels(FILE *fp, const struct frame *f, const struct timeline_row *rows, size_t n,
+			const struct timeline_row *const *top, size_t ntop)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i, k;
+
 	for (i = 0; i < n; i++) {
 		const struct timeline_row *r = &rows[i];
 		int x, y;
@@ -217,8 +241,8 @@ static void panel(FILE *fp, const struct timeline_row *rows, size_t n, int y0)
 			;
 		if (k == ntop)
 			continue;
-		x = px + (int)i * step + step / 2;
-		y = py + PLOT_H - (int)(r->tasks * PLOT_H / axis) - 6;
+		x = f->px + (int)i * f->step + f->step / 2;
+		y = f->py + PLOT_H - (int)(r->tasks * PLOT_H / f->axis) - 6;
 		sb_reset(&sb);
 		short_text(&sb, r->subject, SUBJECT_MAX);
 		fprintf(fp, "<g class=\"label\"><line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>"
@@ -227,8 +251,35 @@ static void panel(FILE *fp, const struct timeline_row *rows, size_t n, int y0)
 		report_markup_text(fp, sb.buf);
 		fprintf(fp, " (%zu invalidated)</text></g>\n", r->invalidated);
 	}
-	fputs("</g>\n", fp);
 	sb_release(&sb);
+}
+
+/* One spec's panel at height y0: title, axes, bars, hit-ratio line, labels. */
+static void panel(FILE *fp, const struct timeline_row *rows, size_t n, int y0)
+{
+	const struct timeline_row *top[LABELLED];
+	struct frame f;
+	size_t ymax = 0, i, ntop;
+
+	f.step = step_for(n);
+	f.gap = f.step >= 8 ? f.step / 4 : f.step >= 4 ? 1 : 0;
+	f.px = LEFT;
+	f.py = y0 + TITLE + HEADROOM;
+	f.w = (int)n * f.step;
+	for (i = 0; i < n; i++)
+		if (analyzed(&rows[i]) && rows[i].tasks > ymax)
+			ymax = rows[i].tasks;
+	f.axis = nice_max(ymax, &f.tick);
+	ntop = most_invalidated(rows, n, top);
+
+	fprintf(fp, "<g class=\"panel\">\n<text class=\"title\" x=\"%d\" y=\"%d\">", LEFT, y0 + 18);
+	report_markup_text(fp, n ? rows[0].spec : "");
+	fprintf(fp, " \xe2\x80\x94 %zu commit%s</text>\n", n, n == 1 ? "" : "s");
+	draw_axes(fp, &f);
+	draw_bars(fp, &f, rows, n);
+	draw_ratio(fp, &f, rows, n);
+	draw_labels(fp, &f, rows, n, top, ntop);
+	fputs("</g>\n", fp);
 }
 
 int timeline_plot_svg(FILE *fp, const struct timeline_row *rows, size_t n)

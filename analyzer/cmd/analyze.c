@@ -165,6 +165,66 @@ static bool any_stdout(const struct analyze_args *a)
 	return a->gating.cost_csv && !strcmp(a->gating.cost_csv, "-");
 }
 
+/*
+ * -o DIR: DIR/<name><ext> for each format it writes, claimed as outputs;
+ * an explicit option wins.
+ */
+static void outdir_paths(struct analyze_args *a, struct common *c, struct strbuf *paths,
+			 const char *spec)
+{
+	char *base = base_name(spec);
+	size_t f;
+
+	for (f = 0; f < F_COUNT; f++) {
+		if (!formats[f].in_outdir || a->path[f])
+			continue;
+		sb_addf(&paths[f], "%s/%s%s", a->outdir, base, formats[f].ext[0]);
+		a->path[f] = paths[f].buf;
+		claims_add(&c->claims, "--output-dir", paths[f].buf, true);
+	}
+	free(base);
+}
+
+/* The summary on stdout: baseline, counts, the override's reach, the reports written. */
+static void print_summary(const struct analyze_args *a, const struct session *s)
+{
+	size_t f;
+
+	printf("baseline: %s\n", *s->baseline_desc ? term_text(s->baseline_desc) : "none (cold cache)");
+	report_summary(stdout, s->pr);
+	if (s->pr->run_override_unreached)
+		printf("run-level override: reaches root-DAG tasks only; %zu nested task%s keep their spec setting\n",
+		       s->pr->run_override_unreached, s->pr->run_override_unreached == 1 ? "" : "s");
+	for (f = 0; f < F_COUNT; f++)
+		if (a->path[f])
+			printf("%s: %s\n", formats[f].name, term_text(a->path[f]));
+}
+
+/* Every report asked for, renamed into place together, or none. */
+static int write_reports(struct outset *os, const struct analyze_args *a, const struct common *c,
+			 const struct session *s, const char *spec)
+{
+	struct report_info info;
+	size_t f;
+
+	memset(&info, 0, sizeof(info));
+	info.spec = spec;
+	info.baseline = s->baseline_desc;
+	info.pol = &c->pol;
+	info.cost = &a->gating.cost;
+	info.lint = a->gating.lr;
+	info.render_max = a->render_max;
+	for (f = 0; f < F_COUNT; f++)
+		if (a->path[f] && write_report(os, (enum format)f, a->path[f], s->pr, &info) < 0)
+			break;
+	if (f < F_COUNT || outset_commit(os) < 0) {
+		outset_abort(os);
+		return -1;
+	}
+	return 0;
+}
+
+/* Claim the files, predict, write the reports, print the summary, gate. */
 int cmd_analyze(int argc, char **argv, const struct command *cmd)
 {
 	struct analyze_args a;
@@ -172,7 +232,6 @@ int cmd_analyze(int argc, char **argv, const struct command *cmd)
 	struct session s;
 	struct outset os;
 	struct strbuf paths[F_COUNT];
-	struct report_info info;
 	int idx, ret = EXIT_ERROR, i;
 	size_t f;
 	bool have_session = false;
@@ -188,18 +247,8 @@ int cmd_analyze(int argc, char **argv, const struct command *cmd)
 	idx = cmd_args(argc, argv, cmd, &c, on_opt, &a, 1, 1, "one SPEC", &ret);
 	if (idx < 0)
 		goto done;
-	if (a.outdir) {
-		/* -o DIR: DIR/<name><ext> for each format it writes; an explicit option wins. */
-		char *base = base_name(argv[idx]);
-		for (f = 0; f < F_COUNT; f++) {
-			if (!formats[f].in_outdir || a.path[f])
-				continue;
-			sb_addf(&paths[f], "%s/%s%s", a.outdir, base, formats[f].ext[0]);
-			a.path[f] = paths[f].buf;
-			claims_add(&c.claims, "--output-dir", paths[f].buf, true);
-		}
-		free(base);
-	}
+	if (a.outdir)
+		outdir_paths(&a, &c, paths, argv[idx]);
 	if (cmd_claims_check(cmd, &c, &ret) < 0 ||
 	    cmd_gating_ready(cmd, &a.gating, NULL, true, &ret) < 0)
 		goto done;
@@ -213,33 +262,14 @@ int cmd_analyze(int argc, char **argv, const struct command *cmd)
 		ret = cmd_fail();
 		goto done;
 	}
-	memset(&info, 0, sizeof(info));
-	info.spec = argv[idx];
-	info.baseline = s.baseline_desc;
-	info.pol = &c.pol;
-	info.cost = &a.gating.cost;
-	info.lint = a.gating.lr;
-	info.render_max = a.render_max;
-	for (f = 0; f < F_COUNT; f++)
-		if (a.path[f] && write_report(&os, (enum format)f, a.path[f], s.pr, &info) < 0)
-			break;
-	if (f < F_COUNT || outset_commit(&os) < 0) {
-		outset_abort(&os);
+	if (write_reports(&os, &a, &c, &s, argv[idx]) < 0) {
 		ret = cmd_fail();
 		goto done;
 	}
 	for (i = 0; i < (int)s.dag->nwarnings; i++)
 		fprintf(stderr, "kfpcache: note: %s\n", term_text(s.dag->warnings[i]));
-	if (!a.quiet && !any_stdout(&a)) {
-		printf("baseline: %s\n", *s.baseline_desc ? term_text(s.baseline_desc) : "none (cold cache)");
-		report_summary(stdout, s.pr);
-		if (s.pr->run_override_unreached)
-			printf("run-level override: reaches root-DAG tasks only; %zu nested task%s keep their spec setting\n",
-			       s.pr->run_override_unreached, s.pr->run_override_unreached == 1 ? "" : "s");
-		for (f = 0; f < F_COUNT; f++)
-			if (a.path[f])
-				printf("%s: %s\n", formats[f].name, term_text(a.path[f]));
-	}
+	if (!a.quiet && !any_stdout(&a))
+		print_summary(&a, &s);
 	if (fflush(stdout)) {
 		fprintf(stderr, "kfpcache: cannot write to stdout\n");
 		goto done;

@@ -104,6 +104,13 @@ static const struct blame_rec *blamed(const struct blame_ctx *b, size_t i)
 	return NULL;
 }
 
+/*
+ * The walk's callback for one commit: remember every executor task's
+ * decision as the final state, and for each task that does not hit add a
+ * record of this commit unless it only continues the previous one (same
+ * decision and reason at the commit before, and not MISS_UPSTREAM).  Kept
+ * whole: both are done in the one loop over the prediction's tasks.
+ */
 static int on_commit(struct walk *w, size_t index, const struct hist_entry *e,
 		     const struct prediction *pr, const char *error)
 {
@@ -217,6 +224,12 @@ static void emit(FILE *fp, struct blame_ctx *b, bool csv)
 	}
 }
 
+/*
+ * Open the repository, log PATH's commits, walk them into blame records,
+ * then write the CSV and print the table.  One linear sequence; the walk
+ * setup is a run of field assignments, and the repository, entries and
+ * records are released under the one cleanup label.
+ */
 int cmd_blame(int argc, char **argv, const struct command *cmd)
 {
 	struct blame_ctx b;

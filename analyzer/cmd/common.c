@@ -259,6 +259,12 @@ static int set_limit(const struct command *cmd, struct common *c, int id, const 
 	return 0;
 }
 
+/*
+ * The options every command shares: one case per row of the common option
+ * table, each a line or a few; 1 when id is not a common option.  A switch
+ * is the table's other half: split up, the cases would only be harder to
+ * check against the table.
+ */
 static int common_opt(const struct command *cmd, struct common *c, int id, const char *arg)
 {
 	int v = 0;
@@ -548,13 +554,45 @@ done:
 	return ret;
 }
 
+/*
+ * Load and build the nbl baselines in the order given, each run committed
+ * to the session's cache; s->baseline_desc then names them all.
+ */
+static int replay_baselines(struct session *s, struct common *c, const char **bl, size_t nbl)
+{
+	const struct predict_options commit = { .commit = true };
+	struct strbuf desc = STRBUF_INIT;
+	size_t i;
+
+	s->bspecs = xcalloc(nbl ? nbl : 1, sizeof(*s->bspecs));
+	s->bdags = xcalloc(nbl ? nbl : 1, sizeof(*s->bdags));
+	for (i = 0; i < nbl; i++) {
+		struct prediction *bp;
+		char label[32];
+		if (spec_load(&s->bspecs[i], bl[i], c->repo, &c->limits) < 0)
+			goto fail;
+		s->nb = i + 1;
+		if (build(s, c, s->bspecs[i], &s->bdags[i]) < 0)
+			goto fail;
+		snprintf(label, sizeof(label), "baseline-%zu", i + 1);
+		if (predict_run(&bp, s->bdags[i], &c->pol, s->cache, label, &commit) < 0)
+			goto fail;
+		prediction_free(bp);
+		sb_addf(&desc, "%s%s", i ? ", " : "", bl[i]);
+	}
+	s->baseline_desc = sb_detach(&desc, NULL);
+	return 0;
+fail:
+	sb_release(&desc);
+	return -1;
+}
+
 int session_run(struct session *s, struct common *c, const char *spec_arg,
 		bool need_baseline)
 {
 	char *dflt = NULL;
 	const char **bl = c->baselines;
-	size_t nbl = c->nbaselines, i;
-	const struct predict_options commit = { .commit = true };
+	size_t nbl = c->nbaselines;
 	const struct predict_options current = { .keep_log = c->keep_log };
 	int ret = -1;
 
@@ -581,32 +619,8 @@ int session_run(struct session *s, struct common *c, const char *spec_arg,
 	}
 	if (!need_baseline || c->cold)
 		nbl = 0;
-	s->bspecs = xcalloc(nbl ? nbl : 1, sizeof(*s->bspecs));
-	s->bdags = xcalloc(nbl ? nbl : 1, sizeof(*s->bdags));
-	{
-		struct strbuf desc = STRBUF_INIT;
-		for (i = 0; i < nbl; i++) {
-			struct prediction *bp;
-			char label[32];
-			if (spec_load(&s->bspecs[i], bl[i], c->repo, &c->limits) < 0) {
-				sb_release(&desc);
-				goto done;
-			}
-			s->nb = i + 1;
-			if (build(s, c, s->bspecs[i], &s->bdags[i]) < 0) {
-				sb_release(&desc);
-				goto done;
-			}
-			snprintf(label, sizeof(label), "baseline-%zu", i + 1);
-			if (predict_run(&bp, s->bdags[i], &c->pol, s->cache, label, &commit) < 0) {
-				sb_release(&desc);
-				goto done;
-			}
-			prediction_free(bp);
-			sb_addf(&desc, "%s%s", i ? ", " : "", bl[i]);
-		}
-		s->baseline_desc = sb_detach(&desc, NULL);
-	}
+	if (replay_baselines(s, c, bl, nbl) < 0)
+		goto done;
 	if (predict_run(&s->pr, s->dag, &c->pol, s->cache, "current", &current) < 0)
 		goto done;
 	ret = 0;

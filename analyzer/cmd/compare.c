@@ -193,6 +193,77 @@ static void gate_all(const struct compare *cmp, const struct gate *g, struct str
 	}
 }
 
+/*
+ * The checks getopt cannot make: two or more policies, known --fail-on
+ * metrics, a spec that can be read once per policy, and options that fit
+ * the mode.  *history: replay PATH's commits (--history, or a path that is
+ * no file here and no REV:PATH, which names a spec in git).
+ */
+static int check_args(const struct command *cmd, const struct compare_args *a,
+		      const struct common *c, const char *spec, bool *history, int *ret)
+{
+	struct stat st;
+	const char *why = NULL;
+
+	*history = false;
+	if (c->npolicy_args < 2)
+		why = "give two or more --policy FILE|PRESET to compare";
+	else if (gate_check(&a->gate, compare_metrics) < 0)
+		why = err_msg();
+	else if (!strcmp(spec, "-"))
+		why = "compare reads the spec once per policy: give a file or REV:PATH, not stdin";
+	if (!why) {
+		*history = a->history || (!strchr(spec, ':') && stat(spec, &st) < 0);
+		if (!*history && a->ho.range)
+			why = "--range needs --history";
+		else if (*history && (c->nbaselines || c->cold))
+			why = "a history builds its own cache; --baseline and --cold do not apply";
+	}
+	if (!why)
+		return 0;
+	cmd_usage_error(cmd, "%s", why);
+	*ret = EXIT_USAGE;
+	return -1;
+}
+
+/*
+ * Load the np policies named by --policy; a name given twice is told apart
+ * as "name#2", "name#3", ... (in the policy file's arena).
+ */
+static int load_policies(struct common *c, size_t np, struct policy_file **pfs,
+			 struct policy *pols, const char **names)
+{
+	size_t p, k, same;
+
+	for (p = 0; p < np; p++) {
+		if (common_policy(c, c->policy_args[p], &pfs[p], &pols[p]) < 0)
+			return -1;
+		for (k = 0, same = 0; k < p; k++)
+			same += !strcmp(pfs[k]->name, pfs[p]->name);
+		names[p] = same ? arena_printf(&pfs[p]->arena, "%s#%zu", pfs[p]->name, same + 1) :
+			pfs[p]->name;
+		pols[p].name = names[p];
+	}
+	return 0;
+}
+
+/* The reports asked for, renamed into place together (or none), then the matrix on stdout. */
+static int write_reports(struct outset *os, const struct compare_args *a, const struct compare *cmp)
+{
+	if ((a->csv && write_out(os, a->csv, cmp, report_compare_csv) < 0) ||
+	    (a->counts_csv && write_out(os, a->counts_csv, cmp, report_compare_counts_csv) < 0) ||
+	    (a->md && write_out(os, a->md, cmp, report_compare_md) < 0) ||
+	    outset_commit(os) < 0) {
+		outset_abort(os);
+		return -1;
+	}
+	if (!a->quiet && !(a->csv && !strcmp(a->csv, "-")) &&
+	    !(a->counts_csv && !strcmp(a->counts_csv, "-")) && !(a->md && !strcmp(a->md, "-")))
+		report_compare_text(stdout, cmp);
+	return 0;
+}
+
+/* Check the options, load the policies, run the spec or its history under each, report, gate. */
 int cmd_compare(int argc, char **argv, const struct command *cmd)
 {
 	struct compare_args a;
@@ -203,7 +274,6 @@ int cmd_compare(int argc, char **argv, const struct command *cmd)
 	struct policy *pols = NULL;
 	const char **names = NULL;
 	struct strbuf msgs = STRBUF_INIT;
-	struct stat st;
 	bool have_cmp = false, history;
 	size_t p, np = 0;
 	int idx, ret = EXIT_ERROR;
@@ -214,50 +284,15 @@ int cmd_compare(int argc, char **argv, const struct command *cmd)
 	c.multi_policy = true;
 	outset_init(&os);
 	idx = cmd_args(argc, argv, cmd, &c, on_opt, &a, 1, 1, "one SPEC or PATH", &ret);
-	if (idx < 0)
+	if (idx < 0 || check_args(cmd, &a, &c, argv[idx], &history, &ret) < 0)
 		goto done;
-	if (c.npolicy_args < 2) {
-		cmd_usage_error(cmd, "give two or more --policy FILE|PRESET to compare");
-		ret = EXIT_USAGE;
-		goto done;
-	}
-	if (gate_check(&a.gate, compare_metrics) < 0) {
-		cmd_usage_error(cmd, "%s", err_msg());
-		ret = EXIT_USAGE;
-		goto done;
-	}
-	if (!strcmp(argv[idx], "-")) {
-		cmd_usage_error(cmd, "compare reads the spec once per policy: give a file or REV:PATH, not stdin");
-		ret = EXIT_USAGE;
-		goto done;
-	}
-	/* A path that is no file here and no REV:PATH names a spec in git. */
-	history = a.history || (!strchr(argv[idx], ':') && stat(argv[idx], &st) < 0);
-	if (!history && a.ho.range) {
-		cmd_usage_error(cmd, "--range needs --history");
-		ret = EXIT_USAGE;
-		goto done;
-	}
-	if (history && (c.nbaselines || c.cold)) {
-		cmd_usage_error(cmd, "a history builds its own cache; --baseline and --cold do not apply");
-		ret = EXIT_USAGE;
-		goto done;
-	}
 	np = c.npolicy_args;
 	pfs = xcalloc(np, sizeof(*pfs));
 	pols = xcalloc(np, sizeof(*pols));
 	names = xcalloc(np, sizeof(*names));
-	for (p = 0; p < np; p++) {
-		size_t k, same = 0;
-		if (common_policy(&c, c.policy_args[p], &pfs[p], &pols[p]) < 0) {
-			ret = cmd_fail();
-			goto done;
-		}
-		for (k = 0; k < p; k++)
-			same += !strcmp(pfs[k]->name, pfs[p]->name);
-		names[p] = same ? arena_printf(&pfs[p]->arena, "%s#%zu", pfs[p]->name, same + 1) :
-			pfs[p]->name;
-		pols[p].name = names[p];
+	if (load_policies(&c, np, pfs, pols, names) < 0) {
+		ret = cmd_fail();
+		goto done;
 	}
 	compare_init(&cmp, argv[idx], names, np, history);
 	have_cmp = true;
@@ -267,17 +302,10 @@ int cmd_compare(int argc, char **argv, const struct command *cmd)
 		goto done;
 	}
 	compare_finish(&cmp);
-	if ((a.csv && write_out(&os, a.csv, &cmp, report_compare_csv) < 0) ||
-	    (a.counts_csv && write_out(&os, a.counts_csv, &cmp, report_compare_counts_csv) < 0) ||
-	    (a.md && write_out(&os, a.md, &cmp, report_compare_md) < 0) ||
-	    outset_commit(&os) < 0) {
-		outset_abort(&os);
+	if (write_reports(&os, &a, &cmp) < 0) {
 		ret = cmd_fail();
 		goto done;
 	}
-	if (!a.quiet && !(a.csv && !strcmp(a.csv, "-")) &&
-	    !(a.counts_csv && !strcmp(a.counts_csv, "-")) && !(a.md && !strcmp(a.md, "-")))
-		report_compare_text(stdout, &cmp);
 	if (fflush(stdout)) {
 		fprintf(stderr, "kfpcache: cannot write to stdout\n");
 		goto done;

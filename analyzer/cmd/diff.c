@@ -252,6 +252,13 @@ static int diff_gate(struct gating *g, const struct prediction *pb,
 	return cmd_gate_exit(sb_str(&g->msgs), EXIT_OK);
 }
 
+/*
+ * Load A and B, predict A into a fresh cache and B against its run, pair
+ * the tasks, write CSV and DOT, print the table, gate.  One linear sequence
+ * over ten owned objects (two specs, DAGs and predictions, the cache, the
+ * rows, the highlight set) released under one label; helpers would only
+ * pass them all along.
+ */
 int cmd_diff(int argc, char **argv, const struct command *cmd)
 {
 	struct diff_args a;

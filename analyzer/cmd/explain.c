@@ -242,35 +242,18 @@ static void key_section(const struct policy *p, const struct prediction *pr,
 		part_line(pr, &r->parts[i], r);
 }
 
-int cmd_explain(int argc, char **argv, const struct command *cmd)
+/*
+ * The whole story of one task, for a person: what it is, how the policy
+ * layers set its caching, each key part against the newest baseline, the
+ * key and fingerprint, the decision, and the upstream chain behind a miss.
+ */
+static void explain(const struct policy *pol, const struct session *s, const struct task_result *r)
 {
-	struct common c;
-	struct session s;
-	const struct task_result *r;
-	const struct task *t;
+	const struct task *t = r->task;
 	struct strbuf sb = STRBUF_INIT;
-	int idx, ret = EXIT_ERROR;
 	size_t i;
-	bool have_session = false, runs;
+	bool runs;
 
-	common_init(&c);
-	idx = cmd_args(argc, argv, cmd, &c, NULL, NULL, 2, 2, "SPEC and TASK", &ret);
-	if (idx < 0)
-		goto done;
-	have_session = true;
-	c.keep_log = true;
-	if (session_run(&s, &c, argv[idx], true) < 0) {
-		ret = cmd_fail();
-		goto done;
-	}
-	r = prediction_find(s.pr, argv[idx + 1]);
-	if (!r) {
-		fprintf(stderr, "kfpcache: %s: no task '%s' (tasks are named by path, e.g. '%s')\n",
-			term_text(argv[idx]), term_text(argv[idx + 1]),
-			s.dag->ntasks ? term_text(s.dag->tasks[0]->path) : "");
-		goto done;
-	}
-	t = r->task;
 	/* Everything below is for a person: names go through term_text (util.h). */
 	printf("task %s\n", term_text(t->path));
 	printf("  kind %s, component %s", task_kind_name(t->kind), term_text(t->component));
@@ -279,15 +262,14 @@ int cmd_explain(int argc, char **argv, const struct command *cmd)
 	if (t->image)
 		printf(", image %s", term_text(t->image));
 	printf("%s\n", r->conditional ? ", conditional (decision holds if it triggers)" : "");
-	printf("pipeline %s; baseline %s\n", term_text(s.dag->pipeline_name),
-	       *s.baseline_desc ? term_text(s.baseline_desc) : "none (cold cache)");
-	runs = trigger_section(s.dag, t);
+	printf("pipeline %s; baseline %s\n", term_text(s->dag->pipeline_name),
+	       *s->baseline_desc ? term_text(s->baseline_desc) : "none (cold cache)");
+	runs = trigger_section(s->dag, t);
 	if (t->kind == TASK_DAG) {
 		printf("DAG tasks never consult or write the cache (driver/dag.go); see the tasks inside it.\n");
-		ret = EXIT_OK;
-		goto done;
+		return;
 	}
-	key_section(&c.pol, s.pr, r);
+	key_section(pol, s->pr, r);
 	for (i = 0; i < r->nlog; i++)
 		printf("%s\n", term_text(r->log[i]));
 	if (runs) {
@@ -310,13 +292,41 @@ int cmd_explain(int argc, char **argv, const struct command *cmd)
 	printf("\n");
 	if (runs && (r->decision == DECISION_MISS_UPSTREAM || r->decision == DECISION_UNKNOWN)) {
 		printf("upstream chain:\n");
-		chain(s.pr, r, 0);
+		chain(s->pr, r, 0);
 	}
+	sb_release(&sb);
+}
+
+int cmd_explain(int argc, char **argv, const struct command *cmd)
+{
+	struct common c;
+	struct session s;
+	const struct task_result *r;
+	int idx, ret = EXIT_ERROR;
+	bool have_session = false;
+
+	common_init(&c);
+	idx = cmd_args(argc, argv, cmd, &c, NULL, NULL, 2, 2, "SPEC and TASK", &ret);
+	if (idx < 0)
+		goto done;
+	have_session = true;
+	c.keep_log = true;
+	if (session_run(&s, &c, argv[idx], true) < 0) {
+		ret = cmd_fail();
+		goto done;
+	}
+	r = prediction_find(s.pr, argv[idx + 1]);
+	if (!r) {
+		fprintf(stderr, "kfpcache: %s: no task '%s' (tasks are named by path, e.g. '%s')\n",
+			term_text(argv[idx]), term_text(argv[idx + 1]),
+			s.dag->ntasks ? term_text(s.dag->tasks[0]->path) : "");
+		goto done;
+	}
+	explain(&c.pol, &s, r);
 	ret = EXIT_OK;
 done:
 	if (have_session)
 		session_release(&s);
 	common_release(&c);
-	sb_release(&sb);
 	return ret;
 }

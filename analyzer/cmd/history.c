@@ -128,9 +128,9 @@ struct run_ctx {
 	const char *spec;            /* as named */
 	char *dir;                   /* per-commit output dir, or NULL */
 	struct outset *os;
-	struct timeline_row *rows;
+	struct timeline_row *rows;   /* every spec's rows so far */
 	size_t nrows, alloc;
-	size_t errors;
+	size_t errors;               /* commits that did not load */
 };
 
 static int write_commit_reports(struct run_ctx *rc, size_t index, const struct hist_entry *e,
@@ -224,6 +224,199 @@ static int make_dir(const char *dir)
 	return 0;
 }
 
+/*
+ * The specs to replay: the PATHs given, sorted, or every compiled spec in
+ * the tree at the tip of --range (HEAD by default) that matches --glob.
+ * -1 with *ret set when there are none, or PATHs and --glob both.
+ */
+static int find_specs(const struct command *cmd, struct gitrepo *repo, const struct history_args *a,
+		      char **paths, size_t npaths, char ***specs, size_t *nspecs, int *ret)
+{
+	const char *rev;
+	size_t i;
+
+	if (npaths && a->glob) {
+		cmd_usage_error(cmd, "give PATHs or --glob, not both");
+		*ret = EXIT_USAGE;
+		return -1;
+	}
+	if (npaths) {
+		*nspecs = npaths;
+		*specs = xcalloc(npaths, sizeof(**specs));
+		for (i = 0; i < npaths; i++)
+			(*specs)[i] = xstrdup(paths[i]);
+		qsort(*specs, npaths, sizeof(**specs), kc_strcmp_ptr);
+		return 0;
+	}
+	rev = a->ho.range && strstr(a->ho.range, "..") ? strstr(a->ho.range, "..") + 2 : a->ho.range;
+	if (history_discover(repo, rev && *rev ? rev : NULL, a->glob, specs, nspecs) < 0) {
+		*ret = cmd_fail();
+		return -1;
+	}
+	if (!*nspecs) {
+		fprintf(stderr, "kfpcache: no compiled KFP spec (pipelineInfo, root, deploymentSpec)%s%s in the tree\n",
+			a->glob ? " matching " : "", a->glob ? term_text(a->glob) : "");
+		*ret = EXIT_ERROR;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Where one spec's per-commit reports go: --output-dir itself, or a
+ * subdirectory named after the spec when there are several; none without
+ * --output-dir.
+ */
+static int spec_dir(struct run_ctx *rc, const char *spec, bool several)
+{
+	struct strbuf d = STRBUF_INIT;
+	char *s;
+
+	free(rc->dir);
+	rc->dir = NULL;
+	if (!rc->a->outdir)
+		return 0;
+	if (several) {
+		s = slug(spec);
+		sb_addf(&d, "%s/%s", rc->a->outdir, s);
+		free(s);
+	} else {
+		sb_adds(&d, rc->a->outdir);
+	}
+	rc->dir = sb_detach(&d, NULL);
+	return make_dir(rc->dir);
+}
+
+/*
+ * Replay one spec's commits (only its shard's range when a single spec is
+ * sharded), appending a timeline row per commit to rc->rows.  A failed walk
+ * removes every output written so far.
+ */
+static int replay_spec(struct run_ctx *rc, struct gitrepo *repo, struct common *c,
+		       const char *spec, bool several)
+{
+	const struct history_args *a = rc->a;
+	struct hist_entry *entries = NULL;
+	struct walk w;
+	size_t n, lo, hi;
+	int r;
+
+	if (history_log(repo, spec, &a->ho, &entries, &n) < 0)
+		return -1;
+	lo = 0;
+	hi = n;
+	if (!several && a->shard_n)
+		shard_bounds(entries, n, a->shard_k, a->shard_n, &lo, &hi);
+	memset(&w, 0, sizeof(w));
+	w.repo = repo;
+	w.pol = &c->pol;
+	w.dag_opts.max_tasks = c->max_tasks;
+	w.limits = &c->limits;
+	w.dag_opts.cli_params = c->params;
+	w.spec_path = spec;
+	w.previous_only = a->previous;
+	w.jobs = a->jobs ? a->jobs : default_jobs();
+	w.progress = !a->quiet && isatty(2) && !getenv("CI");
+	w.on_commit = on_commit;
+	w.ctx = rc;
+	rc->spec = spec;
+	if (spec_dir(rc, spec, several) < 0) {
+		history_entries_free(entries, n);
+		return -1;
+	}
+	r = walk_spec(&w, entries, n, lo, hi);
+	history_entries_free(entries, n);
+	if (r < 0)
+		outset_abort(rc->os);
+	return r;
+}
+
+/*
+ * Write the joined timeline to every output asked for; they are renamed
+ * into place together, or none is.  -1 with *ret set on failure (a failed
+ * write to standard output leaves *ret as it was).
+ */
+static int write_timelines(struct outset *os, const struct history_args *a,
+			   const char *timeline_path, const struct timeline_row *all,
+			   size_t nall, int *ret)
+{
+	FILE *fp;
+
+	if (a->csv && !strcmp(a->csv, "-")) {
+		if (timeline_csv_write(stdout, all, nall) < 0)
+			return -1;
+	} else if (a->csv && (outset_open(os, a->csv, &fp) < 0 || timeline_csv_write(fp, all, nall) < 0)) {
+		goto fail;
+	}
+	if (a->outdir &&
+	    (outset_open(os, timeline_path, &fp) < 0 || timeline_csv_write(fp, all, nall) < 0))
+		goto fail;
+	if (cmd_write_timeline(os, a->json, timeline_json_write, all, nall) < 0 ||
+	    cmd_write_timeline(os, a->plot, timeline_plot_svg, all, nall) < 0 ||
+	    cmd_write_timeline(os, a->html, timeline_html_write, all, nall) < 0)
+		goto fail;
+	if (outset_commit(os) < 0) {
+		*ret = cmd_fail();
+		return -1;
+	}
+	return 0;
+fail:
+	outset_abort(os);
+	*ret = cmd_fail();
+	return -1;
+}
+
+/*
+ * Parse the options and check them against each other and the files they
+ * name; the index of the first PATH, or -1 with *ret set.
+ */
+static int parse_args(int argc, char **argv, const struct command *cmd, struct history_args *a,
+		      struct common *c, struct strbuf *timeline_path, int *ret)
+{
+	int idx;
+
+	c->defer_claims = true;
+	idx = cmd_args(argc, argv, cmd, c, on_opt, a, 0, -1, "PATHs", ret);
+	if (idx < 0)
+		return -1;
+	if (a->outdir) {
+		sb_addf(timeline_path, "%s/timeline.csv", a->outdir);
+		claims_add(&c->claims, "--output-dir", timeline_path->buf, true);
+	}
+	if (cmd_claims_check(cmd, c, ret) < 0)
+		return -1;
+	if (c->nbaselines || c->cold) {
+		cmd_usage_error(cmd, "history builds its own cache from the commits; --baseline and --cold do not apply");
+		*ret = EXIT_USAGE;
+		return -1;
+	}
+	if (cmd_gating_ready(cmd, &a->gating, NULL, true, ret) < 0)
+		return -1;
+	return idx;
+}
+
+/*
+ * The summary, the partial-timeline warning and the exit status, which
+ * --fail-on may raise.
+ */
+static int finish(struct history_args *a, const struct run_ctx *rc)
+{
+	int ret;
+
+	if (!a->quiet && !cmd_on_stdout((const char *const[]){ a->csv, a->json, a->plot, a->html }, 4))
+		timeline_summary(stdout, rc->rows, rc->nrows);
+	if (rc->errors)
+		fprintf(stderr, "kfpcache: warning: %zu commit%s could not be analyzed; the timeline is partial (exit status 3)\n",
+			rc->errors, rc->errors == 1 ? "" : "s");
+	ret = fflush(stdout) ? EXIT_ERROR : rc->errors ? EXIT_PARTIAL : EXIT_OK;
+	return gating_history(&a->gating, !a->quiet && !(a->csv && !strcmp(a->csv, "-")), ret);
+}
+
+/*
+ * Check the options, find the specs, replay each (dealt round robin over
+ * the shards when there are several), then write the joined timeline,
+ * sorted once at the end.
+ */
 int cmd_history(int argc, char **argv, const struct command *cmd)
 {
 	struct history_args a;
@@ -232,169 +425,46 @@ int cmd_history(int argc, char **argv, const struct command *cmd)
 	struct outset os;
 	struct run_ctx rc;
 	char **specs = NULL;
-	size_t nspecs = 0, i, errors = 0;
-	struct timeline_row *all = NULL;
-	size_t nall = 0, alloc = 0;
+	size_t nspecs = 0, i;
 	struct strbuf timeline_path = STRBUF_INIT;
 	int idx, ret = EXIT_ERROR;
-	FILE *fp;
 
 	memset(&a, 0, sizeof(a));
 	gating_init(&a.gating);
 	memset(&rc, 0, sizeof(rc));
 	common_init(&c);
 	outset_init(&os);
-	c.defer_claims = true;
-	idx = cmd_args(argc, argv, cmd, &c, on_opt, &a, 0, -1, "PATHs", &ret);
+	idx = parse_args(argc, argv, cmd, &a, &c, &timeline_path, &ret);
 	if (idx < 0)
-		goto done;
-	if (a.outdir)
-		sb_addf(&timeline_path, "%s/timeline.csv", a.outdir);
-	if (a.outdir)
-		claims_add(&c.claims, "--output-dir", timeline_path.buf, true);
-	if (cmd_claims_check(cmd, &c, &ret) < 0)
-		goto done;
-	if (c.nbaselines || c.cold) {
-		cmd_usage_error(cmd, "history builds its own cache from the commits; --baseline and --cold do not apply");
-		ret = EXIT_USAGE;
-		goto done;
-	}
-	if (cmd_gating_ready(cmd, &a.gating, NULL, true, &ret) < 0)
 		goto done;
 	if (gitrepo_open(&repo, c.repo) < 0) {
 		ret = cmd_fail();
 		goto done;
 	}
-	if (idx < argc && a.glob) {
-		cmd_usage_error(cmd, "give PATHs or --glob, not both");
-		ret = EXIT_USAGE;
+	if (find_specs(cmd, repo, &a, argv + idx, (size_t)(argc - idx), &specs, &nspecs, &ret) < 0)
 		goto done;
-	}
-	if (idx < argc) {
-		nspecs = (size_t)(argc - idx);
-		specs = xcalloc(nspecs, sizeof(*specs));
-		for (i = 0; i < nspecs; i++)
-			specs[i] = xstrdup(argv[idx + (int)i]);
-		qsort(specs, nspecs, sizeof(*specs), kc_strcmp_ptr);
-	} else {
-		const char *rev = a.ho.range && strstr(a.ho.range, "..") ? strstr(a.ho.range, "..") + 2 : a.ho.range;
-		if (history_discover(repo, rev && *rev ? rev : NULL, a.glob, &specs, &nspecs) < 0) {
-			ret = cmd_fail();
-			goto done;
-		}
-		if (!nspecs) {
-			fprintf(stderr, "kfpcache: no compiled KFP spec (pipelineInfo, root, deploymentSpec)%s%s in the tree\n",
-				a.glob ? " matching " : "", a.glob ? term_text(a.glob) : "");
-			goto done;
-		}
-	}
 	if (a.outdir && make_dir(a.outdir) < 0) {
 		ret = cmd_fail();
 		goto done;
 	}
-
+	rc.a = &a;
+	rc.os = &os;
 	for (i = 0; i < nspecs; i++) {
-		struct hist_entry *entries = NULL;
-		struct walk w;
-		size_t n, lo, hi;
-		int r;
 		if (nspecs > 1 && a.shard_n && i % a.shard_n != a.shard_k - 1)
 			continue;
-		if (history_log(repo, specs[i], &a.ho, &entries, &n) < 0) {
-			ret = cmd_fail();
-			goto done;
-		}
-		lo = 0;
-		hi = n;
-		if (nspecs == 1 && a.shard_n)
-			shard_bounds(entries, n, a.shard_k, a.shard_n, &lo, &hi);
-		memset(&w, 0, sizeof(w));
-		w.repo = repo;
-		w.pol = &c.pol;
-		w.dag_opts.max_tasks = c.max_tasks;
-		w.limits = &c.limits;
-		w.dag_opts.cli_params = c.params;
-		w.spec_path = specs[i];
-		w.previous_only = a.previous;
-		w.jobs = a.jobs ? a.jobs : default_jobs();
-		w.progress = !a.quiet && isatty(2) && !getenv("CI");
-		w.on_commit = on_commit;
-		w.ctx = &rc;
-		rc.a = &a;
-		rc.spec = specs[i];
-		rc.os = &os;
-		rc.rows = NULL;
-		rc.nrows = rc.alloc = 0;
-		rc.errors = 0;
-		free(rc.dir);
-		rc.dir = NULL;
-		if (a.outdir) {
-			struct strbuf d = STRBUF_INIT;
-			char *s = slug(specs[i]);
-			if (nspecs > 1)
-				sb_addf(&d, "%s/%s", a.outdir, s);
-			else
-				sb_adds(&d, a.outdir);
-			free(s);
-			rc.dir = sb_detach(&d, NULL);
-			if (make_dir(rc.dir) < 0) {
-				history_entries_free(entries, n);
-				ret = cmd_fail();
-				goto done;
-			}
-		}
-		r = walk_spec(&w, entries, n, lo, hi);
-		history_entries_free(entries, n);
-		errors += rc.errors;
-		KC_GROW(all, alloc, nall + rc.nrows);
-		if (rc.nrows)
-			memcpy(all + nall, rc.rows, rc.nrows * sizeof(*all));
-		nall += rc.nrows;
-		free(rc.rows);
-		rc.rows = NULL;
-		if (r < 0) {
-			outset_abort(&os);
+		if (replay_spec(&rc, repo, &c, specs[i], nspecs > 1) < 0) {
 			ret = cmd_fail();
 			goto done;
 		}
 	}
-	timeline_sort(all, nall);
-	if (a.csv && !strcmp(a.csv, "-")) {
-		if (timeline_csv_write(stdout, all, nall) < 0)
-			goto done;
-	} else if (a.csv && (outset_open(&os, a.csv, &fp) < 0 || timeline_csv_write(fp, all, nall) < 0)) {
-		outset_abort(&os);
-		ret = cmd_fail();
+	timeline_sort(rc.rows, rc.nrows);
+	if (write_timelines(&os, &a, timeline_path.buf, rc.rows, rc.nrows, &ret) < 0)
 		goto done;
-	}
-	if (a.outdir &&
-	    (outset_open(&os, timeline_path.buf, &fp) < 0 || timeline_csv_write(fp, all, nall) < 0)) {
-		outset_abort(&os);
-		ret = cmd_fail();
-		goto done;
-	}
-	if (cmd_write_timeline(&os, a.json, timeline_json_write, all, nall) < 0 ||
-	    cmd_write_timeline(&os, a.plot, timeline_plot_svg, all, nall) < 0 ||
-	    cmd_write_timeline(&os, a.html, timeline_html_write, all, nall) < 0) {
-		outset_abort(&os);
-		ret = cmd_fail();
-		goto done;
-	}
-	if (outset_commit(&os) < 0) {
-		ret = cmd_fail();
-		goto done;
-	}
-	if (!a.quiet && !cmd_on_stdout((const char *const[]){ a.csv, a.json, a.plot, a.html }, 4))
-		timeline_summary(stdout, all, nall);
-	if (errors)
-		fprintf(stderr, "kfpcache: warning: %zu commit%s could not be analyzed; the timeline is partial (exit status 3)\n",
-			errors, errors == 1 ? "" : "s");
-	ret = fflush(stdout) ? EXIT_ERROR : errors ? EXIT_PARTIAL : EXIT_OK;
-	ret = gating_history(&a.gating, !a.quiet && !(a.csv && !strcmp(a.csv, "-")), ret);
+	ret = finish(&a, &rc);
 done:
-	for (i = 0; i < nall; i++)
-		timeline_row_release(&all[i]);
-	free(all);
+	for (i = 0; i < rc.nrows; i++)
+		timeline_row_release(&rc.rows[i]);
+	free(rc.rows);
 	for (i = 0; i < nspecs; i++)
 		free(specs[i]);
 	free(specs);

@@ -70,6 +70,13 @@ static int sarif(FILE *fp, const struct lint_result *lr)
 	return report_lint_sarif(fp, lr, NULL);
 }
 
+/*
+ * Check --fail-on, load and predict the spec with its baseline (the
+ * version before it, which lint compares with), lint, write the JSON and
+ * SARIF files, print in --format, gate.  One linear sequence of steps of a
+ * line or two each, sharing the session, the result and the outset that
+ * the one cleanup label releases.
+ */
 int cmd_lint(int argc, char **argv, const struct command *cmd)
 {
 	struct lint_args a;

@@ -50,6 +50,11 @@ static int merge_opt(int id, const char *arg, void *ctx)
 	return 0;
 }
 
+/*
+ * Read every shard's timeline CSV, join and sort the rows, refuse a commit
+ * two shards both report, then write the joined timeline and summary.  One
+ * linear sequence over the joined rows, released under one cleanup label.
+ */
 int cmd_merge(int argc, char **argv, const struct command *cmd)
 {
 	struct merge_args m = { NULL, NULL, NULL, NULL, false };

@@ -575,6 +575,12 @@ static int parser_error(struct yctx *c, const yaml_parser_t *p, const char *buf,
 	}
 }
 
+/*
+ * Check the size and text, then run libyaml's event loop, folding each
+ * event into the node tree (on_event) and collecting a root per document.
+ * Kept whole because the parser and the event in hand are libyaml
+ * resources that one cleanup label must release on every path, in order.
+ */
 int yaml_parse(struct arena *a, const char *buf, size_t len, const char *name,
 	       const struct parse_limits *lim, struct node ***docs, size_t *ndocs)
 {

@@ -805,6 +805,15 @@ static void body_inputs(struct builder *b, struct task *t, struct dag_inst *inst
 	}
 }
 
+/*
+ * A ParallelFor: find its items (raw JSON, or an input's value, itself JSON
+ * text when a string), then one DAG instance per item when the list is
+ * known before the run, or one template instance whose item is known only
+ * at run time.  Each instance gets the loop's inputs minus the items input
+ * (KFP's driver deletes it, resolve.go:268-303) and its item.  One
+ * function because the two cases share the per-instance set-up and the
+ * items' validation, which read the same handful of locals.
+ */
 static int expand_loop(struct builder *b, struct task *t, const struct node *it)
 {
 	struct arena *a = &b->d->arena;

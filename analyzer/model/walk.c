@@ -22,6 +22,8 @@
 #include "model/predict.h"
 #include "base/banned.h"
 
+struct loader_arg;
+
 /* Loaded versions by blob id: a blob seen again (a revert) is parsed once. */
 #define RECENT 2
 
@@ -47,6 +49,9 @@ struct pipeline {
 	bool stop;
 	pthread_mutex_t lock;
 	pthread_cond_t changed;
+	pthread_t *threads;          /* the loaders, or none: the consumer loads */
+	struct loader_arg *args;
+	size_t nthreads;
 };
 
 static void parsed_unref(struct parsed *p)
@@ -210,116 +215,152 @@ static void release(struct pipeline *pl, struct parsed *p)
 	pthread_mutex_unlock(&pl->lock);
 }
 
+/*
+ * Set up the pipeline over entries[0, hi) and start its loaders.  With
+ * jobs > 1 and more than one entry, jobs loaders, each with its own
+ * repository: loading costs several times what predicting does, so the
+ * calling thread, which only predicts, mostly waits.  Fewer start when a
+ * repository does not open or a thread does not start; with none the
+ * consumer loads each entry itself.
+ */
+static void pipeline_start(struct pipeline *pl, struct walk *w,
+			   const struct hist_entry *entries, size_t hi)
+{
+	size_t k;
+
+	memset(pl, 0, sizeof(*pl));
+	pl->w = w;
+	pl->entries = entries;
+	pl->hi = hi;
+	pl->window = w->jobs > 1 ? (size_t)w->jobs + 1 : 1;
+	pl->slot = xcalloc(pl->window, sizeof(*pl->slot));
+	pl->ready = xcalloc(pl->window, sizeof(*pl->ready));
+	pthread_mutex_init(&pl->lock, NULL);
+	pthread_cond_init(&pl->changed, NULL);
+	if (w->jobs <= 1 || hi <= 1)
+		return;
+	pl->threads = xcalloc((size_t)w->jobs, sizeof(*pl->threads));
+	pl->args = xcalloc((size_t)w->jobs, sizeof(*pl->args));
+	for (k = 0; k < (size_t)w->jobs; k++) {
+		struct loader_arg *la = &pl->args[pl->nthreads];
+		la->pl = pl;
+		if (gitrepo_open(&la->repo, gitrepo_path(w->repo)) < 0) {
+			err_clear();
+			break;
+		}
+		if (pthread_create(&pl->threads[pl->nthreads], NULL, loader, la)) {
+			gitrepo_free(la->repo);
+			break;
+		}
+		pl->nthreads++;
+	}
+}
+
+/* Stop and join the loaders, then free what they loaded and nobody took. */
+static void pipeline_stop(struct pipeline *pl)
+{
+	size_t k;
+
+	pthread_mutex_lock(&pl->lock);
+	pl->stop = true;
+	pthread_cond_broadcast(&pl->changed);
+	pthread_mutex_unlock(&pl->lock);
+	for (k = 0; k < pl->nthreads; k++) {
+		pthread_join(pl->threads[k], NULL);
+		gitrepo_free(pl->args[k].repo);
+	}
+	free(pl->threads);
+	free(pl->args);
+	/* Loaded but never consumed (an early stop). */
+	for (k = 0; k < pl->window; k++)
+		if (pl->ready[k])
+			parsed_unref(pl->slot[k]);
+	for (k = 0; k < RECENT; k++)
+		parsed_unref(pl->recent[k]);
+	free(pl->slot);
+	free(pl->ready);
+	pthread_mutex_destroy(&pl->lock);
+	pthread_cond_destroy(&pl->changed);
+}
+
+/* --cache-model previous: a fresh cache holding only the previous version's run. */
+static int previous_cache(const struct walk *w, struct cache **c, const struct parsed *prev)
+{
+	struct prediction *pp;
+
+	cache_free(*c);
+	*c = cache_new();
+	if (!prev)
+		return 0;
+	if (predict_run(&pp, prev->dag, w->pol, *c, "previous",
+			&(struct predict_options){ .commit = true }) < 0)
+		return -1;
+	prediction_free(pp);
+	return 0;
+}
+
+/*
+ * Entry i: predict its version against the cache, which its run then joins
+ * (cumulative model), and report it when asked; the version becomes *prev.
+ * A version that did not load is reported as an error and the walk goes
+ * on: 1 then, 0 for a prediction, -1 to stop.
+ */
+static int walk_one(struct pipeline *pl, struct cache **c, struct parsed **prev, size_t i,
+		    bool report)
+{
+	struct walk *w = pl->w;
+	const struct hist_entry *e = &pl->entries[i];
+	struct prediction *pr = NULL;
+	struct parsed *p = next_loaded(pl, i, pl->nthreads > 0);
+	char label[16];
+
+	snprintf(label, sizeof(label), "%.12s", e->commit);
+	if (!p || p->error) {
+		/* The cache keeps what earlier runs made. */
+		int r = report ? w->on_commit(w, i, e, NULL, p ? p->error : "deleted") : 0;
+		release(pl, p);
+		return r < 0 ? -1 : 1;
+	}
+	if (w->previous_only && previous_cache(w, c, *prev) < 0) {
+		release(pl, p);
+		return -1;
+	}
+	if (predict_run(&pr, p->dag, w->pol, *c, label,
+			&(struct predict_options){ .commit = !w->previous_only }) < 0 ||
+	    (report && w->on_commit(w, i, e, pr, NULL) < 0)) {
+		prediction_free(pr);
+		release(pl, p);
+		return -1;
+	}
+	prediction_free(pr);
+	release(pl, *prev);
+	*prev = p;
+	return 0;
+}
+
 int walk_spec(struct walk *w, const struct hist_entry *entries, size_t n,
 	      size_t lo, size_t hi)
 {
 	struct pipeline pl;
 	struct cache *c = cache_new();
 	struct parsed *prev = NULL;
-	pthread_t *threads = NULL;
-	struct loader_arg *args = NULL;
-	size_t i, nthreads = 0, k;
 	struct timespec ts;
 	double start;
-	int ret = -1;
+	size_t i;
+	int r = 0;
 
 	if (hi > n)
 		hi = n;
-	memset(&pl, 0, sizeof(pl));
-	pl.w = w;
-	pl.entries = entries;
-	pl.hi = hi;
-	pl.window = w->jobs > 1 ? (size_t)w->jobs + 1 : 1;
-	pl.slot = xcalloc(pl.window, sizeof(*pl.slot));
-	pl.ready = xcalloc(pl.window, sizeof(*pl.ready));
-	pthread_mutex_init(&pl.lock, NULL);
-	pthread_cond_init(&pl.changed, NULL);
-	if (w->jobs > 1 && hi > 1) {
-		/*
-		 * jobs loaders: loading costs several times what predicting does,
-		 * so this thread, which only predicts, mostly waits.
-		 */
-		threads = xcalloc((size_t)w->jobs, sizeof(*threads));
-		args = xcalloc((size_t)w->jobs, sizeof(*args));
-		for (k = 0; k < (size_t)w->jobs; k++) {
-			args[nthreads].pl = &pl;
-			if (gitrepo_open(&args[nthreads].repo, gitrepo_path(w->repo)) < 0) {
-				err_clear();
-				break;
-			}
-			if (pthread_create(&threads[nthreads], NULL, loader, &args[nthreads])) {
-				gitrepo_free(args[nthreads].repo);
-				break;
-			}
-			nthreads++;
-		}
-	}
+	pipeline_start(&pl, w, entries, hi);
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	start = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-	for (i = 0; i < hi; i++) {
-		const struct hist_entry *e = &entries[i];
-		struct prediction *pr = NULL;
-		struct parsed *p = next_loaded(&pl, i, nthreads > 0);
-		bool report = i >= lo && e->in_window;
-		char label[16];
-		snprintf(label, sizeof(label), "%.12s", e->commit);
-		if (!p || p->error) {
-			/* The walk goes on; the cache keeps what earlier runs made. */
-			int r = report ? w->on_commit(w, i, e, NULL, p ? p->error : "deleted") : 0;
-			release(&pl, p);
-			if (r < 0)
-				goto done;
-			continue;
-		}
-		if (w->previous_only) {
-			/* Only the previous version's run is in the cache. */
-			cache_free(c);
-			c = cache_new();
-			if (prev) {
-				struct prediction *pp;
-				if (predict_run(&pp, prev->dag, w->pol, c, "previous",
-						&(struct predict_options){ .commit = true }) < 0) {
-					release(&pl, p);
-					goto done;
-				}
-				prediction_free(pp);
-			}
-		}
-		if (predict_run(&pr, p->dag, w->pol, c, label,
-				&(struct predict_options){ .commit = !w->previous_only }) < 0 ||
-		    (report && w->on_commit(w, i, e, pr, NULL) < 0)) {
-			prediction_free(pr);
-			release(&pl, p);
-			goto done;
-		}
-		prediction_free(pr);
-		release(&pl, prev);
-		prev = p;
-		progress(w, i + 1, hi, start);
+	for (i = 0; i < hi && r >= 0; i++) {
+		r = walk_one(&pl, &c, &prev, i, i >= lo && entries[i].in_window);
+		if (r == 0)
+			progress(w, i + 1, hi, start);
 	}
-	ret = 0;
-done:
-	pthread_mutex_lock(&pl.lock);
-	pl.stop = true;
-	pthread_cond_broadcast(&pl.changed);
-	pthread_mutex_unlock(&pl.lock);
-	for (k = 0; k < nthreads; k++) {
-		pthread_join(threads[k], NULL);
-		gitrepo_free(args[k].repo);
-	}
-	free(threads);
-	free(args);
-	/* Loaded but never consumed (an early stop). */
-	for (k = 0; k < pl.window; k++)
-		if (pl.ready[k])
-			parsed_unref(pl.slot[k]);
+	pipeline_stop(&pl);
 	parsed_unref(prev);
-	for (k = 0; k < RECENT; k++)
-		parsed_unref(pl.recent[k]);
-	free(pl.slot);
-	free(pl.ready);
-	pthread_mutex_destroy(&pl.lock);
-	pthread_cond_destroy(&pl.changed);
 	cache_free(c);
-	return ret;
+	return r < 0 ? -1 : 0;
 }
