@@ -228,6 +228,16 @@ static void set_run_unique(struct run *r, const struct task *t, struct task_resu
 }
 
 /*
+ * KFP's deletepvc driver returns on a hit before its entry code and writes
+ * an entry only on a branch that needs a cached id (kfp-cache-semantics.md
+ * §11, k8s.go:1193-1228): it never creates one, so it never hits.
+ */
+static bool is_deletepvc(const struct task *t)
+{
+	return t->image && !strcmp(t->image, "argostub/deletepvc");
+}
+
+/*
  * The container driver's ladder over a key whose parts are made (x: what
  * they depend on): the first rung that applies decides.  A hit needs the
  * entry and inputs all known and reused; a miss names its own change
@@ -254,7 +264,9 @@ static void decide_container(struct run *r, const struct task *t, struct task_re
 		set_disabled(r, t, res);
 		return;
 	}
-	if (r->pr->cold) {
+	if (is_deletepvc(t)) {
+		set_self_cause(r, t, res, DECISION_MISS, REASON_NEVER_CACHED, "deletepvc");
+	} else if (r->pr->cold) {
 		set_self_cause(r, t, res, DECISION_MISS, REASON_COLD_CACHE, NULL);
 	} else if (cache_other_scopes(r->c, pipeline)) {
 		set_self_cause(r, t, res, DECISION_MISS, REASON_PIPELINE_NAME, NULL);
@@ -325,8 +337,9 @@ static void decide_importer(struct run *r, const struct task *t, struct task_res
 
 /*
  * Whether the result says an entry no longer serves: it does not hit for a
- * reason of the change, not because the cache was empty or a per-run value
- * can never hit (the one definition the timeline, diff and summary use).
+ * reason of the change, not because the cache was empty, or a per-run
+ * value or the task's kind can never hit (the one definition the
+ * timeline, diff and summary use).
  */
 static bool result_invalidates(const struct task_result *res)
 {
@@ -334,7 +347,8 @@ static bool result_invalidates(const struct task_result *res)
 	    res->decision != DECISION_UNKNOWN)
 		return false;
 	return !res->nreasons || (res->reasons[0].kind != REASON_RUN_UNIQUE &&
-				  res->reasons[0].kind != REASON_COLD_CACHE);
+				  res->reasons[0].kind != REASON_COLD_CACHE &&
+				  res->reasons[0].kind != REASON_NEVER_CACHED);
 }
 
 /*
@@ -419,7 +433,7 @@ static void commit_run(struct run *r)
 		/* A task that did not run leaves no entry; its parts still count. */
 		if (ran && t->kind == TASK_IMPORTER)
 			cache_insert(r->c, CACHE_IMPORT, pipeline, res->key, r->pr->label, t->path);
-		else if (ran && res->pol.enabled && res->decision != DECISION_HIT)
+		else if (ran && res->pol.enabled && res->decision != DECISION_HIT && !is_deletepvc(t))
 			cache_insert(r->c, CACHE_EXEC, pipeline, res->key, r->pr->label, t->path);
 		cache_set_parts(r->c, t->path, res->parts, res->nparts);
 	}

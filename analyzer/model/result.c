@@ -59,6 +59,7 @@ static const char *const reason_names[] = {
 	[REASON_LAYER] = NULL,                /* the layer's name alone */
 	[REASON_CONDITION] = "condition",
 	[REASON_CONDITION_ERROR] = "condition_error",
+	[REASON_NEVER_CACHED] = "never_cached",
 };
 
 void reason_token(struct strbuf *sb, const struct reason *r)

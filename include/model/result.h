@@ -49,7 +49,8 @@ enum reason_kind {
 	REASON_RUN_NAME,           /* the run's name is in the key */
 	REASON_LAYER,              /* DISABLED; detail: the policy layer ("spec", "run", ...) */
 	REASON_CONDITION,          /* NOT_RUN: a false condition (its task is the root cause) */
-	REASON_CONDITION_ERROR     /* UNKNOWN: a condition KFP cannot evaluate; detail: the error kind */
+	REASON_CONDITION_ERROR,    /* UNKNOWN: a condition KFP cannot evaluate; detail: the error kind */
+	REASON_NEVER_CACHED        /* MISS: KFP never writes an entry for it; detail: what ("deletepvc") */
 };
 struct reason {
 	enum reason_kind kind;
