@@ -41,6 +41,7 @@ void parts_deps_init(struct parts_deps *x)
 void parts_deps_release(struct parts_deps *x)
 {
 	free(x->run_unique);
+	free(x->unresolved);
 	free(x->causes);
 }
 
@@ -48,6 +49,17 @@ static void add_run_unique(struct parts_deps *x, const char *what)
 {
 	KC_GROW(x->run_unique, x->run_unique_alloc, x->nrun_unique + 1);
 	x->run_unique[x->nrun_unique++] = what;
+}
+
+static void add_unresolved(struct parts_deps *x, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < x->nunresolved; i++)
+		if (!strcmp(x->unresolved[i], name))
+			return;
+	KC_GROW(x->unresolved, x->unresolved_alloc, x->nunresolved + 1);
+	x->unresolved[x->nunresolved++] = name;
 }
 
 static void add_cause(struct parts_deps *x, const struct task *t)
@@ -125,8 +137,7 @@ static int rval_token(struct parts_run *r, const struct rval *v, bool artifact,
 		return 0;
 	case RV_UNRESOLVED:
 		sb_addf(sb, "unresolved:%s", v->what);
-		if (!x->unresolved)
-			x->unresolved = v->what;
+		add_unresolved(x, v->what);
 		return 0;
 	case RV_OUTPUT:
 		break;

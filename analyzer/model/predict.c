@@ -214,17 +214,22 @@ static void set_disabled(struct run *r, const struct task *t, struct task_result
 	res->fingerprint_why = "caching is off: the driver computes no fingerprint";
 }
 
-/* A value differs on every run: MISS, run_unique:<what> for each, in input order. */
-static void set_run_unique(struct run *r, const struct task *t, struct task_result *res,
-			   const struct parts_deps *x)
+/*
+ * One reason of `kind` per detail, the task its own root cause: MISS
+ * run_unique:<what> for each per-run value, UNKNOWN unresolved_param:<name>
+ * for each root parameter without a value, in input order.
+ */
+static void set_self_each(struct run *r, const struct task *t, struct task_result *res,
+			  enum decision d, enum reason_kind kind, const char *const *details,
+			  size_t n)
 {
-	struct reasons ru = { NULL, 0, 0 };
+	struct reasons rs = { NULL, 0, 0 };
 	size_t i;
 
-	for (i = 0; i < x->nrun_unique; i++)
-		add_reason(&ru, REASON_RUN_UNIQUE, x->run_unique[i]);
-	set_self_causes(r, t, res, DECISION_MISS, ru.v, ru.n);
-	free(ru.v);
+	for (i = 0; i < n; i++)
+		add_reason(&rs, kind, details[i]);
+	set_self_causes(r, t, res, d, rs.v, rs.n);
+	free(rs.v);
 }
 
 /*
@@ -271,9 +276,10 @@ static void decide_container(struct run *r, const struct task *t, struct task_re
 	} else if (cache_other_scopes(r->c, pipeline)) {
 		set_self_cause(r, t, res, DECISION_MISS, REASON_PIPELINE_NAME, NULL);
 	} else if (x->nrun_unique) {
-		set_run_unique(r, t, res, x);
+		set_self_each(r, t, res, DECISION_MISS, REASON_RUN_UNIQUE, x->run_unique,
+			      x->nrun_unique);
 	} else if (cache_lookup(&hit, r->c, CACHE_EXEC, pipeline, res->key) &&
-		   !x->art_runs && !x->unknown && !x->unresolved && !x->run_name) {
+		   !x->art_runs && !x->unknown && !x->nunresolved && !x->run_name) {
 		set_hit(r, res, &hit);
 		res->exec_id = arena_printf(&r->pr->arena, "%s#%.16s", hit.run, res->key);
 	} else if (own_changes(res, &changes, &had_prev), changes.n) {
@@ -282,8 +288,9 @@ static void decide_container(struct run *r, const struct task *t, struct task_re
 		set_upstream(r, res, DECISION_MISS_UPSTREAM, REASON_UPSTREAM_ARTIFACT, x);
 	} else if (x->unknown) {
 		set_upstream(r, res, DECISION_UNKNOWN, REASON_UPSTREAM_VALUE, x);
-	} else if (x->unresolved) {
-		set_self_cause(r, t, res, DECISION_UNKNOWN, REASON_UNRESOLVED_PARAM, x->unresolved);
+	} else if (x->nunresolved) {
+		set_self_each(r, t, res, DECISION_UNKNOWN, REASON_UNRESOLVED_PARAM, x->unresolved,
+			      x->nunresolved);
 	} else if (x->run_name) {
 		set_self_cause(r, t, res, DECISION_UNKNOWN, REASON_RUN_NAME, NULL);
 	} else if (!had_prev) {

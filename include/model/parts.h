@@ -35,7 +35,8 @@ void parts_run_release(struct parts_run *r);
 struct parts_deps {
 	const char **run_unique;       /* the per-run values, in input order */
 	size_t nrun_unique, run_unique_alloc;
-	const char *unresolved;        /* first unresolved param */
+	const char **unresolved;       /* the unresolved root parameters, each once, in input order */
+	size_t nunresolved, unresolved_alloc;
 	bool run_name;
 	bool art_runs;                 /* an artifact from a producer that runs */
 	bool unknown;                  /* a value from a producer that runs, or an UNKNOWN one */
