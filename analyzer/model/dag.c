@@ -600,25 +600,25 @@ static bool task_is_createpvc(const struct task *t)
 	return t->image && !strcmp(t->image, "argostub/createpvc");
 }
 
-static bool createpvc_has_name(const struct task *t)
+/*
+ * The name a createpvc task gives its claim, when it is not generated per
+ * run: a pvc_name that is present and not empty, a constant or a value
+ * resolved from a producer (k8s.go:961-975; an absent or empty pvc_name,
+ * or a pvc_name_suffix, gets uuid[+suffix]).  NULL when generated.
+ */
+static const struct rval *createpvc_name(const struct task *t)
 {
 	size_t i;
 
-	for (i = 0; i < t->ninputs; i++)
-		if (!t->inputs[i].artifact && !strcmp(t->inputs[i].name, "pvc_name") &&
-		    t->inputs[i].val.kind == RV_STATIC &&
-		    t->inputs[i].val.value->type == NODE_STRING && *t->inputs[i].val.value->str)
-			return true;
-	return false;
-}
-
-static const struct node *createpvc_name(const struct task *t)
-{
-	size_t i;
-
-	for (i = 0; i < t->ninputs; i++)
-		if (!strcmp(t->inputs[i].name, "pvc_name"))
-			return t->inputs[i].val.value;
+	for (i = 0; i < t->ninputs; i++) {
+		const struct rval *v = &t->inputs[i].val;
+		if (t->inputs[i].artifact || strcmp(t->inputs[i].name, "pvc_name"))
+			continue;
+		if (v->kind == RV_ABSENT || (v->kind == RV_STATIC && (v->value->type != NODE_STRING ||
+								     !*v->value->str)))
+			return NULL;
+		return v;
+	}
 	return NULL;
 }
 
@@ -650,11 +650,15 @@ static int resolve_pvcs(struct builder *b, struct task *t)
 		} else if (resolve_input(b, t, false, "pvcMount", p, v) < 0) {
 			return -1;
 		}
-		/* A claim created by createpvc without pvc_name is uuid+suffix: per run. */
+		/*
+		 * A claim created by createpvc is named by its pvc_name (the
+		 * constant, or the producer's value it reads); without one it is
+		 * uuid+suffix: per run.
+		 */
 		if (v->kind == RV_OUTPUT && v->nrefs == 1 && task_is_createpvc(v->refs[0].producer)) {
-			struct task *pc = v->refs[0].producer;
-			if (createpvc_has_name(pc)) {
-				rval_static(v, createpvc_name(pc));
+			const struct rval *name = createpvc_name(v->refs[0].producer);
+			if (name) {
+				*v = *name;
 			} else {
 				v->kind = RV_RUN_UNIQUE;
 				v->what = "pvc_name";

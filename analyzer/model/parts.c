@@ -402,15 +402,24 @@ static int input_part(struct parts_run *r, struct task_result *res,
 	return 0;
 }
 
-/* k8s.go:961-975: a PVC created without a name gets uuid+suffix, an input. */
+/*
+ * k8s.go:961-975: a PVC created without a name (pvc_name absent or empty)
+ * gets uuid+suffix, added as an input.  A pvc_name from a producer is used
+ * as is: its input part already follows the producer.
+ */
 static void generated_pvc_name(struct parts_run *r, const struct task *t,
 			       struct task_result *res, struct parts_deps *x)
 {
 	size_t i;
 
-	for (i = 0; i < t->ninputs; i++)
-		if (!strcmp(t->inputs[i].name, "pvc_name") && t->inputs[i].val.kind == RV_STATIC)
+	for (i = 0; i < t->ninputs; i++) {
+		const struct rval *v = &t->inputs[i].val;
+		if (t->inputs[i].artifact || strcmp(t->inputs[i].name, "pvc_name") ||
+		    v->kind == RV_ABSENT)
+			continue;
+		if (v->kind != RV_STATIC || (v->value->type == NODE_STRING && *v->value->str))
 			return;
+	}
 	add_part(r, res, "input:<generated pvc name>", "run_unique:pvc_name", false);
 	add_run_unique(x, "pvc_name");
 }
