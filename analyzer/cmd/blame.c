@@ -256,9 +256,8 @@ int cmd_blame(int argc, char **argv, const struct command *cmd)
 	memset(&w, 0, sizeof(w));
 	w.repo = repo;
 	w.pol = &c.pol;
-	w.dag_opts.max_tasks = c.max_tasks;
+	common_dag_options(&c, &c.pol, &w.dag_opts);
 	w.limits = &c.limits;
-	w.dag_opts.cli_params = c.params;
 	w.spec_path = argv[idx];
 	w.progress = !b.quiet && isatty(2) && !getenv("CI");
 	w.on_commit = on_commit;

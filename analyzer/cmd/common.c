@@ -480,6 +480,15 @@ static int load_params(struct session *s, struct common *c, const struct node **
 	return 0;
 }
 
+void common_dag_options(const struct common *c, const struct policy *p, struct dag_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->max_tasks = c->max_tasks;
+	o->cli_params = c->params;
+	/* The 2.14.0 driver has no workspace code (git grep workspace_path 2.14.0 is empty). */
+	o->no_workspace = !policy_version_at_least(p, 2, 15);
+}
+
 /*
  * Run parameters (--param, --params-file) describe the run being predicted;
  * baselines run with their own PipelineJob values or the defaults.
@@ -488,10 +497,10 @@ static int build(struct session *s, struct common *c, struct spec *spec, struct 
 {
 	struct dag_options o;
 
-	memset(&o, 0, sizeof(o));
-	o.max_tasks = c->max_tasks;
+	common_dag_options(c, &c->pol, &o);
 	o.params = spec->run_params;
 	o.params_source = spec->name;
+	o.cli_params = NULL;
 	if (spec == s->spec) {
 		o.cli_params = c->params;
 		o.pins = c->pins;

@@ -100,9 +100,8 @@ static int run_history(struct compare *cmp, struct common *c, struct compare_arg
 		memset(&w, 0, sizeof(w));
 		w.repo = repo;
 		w.pol = &pols[p];
-		w.dag_opts.max_tasks = c->max_tasks;
+		common_dag_options(c, &pols[p], &w.dag_opts);
 		w.limits = &c->limits;
-		w.dag_opts.cli_params = c->params;
 		w.spec_path = path;
 		w.jobs = default_jobs();
 		w.on_commit = on_commit;

@@ -284,9 +284,7 @@ int cmd_diff(int argc, char **argv, const struct command *cmd)
 		goto done;
 	if (cmd_gating_ready(cmd, &a.gating, diff_metrics, false, &ret) < 0)
 		goto done;
-	memset(&o, 0, sizeof(o));
-	o.max_tasks = c.max_tasks;
-	o.cli_params = c.params;     /* both versions run with the same parameters */
+	common_dag_options(&c, &c.pol, &o);     /* both versions run with the same parameters */
 	cache = cache_new();
 	if (spec_load(&sa, argv[idx], c.repo, &c.limits) < 0 ||
 	    spec_load(&sb, argv[idx + 1], c.repo, &c.limits) < 0 ||

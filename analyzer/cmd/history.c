@@ -310,9 +310,8 @@ static int replay_spec(struct run_ctx *rc, struct gitrepo *repo, struct common *
 	memset(&w, 0, sizeof(w));
 	w.repo = repo;
 	w.pol = &c->pol;
-	w.dag_opts.max_tasks = c->max_tasks;
+	common_dag_options(c, &c->pol, &w.dag_opts);
 	w.limits = &c->limits;
-	w.dag_opts.cli_params = c->params;
 	w.spec_path = spec;
 	w.previous_only = a->previous;
 	w.jobs = a->jobs ? a->jobs : default_jobs();

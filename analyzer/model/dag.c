@@ -155,7 +155,7 @@ static void resolve_constant(struct builder *b, struct task *t,
 			rval_static(out, node_new_str(a, t->key, strlen(t->key)));
 			return;
 		}
-		if (strstr(c->str, "{{$.workspace_path}}")) {
+		if (!b->opt->no_workspace && strstr(c->str, "{{$.workspace_path}}")) {
 			struct strbuf sb = STRBUF_INIT;
 			const char *p = c->str, *q;
 			while ((q = strstr(p, "{{$.workspace_path}}"))) {
@@ -631,7 +631,7 @@ static int resolve_pvcs(struct builder *b, struct task *t)
 
 	if (b->k8s_executors && t->executor_label)
 		mounts = node_path(b->k8s_executors, t->executor_label, "pvcMount", NULL);
-	for (i = 0; i < t->ninputs; i++)
+	for (i = 0; i < t->ninputs && !b->opt->no_workspace; i++)
 		if (t->inputs[i].val.workspace)
 			workspace = true;
 	n = (node_is_list(mounts) ? mounts->n : 0) + (workspace ? 1 : 0);

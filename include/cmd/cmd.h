@@ -129,6 +129,13 @@ void common_release(struct common *c);
 int common_policy(struct common *c, const char *arg, struct policy_file **pf,
 		  struct policy *out);
 
+struct dag_options;
+/*
+ * The DAG options the command line sets for policy p's backend: --max-tasks,
+ * --param, and whether the driver knows the workspace (2.15+).
+ */
+void common_dag_options(const struct common *c, const struct policy *p, struct dag_options *o);
+
 /* Load, build and predict spec_arg against its baselines. */
 int session_run(struct session *s, struct common *c, const char *spec_arg,
 		bool need_baseline);

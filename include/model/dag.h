@@ -125,6 +125,12 @@ struct dag_options {
 	const char *const *pins;
 	/* The most tasks a spec may expand to (loops included); 0: 50000. */
 	size_t max_tasks;
+	/*
+	 * Backend 2.14: the driver has no workspace code, so
+	 * {{$.workspace_path}} stays literal text and no workspace PVC is
+	 * mounted (resolve.go:430 and driver.go:513-545 appear in 2.15).
+	 */
+	bool no_workspace;
 };
 
 struct dag {
