@@ -595,18 +595,7 @@ static int resolve_inputs(struct builder *b, struct task *t)
 
 /* ---- PVCs and the workspace (container.go:150-171, k8s.go:1233-1292) ---- */
 
-static bool task_is_createpvc(const struct task *t)
-{
-	return t->image && !strcmp(t->image, "argostub/createpvc");
-}
-
-/*
- * The name a createpvc task gives its claim, when it is not generated per
- * run: a pvc_name that is present and not empty, a constant or a value
- * resolved from a producer (k8s.go:961-975; an absent or empty pvc_name,
- * or a pvc_name_suffix, gets uuid[+suffix]).  NULL when generated.
- */
-static const struct rval *createpvc_name(const struct task *t)
+const struct rval *task_createpvc_name(const struct task *t)
 {
 	size_t i;
 
@@ -655,8 +644,8 @@ static int resolve_pvcs(struct builder *b, struct task *t)
 		 * constant, or the producer's value it reads); without one it is
 		 * uuid+suffix: per run.
 		 */
-		if (v->kind == RV_OUTPUT && v->nrefs == 1 && task_is_createpvc(v->refs[0].producer)) {
-			const struct rval *name = createpvc_name(v->refs[0].producer);
+		if (v->kind == RV_OUTPUT && v->nrefs == 1 && v->refs[0].producer->stub == STUB_CREATEPVC) {
+			const struct rval *name = task_createpvc_name(v->refs[0].producer);
 			if (name) {
 				*v = *name;
 			} else {
@@ -740,6 +729,10 @@ static int task_classify(struct builder *b, struct task *t)
 	if ((t->container = node_get(t->executor, "container"))) {
 		t->kind = TASK_CONTAINER;
 		t->image = node_get_str(t->container, "image");
+		if (t->image && !strcmp(t->image, "argostub/createpvc"))
+			t->stub = STUB_CREATEPVC;
+		else if (t->image && !strcmp(t->image, "argostub/deletepvc"))
+			t->stub = STUB_DELETEPVC;
 		if (!t->image)
 			return fail_at(b, t->container, "executor '%s' has no image",
 				       t->executor_label);

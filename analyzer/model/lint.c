@@ -444,7 +444,7 @@ static void rule_no_outputs(struct lctx *c, const struct task *t)
 	if (!cached(c, t) || (node_is_map(outa) && outa->n) || (node_is_map(outp) && outp->n))
 		return;
 	/* deletepvc runs in the driver and never writes an entry (k8s.go:1193-1223). */
-	if (t->image && !strncmp(t->image, "argostub/", 9))
+	if (t->stub != STUB_NONE)
 		return;
 	/* A task that can never hit never skips its side effects. */
 	if (r->decision == DECISION_MISS && result_has_reason(r, REASON_RUN_UNIQUE))

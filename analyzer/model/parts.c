@@ -374,12 +374,6 @@ static void exact_fingerprint(struct parts_run *r, const struct task *t,
 	}
 }
 
-static bool is_argostub(const struct task *t)
-{
-	return t->image && (!strcmp(t->image, "argostub/createpvc") ||
-			    !strcmp(t->image, "argostub/deletepvc"));
-}
-
 /*
  * The part "input:<name>" of input `in`, its token built in sb.  With
  * mark_upstream the part says whether it depends on a producer that runs
@@ -410,16 +404,8 @@ static int input_part(struct parts_run *r, struct task_result *res,
 static void generated_pvc_name(struct parts_run *r, const struct task *t,
 			       struct task_result *res, struct parts_deps *x)
 {
-	size_t i;
-
-	for (i = 0; i < t->ninputs; i++) {
-		const struct rval *v = &t->inputs[i].val;
-		if (t->inputs[i].artifact || strcmp(t->inputs[i].name, "pvc_name") ||
-		    v->kind == RV_ABSENT)
-			continue;
-		if (v->kind != RV_STATIC || (v->value->type == NODE_STRING && *v->value->str))
-			return;
-	}
+	if (task_createpvc_name(t))
+		return;
 	add_part(r, res, "input:<generated pvc name>", "run_unique:pvc_name", false);
 	add_run_unique(x, "pvc_name");
 }
@@ -447,7 +433,7 @@ static int container_parts(struct parts_run *r, const struct task *t,
 		if (t->inputs[i].val.kind != RV_ABSENT &&
 		    input_part(r, res, &t->inputs[i], true, &sb, x) < 0)
 			goto done;
-	if (t->image && !strcmp(t->image, "argostub/createpvc"))
+	if (t->stub == STUB_CREATEPVC)
 		generated_pvc_name(r, t, res, x);
 	/* outputs: exactly what the CacheKey holds of them. */
 	memset(&k, 0, sizeof(k));
@@ -495,7 +481,7 @@ static void symbolic_key(struct task_result *res)
 /* KFP adds executor-logs to the outputs, except for its PVC stubs. */
 static bool logs_in_key(const struct parts_run *r, const struct task *t)
 {
-	return policy_logs_in_key(r->p) && !is_argostub(t);
+	return policy_logs_in_key(r->p) && t->stub == STUB_NONE;
 }
 
 int parts_container(struct parts_run *r, const struct task *t, struct task_result *res,

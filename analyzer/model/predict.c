@@ -233,16 +233,6 @@ static void set_self_each(struct run *r, const struct task *t, struct task_resul
 }
 
 /*
- * KFP's deletepvc driver returns on a hit before its entry code and writes
- * an entry only on a branch that needs a cached id (kfp-cache-semantics.md
- * §11, k8s.go:1193-1228): it never creates one, so it never hits.
- */
-static bool is_deletepvc(const struct task *t)
-{
-	return t->image && !strcmp(t->image, "argostub/deletepvc");
-}
-
-/*
  * The container driver's ladder over a key whose parts are made (x: what
  * they depend on): the first rung that applies decides.  A hit needs the
  * entry and inputs all known and reused; a miss names its own change
@@ -269,7 +259,12 @@ static void decide_container(struct run *r, const struct task *t, struct task_re
 		set_disabled(r, t, res);
 		return;
 	}
-	if (is_deletepvc(t)) {
+	/*
+	 * KFP's deletepvc driver returns on a hit before its entry code and
+	 * writes an entry only on a branch that needs a cached id
+	 * (kfp-cache-semantics.md §11, k8s.go:1193-1228): it never hits.
+	 */
+	if (t->stub == STUB_DELETEPVC) {
 		set_self_cause(r, t, res, DECISION_MISS, REASON_NEVER_CACHED, "deletepvc");
 	} else if (r->pr->cold) {
 		set_self_cause(r, t, res, DECISION_MISS, REASON_COLD_CACHE, NULL);
@@ -440,7 +435,8 @@ static void commit_run(struct run *r)
 		/* A task that did not run leaves no entry; its parts still count. */
 		if (ran && t->kind == TASK_IMPORTER)
 			cache_insert(r->c, CACHE_IMPORT, pipeline, res->key, r->pr->label, t->path);
-		else if (ran && res->pol.enabled && res->decision != DECISION_HIT && !is_deletepvc(t))
+		else if (ran && res->pol.enabled && res->decision != DECISION_HIT &&
+			 t->stub != STUB_DELETEPVC)
 			cache_insert(r->c, CACHE_EXEC, pipeline, res->key, r->pr->label, t->path);
 		cache_set_parts(r->c, t->path, res->parts, res->nparts);
 	}

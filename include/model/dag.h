@@ -23,6 +23,13 @@ enum task_kind {
 };
 const char *task_kind_name(enum task_kind k);   /* "container" ... */
 
+/* kfp-kubernetes' PVC tasks: run by the driver itself (argostub images). */
+enum task_stub {
+	STUB_NONE,
+	STUB_CREATEPVC,         /* argostub/createpvc */
+	STUB_DELETEPVC          /* argostub/deletepvc */
+};
+
 struct task;
 
 /* One producer output a value or artifact comes from. */
@@ -87,6 +94,7 @@ struct task {
 	const struct node *container;/* executor.container, or NULL */
 	const struct node *importer; /* executor.importer, or NULL */
 	const char *image;           /* container image, or NULL */
+	enum task_stub stub;         /* createpvc / deletepvc, else STUB_NONE */
 	bool conditional;            /* under a triggerPolicy.condition */
 	bool in_root;                /* a task of root.dag.tasks */
 	struct task_input *inputs;   /* sorted by (artifact, name) */
@@ -159,6 +167,14 @@ void dag_free(struct dag *d);
 struct task *dag_find_task(const struct dag *d, const char *path);
 
 bool task_is_executor(const struct task *t);   /* container or importer */
+
+/*
+ * The name a createpvc task gives its claim when it is not generated per
+ * run: a pvc_name that is present and not empty, a constant or a value
+ * from a producer (k8s.go:961-975; an absent or empty pvc_name, or a
+ * pvc_name_suffix, gets uuid[+suffix]).  NULL when generated.
+ */
+const struct rval *task_createpvc_name(const struct task *t);
 
 /* Upstream producers of t (deduplicated, sorted by path); arena arrays. */
 size_t task_producers(const struct dag *d, const struct task *t,
