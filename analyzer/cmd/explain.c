@@ -130,16 +130,12 @@ static bool is_ancestor(const struct task *a, const struct task *t)
  * that is reached through dependencies.  Nothing when no condition is
  * involved.  Returns whether the task runs (TRIGGER_YES or MAYBE).
  */
-static bool trigger_section(const struct dag *d, const struct task *t)
+static bool trigger_section(const struct prediction *pr, const struct task *t)
 {
-	struct trigger_state *trig = xcalloc(d->ntasks ? d->ntasks : 1, sizeof(*trig));
-	const struct trigger_state *st;
+	const struct trigger_state *trig = pr->triggers, *st = &trig[t->index];
 	const struct task *g;
-	bool any = trigger_condition(t) != NULL, runs;
+	bool any = trigger_condition(t) != NULL, runs = trigger_runs(st);
 
-	trigger_eval(d, trig);
-	st = &trig[t->index];
-	runs = st->v == TRIGGER_YES || st->v == TRIGGER_MAYBE;
 	for (g = t->parent; g && !any; g = g->parent)
 		any = trigger_condition(g) != NULL;
 	if (!any && !st->cause)
@@ -168,7 +164,6 @@ static bool trigger_section(const struct dag *d, const struct task *t)
 	if (st->cause && st->cause != t && !is_ancestor(st->cause, t))
 		condition_lines(st->cause, &trig[st->cause->index], "upstream dependency");
 done:
-	free(trig);
 	return runs;
 }
 
@@ -264,7 +259,7 @@ static void explain(const struct policy *pol, const struct session *s, const str
 	printf("%s\n", r->conditional ? ", conditional (decision holds if it triggers)" : "");
 	printf("pipeline %s; baseline %s\n", term_text(s->dag->pipeline_name),
 	       *s->baseline_desc ? term_text(s->baseline_desc) : "none (cold cache)");
-	runs = trigger_section(s->dag, t);
+	runs = trigger_section(s->pr, t);
 	if (t->kind == TASK_DAG) {
 		printf("DAG tasks never consult or write the cache (driver/dag.go); see the tasks inside it.\n");
 		return;

@@ -540,7 +540,6 @@ int lint_run(struct lint_result **out, const struct dag *d, const struct policy 
 	struct lint_result *r = xcalloc(1, sizeof(*r));
 	struct prediction *first = NULL, *steady = NULL;
 	struct cache *cache = cache_new();
-	struct trigger_state *trig = xcalloc(d->ntasks ? d->ntasks : 1, sizeof(*trig));
 	struct lctx c;
 	size_t i;
 	int ret = -1;
@@ -559,8 +558,7 @@ int lint_run(struct lint_result **out, const struct dag *d, const struct policy 
 	c.d = d;
 	c.p = p;
 	c.steady = steady;
-	trigger_eval(d, trig);
-	c.trig = trig;
+	c.trig = steady->triggers;
 	rule_renamed(&c, prev);
 	for (i = 0; i < d->ntasks; i++) {
 		const struct task *t = d->tasks[i];
@@ -588,7 +586,6 @@ done:
 	prediction_free(first);
 	prediction_free(steady);
 	cache_free(cache);
-	free(trig);
 	if (ret < 0) {
 		lint_result_free(r);
 		return -1;

@@ -365,7 +365,7 @@ static bool not_triggered(struct run *r, const struct task *t, struct task_resul
 {
 	const struct trigger_state *st = &r->trig[t->index];
 
-	if (st->v != TRIGGER_NO && st->v != TRIGGER_ERROR)
+	if (trigger_runs(st))
 		return false;
 	res->exec_id = arena_printf(&r->pr->arena, "%s:not-run:%s", r->pr->label, t->path);
 	if (st->v == TRIGGER_NO) {
@@ -429,7 +429,7 @@ static void commit_run(struct run *r)
 	for (i = 0; i < r->pr->n; i++) {
 		const struct task_result *res = &r->pr->results[i];
 		const struct task *t = res->task;
-		bool ran = r->trig[i].v != TRIGGER_NO && r->trig[i].v != TRIGGER_ERROR;
+		bool ran = trigger_runs(&r->trig[i]);
 		if (!task_is_executor(t))
 			continue;
 		/* A task that did not run leaves no entry; its parts still count. */
@@ -464,8 +464,9 @@ int predict_run(struct prediction **out, const struct dag *d, const struct polic
 	r.c = c;
 	r.keep_log = opt && opt->keep_log;
 	r.decided = xcalloc(d->ntasks ? d->ntasks : 1, sizeof(*r.decided));
-	r.trig = xcalloc(d->ntasks ? d->ntasks : 1, sizeof(*r.trig));
+	r.trig = arena_array(&pr->arena, d->ntasks, sizeof(*r.trig));
 	trigger_eval(d, r.trig);
+	pr->triggers = r.trig;
 	parts_run_init(&r.parts, &pr->arena, d->spec->name, p, pr->results, r.decided);
 	/*
 	 * Producers first (dag.h: d->order), so the key parts are assembled
@@ -487,7 +488,6 @@ int predict_run(struct prediction **out, const struct dag *d, const struct polic
 	ret = 0;
 done:
 	free(r.decided);
-	free(r.trig);
 	parts_run_release(&r.parts);
 	if (ret < 0) {
 		prediction_free(pr);

@@ -15,6 +15,11 @@
 #include "model/canon.h"
 #include "base/banned.h"
 
+bool trigger_runs(const struct trigger_state *st)
+{
+	return st->v == TRIGGER_YES || st->v == TRIGGER_MAYBE;
+}
+
 const char *trigger_condition(const struct task *t)
 {
 	const char *c = node_str(node_path(t->spec, "triggerPolicy", "condition", NULL));

@@ -87,6 +87,8 @@ struct task_result {
 	size_t nlog;
 };
 
+struct trigger_state;
+
 struct prediction {
 	struct arena arena;
 	const struct dag *dag;          /* borrowed */
@@ -97,6 +99,8 @@ struct prediction {
 	size_t executors;
 	size_t run_override_unreached;  /* nested executors the run override misses */
 	bool cold;                      /* the cache was empty */
+	/* Per task (parallel to dag->tasks): does it trigger (model/trigger.h). */
+	const struct trigger_state *triggers;
 };
 
 void prediction_free(struct prediction *pr);

@@ -9,6 +9,7 @@
 #ifndef KFPCACHE_TRIGGER_H
 #define KFPCACHE_TRIGGER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "model/cel.h"
@@ -34,6 +35,9 @@ struct trigger_state {
  * what cannot be evaluated is TRIGGER_ERROR with a reason.
  */
 void trigger_eval(const struct dag *d, struct trigger_state *out);
+
+/* Does a task in this state execute (YES, or MAYBE: if its condition holds)? */
+bool trigger_runs(const struct trigger_state *st);
 
 /* The condition text of t, or NULL when it has none. */
 const char *trigger_condition(const struct task *t);
