@@ -500,9 +500,9 @@ static int build(struct session *s, struct common *c, struct spec *spec, struct 
 	common_dag_options(c, &c->pol, &o);
 	o.params = spec->run_params;
 	o.params_source = spec->name;
-	o.cli_params = NULL;
-	if (spec == s->spec) {
-		o.cli_params = c->params;
+	if (spec != s->spec) {
+		o.cli_params = NULL;    /* a baseline runs with its own values */
+	} else {
 		o.pins = c->pins;
 		if (load_params(s, c, &o.params) < 0)
 			return -1;

@@ -131,9 +131,9 @@ static void decide(const struct dag *d, struct trigger_state *out, unsigned char
 
 /*
  * Memoised: the group before its tasks, dependencies before dependents.
- * The recursion follows nesting (bounded by dag.c's depth limit) and
- * sibling dependencies, which d->order already lists producers first, so
- * a long chain is met from its start and stays shallow.
+ * The recursion follows nesting and chains of sibling dependencies, both
+ * of which dag_build refuses beyond DAG_MAX_DEPTH (1000) levels, so it
+ * stays shallow (checked with a chain met from its far end).
  */
 static const struct trigger_state *state_of(const struct dag *d, struct trigger_state *out,
 					    unsigned char *done, const struct task *t)
