@@ -157,12 +157,7 @@ static int write_report(struct outset *os, enum format f, const char *path,
 /* A report on stdout replaces the summary there. */
 static bool any_stdout(const struct analyze_args *a)
 {
-	size_t f;
-
-	for (f = 0; f < F_COUNT; f++)
-		if (a->path[f] && !strcmp(a->path[f], "-"))
-			return true;
-	return a->gating.cost_csv && !strcmp(a->gating.cost_csv, "-");
+	return cmd_on_stdout(a->path, F_COUNT) || cmd_on_stdout(&a->gating.cost_csv, 1);
 }
 
 /*

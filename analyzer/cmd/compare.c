@@ -256,8 +256,7 @@ static int write_reports(struct outset *os, const struct compare_args *a, const 
 		outset_abort(os);
 		return -1;
 	}
-	if (!a->quiet && !(a->csv && !strcmp(a->csv, "-")) &&
-	    !(a->counts_csv && !strcmp(a->counts_csv, "-")) && !(a->md && !strcmp(a->md, "-")))
+	if (!a->quiet && !cmd_on_stdout((const char *const[]){ a->csv, a->counts_csv, a->md }, 3))
 		report_compare_text(stdout, cmp);
 	return 0;
 }
