@@ -8,7 +8,30 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/trigger.h"
 #include "base/banned.h"
+
+/*
+ * The driver failures KFP will hit (kfp-cache-semantics.md §10): the first
+ * by path, and how many more.  "may fail" when an undecided condition
+ * decides whether the failing driver starts.
+ */
+static void summary_failures(FILE *fp, const struct prediction *pr)
+{
+	const struct task *first = NULL;
+	size_t i, n = 0;
+
+	for (i = 0; i < pr->n; i++)
+		if (trigger_fails_here(pr->triggers, pr->dag->tasks[i]) && !n++)
+			first = pr->dag->tasks[i];
+	if (!first)
+		return;
+	fprintf(fp, "run %s fail: %s", pr->triggers[first->index].fail_maybe ? "may" : "will",
+		term_text(first->fail_message));
+	if (n > 1)
+		fprintf(fp, " (and %zu more failing driver%s)", n - 1, n == 2 ? "" : "s");
+	fputc('\n', fp);
+}
 
 /* Names are printed through term_text (util.h): this goes to a terminal. */
 void report_summary(FILE *fp, const struct prediction *pr)
@@ -21,6 +44,7 @@ void report_summary(FILE *fp, const struct prediction *pr)
 	for (i = 0; i < DECISION_ORDER_N; i++)
 		fprintf(fp, " %s %zu", decision_name(decision_order[i]), pr->counts[decision_order[i]]);
 	fputc('\n', fp);
+	summary_failures(fp, pr);
 	if (pr->cold)
 		fputs("cold cache: every cache-enabled task runs\n", fp);
 	for (i = 0, k = 0; i < pr->n; i++)

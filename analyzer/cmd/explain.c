@@ -138,11 +138,12 @@ static bool trigger_section(const struct prediction *pr, const struct task *t)
 
 	for (g = t->parent; g && !any; g = g->parent)
 		any = trigger_condition(g) != NULL;
-	if (!any && !st->cause)
+	if (!any && !st->cause && !st->race)
 		goto done;
 	switch (st->v) {
 	case TRIGGER_YES:
-		printf("runs: every condition that decides it is true\n");
+		if (any)
+			printf("runs: every condition that decides it is true\n");
 		break;
 	case TRIGGER_MAYBE:
 		printf("conditional: the condition of %s is not known before the run\n",
@@ -155,7 +156,14 @@ static bool trigger_section(const struct prediction *pr, const struct task *t)
 		printf("does not run: KFP cannot evaluate the condition of %s, its driver fails\n",
 		       term_text(st->cause->path));
 		break;
+	case TRIGGER_FAIL:
+		printf("does not run: the driver of %s fails: %s\n", term_text(st->cause->path),
+		       term_text(st->cause->fail_message));
+		break;
 	}
+	if (st->race)
+		printf("may not start: the driver of %s fails, and nothing orders this task before it\n",
+		       term_text(st->race->path));
 	if (trigger_condition(t))
 		condition_lines(t, st, "this task");
 	for (g = t->parent; g; g = g->parent)

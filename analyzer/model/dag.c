@@ -93,6 +93,30 @@ static void warn(struct builder *b, const char *fmt, ...)
 	sb_release(&sb);
 }
 
+static void set_fail(struct builder *b, struct task *t, const char *detail, const char *fmt, ...)
+	KC_PRINTF(4, 5);
+
+/*
+ * KFP's driver fails on t (kfp-cache-semantics.md §10).  The first failure
+ * found is the one kept, in the driver's order: parameters while they are
+ * resolved, then artifacts, then the checks on the resolved set
+ * (resolve.go:323-366, then 169-256 deferred at :259-266).
+ */
+static void set_fail(struct builder *b, struct task *t, const char *detail, const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+
+	if (t->fail_detail)
+		return;
+	va_start(ap, fmt);
+	sb_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	t->fail_detail = arena_strdup(&b->d->arena, detail);
+	t->fail_message = arena_strndup(&b->d->arena, sb_str(&sb), sb.len);
+	sb_release(&sb);
+}
+
 /* ---- values ---- */
 
 /* Per-run constants the driver replaces when a string equals them exactly. */
@@ -462,6 +486,34 @@ static const struct rval *loop_items_input(const struct dag_inst *inst, const ch
 	       strmap_get(&inst->items_inputs, name) : NULL;
 }
 
+/*
+ * A component input the enclosing DAG declares but does not have: an input
+ * artifact its caller left out (a DAG driver copies only the artifacts its
+ * task passes, resolve.go:359-366), so this task's driver fails with
+ * "parent DAG does not have input artifact" (resolve.go:549-551); or a
+ * parameter that is neither optional nor defaulted, whose DAG driver fails
+ * first (resolve.go:187-192).  An input the DAG does not declare at all is
+ * a malformed spec.
+ */
+static int absent_component_input(struct builder *b, struct task *t, bool artifact,
+				  const char *name, const char *s, const struct node *in,
+				  struct rval *out)
+{
+	struct dag_inst *scope = t->scope;
+
+	if (!scope->owner || !input_def(scope->comp, artifact, s))
+		return fail_at(b, in, "task '%s' input '%s' reads unknown component input '%s'",
+			       t->path, name, s);
+	out->kind = RV_ABSENT;
+	if (artifact)
+		set_fail(b, t, arena_printf(&b->d->arena, "no_artifact:%s", s),
+			 "%s reads input artifact '%s', which %s does not pass into %s "
+			 "(resolve.go:549-551: parent DAG does not have input artifact)",
+			 t->path, s, scope->owner->parent ? scope->owner->parent->path : "the pipeline",
+			 scope->owner->path);
+	return 0;
+}
+
 /* Resolve one task input spec node (parameters or artifacts) in t's scope. */
 static int resolve_input(struct builder *b, struct task *t, bool artifact,
 			 const char *name, const struct node *in, struct rval *out)
@@ -480,8 +532,7 @@ static int resolve_input(struct builder *b, struct task *t, bool artifact,
 			     "removes it inside each iteration (resolve.go), so this task may fail at run time",
 			     t->path, name, s);
 		if (!v)
-			return fail_at(b, in, "task '%s' input '%s' reads unknown component input '%s'",
-				       t->path, name, s);
+			return absent_component_input(b, t, artifact, name, s, in, out);
 		*out = *v;
 	} else if ((x = node_get(in, artifact ? "taskOutputArtifact"
 				 : "taskOutputParameter"))) {
@@ -548,6 +599,54 @@ static int cmp_input(const void *x, const void *y)
 	return strcmp(a->name, b->name);
 }
 
+/*
+ * A componentInputParameter that is null (an optional input without a
+ * default, not given) returns ErrResolvedParameterNull (resolve.go:399-403);
+ * the driver drops it only when this task's component input is optional,
+ * and fails otherwise (resolve.go:333-347).  The SDK never marks the inputs
+ * of condition, loop and exit-handler groups optional.
+ */
+static void check_null(struct builder *b, struct task *t, const struct task_input *ti,
+		       const struct node *in, const struct node *def)
+{
+	const char *type = node_get_str(def, "parameterType");
+
+	if (ti->val.kind != RV_ABSENT || ti->val.pinned || !node_get_str(in, "componentInputParameter") ||
+	    node_get_bool(def, "isOptional", false) || (type && !strcmp(type, "TASK_CONFIG")))
+		return;
+	set_fail(b, t, arena_printf(&b->d->arena, "null:%s@%s", ti->val.what ? ti->val.what : ti->name,
+				    t->path),
+		 "%s gets null for %s '%s' (optional, no default, not given), and its input '%s' "
+		 "is not optional (resolve.go:399-402, 339-346)",
+		 t->path, t->scope->owner ? "input" : "root parameter",
+		 ti->val.what ? ti->val.what : ti->name, ti->name);
+}
+
+/*
+ * A component input parameter the task does not pass, neither optional nor
+ * with a default: "neither value nor default value provided"
+ * (resolve.go:187-192).  A loop's item input is filled per iteration; a
+ * dsl.TaskConfig input is filled after the pod spec (resolve.go:326-330).
+ */
+static void check_missing(struct builder *b, struct task *t, const struct node *passed)
+{
+	const struct node *defs = node_path(t->comp, "inputDefinitions", "parameters", NULL);
+	const char *item = node_get_str(node_get(t->spec, "parameterIterator"), "itemInput");
+	size_t i;
+
+	for (i = 0; node_is_map(defs) && i < defs->n; i++) {
+		const char *name = defs->keys[i], *type = node_get_str(defs->items[i], "parameterType");
+		if (node_get(passed, name) || node_get_bool(defs->items[i], "isOptional", false) ||
+		    node_get(defs->items[i], "defaultValue") || (item && !strcmp(item, name)) ||
+		    (type && !strcmp(type, "TASK_CONFIG")))
+			continue;
+		set_fail(b, t, arena_printf(&b->d->arena, "missing:%s", name),
+			 "%s does not pass its input '%s', which is neither optional nor has a default "
+			 "(resolve.go:187-192)", t->path, name);
+		return;
+	}
+}
+
 static int resolve_inputs(struct builder *b, struct task *t)
 {
 	struct arena *a = &b->d->arena;
@@ -587,8 +686,11 @@ static int resolve_inputs(struct builder *b, struct task *t)
 			/* A null optional input is dropped (resolve.go:333-347). */
 			if (ti->val.kind == RV_STATIC && ti->val.value->type == NODE_NULL)
 				ti->val.kind = RV_ABSENT;
+			if (!kind)
+				check_null(b, t, ti, m->items[i], def);
 		}
 	}
+	check_missing(b, t, node_get(ins, "parameters"));
 	qsort(t->inputs, t->ninputs, sizeof(*t->inputs), cmp_input);
 	return 0;
 }
@@ -792,12 +894,14 @@ static void body_inputs(struct builder *b, struct task *t, struct dag_inst *inst
 		const struct node *def = defs->items[i];
 		if (strmap_has(&inst->inputs, defs->keys[i]))
 			continue;
-		if (node_get(def, "defaultValue"))
+		if (node_get(def, "defaultValue")) {
 			rval_static(&dv, node_get(def, "defaultValue"));
-		else if (node_get_bool(def, "isOptional", false))
+		} else if (node_get_bool(def, "isOptional", false)) {
 			rval_static(&dv, node_new(&b->d->arena, NODE_NULL));
-		else
+			dv.what = defs->keys[i];
+		} else {
 			continue;
+		}
 		inst_put_input(b, inst, false, defs->keys[i], &dv);
 	}
 }
@@ -847,6 +951,15 @@ static int expand_loop(struct builder *b, struct task *t, const struct node *it)
 		struct node *parsed;
 		if (!json_parse(a, itemsv.value->str, itemsv.value->len, t->path, NULL, &parsed))
 			itemsv.value = parsed;
+		else
+			set_fail(b, t, arena_printf(a, "not_list:%s", from),
+				 "%s iterates over input '%s', a string that is not JSON "
+				 "(driver/util.go:122-126, dag.go:196-199)", t->path, from);
+	} else if (itemsv.kind == RV_STATIC && itemsv.value->type != NODE_LIST) {
+		set_fail(b, t, arena_printf(a, "not_list:%s", from ? from : "raw"),
+			 "%s iterates over %s%s%s, a %s: KFP iterates only a list "
+			 "(driver/util.go:118-131, dag.go:196-199)", t->path, from ? "input '" : "raw items",
+			 from ? from : "", from ? "'" : "", node_type_name(itemsv.value->type));
 	}
 	if (itemsv.kind == RV_STATIC && itemsv.value->type == NODE_LIST)
 		list = itemsv.value;
@@ -1124,6 +1237,8 @@ static int root_inputs(struct builder *b, struct dag_inst *root)
 			r.what = name;
 		} else {
 			rval_static(&r, v);
+			if (v->type == NODE_NULL)
+				r.what = name;
 			for (j = 0; v->type == NODE_STRING && j < KC_ARRAY_SIZE(run_macros); j++)
 				if (strstr(v->str, run_macros[j].macro)) {
 					r.kind = RV_RUN_UNIQUE;

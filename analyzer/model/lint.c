@@ -8,7 +8,8 @@
  * producer that runs makes new artifact ids (#8236); the client's override
  * reaches root tasks only (#10287); the lookup is scoped by the pipeline
  * name (§2); a custom key replaces every other part (§1.4); a condition
- * the driver cannot evaluate fails the task it guards (§8).
+ * the driver cannot evaluate fails the task it guards (§8); a driver that
+ * fails on its inputs fails the run (§10).
  */
 #include "model/lint.h"
 
@@ -56,6 +57,9 @@ const struct lint_rule lint_rules[] = {
 	{ "KC011", "condition-error", SEVERITY_ERROR,
 	  "a condition KFP cannot evaluate (triggerPolicy.condition in the kfp-1.8 form inputs.parameters[...], a type or syntax error): its driver fails, and nothing it guards runs",
 	  "recompile with the KFP 2 SDK (it writes conditions over inputs.parameter_values), compare values of one type, and keep the condition valid CEL" },
+	{ "KC012", "driver-error", SEVERITY_ERROR,
+	  "KFP's driver fails on a task, decided before the run (a null into an input that is not optional, as every group input is; a loop over a value that is not a list; an input neither passed, optional nor defaulted; an input artifact a sub-pipeline's caller does not pass): nothing inside or after it runs, and the run fails",
+	  "give the parameter a default (or pass it), iterate over a list, pass the input or make it optional with a default" },
 };
 const size_t lint_nrules = KC_ARRAY_SIZE(lint_rules);
 
@@ -492,6 +496,15 @@ static void rule_condition(struct lctx *c, const struct task *t)
 	    t->kind == TASK_DAG ? " and nothing inside it runs" : "");
 }
 
+/* KC012: where the driver fails; the tasks it stops are not findings of their own. */
+static void rule_driver_error(struct lctx *c, const struct task *t)
+{
+	if (!trigger_fails_here(c->trig, t))
+		return;
+	add(c, "KC012", t, t->spec, "%s; the run fails%s", t->fail_message,
+	    t->kind == TASK_DAG ? " and nothing inside it runs" : "");
+}
+
 static void rules_of_policy(struct lctx *c, const struct task *t)
 {
 	const struct policy_file *pf = c->p->file;
@@ -563,6 +576,7 @@ int lint_run(struct lint_result **out, const struct dag *d, const struct policy 
 	for (i = 0; i < d->ntasks; i++) {
 		const struct task *t = d->tasks[i];
 		rule_condition(&c, t);
+		rule_driver_error(&c, t);
 		if (t->kind == TASK_DAG)
 			continue;
 		if (t->kind == TASK_CONTAINER) {

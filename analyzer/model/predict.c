@@ -370,6 +370,11 @@ static bool not_triggered(struct run *r, const struct task *t, struct task_resul
 	res->exec_id = arena_printf(&r->pr->arena, "%s:not-run:%s", r->pr->label, t->path);
 	if (st->v == TRIGGER_NO) {
 		set_self_cause(r, st->cause, res, DECISION_NOT_RUN, REASON_CONDITION, NULL);
+	} else if (st->v == TRIGGER_FAIL) {
+		/* KFP's driver fails there: nothing inside or after it starts (§10). */
+		set_self_cause(r, st->cause, res, DECISION_NOT_RUN, REASON_DRIVER_ERROR,
+			       st->cause->fail_detail);
+		logf_(r, res, "driver: %s", st->cause->fail_message);
 	} else {
 		const struct trigger_state *cs = &r->trig[st->cause->index];
 		set_self_cause(r, st->cause, res, DECISION_UNKNOWN, REASON_CONDITION_ERROR,
@@ -393,7 +398,11 @@ static int decide(struct run *r, const struct task *t)
 	res->task = t;
 	res->distance = -1;
 	parts_deps_init(&x);
-	res->conditional = r->trig[t->index].v == TRIGGER_MAYBE;
+	res->conditional = r->trig[t->index].v == TRIGGER_MAYBE || r->trig[t->index].race ||
+			   r->trig[t->index].fail_maybe;
+	if (r->trig[t->index].race)
+		logf_(r, res, "may not start: the driver of %s fails and nothing orders this task "
+		      "before it (Argo starts no new task of a failed DAG)", r->trig[t->index].race->path);
 	if (t->kind == TASK_CONTAINER) {
 		eval_policy(r, t, res);
 		if (parts_container(&r->parts, t, res, &x) < 0)

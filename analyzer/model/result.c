@@ -60,6 +60,7 @@ static const char *const reason_names[] = {
 	[REASON_CONDITION] = "condition",
 	[REASON_CONDITION_ERROR] = "condition_error",
 	[REASON_NEVER_CACHED] = "never_cached",
+	[REASON_DRIVER_ERROR] = "driver_error",
 };
 
 void reason_token(struct strbuf *sb, const struct reason *r)

@@ -6,6 +6,9 @@
  * and a task whose dependentTasks did not succeed is not started (enhanced
  * depends with .Succeeded, argocompiler/dag.go:708-725), except exit-handler
  * tasks (strategy ALL_UPSTREAM_TASKS_COMPLETED, argocompiler/dag.go:267-270).
+ * A driver that fails (kfp-cache-semantics.md §10, dag.h fail_detail) runs
+ * nothing inside it and nothing after it; what is not ordered before it
+ * may not start (see find_races).
  */
 #include "model/trigger.h"
 
@@ -18,6 +21,20 @@
 bool trigger_runs(const struct trigger_state *st)
 {
 	return st->v == TRIGGER_YES || st->v == TRIGGER_MAYBE;
+}
+
+bool trigger_fails_here(const struct trigger_state *trig, const struct task *t)
+{
+	return trig[t->index].v == TRIGGER_FAIL && trig[t->index].cause == t;
+}
+
+/* Is t strictly inside the DAG task g? */
+static bool is_inside(const struct task *t, const struct task *g)
+{
+	for (t = t->parent; t; t = t->parent)
+		if (t == g)
+			return true;
+	return false;
 }
 
 const char *trigger_condition(const struct task *t)
@@ -96,37 +113,75 @@ static void combine(struct trigger_state *st, enum trigger v,
 static const struct trigger_state *state_of(const struct dag *d, struct trigger_state *out,
 					    unsigned char *done, const struct task *t);
 
+/*
+ * An exit-handler task runs as the exit hook of the group it depends on
+ * (argocompiler/dag.go:62-110, addExitTask at :209): the hook sits on the
+ * group's DAG task, which Argo omits when the group's driver fails or the
+ * group never starts, so its hook never runs.  A failure inside the group
+ * fails the group, and the hook runs.
+ */
+static void exit_dependency(struct trigger_state *up, const struct trigger_state *ds,
+			    const struct task *group)
+{
+	if (ds->v == TRIGGER_FAIL && !is_inside(ds->cause, group))
+		combine(up, TRIGGER_FAIL, ds->cause, ds->distance + 1);
+}
+
+/* What t inherits: its group's state and its dependencies' (exit tasks: see above). */
+static void inherit(const struct dag *d, struct trigger_state *out, unsigned char *done,
+		    const struct task *t, struct trigger_state *up)
+{
+	size_t k;
+
+	memset(up, 0, sizeof(*up));
+	up->v = TRIGGER_YES;
+	up->distance = -1;
+	if (t->parent) {
+		const struct trigger_state *ps = state_of(d, out, done, t->parent);
+		if (ps->v != TRIGGER_YES)
+			combine(up, ps->v, ps->cause, ps->distance + 1);
+	}
+	for (k = 0; k < t->ndeps; k++) {
+		const struct task *p = strmap_get(&t->scope->by_key, t->deps[k]);
+		const struct trigger_state *ds;
+		if (!p)
+			continue;
+		ds = state_of(d, out, done, p);
+		if (is_exit_task(t))
+			exit_dependency(up, ds, p);
+		else if (ds->v != TRIGGER_YES)
+			/* A dependency that may not run makes this one conditional too. */
+			combine(up, ds->v, ds->cause, ds->distance + 1);
+	}
+}
+
 static void decide(const struct dag *d, struct trigger_state *out, unsigned char *done,
 		   const struct task *t)
 {
 	struct trigger_state *st = &out[t->index];
-	size_t k;
+	struct trigger_state up;
 
 	st->v = TRIGGER_YES;
 	st->cause = NULL;
 	st->distance = -1;
+	st->fail_maybe = false;
+	st->race = NULL;
 	own_condition(t, st);
+	inherit(d, out, done, t, &up);
+	/* Its driver starts only if everything above and before it lets it. */
+	if (t->fail_detail && trigger_runs(&up)) {
+		combine(st, TRIGGER_FAIL, t, 0);
+		st->fail_maybe = up.v == TRIGGER_MAYBE;
+		return;
+	}
 	if (st->own == CEL_FALSE)
 		combine(st, TRIGGER_NO, t, 0);
 	else if (st->own == CEL_ERROR)
 		combine(st, TRIGGER_ERROR, t, 0);
 	else if (st->own == CEL_UNKNOWN)
 		combine(st, TRIGGER_MAYBE, t, 0);
-	if (t->parent) {
-		const struct trigger_state *ps = state_of(d, out, done, t->parent);
-		if (ps->v != TRIGGER_YES)
-			combine(st, ps->v, ps->cause, ps->distance + 1);
-	}
-	for (k = 0; k < t->ndeps && !is_exit_task(t); k++) {
-		const struct task *p = strmap_get(&t->scope->by_key, t->deps[k]);
-		const struct trigger_state *ds;
-		if (!p)
-			continue;
-		ds = state_of(d, out, done, p);
-		/* A dependency that may not run makes this one conditional too. */
-		if (ds->v != TRIGGER_YES)
-			combine(st, ds->v, ds->cause, ds->distance + 1);
-	}
+	if (up.v != TRIGGER_YES)
+		combine(st, up.v, up.cause, up.distance);
 }
 
 /*
@@ -145,6 +200,85 @@ static const struct trigger_state *state_of(const struct dag *d, struct trigger_
 	return &out[t->index];
 }
 
+/* ---- what a failing driver races (kfp-cache-semantics.md §10) ---- */
+
+/* The most failures whose races are worked out; beyond, what runs may not start. */
+#define RACE_MAX_FAILURES 256
+
+/* Stamp every sibling t waits for, through dependentTasks (bounded as state_of is). */
+static void mark_before(const struct task *t, size_t *mark, size_t stamp)
+{
+	size_t k;
+
+	for (k = 0; k < t->ndeps; k++) {
+		const struct task *p = strmap_get(&t->scope->by_key, t->deps[k]);
+		if (p && mark[p->index] != stamp) {
+			mark[p->index] = stamp;
+			mark_before(p, mark, stamp);
+		}
+	}
+}
+
+static bool depends_on(const struct task *t, const struct task *p)
+{
+	size_t k;
+
+	for (k = 0; k < t->ndeps; k++)
+		if (strmap_get(&t->scope->by_key, t->deps[k]) == p)
+			return true;
+	return false;
+}
+
+/*
+ * Whether t is ordered before the failure of f, or is the exit hook of a
+ * group f fails: at the lowest DAG holding both, t's ancestor is one that
+ * f's ancestor waits for, or an exit task of f's ancestor.  Iterations of
+ * one loop are not ordered here (a parallelism: 1 loop runs them in
+ * order, but stops at the failed one).
+ */
+static bool ordered_before(const struct task *t, const struct task *f, const size_t *mark,
+			   size_t stamp)
+{
+	const struct task *tx, *fx;
+
+	for (tx = t; tx; tx = tx->parent)
+		for (fx = f; fx; fx = fx->parent)
+			if (fx->scope == tx->scope)
+				return fx != tx && (mark[tx->index] == stamp ||
+						    (is_exit_task(tx) && depends_on(tx, fx)));
+	return false;
+}
+
+/*
+ * A failed driver fails its DAG, and each DAG above it; Argo then starts no
+ * new task there (no failFast is set, argocompiler sets none: the DAG
+ * default), while tasks already started finish.  Every task of a KFP run
+ * is a driver then an executor (argocompiler/dag.go:250-336), so even a
+ * task that starts with the failing one may not reach its executor: what
+ * is not ordered before a failure races it.
+ */
+static void find_races(const struct dag *d, struct trigger_state *out)
+{
+	size_t *mark = xcalloc(d->ntasks ? d->ntasks : 1, sizeof(*mark));
+	size_t i, j, nf = 0;
+
+	for (i = 0; i < d->ntasks; i++) {
+		const struct task *f = d->tasks[i], *a;
+		if (!trigger_fails_here(out, f))
+			continue;
+		nf++;
+		for (a = f; a && nf <= RACE_MAX_FAILURES; a = a->parent)
+			mark_before(a, mark, nf);
+		for (j = 0; j < d->ntasks; j++) {
+			struct trigger_state *st = &out[j];
+			if (trigger_runs(st) && !st->race &&
+			    (nf > RACE_MAX_FAILURES || !ordered_before(d->tasks[j], f, mark, nf)))
+				st->race = f;
+		}
+	}
+	free(mark);
+}
+
 void trigger_eval(const struct dag *d, struct trigger_state *out)
 {
 	unsigned char *done = xcalloc(d->ntasks ? d->ntasks : 1, 1);
@@ -153,6 +287,7 @@ void trigger_eval(const struct dag *d, struct trigger_state *out)
 	for (i = 0; i < d->ntasks; i++)
 		state_of(d, out, done, d->order[i]);
 	free(done);
+	find_races(d, out);
 }
 
 struct inputs_ctx {

@@ -58,7 +58,12 @@ enum rval_kind {
 struct rval {
 	enum rval_kind kind;
 	const struct node *value;   /* RV_STATIC */
-	const char *what;           /* RV_RUN_UNIQUE: job_uuid...; RV_UNRESOLVED: param name */
+	/*
+	 * RV_RUN_UNIQUE: job_uuid...; RV_UNRESOLVED: param name; a null
+	 * (RV_STATIC, RV_ABSENT): the optional input without a default it is
+	 * the null of (a root parameter, or a sub-pipeline's input).
+	 */
+	const char *what;
 	const char *xform;          /* RV_OUTPUT: "" or e.g. "select:...", "collected", "oneof", "item" */
 	struct ref *refs;           /* RV_OUTPUT */
 	size_t nrefs;
@@ -106,6 +111,14 @@ struct task {
 	struct rval *pvc_vals;       /* one per pvcMount */
 	size_t npvc_vals;
 	size_t index;                /* position in dag.tasks (sorted by path) */
+	/*
+	 * KFP's driver for this task fails, decided before the run
+	 * (kfp-cache-semantics.md §10): the reason detail ("null:x@group",
+	 * "missing:x", "not_list:x", "no_artifact:x") and one line saying
+	 * why with the KFP source line; both NULL when it does not.
+	 */
+	const char *fail_detail;
+	const char *fail_message;
 };
 
 struct dag_inst {

@@ -23,7 +23,7 @@ enum decision {
 	DECISION_MISS_UPSTREAM,
 	DECISION_DISABLED,
 	DECISION_UNKNOWN,
-	DECISION_NOT_RUN        /* does not execute: a false condition (model/trigger.h) */
+	DECISION_NOT_RUN        /* does not execute: a false condition, a failing driver (model/trigger.h) */
 };
 #define DECISION_COUNT 7
 const char *decision_name(enum decision d);   /* "HIT", ...; "" for NONE */
@@ -50,7 +50,8 @@ enum reason_kind {
 	REASON_LAYER,              /* DISABLED; detail: the policy layer ("spec", "run", ...) */
 	REASON_CONDITION,          /* NOT_RUN: a false condition (its task is the root cause) */
 	REASON_CONDITION_ERROR,    /* UNKNOWN: a condition KFP cannot evaluate; detail: the error kind */
-	REASON_NEVER_CACHED        /* MISS: KFP never writes an entry for it; detail: what ("deletepvc") */
+	REASON_NEVER_CACHED,       /* MISS: KFP never writes an entry for it; detail: what ("deletepvc") */
+	REASON_DRIVER_ERROR        /* NOT_RUN: KFP's driver fails (its task is the root cause); detail: dag.h fail_detail */
 };
 struct reason {
 	enum reason_kind kind;

@@ -4,7 +4,8 @@
  * triggerPolicy.condition evaluated on its resolved inputs (model/cel.h),
  * an enclosing group that does not trigger, a dependency that does not
  * succeed (Argo `depends: X.Succeeded`, argocompiler/dag.go:708-725;
- * exit-handler tasks excepted).  Kfp-cache-semantics.md §8.
+ * exit-handler tasks excepted), a driver that fails (dag.h fail_detail).
+ * Kfp-cache-semantics.md §8 and §10.
  */
 #ifndef KFPCACHE_TRIGGER_H
 #define KFPCACHE_TRIGGER_H
@@ -19,7 +20,13 @@ enum trigger {
 	TRIGGER_YES,            /* runs (no condition, or a true one) */
 	TRIGGER_MAYBE,          /* a condition that cannot be decided before the run */
 	TRIGGER_NO,             /* a false condition here or above: NOT_RUN */
-	TRIGGER_ERROR           /* a condition KFP cannot evaluate, here or above */
+	TRIGGER_ERROR,          /* a condition KFP cannot evaluate, here or above */
+	/*
+	 * KFP's driver fails here or above, or on a dependency: NOT_RUN.  Last,
+	 * so it outranks a condition of the same task (the driver resolves the
+	 * inputs before it evaluates the condition, dag.go:75-91).
+	 */
+	TRIGGER_FAIL
 };
 
 struct trigger_state {
@@ -28,6 +35,15 @@ struct trigger_state {
 	int distance;                 /* hops from cause: nesting levels and dependencies */
 	enum cel_truth own;           /* this task's own condition (CEL_TRUE when none) */
 	struct cel_error err;         /* own == CEL_ERROR (or unsupported): why */
+	/* FAIL of its own: only if an undecided condition lets it start. */
+	bool fail_maybe;
+	/*
+	 * Runs (YES / MAYBE) but may not start: the driver of `race` fails and
+	 * nothing orders this task before it; Argo schedules no new task of a
+	 * DAG with a failed task (failFast), and the failure fails every
+	 * enclosing DAG.  NULL when no failure races it.
+	 */
+	const struct task *race;
 };
 
 /*
@@ -38,6 +54,9 @@ void trigger_eval(const struct dag *d, struct trigger_state *out);
 
 /* Does a task in this state execute (YES, or MAYBE: if its condition holds)? */
 bool trigger_runs(const struct trigger_state *st);
+
+/* Does the driver of t itself fail (a FAIL state whose cause is t)? */
+bool trigger_fails_here(const struct trigger_state *trig, const struct task *t);
 
 /* The condition text of t, or NULL when it has none. */
 const char *trigger_condition(const struct task *t);
