@@ -169,7 +169,7 @@ static bool trigger_section(const struct prediction *pr, const struct task *t)
 	for (g = t->parent; g; g = g->parent)
 		if (trigger_condition(g))
 			condition_lines(g, &trig[g->index], "enclosing group");
-	if (st->cause && st->cause != t && !is_ancestor(st->cause, t))
+	if (st->cause && st->cause != t && !is_ancestor(st->cause, t) && trigger_condition(st->cause))
 		condition_lines(st->cause, &trig[st->cause->index], "upstream dependency");
 done:
 	return runs;

@@ -953,8 +953,9 @@ static int expand_loop(struct builder *b, struct task *t, const struct node *it)
 			itemsv.value = parsed;
 		else
 			set_fail(b, t, arena_printf(a, "not_list:%s", from),
-				 "%s iterates over input '%s', a string that is not JSON "
-				 "(driver/util.go:122-126, dag.go:196-199)", t->path, from);
+				 "%s iterates over input '%s', the string '%.*s', which is not JSON "
+				 "(driver/util.go:122-126, dag.go:196-199)", t->path, from,
+				 (int)(itemsv.value->len > 40 ? 40 : itemsv.value->len), itemsv.value->str);
 	} else if (itemsv.kind == RV_STATIC && itemsv.value->type != NODE_LIST) {
 		set_fail(b, t, arena_printf(a, "not_list:%s", from ? from : "raw"),
 			 "%s iterates over %s%s%s, a %s: KFP iterates only a list "
@@ -1495,7 +1496,8 @@ int dag_build(struct dag **out, const struct spec *s, const struct dag_options *
 	}
 	for (i = 0; i < d->ntasks; i++) {
 		struct task *t = d->tasks[i];
-		if (t->kind == TASK_DAG && t->loop_expanded == false && t->iters)
+		/* A loop whose driver fails has no iterations to speak of. */
+		if (t->kind == TASK_DAG && t->loop_expanded == false && t->iters && !t->fail_detail)
 			warn(&b, "%s: loop items are known only at run time; its tasks are shown once for all iterations",
 			     t->path);
 	}

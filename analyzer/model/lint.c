@@ -488,7 +488,8 @@ static void rule_condition(struct lctx *c, const struct task *t)
 {
 	const struct trigger_state *st = &c->trig[t->index];
 
-	if (st->own != CEL_ERROR)
+	/* A driver that fails on its inputs never evaluates the condition (KC012). */
+	if (st->own != CEL_ERROR || trigger_fails_here(c->trig, t))
 		return;
 	add(c, "KC011", t, node_path(t->spec, "triggerPolicy", "condition", NULL),
 	    "KFP cannot evaluate the condition: %s error at byte %zu: %s; the driver fails the task%s",

@@ -271,7 +271,8 @@ static void find_races(const struct dag *d, struct trigger_state *out)
 			mark_before(a, mark, nf);
 		for (j = 0; j < d->ntasks; j++) {
 			struct trigger_state *st = &out[j];
-			if (trigger_runs(st) && !st->race &&
+			/* A group holding the failure has started: it fails with it. */
+			if (trigger_runs(st) && !st->race && !is_inside(f, d->tasks[j]) &&
 			    (nf > RACE_MAX_FAILURES || !ordered_before(d->tasks[j], f, mark, nf)))
 				st->race = f;
 		}
