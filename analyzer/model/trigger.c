@@ -264,18 +264,21 @@ static void find_races(const struct dag *d, struct trigger_state *out)
 
 	for (i = 0; i < d->ntasks; i++) {
 		const struct task *f = d->tasks[i], *a;
+		bool all;
 		if (!trigger_fails_here(out, f))
 			continue;
-		nf++;
-		for (a = f; a && nf <= RACE_MAX_FAILURES; a = a->parent)
+		all = ++nf > RACE_MAX_FAILURES;
+		for (a = f; a && !all; a = a->parent)
 			mark_before(a, mark, nf);
 		for (j = 0; j < d->ntasks; j++) {
 			struct trigger_state *st = &out[j];
 			/* A group holding the failure has started: it fails with it. */
 			if (trigger_runs(st) && !st->race && !is_inside(f, d->tasks[j]) &&
-			    (nf > RACE_MAX_FAILURES || !ordered_before(d->tasks[j], f, mark, nf)))
+			    (all || !ordered_before(d->tasks[j], f, mark, nf)))
 				st->race = f;
 		}
+		if (all)
+			break;
 	}
 	free(mark);
 }
