@@ -29,7 +29,7 @@ const struct opt common_opts[] = {
 	{ "global-cache", 0, "on|off", "the deployment-wide switch (API server CACHEENABLED)", OPT_GLOBAL_CACHE, 0 },
 	{ "deployment", 0, "FILE", "read CACHEENABLED of ml-pipeline-api-server from a manifest or kustomize patch", OPT_DEPLOYMENT, OPT_IN },
 	{ "run-caching", 0, "on|off", "the run-level enable_caching override (reaches root-DAG tasks only, as KFP's client)", OPT_RUN_CACHING, 0 },
-	{ "kfp-version", 0, "X.Y", "backend release to model (default 2.17; 2.18 or master: custom cache keys)", OPT_KFP_VERSION, 0 },
+	{ "kfp-version", 0, "X.Y", "backend release to model (default 2.17; 2.18 or master: custom cache keys; master: env in the key)", OPT_KFP_VERSION, 0 },
 	{ "publish-logs", 0, "on|off", "API server PUBLISH_LOGS: executor-logs in every key (default on)", OPT_PUBLISH_LOGS, 0 },
 	{ "policy", 0, "FILE|PRESET", "organisation policy (JSON) or preset: kfp-default, deployment-off, run-off, run-off-all, compile-default-off", OPT_POLICY, OPT_IN },
 	{ "max-input-mb", 0, "N", "refuse specs larger than N MiB (default 64)", OPT_MAX_INPUT, 0 },
@@ -418,6 +418,7 @@ int common_policy(struct common *c, const char *arg, struct policy_file **pf,
 	if (c->version_set) {
 		p.kfp_major = cli->kfp_major;
 		p.kfp_minor = cli->kfp_minor;
+		p.kfp_master = cli->kfp_master;
 	}
 	if (c->logs_set)
 		p.publish_logs = cli->publish_logs;
