@@ -25,6 +25,8 @@ const struct opt common_opts[] = {
 	{ "param", 0, "NAME=VALUE", "run parameter, typed by the root input's declared type (repeatable)", OPT_PARAM, 0 },
 	{ "params-file", 0, "FILE", "run parameters: a JSON object or a PipelineJob's runtimeConfig", OPT_PARAMS_FILE, OPT_IN },
 	{ "baseline", 'b', "SPEC", "spec(s) whose runs filled the cache, oldest first (repeatable; file or REV:PATH)", OPT_BASELINE, OPT_IN },
+	{ "baseline-namespace", 0, "NS", "namespace the --baseline specs after it ran in (default: --namespace)", OPT_BASELINE_NAMESPACE, 0 },
+	{ "namespace", 0, "NS", "namespace of the predicted run: KFP's lookup is scoped by it (default kubeflow)", OPT_NAMESPACE, 0 },
 	{ "cold", 0, NULL, "predict against an empty cache", OPT_COLD, 0 },
 	{ "global-cache", 0, "on|off", "the deployment-wide switch (API server CACHEENABLED)", OPT_GLOBAL_CACHE, 0 },
 	{ "deployment", 0, "FILE", "read CACHEENABLED of ml-pipeline-api-server from a manifest or kustomize patch", OPT_DEPLOYMENT, OPT_IN },
@@ -51,6 +53,7 @@ void common_release(struct common *c)
 {
 	free(c->params);
 	free(c->baselines);
+	free(c->baseline_ns);
 	free(c->policy_args);
 	free(c->repo_found);
 	policy_file_free(c->pfile);
@@ -135,6 +138,22 @@ static int on_off(const struct command *cmd, const char *opt, const char *arg, i
 		return 0;
 	}
 	return cmd_usage_error(cmd, "--%s takes on or off, not '%s'", opt, arg);
+}
+
+/*
+ * A namespace name is a DNS-1123 label (Kubernetes' validation of
+ * metadata.name for a Namespace): the driver's namespace can be nothing else.
+ */
+static bool is_namespace(const char *s)
+{
+	size_t i, n = strlen(s);
+
+	if (!n || n > 63 || s[0] == '-' || s[n - 1] == '-')
+		return false;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+			return false;
+	return true;
 }
 
 static void add_opts(struct option **lo, size_t *n, size_t *alloc, struct strbuf *so,
@@ -289,7 +308,23 @@ static int common_opt(const struct command *cmd, struct common *c, int id, const
 		return 0;
 	case OPT_BASELINE:
 		c->baselines = xreallocarray(c->baselines, c->nbaselines + 1, sizeof(*c->baselines));
+		c->baseline_ns = xreallocarray(c->baseline_ns, c->nbaselines + 1,
+					       sizeof(*c->baseline_ns));
+		c->baseline_ns[c->nbaselines] = c->next_baseline_ns;
 		c->baselines[c->nbaselines++] = arg;
+		c->baseline_ns_trailing = false;
+		return 0;
+	case OPT_NAMESPACE:
+	case OPT_BASELINE_NAMESPACE:
+		if (!is_namespace(arg))
+			return cmd_usage_error(cmd, "--%s '%s': not a Kubernetes namespace (lower-case letters, digits and '-', at most 63)",
+					       id == OPT_NAMESPACE ? "namespace" : "baseline-namespace", arg);
+		if (id == OPT_NAMESPACE) {
+			c->ns = arg;
+			return 0;
+		}
+		c->next_baseline_ns = arg;
+		c->baseline_ns_trailing = true;
 		return 0;
 	case OPT_COLD:
 		c->cold = true;
@@ -380,6 +415,12 @@ int cmd_parse(int argc, char **argv, const struct command *cmd, struct common *c
 		}
 		if (r < 0)
 			goto done;
+	}
+	/* Without --baseline it names the default baseline's namespace. */
+	if (c->baseline_ns_trailing && c->nbaselines) {
+		cmd_usage_error(cmd, "--baseline-namespace %s comes after the last --baseline: it names the namespace of the baselines after it",
+				c->next_baseline_ns);
+		goto done;
 	}
 	if (c->npolicy_args > 1 && !c->multi_policy) {
 		cmd_usage_error(cmd, "--policy given %zu times: only compare takes several",
@@ -565,12 +606,23 @@ done:
 }
 
 /*
+ * Baseline i's namespace: the --baseline-namespace before it (the last one
+ * for the default baseline), else the predicted run's.
+ */
+static const char *baseline_namespace(const struct common *c, const char **bl, size_t i)
+{
+	const char *ns = bl == c->baselines ? c->baseline_ns[i] : c->next_baseline_ns;
+
+	return ns ? ns : c->ns;
+}
+
+/*
  * Load and build the nbl baselines in the order given, each run committed
  * to the session's cache; s->baseline_desc then names them all.
  */
 static int replay_baselines(struct session *s, struct common *c, const char **bl, size_t nbl)
 {
-	const struct predict_options commit = { .commit = true };
+	struct predict_options commit = { .commit = true };
 	struct strbuf desc = STRBUF_INIT;
 	size_t i;
 
@@ -585,6 +637,7 @@ static int replay_baselines(struct session *s, struct common *c, const char **bl
 		if (build(s, c, s->bspecs[i], &s->bdags[i]) < 0)
 			goto fail;
 		snprintf(label, sizeof(label), "baseline-%zu", i + 1);
+		commit.ns = baseline_namespace(c, bl, i);
 		if (predict_run(&bp, s->bdags[i], &c->pol, s->cache, label, &commit) < 0)
 			goto fail;
 		prediction_free(bp);
@@ -603,7 +656,7 @@ int session_run(struct session *s, struct common *c, const char *spec_arg,
 	char *dflt = NULL;
 	const char **bl = c->baselines;
 	size_t nbl = c->nbaselines;
-	const struct predict_options current = { .keep_log = c->keep_log };
+	const struct predict_options current = { .keep_log = c->keep_log, .ns = c->ns };
 	int ret = -1;
 
 	memset(s, 0, sizeof(*s));

@@ -46,7 +46,7 @@ enum {
 	OPT_REPO = 1000, OPT_PARAM, OPT_PARAMS_FILE, OPT_GLOBAL_CACHE, OPT_DEPLOYMENT,
 	OPT_RUN_CACHING, OPT_KFP_VERSION, OPT_PUBLISH_LOGS, OPT_BASELINE, OPT_COLD,
 	OPT_MAX_INPUT, OPT_MAX_DEPTH, OPT_MAX_NODES, OPT_MAX_STRING, OPT_MAX_TASKS, OPT_HELP,
-	OPT_POLICY
+	OPT_POLICY, OPT_NAMESPACE, OPT_BASELINE_NAMESPACE
 };
 
 extern const struct opt common_opts[];
@@ -59,7 +59,11 @@ struct common {
 	const char *params_file;
 	struct policy pol;
 	const char **baselines;
+	const char **baseline_ns;     /* parallel: --baseline-namespace before it, or NULL */
 	size_t nbaselines;
+	const char *ns;               /* --namespace: the predicted run's (NULL: kubeflow) */
+	const char *next_baseline_ns; /* the last --baseline-namespace */
+	bool baseline_ns_trailing;    /* ... given after the last --baseline */
 	bool cold;
 	const char **pins;            /* fingerprint --input, NULL-terminated */
 	const char **policy_args;     /* --policy FILE|PRESET, in order */
