@@ -19,7 +19,7 @@
 #include "base/banned.h"
 
 const struct opt explain_opts[] = {
-	{ NULL, 0, NULL, NULL, 0, 0 }
+	{ NULL, 0, NULL, NULL, 0, 0, 0, NULL }
 };
 
 static void layers(const struct policy *p, const struct task_result *r)
