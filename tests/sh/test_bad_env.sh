@@ -116,7 +116,7 @@ check "--param not a number" 1 "kfpcache: --param epochs: 'ten' is not a number"
 	analyze -q --cold --param epochs=ten "$S" --csv out.csv
 check "--param not an integer" 1 "kfpcache: --param epochs: '2.5' is not an integer" \
 	analyze -q --cold --param epochs=2.5 "$S" --csv out.csv
-check "--param unknown input" 1 "kfpcache: --param nosuch: the pipeline has no such input" \
+check "--param unknown input" 1 "kfpcache: --param nosuch: the pipeline has no such input; its inputs: dataset_uri (STRING), epochs (NUMBER_INTEGER), learning_rate (NUMBER_DOUBLE), min_accuracy (NUMBER_DOUBLE)" \
 	analyze -q --cold --param nosuch=1 "$S" --csv out.csv
 check "--param without a value" 1 "kfpcache: --param 'epochs': expected NAME=VALUE" \
 	analyze -q --cold --param epochs "$S" --csv out.csv
