@@ -56,7 +56,7 @@ const struct opt analyze_opts[] = {
 	{ "svg", 0, "FILE", "render the decision graph as SVG (Graphviz gvc)", A_SVG, OPT_OUT, OPTG_OUTPUTS, "not written" },
 	{ "png", 0, "FILE", "render the decision graph as PNG (Graphviz gvc)", A_PNG, OPT_OUT, OPTG_OUTPUTS, "not written" },
 	{ "md", 0, "FILE", "write a Markdown pull-request comment with a Mermaid graph ('-' for stdout)", A_MD, OPT_OUT, OPTG_OUTPUTS, "not written" },
-	{ "json", 0, "FILE", "write JSON, schema kfpcache/analyze/v2 ('-' for stdout)", A_JSON, OPT_OUT, OPTG_OUTPUTS, "not written" },
+	{ "json", 0, "FILE", "write JSON, schema " REPORT_JSON_SCHEMA " ('-' for stdout)", A_JSON, OPT_OUT, OPTG_OUTPUTS, "not written" },
 	{ "html", 0, "FILE", "write a self-contained HTML report: graph with pan and zoom, task table", A_HTML, OPT_OUT, OPTG_OUTPUTS, "not written" },
 	{ "report", 0, "FILE", "write FILE in the format its extension names (.csv .dot .svg .png .md .json .html)", A_REPORT, OPT_OUT, OPTG_OUTPUTS, "not written" },
 	{ "output-dir", 'o', "DIR", "write DIR/<name>.csv, .dot, .svg, .md, .json and .html, creating DIR and its parents", A_OUTDIR, OPT_OUTDIR, OPTG_OUTPUTS, "not written" },
