@@ -540,6 +540,11 @@ int cmd_parse(int argc, char **argv, const struct command *cmd, struct common *c
 				c->next_baseline_ns);
 		goto done;
 	}
+	/* --cold empties the cache the baselines would fill: one of them is ignored. */
+	if (c->cold && c->nbaselines) {
+		cmd_usage_error(cmd, "--cold and --baseline: a cold cache has no baseline runs; give one of them");
+		goto done;
+	}
 	if (c->npolicy_args > 1 && !c->multi_policy) {
 		cmd_usage_error(cmd, "--policy given %zu times: only compare takes several",
 				c->npolicy_args);
