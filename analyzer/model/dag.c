@@ -514,6 +514,26 @@ static int absent_component_input(struct builder *b, struct task *t, bool artifa
 	return 0;
 }
 
+/*
+ * An artifact imported with downloadToWorkspace runs as ImporterWorkspace,
+ * and the driver flags every artifact it resolves from such an execution
+ * through taskOutputArtifact, directly or through DAG outputs, with
+ * _kfp_workspace (resolve.go:37-47, :798, :1020): its consumer mounts the
+ * run's workspace PVC (driver.go:512-544).
+ */
+static bool refs_workspace_import(const struct rval *v)
+{
+	size_t i;
+
+	for (i = 0; i < v->nrefs; i++) {
+		const struct task *p = v->refs[i].producer;
+		if (p->kind == TASK_IMPORTER &&
+		    node_get_bool(p->importer, "downloadToWorkspace", false))
+			return true;
+	}
+	return false;
+}
+
 /* Resolve one task input spec node (parameters or artifacts) in t's scope. */
 static int resolve_input(struct builder *b, struct task *t, bool artifact,
 			 const char *name, const struct node *in, struct rval *out)
@@ -534,6 +554,13 @@ static int resolve_input(struct builder *b, struct task *t, bool artifact,
 		if (!v)
 			return absent_component_input(b, t, artifact, name, s, in, out);
 		*out = *v;
+		/*
+		 * A DAG's input artifacts are re-read from MLMD
+		 * (metadata/client.go:1150-1190), which keeps no workspace flag:
+		 * only a taskOutputArtifact carries it.
+		 */
+		if (artifact)
+			out->workspace = false;
 	} else if ((x = node_get(in, artifact ? "taskOutputArtifact"
 				 : "taskOutputParameter"))) {
 		const char *prod = node_get_str(x, "producerTask");
@@ -545,6 +572,8 @@ static int resolve_input(struct builder *b, struct task *t, bool artifact,
 		if (find_sibling(b, t, prod, x, &p) < 0 ||
 		    output_of(b, p, artifact, k, x, out) < 0)
 			return -1;
+		if (artifact)
+			out->workspace = refs_workspace_import(out);
 	} else if (!artifact && (x = node_get(in, "runtimeValue"))) {
 		resolve_constant(b, t, node_get(x, "constant"), out);
 	} else if (!artifact && node_get(in, "taskFinalStatus")) {
