@@ -177,8 +177,9 @@ done:
 
 /*
  * Why a part depends on its producers: an artifact of a producer that runs
- * gets new ids; any other value from a producer that does not hit (its
- * decision UNKNOWN included) is not known before the run.
+ * gets new ids; a producer whose own decision is UNKNOWN may run or hit, so
+ * it is not called one that runs; any other value from a producer that
+ * does not hit is not known before the run.
  */
 static const char *upstream_status(const struct prediction *pr, const struct task *t,
 				   const char *part)
@@ -192,6 +193,8 @@ static const char *upstream_status(const struct prediction *pr, const struct tas
 			continue;
 		for (k = 0; k < in->val.nrefs; k++) {
 			enum decision dd = pr->results[in->val.refs[k].producer->index].decision;
+			if (dd == DECISION_UNKNOWN)
+				return "from a producer that may run (UNKNOWN)";
 			runs = runs && (dd == DECISION_HIT || dd == DECISION_MISS ||
 					dd == DECISION_MISS_UPSTREAM || dd == DECISION_DISABLED);
 		}

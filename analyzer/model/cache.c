@@ -7,6 +7,7 @@
 #include "model/cache.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,8 +43,26 @@ struct part_set {
 	size_t nparts;
 };
 
+/*
+ * The static index: entries whose keys have the same part names and the
+ * same digests of the parts that are never wild (image, command, args,
+ * outputs, ...) share a bucket, keyed by the scope and a hash over those;
+ * a bucket holds each distinct signature of the other parts (inputs, PVC
+ * names) once, a digest or a wild mark per part.
+ */
+struct sig_part {
+	uint64_t digest;
+	bool wild;
+};
+struct sig_bucket {
+	struct sig_part **sigs;
+	size_t nsigs, alloc;
+	size_t len;                /* parts per signature */
+};
+
 struct cache {
 	struct arena arena;
+	struct strmap statics;     /* "<scope id>:<fixed hash>" -> struct sig_bucket * */
 	struct ctable tables[2];   /* by enum cache_table */
 	struct interned pipelines, scopes, runs, paths;
 	size_t *per_pipeline;      /* CACHE_EXEC entries per pipeline id */
@@ -82,6 +101,21 @@ static void interned_release(struct interned *t)
 	free(t->names);
 }
 
+static void free_bucket(const char *key, void *v, void *ctx)
+{
+	struct sig_bucket *bk = v;
+
+	(void)key;
+	(void)ctx;
+	free(bk->sigs);
+}
+
+static void release_statics(struct cache *c)
+{
+	strmap_each(&c->statics, free_bucket, NULL);
+	strmap_release(&c->statics);
+}
+
 struct cache *cache_new(void)
 {
 	struct cache *c = xcalloc(1, sizeof(*c));
@@ -92,6 +126,7 @@ struct cache *cache_new(void)
 	strmap_init(&c->runs.ids);
 	strmap_init(&c->paths.ids);
 	strmap_init(&c->last);
+	strmap_init(&c->statics);
 	return c;
 }
 
@@ -110,6 +145,7 @@ void cache_free(struct cache *c)
 	free(c->per_pipeline);
 	free(c->per_scope);
 	strmap_release(&c->last);
+	release_statics(c);
 	arena_release(&c->arena);
 	free(c);
 }
@@ -300,6 +336,7 @@ void cache_set_parts(struct cache *c, const char *path, const struct keypart *pa
 	for (k = 0; k < n; k++) {
 		ps->parts[k].text = NULL;
 		ps->parts[k].upstream = parts[k].upstream;
+		ps->parts[k].wild = parts[k].wild;
 		memcpy(ps->parts[k].digest, parts[k].digest, sizeof(ps->parts[k].digest));
 	}
 }
@@ -312,4 +349,108 @@ void cache_end_run(struct cache *c)
 bool cache_is_empty(const struct cache *c)
 {
 	return c->nruns == 0;
+}
+
+/* Inputs and PVC names may be wild; every other part is the task's own. */
+static bool part_varies(const struct keypart *p)
+{
+	return !strncmp(p->name, "input:", 6) || !strcmp(p->name, "pvc");
+}
+
+/* The bucket name of parts[0..n) in scope pid: names and fixed digests. */
+static void static_bucket_name(char *out, size_t size, uint32_t pid,
+			       const struct keypart *parts, size_t n)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		sb_adds(&sb, parts[i].name);
+		sb_addc(&sb, '=');
+		if (!part_varies(&parts[i]))
+			sb_adds(&sb, parts[i].digest);
+		sb_addc(&sb, '\n');
+	}
+	snprintf(out, size, "%u:%016llx", (unsigned)pid,
+		 (unsigned long long)kc_hash(sb.buf ? sb.buf : "", sb.len));
+	sb_release(&sb);
+}
+
+static bool sig_equal(const struct sig_part *a, const struct sig_part *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (a[i].wild != b[i].wild || (!a[i].wild && a[i].digest != b[i].digest))
+			return false;
+	return true;
+}
+
+/* The varying parts of parts[0..n) as a signature into out (len entries). */
+static size_t make_sig(struct sig_part *out, const struct keypart *parts, size_t n)
+{
+	size_t i, len = 0;
+
+	for (i = 0; i < n; i++)
+		if (part_varies(&parts[i])) {
+			out[len].wild = parts[i].wild;
+			out[len].digest = parts[i].wild ? 0 : hex64(parts[i].digest);
+			len++;
+		}
+	return len;
+}
+
+void cache_static_insert(struct cache *c, const struct cache_scope *s,
+			 const struct keypart *parts, size_t n)
+{
+	struct strbuf sb = STRBUF_INIT;
+	uint32_t pid = intern(c, &c->scopes, scope_name(&sb, s));
+	struct sig_part *sig = arena_array(&c->arena, n ? n : 1, sizeof(*sig));
+	struct sig_bucket *bk;
+	char name[48];
+	size_t len = make_sig(sig, parts, n), i;
+
+	sb_release(&sb);
+	static_bucket_name(name, sizeof(name), pid, parts, n);
+	if (!(bk = strmap_get(&c->statics, name))) {
+		bk = arena_alloc(&c->arena, sizeof(*bk));
+		bk->len = len;
+		strmap_put(&c->statics, name, bk);
+	}
+	/* Over a long history most entries repeat a signature: keep each once. */
+	for (i = 0; i < bk->nsigs; i++)
+		if (sig_equal(bk->sigs[i], sig, len))
+			return;
+	KC_GROW(bk->sigs, bk->alloc, bk->nsigs + 1);
+	bk->sigs[bk->nsigs++] = sig;
+}
+
+bool cache_static_match(const struct cache *c, const struct cache_scope *s,
+			const struct keypart *parts, size_t n)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const struct sig_bucket *bk;
+	struct sig_part *sig;
+	char name[48];
+	uint32_t pid;
+	size_t len, i, k;
+	bool known = interned_find(&c->scopes, scope_name(&sb, s), &pid), found = false;
+
+	sb_release(&sb);
+	if (!known)
+		return false;
+	static_bucket_name(name, sizeof(name), pid, parts, n);
+	if (!(bk = strmap_get(&c->statics, name)))
+		return false;
+	sig = xcalloc(n ? n : 1, sizeof(*sig));
+	len = make_sig(sig, parts, n);
+	for (i = 0; !found && i < bk->nsigs; i++) {
+		const struct sig_part *e = bk->sigs[i];
+		for (k = 0; k < len; k++)
+			if (!sig[k].wild && !e[k].wild && sig[k].digest != e[k].digest)
+				break;
+		found = k == len;
+	}
+	free(sig);
+	return found;
 }

@@ -183,6 +183,7 @@ static void add_part_digest(struct parts_run *r, struct task_result *res, const 
 	np[res->nparts].name = arena_strdup(a, name);
 	np[res->nparts].text = text;
 	np[res->nparts].upstream = upstream;
+	np[res->nparts].wild = false;
 	memcpy(np[res->nparts].digest, digest, sizeof(np[res->nparts].digest) - 1);
 	res->parts = np;
 	res->nparts++;
@@ -421,9 +422,33 @@ static void exact_fingerprint(struct parts_run *r, const struct task *t,
 }
 
 /*
+ * Whether v's token stands for a value not known before the run: a
+ * parameter from a producer that does not hit, anything from an UNKNOWN
+ * producer, a root parameter without a value, the run's name.  An artifact
+ * of a producer that runs is known to be new (it matches no entry); a
+ * per-run value is known to differ.
+ */
+static bool rval_wild(const struct parts_run *r, const struct rval *v, bool artifact)
+{
+	size_t i;
+
+	if (v->kind == RV_UNRESOLVED || v->kind == RV_RUN_NAME)
+		return true;
+	if (v->kind != RV_OUTPUT)
+		return false;
+	for (i = 0; i < v->nrefs; i++) {
+		enum decision d = r->results[v->refs[i].producer->index].decision;
+		if (d == DECISION_UNKNOWN || (d != DECISION_HIT && !artifact))
+			return true;
+	}
+	return v->inner && rval_wild(r, v->inner, artifact);
+}
+
+/*
  * The part "input:<name>" of input `in`, its token built in sb.  With
- * mark_upstream the part says whether it depends on a producer that runs
- * (so a MISS does not list it as a change of the task's own).
+ * mark_upstream the part says whether it depends on a producer that does
+ * not hit: one that runs, or one whose own decision is UNKNOWN (it may run
+ * or hit), so a MISS does not list it as a change of the task's own.
  */
 static int input_part(struct parts_run *r, struct task_result *res,
 		      const struct task_input *in, bool mark_upstream, struct strbuf *sb,
@@ -439,6 +464,7 @@ static int input_part(struct parts_run *r, struct task_result *res,
 	add_part(r, res, name, arena_strndup(r->arena, sb_str(sb), sb->len),
 		 mark_upstream && (x->art_runs != before.art_runs ||
 				   x->unknown != before.unknown || x->ncauses != before.ncauses));
+	res->parts[res->nparts - 1].wild = rval_wild(r, &in->val, in->artifact);
 	return 0;
 }
 
@@ -494,14 +520,17 @@ static int container_parts(struct parts_run *r, const struct task *t,
 		goto done;
 	add_part(r, res, "outputs", arena_strndup(r->arena, sb_str(&sb), sb.len), false);
 	if (t->npvc_vals && policy_hashes_pvc_names(r->p)) {
+		bool wild = false;
 		sb_reset(&sb);
 		for (i = 0; i < t->npvc_vals; i++) {
 			if (i)
 				sb_addc(&sb, ',');
 			if (rval_token(r, &t->pvc_vals[i], false, &sb, x) < 0)
 				goto done;
+			wild = wild || rval_wild(r, &t->pvc_vals[i], false);
 		}
 		add_part(r, res, "pvc", arena_strndup(r->arena, sb_str(&sb), sb.len), false);
+		res->parts[res->nparts - 1].wild = wild;
 	}
 	ret = 0;
 done:

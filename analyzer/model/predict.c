@@ -235,6 +235,30 @@ static void set_self_each(struct run *r, const struct task *t, struct task_resul
 }
 
 /*
+ * A key with inputs not known before the run (and no artifact known to be
+ * new) can still be decided by its static parts (image, command, args,
+ * outputs, constant inputs): when they match no entry in the scope, no
+ * value of the unknown inputs makes it hit (WILD_NO_ENTRY, a certain
+ * MISS); when they match one, the unknown inputs decide (WILD_MAY_HIT:
+ * UNKNOWN, even if the newest baseline's version differs).
+ */
+enum wild_match {
+	WILD_NONE,              /* every input known, or an artifact that is new */
+	WILD_NO_ENTRY,
+	WILD_MAY_HIT
+};
+
+static enum wild_match static_match(const struct run *r, const struct task_result *res,
+				    const struct parts_deps *x)
+{
+	/* A cold analysis misses on its own rung: the index is not asked. */
+	if (r->pr->cold || x->art_runs || !(x->unknown || x->nunresolved || x->run_name))
+		return WILD_NONE;
+	return cache_static_match(r->c, &r->scope, res->parts, res->nparts)
+	       ? WILD_MAY_HIT : WILD_NO_ENTRY;
+}
+
+/*
  * The container driver's ladder over a key whose parts are made (x: what
  * they depend on): the first rung that applies decides.  A hit needs the
  * entry and inputs all known and reused; a miss names its own change
@@ -247,6 +271,7 @@ static void decide_container(struct run *r, const struct task *t, struct task_re
 	struct cache_entry hit;
 	struct reasons changes = { NULL, 0, 0 };
 	bool had_prev;
+	enum wild_match wild = static_match(r, res, x);
 
 	/*
 	 * What consumers see of this execution.  A disabled task makes fresh
@@ -281,10 +306,14 @@ static void decide_container(struct run *r, const struct task *t, struct task_re
 		   !x->art_runs && !x->unknown && !x->nunresolved && !x->run_name) {
 		set_hit(r, res, &hit);
 		res->exec_id = arena_printf(&r->pr->arena, "%s#%.16s", hit.run, res->key);
-	} else if (own_changes(res, &changes, &had_prev), changes.n) {
+	} else if (own_changes(res, &changes, &had_prev), changes.n && wild != WILD_MAY_HIT) {
 		set_self_causes(r, t, res, DECISION_MISS, changes.v, changes.n);
 	} else if (x->art_runs) {
 		set_upstream(r, res, DECISION_MISS_UPSTREAM, REASON_UPSTREAM_ARTIFACT, x);
+	} else if (wild == WILD_NO_ENTRY) {
+		/* Unknown inputs, but no entry has these static parts. */
+		set_self_cause(r, t, res, DECISION_MISS, had_prev ? REASON_COLD_CACHE : REASON_NEW_TASK,
+			       NULL);
 	} else if (x->unknown) {
 		set_upstream(r, res, DECISION_UNKNOWN, REASON_UPSTREAM_VALUE, x);
 	} else if (x->nunresolved) {
@@ -301,6 +330,10 @@ static void decide_container(struct run *r, const struct task *t, struct task_re
 	logf_(r, res, "lookup: key %.16s in scope pipeline/%s%s%s: %s", res->key,
 	      r->scope.pipeline, r->ns_named ? ", namespace " : "", r->ns_named ? r->scope.ns : "",
 	      res->decision == DECISION_HIT ? res->hit_exec : "no entry");
+	if (wild != WILD_NONE && res->decision != DECISION_HIT)
+		logf_(r, res, "static parts (image, command, args, outputs, known inputs): %s",
+		      wild == WILD_MAY_HIT ? "an entry in scope has them, so the unknown inputs decide"
+					   : "no entry in scope has them: a miss whatever the unknown inputs are");
 	free(changes.v);
 }
 
@@ -451,8 +484,10 @@ static void commit_run(struct run *r)
 		if (ran && t->kind == TASK_IMPORTER)
 			cache_insert(r->c, CACHE_IMPORT, &import_scope, res->key, r->pr->label, t->path);
 		else if (ran && res->pol.enabled && res->decision != DECISION_HIT &&
-			 t->stub != STUB_DELETEPVC)
+			 t->stub != STUB_DELETEPVC) {
 			cache_insert(r->c, CACHE_EXEC, &r->scope, res->key, r->pr->label, t->path);
+			cache_static_insert(r->c, &r->scope, res->parts, res->nparts);
+		}
 		cache_set_parts(r->c, t->path, res->parts, res->nparts);
 	}
 	cache_end_run(r->c);

@@ -42,8 +42,14 @@ struct cache_entry {
 struct keypart {
 	const char *name;       /* image, command, args, input:<n>, outputs, pvc, cache_key, component */
 	const char *text;       /* readable value (canonical JSON or symbolic); NULL in the cache */
-	bool upstream;          /* depends on a producer that runs this time */
+	bool upstream;          /* depends on a producer that does not hit (runs, or UNKNOWN) */
 	char digest[17];        /* 64-bit hash of the text, in hex (equality only) */
+	/*
+	 * Its value is not known before the run (a value from a producer that
+	 * does not hit, a root parameter without one, the run's name): it may
+	 * equal anything, so the static index (cache_static_match) skips it.
+	 */
+	bool wild;
 };
 
 struct cache;
@@ -103,6 +109,19 @@ const struct keypart *cache_prev_parts(const struct cache *c, const char *path, 
 /* Remember parts[0..n) as `path`'s newest (names, digests and upstream flags). */
 void cache_set_parts(struct cache *c, const char *path, const struct keypart *parts,
 		     size_t n);
+
+/*
+ * The static-part index: per scope, the parts of every entry's key with
+ * their wild flags (texts dropped).  cache_static_insert adds the parts of
+ * an entry just inserted; cache_static_match says whether some entry in
+ * scope s could have the key of parts[0..n): the same part
+ * names, and equal digests wherever neither side is wild.  False means no
+ * value of the wild parts can make the key hit: a certain miss.
+ */
+void cache_static_insert(struct cache *c, const struct cache_scope *s,
+			 const struct keypart *parts, size_t n);
+bool cache_static_match(const struct cache *c, const struct cache_scope *s,
+			const struct keypart *parts, size_t n);
 
 /*
  * A run has been committed (after its inserts and parts).  A cache no run

@@ -4,6 +4,9 @@
  * detection, the newest parts per path; and, through predict_run, a
  * consumer's key assembled from its producer's result.
  */
+#include <stdio.h>
+#include <string.h>
+
 #include "fixture.h"
 #include "t.h"
 
@@ -148,8 +151,8 @@ static void test_parts(void)
 {
 	struct cache *c = cache_new();
 	struct keypart v[2] = {
-		{ "image", "python:3.11", false, "00000000000000aa" },
-		{ "input:x", "(value:x)", true, "00000000000000bb" },
+		{ "image", "python:3.11", false, "00000000000000aa", false },
+		{ "input:x", "(value:x)", true, "00000000000000bb", true },
 	};
 	const struct keypart *got;
 	size_t n = 99;
@@ -313,6 +316,54 @@ done:
 	version_release(&base);
 }
 
+/* A key part for the static index: name, a digest, wild or not. */
+static struct keypart sp(const char *name, const char *digest, bool wild)
+{
+	struct keypart k;
+
+	memset(&k, 0, sizeof(k));
+	k.name = name;
+	k.wild = wild;
+	snprintf(k.digest, sizeof(k.digest), "%s", digest);
+	return k;
+}
+
+static void test_static_index(void)
+{
+	struct cache *c = cache_new();
+	struct keypart entry[3], cur[3];
+
+	entry[0] = sp("image", "00000000000000a1", false);
+	entry[1] = sp("input:tag", "00000000000000b1", false);
+	entry[2] = sp("input:epochs", "00000000000000c1", false);
+	CHECK(!cache_static_match(c, P("train"), entry, 3));
+	cache_static_insert(c, P("train"), entry, 3);
+	cache_static_insert(c, P("train"), entry, 3);     /* kept once */
+	/* A wild input matches any digest; a known one must be equal. */
+	cur[0] = entry[0];
+	cur[1] = sp("input:tag", "", true);
+	cur[2] = entry[2];
+	CHECK(cache_static_match(c, P("train"), cur, 3));
+	CHECK(!cache_static_match(c, P("other"), cur, 3));
+	CHECK(!cache_static_match(c, PN("train", "team-a"), cur, 3));   /* another namespace */
+	cur[2] = sp("input:epochs", "00000000000000c2", false);
+	CHECK(!cache_static_match(c, P("train"), cur, 3));
+	/* A changed image matches nothing, wild inputs or not. */
+	cur[0] = sp("image", "00000000000000a2", false);
+	cur[2] = sp("input:epochs", "", true);
+	CHECK(!cache_static_match(c, P("train"), cur, 3));
+	/* Other part names: another bucket. */
+	cur[0] = entry[0];
+	CHECK(!cache_static_match(c, P("train"), cur, 2));
+	/* An entry whose input was wild when written matches any value. */
+	entry[2] = sp("input:epochs", "", true);
+	cache_static_insert(c, P("train"), entry, 3);
+	cur[1] = entry[1];
+	cur[2] = sp("input:epochs", "00000000000000c9", false);
+	CHECK(cache_static_match(c, P("train"), cur, 3));
+	cache_free(c);
+}
+
 int main(void)
 {
 	TEST(test_lookup_in_scope);
@@ -322,5 +373,6 @@ int main(void)
 	TEST(test_many_entries);
 	TEST(test_parts);
 	TEST(test_producer_token);
+	TEST(test_static_index);
 	return T_DONE();
 }
