@@ -652,6 +652,7 @@ void common_dag_options(const struct common *c, const struct policy *p, struct d
 	o->cli_params = c->params;
 	/* The 2.14.0 driver has no workspace code (git grep workspace_path 2.14.0 is empty). */
 	o->no_workspace = !policy_version_at_least(p, 2, 15);
+	o->oneof_artifact_last = !policy_version_at_least(p, 2, 17);
 }
 
 /*

@@ -176,15 +176,20 @@ done:
 }
 
 /*
- * Why a part depends on its producers: an artifact of a producer that runs
- * gets new ids; a producer whose own decision is UNKNOWN may run or hit, so
- * it is not called one that runs; any other value from a producer that
- * does not hit is not known before the run.
+ * Why a part depends on its producers: a dsl.OneOf whose branch is not
+ * known (parts.c writes its token "oneof?(a|b)"); an artifact of a
+ * producer that runs gets new ids; a producer whose own decision is
+ * UNKNOWN may run or hit, so it is not called one that runs; any other
+ * value from a producer that does not hit is not known before the run.
  */
 static const char *upstream_status(const struct prediction *pr, const struct task *t,
-				   const char *part)
+				   const struct keypart *kp)
 {
+	const char *part = kp->name;
 	size_t i, k;
+
+	if (kp->text && !strncmp(kp->text, "oneof?(", 7))
+		return "from a dsl.OneOf whose branch is not known before the run";
 
 	for (i = 0; i < t->ninputs; i++) {
 		const struct task_input *in = &t->inputs[i];
@@ -219,7 +224,7 @@ static void part_line(const struct prediction *pr, const struct keypart *p,
 	if (!r->prev)
 		status = "no baseline";
 	if (p->upstream)
-		status = upstream_status(pr, r->task, p->name);
+		status = upstream_status(pr, r->task, p);
 	if (len > 100) {
 		char *head = xstrndup(p->text, 72);
 		printf("  %-22s %s... (%zu bytes) [%s]\n", term_text(p->name), term_text(head), len,

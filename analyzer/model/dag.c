@@ -340,9 +340,12 @@ static void rval_add_refs(struct arena *a, struct rval *r, const struct ref *ref
 static int output_of(struct builder *b, struct task *p, bool artifact,
 		     const char *key, const struct node *at, struct rval *out);
 
-/* Follow one DAG output selector inside instance `inst`. */
+/*
+ * Follow one DAG output selector inside instance `inst`; its branch (the
+ * producerSubtask) into *branch when not NULL.
+ */
 static int dag_selector(struct builder *b, struct dag_inst *inst, bool artifact,
-			const struct node *sel, struct rval *acc)
+			const struct node *sel, struct rval *acc, const struct task **branch)
 {
 	const char *sub = node_get_str(sel, "producerSubtask");
 	const char *k = node_get_str(sel, artifact ? "outputArtifactKey"
@@ -359,6 +362,43 @@ static int dag_selector(struct builder *b, struct dag_inst *inst, bool artifact,
 	if (output_of(b, p, artifact, k, sel, &r) < 0)
 		return -1;
 	rval_add_refs(&b->d->arena, acc, r.refs, r.nrefs);
+	/* A OneOf passed up through a DAG output stays a OneOf. */
+	if (r.nalts && acc->nrefs == r.nrefs) {
+		acc->xform = r.xform;
+		acc->alts = r.alts;
+		acc->nalts = r.nalts;
+	}
+	if (branch)
+		*branch = p;
+	return 0;
+}
+
+/*
+ * A dsl.OneOf output: the selectors of list from `first` on, in order, one
+ * alternative each (rval.alts), and all their refs in acc.  KFP's driver
+ * takes the first whose producerSubtask completed or was cached
+ * (resolve.go:1061-1089 for artifacts, :1110-1146 for parameters); predict
+ * decides which from the branches' trigger states.  Before 2.17 an
+ * artifact OneOf reads the last selector only (first = the last).
+ */
+static int dag_oneof(struct builder *b, struct dag_inst *inst, bool artifact,
+		     const struct node *list, size_t first, struct rval *acc)
+{
+	size_t n = list->n - first, i;
+	struct oneof_alt *alts = arena_array(&b->d->arena, n, sizeof(*alts));
+
+	for (i = 0; i < n; i++) {
+		memset(&alts[i].val, 0, sizeof(alts[i].val));
+		alts[i].val.kind = RV_OUTPUT;
+		alts[i].val.xform = "";
+		if (dag_selector(b, inst, artifact, list->items[first + i], &alts[i].val,
+				 &alts[i].branch) < 0)
+			return -1;
+		rval_add_refs(&b->d->arena, acc, alts[i].val.refs, alts[i].val.nrefs);
+	}
+	acc->xform = "oneof";
+	acc->alts = alts;
+	acc->nalts = n;
 	return 0;
 }
 
@@ -369,7 +409,6 @@ static int dag_output(struct builder *b, struct task *p, struct dag_inst *inst,
 	const struct node *o = node_path(p->comp, "dag", "outputs",
 					 artifact ? "artifacts" : "parameters", key, NULL);
 	const struct node *list;
-	size_t i;
 
 	if (!o)
 		return fail_at(b, at, "task '%s' has no output %s '%s'", p->path,
@@ -378,23 +417,17 @@ static int dag_output(struct builder *b, struct task *p, struct dag_inst *inst,
 		list = node_get(o, "artifactSelectors");
 		if (!node_is_list(list) || !list->n)
 			return fail_at(b, o, "DAG output artifact '%s' has no artifactSelectors", key);
-		if (list->n > 1)
-			acc->xform = "oneof";
-		for (i = 0; i < list->n; i++)
-			if (dag_selector(b, inst, true, list->items[i], acc) < 0)
-				return -1;
-		return 0;
+		if (list->n == 1)
+			return dag_selector(b, inst, true, list->items[0], acc, NULL);
+		return dag_oneof(b, inst, true, list, b->opt->oneof_artifact_last ? list->n - 1 : 0,
+				 acc);
 	}
 	if ((list = node_get(o, "valueFromParameter")))
-		return dag_selector(b, inst, false, list, acc);
+		return dag_selector(b, inst, false, list, acc, NULL);
 	list = node_path(o, "valueFromOneof", "parameterSelectors", NULL);
 	if (!node_is_list(list) || !list->n)
 		return fail_at(b, o, "DAG output parameter '%s' has no selector", key);
-	acc->xform = "oneof";
-	for (i = 0; i < list->n; i++)
-		if (dag_selector(b, inst, false, list->items[i], acc) < 0)
-			return -1;
-	return 0;
+	return dag_oneof(b, inst, false, list, 0, acc);
 }
 
 /*
@@ -427,7 +460,10 @@ static int output_of(struct builder *b, struct task *p, bool artifact,
 	for (i = 0; i < p->niters; i++)
 		if (dag_output(b, p, p->iters[i], artifact, key, at, out) < 0)
 			return -1;
+	/* A collected list of OneOfs keeps every iteration's refs, not one choice. */
 	out->xform = "collected";
+	out->alts = NULL;
+	out->nalts = 0;
 	return 0;
 }
 

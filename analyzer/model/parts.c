@@ -16,9 +16,10 @@
 
 void parts_run_init(struct parts_run *r, struct arena *a, const char *spec_name,
 		    const struct policy *p, const struct task_result *results,
-		    const bool *decided)
+		    const bool *decided, const struct trigger_state *trig)
 {
 	memset(r, 0, sizeof(*r));
+	r->trig = trig;
 	r->arena = a;
 	r->spec_name = spec_name;
 	r->p = p;
@@ -43,6 +44,8 @@ void parts_deps_release(struct parts_deps *x)
 	free(x->run_unique);
 	free(x->unresolved);
 	free(x->causes);
+	free(x->oneof);
+	free(x->oneof_branches);
 }
 
 static void add_run_unique(struct parts_deps *x, const char *what)
@@ -113,6 +116,85 @@ static void add_upstream(struct parts_deps *x, const struct task *p,
 }
 
 /*
+ * Which alternative of OneOf v KFP's driver reads: it tries the selectors
+ * in order and takes the first whose branch completed or was cached
+ * (resolve.go:1061-1089, :1110-1146), so a branch that does not trigger
+ * is passed over, one that triggers ends the search, and one whose
+ * condition is not known before the run may or may not be the one.  The
+ * candidates into cand (v->nalts slots): one when the choice is known,
+ * none when no branch can trigger (the driver fails: "No successful task
+ * found", resolve.go:1082-1088).
+ */
+size_t parts_oneof_candidates(const struct parts_run *r, const struct rval *v, size_t *cand)
+{
+	size_t i, n = 0;
+
+	if (r->force == v) {
+		cand[0] = r->force_alt;
+		return 1;
+	}
+	for (i = 0; i < v->nalts; i++) {
+		const struct trigger_state *st = &r->trig[v->alts[i].branch->index];
+		if (!trigger_runs(st))
+			continue;
+		cand[n++] = i;
+		if (st->v == TRIGGER_YES && !st->race && !st->fail_maybe)
+			break;
+	}
+	return n;
+}
+
+static void add_oneof(struct parts_deps *x, const struct rval *v, const char *branches)
+{
+	KC_GROW(x->oneof, x->oneof_alloc, x->noneof + 1);
+	KC_GROW(x->oneof_branches, x->oneof_branches_alloc, x->noneof + 1);
+	x->oneof[x->noneof] = v;
+	x->oneof_branches[x->noneof++] = branches;
+}
+
+static int rval_token(struct parts_run *r, const struct rval *v, bool artifact,
+		      struct strbuf *sb, struct parts_deps *x);
+
+/*
+ * The token of OneOf v: the chosen alternative's, named by its branch; or,
+ * when the branch is not known, the candidates, each branch's condition a
+ * root cause (the part then depends on something outside the task).
+ */
+static int oneof_token(struct parts_run *r, const struct rval *v, bool artifact,
+		       struct strbuf *sb, struct parts_deps *x)
+{
+	size_t *cand = xcalloc(v->nalts, sizeof(*cand));
+	size_t n = parts_oneof_candidates(r, v, cand), i;
+	struct strbuf names = STRBUF_INIT;
+	int ret = 0;
+
+	if (n == 1) {
+		sb_addf(sb, "oneof:%s=", v->alts[cand[0]].branch->path);
+		ret = rval_token(r, &v->alts[cand[0]].val, artifact, sb, x);
+		goto done;
+	}
+	for (i = 0; i < n; i++) {
+		const struct trigger_state *st = &r->trig[v->alts[cand[i]].branch->index];
+		if (i)
+			sb_addc(&names, '|');
+		sb_adds(&names, v->alts[cand[i]].branch->path);
+		add_cause(x, st->cause ? st->cause : v->alts[cand[i]].branch);
+	}
+	if (!n) {
+		sb_adds(&names, "none");
+		add_cause(x, v->alts[0].branch);
+	}
+	sb_addf(sb, "oneof?(%s)", sb_str(&names));
+	add_oneof(x, v, arena_strndup(r->arena, sb_str(&names), names.len));
+	if (x->distance < 0)
+		x->distance = 0;
+done:
+	sb_release(&names);
+	free(cand);
+	return ret;
+}
+
+/*
  * Token text for a resolved value, from the producers' results; records
  * what it depends on.
  */
@@ -142,6 +224,8 @@ static int rval_token(struct parts_run *r, const struct rval *v, bool artifact,
 	case RV_OUTPUT:
 		break;
 	}
+	if (v->nalts)
+		return oneof_token(r, v, artifact, sb, x);
 	sb_addf(sb, "%s(", v->xform ? v->xform : "");
 	for (i = 0; i < v->nrefs; i++) {
 		const struct task *p = v->refs[i].producer;
@@ -436,6 +520,13 @@ static bool rval_wild(const struct parts_run *r, const struct rval *v, bool arti
 		return true;
 	if (v->kind != RV_OUTPUT)
 		return false;
+	if (v->nalts) {
+		size_t *cand = xcalloc(v->nalts, sizeof(*cand));
+		bool wild = parts_oneof_candidates(r, v, cand) != 1 ||
+			    rval_wild(r, &v->alts[cand[0]].val, artifact);
+		free(cand);
+		return wild;
+	}
 	for (i = 0; i < v->nrefs; i++) {
 		enum decision d = r->results[v->refs[i].producer->index].decision;
 		if (d == DECISION_UNKNOWN || (d != DECISION_HIT && !artifact))

@@ -252,10 +252,111 @@ static enum wild_match static_match(const struct run *r, const struct task_resul
 				    const struct parts_deps *x)
 {
 	/* A cold analysis misses on its own rung: the index is not asked. */
-	if (r->pr->cold || x->art_runs || !(x->unknown || x->nunresolved || x->run_name))
+	if (r->pr->cold || x->art_runs ||
+	    !(x->unknown || x->nunresolved || x->run_name || x->noneof))
 		return WILD_NONE;
 	return cache_static_match(r->c, &r->scope, res->parts, res->nparts)
 	       ? WILD_MAY_HIT : WILD_NO_ENTRY;
+}
+
+/*
+ * What t's key would give if its first open OneOf took candidate alt: a
+ * hit (an entry and every other input known), a certain miss (no entry,
+ * and none with its static parts where inputs are still unknown), or
+ * undecided.  The parts are made again, with that branch forced.
+ */
+enum branch_outcome {
+	BRANCH_HITS,
+	BRANCH_MISSES,
+	BRANCH_OPEN
+};
+
+static enum branch_outcome branch_outcome(struct run *r, const struct task *t,
+					  struct task_result *res,
+					  const struct parts_deps *x, size_t alt)
+{
+	const struct oneof_alt *a = &x->oneof[0]->alts[alt];
+	struct task_result tmp = *res;
+	struct parts_deps xt;
+	struct cache_entry hit;
+	enum branch_outcome o = BRANCH_OPEN;
+	bool known, entry;
+
+	tmp.parts = NULL;
+	tmp.nparts = 0;
+	parts_deps_init(&xt);
+	r->parts.force = x->oneof[0];
+	r->parts.force_alt = alt;
+	if (parts_container(&r->parts, t, &tmp, &xt) < 0) {
+		logf_(r, res, "oneof: if %s is taken: the key cannot be made (%s)", a->branch->path,
+		      err_msg());
+		goto done;
+	}
+	res->branch_keys[res->nbranch_keys++] = arena_strdup(&r->pr->arena, tmp.key);
+	known = !xt.art_runs && !xt.unknown && !xt.nunresolved && !xt.run_name && !xt.noneof;
+	entry = cache_lookup(&hit, r->c, CACHE_EXEC, &r->scope, tmp.key);
+	if (xt.nrun_unique || xt.art_runs ||
+	    (!entry && (known || !cache_static_match(r->c, &r->scope, tmp.parts, tmp.nparts))))
+		o = BRANCH_MISSES;
+	else if (entry && known)
+		o = BRANCH_HITS;
+	if (o == BRANCH_HITS)
+		logf_(r, res, "oneof: if %s is taken: key %.16s: HIT on %s:%s", a->branch->path,
+		      tmp.key, hit.run, hit.path);
+	else
+		logf_(r, res, "oneof: if %s is taken: key %.16s: %s", a->branch->path, tmp.key,
+		      o == BRANCH_MISSES ? "a miss" : "not known before the run");
+done:
+	r->parts.force = NULL;
+	parts_deps_release(&xt);
+	return o;
+}
+
+/*
+ * A key with a dsl.OneOf input whose branch is not known before the run:
+ * the key with each candidate branch taken (into res->branch_keys, which
+ * commit_run inserts: the run wrote one of them), and whether none of
+ * them may hit, a certain MISS; else it is UNKNOWN naming the candidates,
+ * and explain shows which branch would hit (the baseline's, when its
+ * producer hits).  Only a key with one such OneOf is tried per branch.
+ */
+static bool oneof_misses(struct run *r, const struct task *t, struct task_result *res,
+			 const struct parts_deps *x)
+{
+	const struct rval *v;
+	size_t *cand, n, i;
+	bool misses;
+
+	if (x->noneof != 1)
+		return false;
+	v = x->oneof[0];
+	cand = xcalloc(v->nalts, sizeof(*cand));
+	n = parts_oneof_candidates(&r->parts, v, cand);
+	misses = n > 0;
+	if (!n)
+		logf_(r, res, "oneof: no branch the driver reads triggers, so KFP's driver fails (\"processing "
+		      "OneOf: No successful task found\", resolve.go:1082-1088; before 2.17 an artifact "
+		      "OneOf reads the last selector only, 2.16.0 resolve.go:1037-1041)");
+	res->branch_keys = arena_array(&r->pr->arena, n ? n : 1, sizeof(*res->branch_keys));
+	for (i = 0; i < n; i++)
+		if (branch_outcome(r, t, res, x, cand[i]) != BRANCH_MISSES)
+			misses = false;
+	free(cand);
+	return misses;
+}
+
+static void set_oneof_unknown(struct run *r, struct task_result *res, const struct parts_deps *x)
+{
+	struct reasons rs = { NULL, 0, 0 };
+	size_t i;
+
+	for (i = 0; i < x->noneof; i++)
+		add_reason(&rs, REASON_ONEOF_BRANCH, x->oneof_branches[i]);
+	res->decision = DECISION_UNKNOWN;
+	set_reasons(r, res, rs.v, rs.n);
+	set_causes(r, res, x);
+	res->distance = x->distance + 1;
+	free(rs.v);
 }
 
 /*
@@ -272,6 +373,7 @@ static void decide_container(struct run *r, const struct task *t, struct task_re
 	struct reasons changes = { NULL, 0, 0 };
 	bool had_prev;
 	enum wild_match wild = static_match(r, res, x);
+	bool branches_miss;
 
 	/*
 	 * What consumers see of this execution.  A disabled task makes fresh
@@ -286,6 +388,7 @@ static void decide_container(struct run *r, const struct task *t, struct task_re
 		set_disabled(r, t, res);
 		return;
 	}
+	branches_miss = oneof_misses(r, t, res, x);
 	/*
 	 * KFP's deletepvc driver returns on a hit before its entry code and
 	 * writes an entry only on a branch that needs a cached id
@@ -303,17 +406,19 @@ static void decide_container(struct run *r, const struct task *t, struct task_re
 		set_self_each(r, t, res, DECISION_MISS, REASON_RUN_UNIQUE, x->run_unique,
 			      x->nrun_unique);
 	} else if (cache_lookup(&hit, r->c, CACHE_EXEC, &r->scope, res->key) &&
-		   !x->art_runs && !x->unknown && !x->nunresolved && !x->run_name) {
+		   !x->art_runs && !x->unknown && !x->nunresolved && !x->run_name && !x->noneof) {
 		set_hit(r, res, &hit);
 		res->exec_id = arena_printf(&r->pr->arena, "%s#%.16s", hit.run, res->key);
 	} else if (own_changes(res, &changes, &had_prev), changes.n && wild != WILD_MAY_HIT) {
 		set_self_causes(r, t, res, DECISION_MISS, changes.v, changes.n);
 	} else if (x->art_runs) {
 		set_upstream(r, res, DECISION_MISS_UPSTREAM, REASON_UPSTREAM_ARTIFACT, x);
-	} else if (wild == WILD_NO_ENTRY) {
-		/* Unknown inputs, but no entry has these static parts. */
+	} else if (wild == WILD_NO_ENTRY || branches_miss) {
+		/* Unknown inputs, but no entry has these static parts (or keys). */
 		set_self_cause(r, t, res, DECISION_MISS, had_prev ? REASON_COLD_CACHE : REASON_NEW_TASK,
 			       NULL);
+	} else if (x->noneof) {
+		set_oneof_unknown(r, res, x);
 	} else if (x->unknown) {
 		set_upstream(r, res, DECISION_UNKNOWN, REASON_UPSTREAM_VALUE, x);
 	} else if (x->nunresolved) {
@@ -465,6 +570,21 @@ done:
 }
 
 /*
+ * A OneOf whose branch was not known: the run wrote the entry of one
+ * candidate's key.  Like a task whose condition is not known (replayed as
+ * if it ran), each is taken to exist, so a later run that takes a known
+ * branch hits when its producer does.
+ */
+static void insert_branch_keys(struct run *r, const struct task_result *res)
+{
+	size_t i;
+
+	for (i = 0; i < res->nbranch_keys; i++)
+		cache_insert(r->c, CACHE_EXEC, &r->scope, res->branch_keys[i], r->pr->label,
+			     res->task->path);
+}
+
+/*
  * Commit the run to the cache: the entries its executions create (only
  * those that ran with caching on; importers always, as the artifacts they
  * made), and every executor's parts for the next run to compare with.
@@ -487,6 +607,7 @@ static void commit_run(struct run *r)
 			 t->stub != STUB_DELETEPVC) {
 			cache_insert(r->c, CACHE_EXEC, &r->scope, res->key, r->pr->label, t->path);
 			cache_static_insert(r->c, &r->scope, res->parts, res->nparts);
+			insert_branch_keys(r, res);
 		}
 		cache_set_parts(r->c, t->path, res->parts, res->nparts);
 	}
@@ -521,7 +642,7 @@ int predict_run(struct prediction **out, const struct dag *d, const struct polic
 	r.trig = arena_array(&pr->arena, d->ntasks, sizeof(*r.trig));
 	trigger_eval(d, r.trig);
 	pr->triggers = r.trig;
-	parts_run_init(&r.parts, &pr->arena, d->spec->name, p, pr->results, r.decided);
+	parts_run_init(&r.parts, &pr->arena, d->spec->name, p, pr->results, r.decided, r.trig);
 	/*
 	 * Producers first (dag.h: d->order), so the key parts are assembled
 	 * from results already decided, and decide() never recurses.

@@ -62,6 +62,7 @@ static const char *const reason_names[] = {
 	[REASON_CONDITION_ERROR] = "condition_error",
 	[REASON_NEVER_CACHED] = "never_cached",
 	[REASON_DRIVER_ERROR] = "driver_error",
+	[REASON_ONEOF_BRANCH] = "oneof_branch",
 };
 
 void reason_token(struct strbuf *sb, const struct reason *r)

@@ -55,6 +55,8 @@ enum rval_kind {
 	RV_UNRESOLVED
 };
 
+struct oneof_alt;
+
 struct rval {
 	enum rval_kind kind;
 	const struct node *value;   /* RV_STATIC */
@@ -70,6 +72,20 @@ struct rval {
 	bool workspace;             /* the string refers to the KFP workspace */
 	bool pinned;                /* value given with --input, not from the spec */
 	const struct rval *inner;   /* RV_OUTPUT derived from a non-output rval (item of a list, ...) */
+	/*
+	 * xform "oneof" (dsl.OneOf: several selectors of a DAG output): one
+	 * alternative per selector, in the spec's order, which is the order
+	 * KFP's driver tries them (resolve.go:1061-1089, :1110-1146); refs
+	 * still holds every alternative's refs (the order's edges).
+	 */
+	const struct oneof_alt *alts;
+	size_t nalts;
+};
+
+/* One selector of a dsl.OneOf: the branch (producerSubtask) and its value. */
+struct oneof_alt {
+	const struct task *branch;
+	struct rval val;
 };
 
 struct task_input {
@@ -152,6 +168,13 @@ struct dag_options {
 	 * mounted (resolve.go:430 and driver.go:513-545 appear in 2.15).
 	 */
 	bool no_workspace;
+	/*
+	 * Backend before 2.17: an artifact output with several selectors
+	 * (dsl.OneOf) always reads the last one, whichever branch ran
+	 * (2.16.0 resolve.go:1037-1041); 2.17 tries them in order for the
+	 * first that completed (2.17.0 resolve.go:1057-1089).
+	 */
+	bool oneof_artifact_last;
 };
 
 struct dag {

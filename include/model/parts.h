@@ -16,6 +16,7 @@
 #include "model/dag.h"
 #include "model/policy.h"
 #include "model/result.h"
+#include "model/trigger.h"
 
 /* What one run's key parts are made from; borrowed, except texts. */
 struct parts_run {
@@ -24,11 +25,18 @@ struct parts_run {
 	const struct policy *p;
 	const struct task_result *results;    /* parallel to dag->tasks */
 	const bool *decided;                  /* per task: its result is final */
+	const struct trigger_state *trig;     /* per task: does it trigger (a OneOf's branch) */
+	/*
+	 * Read alternative force_alt of the OneOf force (predict.c asks what
+	 * the key would be if that branch were taken); NULL: as KFP decides.
+	 */
+	const struct rval *force;
+	size_t force_alt;
 	struct strmap texts;                  /* spec node -> its part text, once per run */
 };
 void parts_run_init(struct parts_run *r, struct arena *a, const char *spec_name,
 		    const struct policy *p, const struct task_result *results,
-		    const bool *decided);
+		    const bool *decided, const struct trigger_state *trig);
 void parts_run_release(struct parts_run *r);
 
 /* What a key's inputs depend on, gathered while building their tokens. */
@@ -38,6 +46,13 @@ struct parts_deps {
 	const char **unresolved;       /* the unresolved root parameters, each once, in input order */
 	size_t nunresolved, unresolved_alloc;
 	bool run_name;
+	/*
+	 * The dsl.OneOf inputs whose branch is not known before the run: the
+	 * rval (for parts_run.force) and its candidate branches, "a|b".
+	 */
+	const struct rval **oneof;
+	const char **oneof_branches;
+	size_t noneof, oneof_alloc, oneof_branches_alloc;
 	bool art_runs;                 /* an artifact from a producer that runs */
 	bool unknown;                  /* a value from a producer that runs, or an UNKNOWN one */
 	const struct task **causes;    /* root causes (may repeat) */
@@ -56,6 +71,13 @@ void parts_deps_release(struct parts_deps *x);
  */
 int parts_container(struct parts_run *r, const struct task *t, struct task_result *res,
 		    struct parts_deps *x);
+
+/*
+ * The alternatives of OneOf v (nalts > 0) KFP's driver may read, as
+ * indexes into cand (v->nalts slots): one when the branch is known, none
+ * when no branch can trigger.
+ */
+size_t parts_oneof_candidates(const struct parts_run *r, const struct rval *v, size_t *cand);
 
 /* Importer t: its parts (inputs, URI, type, metadata) and symbolic key; as above. */
 int parts_importer(struct parts_run *r, const struct task *t, struct task_result *res,

@@ -52,7 +52,8 @@ enum reason_kind {
 	REASON_CONDITION,          /* NOT_RUN: a false condition (its task is the root cause) */
 	REASON_CONDITION_ERROR,    /* UNKNOWN: a condition KFP cannot evaluate; detail: the error kind */
 	REASON_NEVER_CACHED,       /* MISS: KFP never writes an entry for it; detail: what ("deletepvc") */
-	REASON_DRIVER_ERROR        /* NOT_RUN: KFP's driver fails (its task is the root cause); detail: dag.h fail_detail */
+	REASON_DRIVER_ERROR,       /* NOT_RUN: KFP's driver fails (its task is the root cause); detail: dag.h fail_detail */
+	REASON_ONEOF_BRANCH        /* UNKNOWN: a dsl.OneOf input whose branch is not known; detail: the candidates "a|b" */
 };
 struct reason {
 	enum reason_kind kind;
@@ -78,6 +79,12 @@ struct task_result {
 	char fingerprint[65];           /* exact KFP fingerprint, or "" */
 	const char *fingerprint_why;    /* why there is none */
 	char key[65];                   /* symbolic key */
+	/*
+	 * A dsl.OneOf input whose branch is not known: the key with each
+	 * candidate branch taken (a run writes the entry of one of them).
+	 */
+	const char **branch_keys;
+	size_t nbranch_keys;
 	struct keypart *parts;
 	size_t nparts;
 	const struct keypart *prev;     /* the same path's parts in the newest baseline (text NULL) */
