@@ -188,6 +188,8 @@ static const char *upstream_status(const struct prediction *pr, const struct tas
 	const char *part = kp->name;
 	size_t i, k;
 
+	if (kp->text && !strcmp(kp->text, "oneof?(none)"))
+		return "from a dsl.OneOf none of whose branches the driver reads triggers";
 	if (kp->text && !strncmp(kp->text, "oneof?(", 7))
 		return "from a dsl.OneOf whose branch is not known before the run";
 
