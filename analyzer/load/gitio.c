@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "base/util.h"
+#include "load/similar.h"
 #include "base/banned.h"
 
 struct gitrepo {
@@ -713,44 +714,230 @@ int gitio_commit_blob(const struct gitio_commit *c, const char *path, char blob_
 	return 0;
 }
 
-int gitio_renamed_from(char **old, const struct gitio_commit *parent,
-		       const struct gitio_commit *c, const char *path, unsigned threshold)
+/* ---- following a path: git's rename and copy detection (similar.c) ---- */
+
+struct follow_src {
+	char *path;
+	git_oid id;
+	bool stays;               /* still a file in the commit */
+	bool unmodified;          /* the same blob at the same path in the commit */
+};
+
+static int follow_src_cmp(const void *a, const void *b)
 {
-	git_tree *pt = NULL, *ct = NULL;
-	git_diff *diff = NULL;
-	git_diff_find_options fo;
-	size_t i, n;
+	return strcmp(((const struct follow_src *)a)->path, ((const struct follow_src *)b)->path);
+}
+
+struct follow {
+	git_repository *repo;
+	git_tree *ctree;
+	const char *label;        /* the commit, 12 digits */
+	const char *path;         /* the followed path */
+	struct follow_src *v;
+	struct sim_src *s;        /* after sorting: what similar.c decides on */
+	size_t n, alloc;
+};
+
+/*
+ * Every regular file of the parent is a source: git's follow sets
+ * find_copies_harder (tree-diff.c try_to_follow_renames), which makes
+ * diff_setup_done detect copies too, from files the commit left alone.
+ */
+static int follow_collect(const char *root, const git_tree_entry *entry, void *payload)
+{
+	struct follow *f = payload;
+	git_tree_entry *now = NULL;
+	git_filemode_t mode = git_tree_entry_filemode(entry);
+	struct strbuf path = STRBUF_INIT;
+
+	if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB ||
+	    (mode != GIT_FILEMODE_BLOB && mode != GIT_FILEMODE_BLOB_EXECUTABLE))
+		return 0;
+	sb_addf(&path, "%s%s", root, git_tree_entry_name(entry));
+	KC_GROW(f->v, f->alloc, f->n + 1);
+	memset(&f->v[f->n], 0, sizeof(f->v[f->n]));
+	git_oid_cpy(&f->v[f->n].id, git_tree_entry_id(entry));
+	/* A path that is still a file (or link) stays: a copy, not a rename, source. */
+	if (git_tree_entry_bypath(&now, f->ctree, path.buf) == 0 &&
+	    git_tree_entry_type(now) == GIT_OBJECT_BLOB) {
+		f->v[f->n].stays = true;
+		f->v[f->n].unmodified = git_oid_equal(git_tree_entry_id(now), &f->v[f->n].id) &&
+					git_tree_entry_filemode(now) == mode;
+	}
+	git_tree_entry_free(now);
+	f->v[f->n++].path = sb_detach(&path, NULL);
+	return 0;
+}
+
+/* A blob rename detection needs: its bytes, or an error naming commit and path. */
+static int follow_blob(git_blob **out, struct follow *f, const git_oid *id, const char *path)
+{
+	char hex[41];
+	int e;
+
+	if ((e = git_blob_lookup(out, f->repo, id)) == 0)
+		return 0;
+	oid_hex(hex, id);
+	if (e == GIT_ENOTFOUND)
+		return err_set("commit %s: following %s: blob %.12s of '%s' is missing from this "
+			       "clone (a partial clone?): fetch it, or use --no-follow", f->label,
+			       f->path, hex, path);
+	return err_set("commit %s: following %s: cannot read blob %.12s of '%s': %s", f->label,
+		       f->path, hex, path, gitio_msg());
+}
+
+/* Its size only, as git checks sizes before it reads (estimate_similarity). */
+static int follow_size(size_t *out, struct follow *f, const git_oid *id, const char *path)
+{
+	git_odb *odb = NULL;
+	git_object_t type;
+	size_t size;
+	git_blob *b = NULL;
+	int e = -1;
+
+	if (git_repository_odb(&odb, f->repo) == 0)
+		e = git_odb_read_header(&size, &type, odb, id);
+	git_odb_free(odb);
+	if (e == 0) {
+		*out = size;
+		return 0;
+	}
+	if (follow_blob(&b, f, id, path) < 0)
+		return -1;
+	*out = (size_t)git_blob_rawsize(b);
+	git_blob_free(b);
+	return 0;
+}
+
+/*
+ * git's diffcore_rename limit (diff.renameLimit, 1000 in git 2.39): beyond
+ * 1000 x 1000 pairs it drops the unmodified sources, or gives up.
+ */
+#define FOLLOW_RENAME_LIMIT 1000
+
+static int follow_score(struct follow *f, const git_oid *dst_id, int minimum)
+{
+	git_blob *db = NULL, *sb = NULL;
+	struct sim_spans ds, ss;
+	size_t i, dsize, ssize, limited = 0;
+	bool skip_unmodified = false;
 	int ret = -1;
 
-	*old = NULL;
-	git_diff_find_options_init(&fo, GIT_DIFF_FIND_OPTIONS_VERSION);
-	if (git_commit_tree(&pt, parent->c) < 0 || git_commit_tree(&ct, c->c) < 0 ||
-	    git_diff_tree_to_tree(&diff, git_commit_owner(c->c), pt, ct, NULL) < 0) {
-		err_set("cannot diff for rename detection: %s", gitio_msg());
-		goto done;
+	if (f->n > (size_t)FOLLOW_RENAME_LIMIT * FOLLOW_RENAME_LIMIT) {
+		for (i = 0; i < f->n; i++)
+			limited += !f->v[i].unmodified;
+		if (limited > (size_t)FOLLOW_RENAME_LIMIT * FOLLOW_RENAME_LIMIT)
+			return 0;
+		skip_unmodified = true;
 	}
-	fo.flags = GIT_DIFF_FIND_RENAMES | GIT_DIFF_FIND_COPIES;
-	fo.rename_threshold = (uint16_t)threshold;
-	fo.copy_threshold = (uint16_t)threshold;
-	if (git_diff_find_similar(diff, &fo) < 0) {
-		err_set("rename detection failed: %s", gitio_msg());
-		goto done;
-	}
-	n = git_diff_num_deltas(diff);
-	for (i = 0; i < n; i++) {
-		const git_diff_delta *d = git_diff_get_delta(diff, i);
-		if ((d->status == GIT_DELTA_RENAMED || d->status == GIT_DELTA_COPIED) &&
-		    !strcmp(d->new_file.path, path)) {
-			*old = xstrdup(d->old_file.path);
-			break;
-		}
+	if (follow_blob(&db, f, dst_id, f->path) < 0)
+		return -1;
+	dsize = (size_t)git_blob_rawsize(db);
+	sim_spans_init(&ds, git_blob_rawcontent(db), dsize);
+	for (i = 0; i < f->n; i++) {
+		if (skip_unmodified && f->v[i].unmodified)
+			continue;
+		if (follow_size(&ssize, f, &f->v[i].id, f->v[i].path) < 0)
+			goto done;
+		if (!sim_sizes_close(ssize, dsize, minimum))
+			continue;
+		if (follow_blob(&sb, f, &f->v[i].id, f->v[i].path) < 0)
+			goto done;
+		sim_spans_init(&ss, git_blob_rawcontent(sb), ssize);
+		f->s[i].score = sim_score(&ss, ssize, &ds, dsize);
+		sim_spans_release(&ss);
+		git_blob_free(sb);
+		sb = NULL;
 	}
 	ret = 0;
 done:
-	git_diff_free(diff);
-	git_tree_free(pt);
-	git_tree_free(ct);
+	sim_spans_release(&ds);
+	git_blob_free(db);
 	return ret;
+}
+
+int gitio_follow_source(char **old, char *status, unsigned *score,
+			const struct gitio_commit *parent, const struct gitio_commit *c,
+			const char *path, unsigned threshold)
+{
+	struct follow f;
+	git_tree *pt = NULL;
+	git_tree_entry *dst = NULL;
+	char label[41];
+	int minimum = (int)(threshold * SIM_MAX_SCORE / 100);
+	long pick;
+	size_t i;
+	int ret = -1;
+
+	*old = NULL;
+	*status = 0;
+	*score = 0;
+	memset(&f, 0, sizeof(f));
+	oid_hex(label, git_commit_id(c->c));
+	label[12] = '\0';
+	f.repo = git_commit_owner(c->c);
+	f.label = label;
+	f.path = path;
+	if (git_commit_tree(&pt, parent->c) < 0 || git_commit_tree(&f.ctree, c->c) < 0) {
+		err_set("commit %s: following %s: cannot read the trees: %s", label, path,
+			gitio_msg());
+		goto done;
+	}
+	if (git_tree_entry_bypath(&dst, f.ctree, path) < 0) {
+		ret = 0;        /* not a file here: nothing to follow */
+		goto done;
+	}
+	if (git_tree_walk(pt, GIT_TREEWALK_PRE, follow_collect, &f) < 0) {
+		err_set("commit %s: following %s: cannot read the parent's tree: %s", label, path,
+			gitio_msg());
+		goto done;
+	}
+	/* git's order of sources: the diff's, by path. */
+	qsort(f.v, f.n, sizeof(*f.v), follow_src_cmp);
+	f.s = xcalloc(f.n ? f.n : 1, sizeof(*f.s));
+	for (i = 0; i < f.n; i++) {
+		f.s[i].path = f.v[i].path;
+		f.s[i].stays = f.v[i].stays;
+		f.s[i].exact = git_oid_equal(&f.v[i].id, git_tree_entry_id(dst));
+		f.s[i].score = 0;
+	}
+	pick = sim_pick_exact(f.s, f.n, path);
+	if (pick >= 0) {
+		*score = 100;
+	} else {
+		if (follow_score(&f, git_tree_entry_id(dst), minimum) < 0)
+			goto done;
+		pick = sim_pick_similar(f.s, f.n, path, minimum);
+		if (pick >= 0)
+			*score = (unsigned)(f.s[pick].score * 100 / SIM_MAX_SCORE);
+	}
+	if (pick >= 0) {
+		*old = xstrdup(f.v[pick].path);
+		*status = f.s[pick].stays ? 'C' : 'R';
+	}
+	ret = 0;
+done:
+	for (i = 0; i < f.n; i++)
+		free(f.v[i].path);
+	free(f.v);
+	free(f.s);
+	git_tree_entry_free(dst);
+	git_tree_free(f.ctree);
+	git_tree_free(pt);
+	return ret;
+}
+
+bool gitio_has_blob(const struct gitio_commit *c, const char *blob_hex)
+{
+	git_odb *odb = NULL;
+	git_oid id;
+	bool has = true;
+
+	if (git_oid_fromstr(&id, blob_hex) == 0 &&
+	    git_repository_odb(&odb, git_commit_owner(c->c)) == 0)
+		has = git_odb_exists(odb, &id) == 1;
+	git_odb_free(odb);
+	return has;
 }
 
 int gitio_file_read(struct gitio_file *f, const char **buf, size_t *len)

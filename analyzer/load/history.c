@@ -27,27 +27,37 @@ void history_entries_free(struct hist_entry *e, size_t n)
 		free(e[i].path);
 		free(e[i].author);
 		free(e[i].subject);
+		free(e[i].from_path);
 	}
 	free(e);
 }
 
+/* What c did to PATH (named `cur` at c), and where --follow goes next. */
+struct change {
+	bool changed;
+	char status;              /* A, M, D, R or C */
+	unsigned score;
+	char *old;                /* R/C: the earlier name (malloc'd) */
+};
+
 /*
- * c's entry if it changed PATH (named `cur` at c) from its first parent p:
- * kept when PATH differs from every parent (git's TREESAME rule), a root
- * commit only when it adds PATH.  *old gets the earlier name with --follow.
+ * c's entry if it changed PATH from its first parent p: kept when PATH
+ * differs from every parent (git's TREESAME rule), a root commit only when
+ * it adds PATH.  With --follow, a commit that adds PATH is asked where it
+ * came from, as git does when the path's diff is one addition
+ * (tree-diff.c diff_might_be_rename).
  */
-static int commit_change(struct gitio_walk *w, const struct hist_options *o,
-			 struct gitio_commit *c, const char *cur, const char *cblob,
-			 bool cpres, bool *changed, char *change, char **old)
+static int commit_change(struct change *out, struct gitio_walk *w, const struct hist_options *o,
+			 struct gitio_commit *c, const char *cur, const char *cblob, bool cpres)
 {
 	struct gitio_commit *p = NULL, *pk = NULL;
-	char b[41];
+	char b[41], st = 0;
 	bool pp, ppres = false;
 	unsigned np, k;
 	int ret = -1;
 
-	*changed = true;
-	*old = NULL;
+	memset(out, 0, sizeof(*out));
+	out->changed = true;
 	np = gitio_commit_parentcount(c);
 	if (!o->all_parents && np)
 		np = 1;
@@ -55,7 +65,7 @@ static int commit_change(struct gitio_walk *w, const struct hist_options *o,
 		if (gitio_walk_parent(&pk, w, c, k) < 0 || gitio_commit_blob(pk, cur, b, &pp) < 0)
 			goto done;
 		if (pp == cpres && (!pp || !strcmp(b, cblob)))
-			*changed = false;
+			out->changed = false;
 		if (k == 0) {
 			ppres = pp;
 			p = pk;
@@ -65,14 +75,15 @@ static int commit_change(struct gitio_walk *w, const struct hist_options *o,
 		pk = NULL;
 	}
 	if (!np)
-		*changed = cpres;
-	*change = !cpres ? 'D' : !ppres ? 'A' : 'M';
-	if (*changed && cpres && !ppres && o->follow && p &&
-	    gitio_renamed_from(old, p, c, cur, o->follow_threshold ? o->follow_threshold
-								  : HISTORY_FOLLOW_THRESHOLD) < 0)
+		out->changed = cpres;
+	out->status = !cpres ? 'D' : !ppres ? 'A' : 'M';
+	if (out->changed && cpres && !ppres && o->follow && p &&
+	    gitio_follow_source(&out->old, &st, &out->score, p, c, cur,
+				o->follow_threshold ? o->follow_threshold
+						    : HISTORY_FOLLOW_THRESHOLD) < 0)
 		goto done;
-	if (*old)
-		*change = 'R';
+	if (out->old)
+		out->status = st;
 	ret = 0;
 done:
 	gitio_commit_free(pk);
@@ -82,7 +93,7 @@ done:
 
 static void entry_fill(struct hist_entry *h, struct gitio_walk *w, const struct hist_options *o,
 		       const struct gitio_commit *c, const char *cur, const char *cblob,
-		       char change)
+		       const struct change *ch)
 {
 	struct gitio_commit_info ci;
 
@@ -95,7 +106,10 @@ static void entry_fill(struct hist_entry *h, struct gitio_walk *w, const struct 
 	h->subject = first_line(ci.message);
 	h->time = ci.author_time;
 	h->offset = ci.author_offset;
-	h->change = change;
+	h->change = ch->status;
+	h->score = ch->score;
+	h->from_path = ch->old ? xstrdup(ch->old) : NULL;
+	h->blob_missing = *cblob && !gitio_has_blob(c, cblob);
 	h->in_window = (!o->since || ci.time >= o->since) && (!o->until || ci.time <= o->until);
 	if (h->in_window)
 		h->in_window = !gitio_walk_hides(w, c);
@@ -117,20 +131,20 @@ int history_log(struct gitrepo *r, const char *path, const struct hist_options *
 	if (gitio_walk_begin(&w, r, o->range, !o->all_parents, path) < 0)
 		goto done;
 	while ((e = gitio_walk_next(w, &c)) == 1) {
-		char cblob[41], change;
-		bool cpres, changed;
-		char *old = NULL;
+		struct change ch;
+		char cblob[41];
+		bool cpres;
 		if (gitio_commit_blob(c, cur, cblob, &cpres) < 0 ||
-		    commit_change(w, o, c, cur, cblob, cpres, &changed, &change, &old) < 0)
+		    commit_change(&ch, w, o, c, cur, cblob, cpres) < 0)
 			goto done;
 		ever = ever || cpres;
-		if (changed) {
+		if (ch.changed) {
 			KC_GROW(v, alloc, cnt + 1);
-			entry_fill(&v[cnt++], w, o, c, cur, cblob, change);
+			entry_fill(&v[cnt++], w, o, c, cur, cblob, &ch);
 		}
-		if (old) {
+		if (ch.old) {
 			free(cur);
-			cur = old;
+			cur = ch.old;
 		}
 		gitio_commit_free(c);
 		c = NULL;

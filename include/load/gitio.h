@@ -118,12 +118,20 @@ int gitio_commit_blob(const struct gitio_commit *c, const char *path, char blob_
 		      bool *present);
 
 /*
- * Did c rename or copy PATH from another path of parent (libgit2's
- * similarity detection, at threshold %)?  *old gets that path (malloc'd),
- * NULL when not.
+ * Where c's PATH came from when c adds it, as `git log --follow` decides
+ * (git 2.39, tree-diff.c try_to_follow_renames: rename and copy detection
+ * over every file of parent, find_copies_harder): *old the source path
+ * (malloc'd, NULL when none), *status 'R' (the source is gone from c) or
+ * 'C', *score its similarity in percent (git's measure, similar.c);
+ * threshold is git's -M percentage (50).  Errors name the commit and path:
+ * a blob missing from a partial clone, an unreadable tree or blob.
  */
-int gitio_renamed_from(char **old, const struct gitio_commit *parent,
-		       const struct gitio_commit *c, const char *path, unsigned threshold);
+int gitio_follow_source(char **old, char *status, unsigned *score,
+			const struct gitio_commit *parent, const struct gitio_commit *c,
+			const char *path, unsigned threshold);
+
+/* Is the blob in the object database (a partial clone leaves blobs out)? */
+bool gitio_has_blob(const struct gitio_commit *c, const char *blob_hex);
 
 /*
  * Every file of the tree of `rev` (NULL = HEAD), pre-order: fn gets its

@@ -20,7 +20,10 @@ struct hist_entry {
 	char *subject;
 	int64_t time;             /* author time, seconds since the epoch */
 	int offset;               /* author UTC offset, minutes */
-	char change;              /* 'A' added, 'M' modified, 'D' deleted, 'R' renamed */
+	char change;              /* 'A' added, 'M' modified, 'D' deleted, 'R' renamed, 'C' copied */
+	unsigned score;           /* R/C: similarity to from_path in percent (git's) */
+	char *from_path;          /* R/C: the path it came from, else NULL */
+	bool blob_missing;        /* the blob is not in this clone (a partial clone) */
 	bool in_window;           /* inside --range/--since/--until (else it only warms the cache) */
 };
 
@@ -28,16 +31,12 @@ struct hist_options {
 	const char *range;        /* "A..B", "B" or NULL (HEAD) */
 	int64_t since, until;     /* commit-time bounds, 0 = none */
 	bool all_parents;         /* include commits of merged branches */
-	bool follow;              /* follow PATH through renames */
-	unsigned follow_threshold; /* similarity % for a rename; 0 = the default */
+	bool follow;              /* follow PATH through renames and copies, as git log --follow */
+	unsigned follow_threshold; /* git's -M similarity % for a rename or copy; 0 = 50 */
 };
 
-/*
- * libgit2 scores compiled specs lower than git does (a pair git rates 51%
- * similar scores between 30% and 40%); 30 reproduces `git log --follow` on
- * every history of the KFP corpus.
- */
-#define HISTORY_FOLLOW_THRESHOLD 30
+/* git's default rename score, -M50 (diffcore.h DEFAULT_RENAME_SCORE). */
+#define HISTORY_FOLLOW_THRESHOLD 50
 
 /*
  * The commits that changed PATH (its bytes or its name), oldest first.  All
