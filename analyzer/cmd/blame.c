@@ -18,11 +18,12 @@
 #include "reports/report.h"
 #include "base/banned.h"
 
-enum { B_RANGE = 256, B_FOLLOW, B_CSV, B_QUIET };
+enum { B_RANGE = 256, B_FOLLOW, B_NO_FOLLOW, B_CSV, B_QUIET };
 
 const struct opt blame_opts[] = {
 	{ "range", 0, "A..B", "commits reachable from B but not from A", B_RANGE, 0, OPTG_INPUTS, "HEAD" },
-	{ "follow", 0, NULL, "follow the spec through renames and moves", B_FOLLOW, 0, OPTG_INPUTS, "off" },
+	{ "follow", 0, NULL, "follow the spec through renames and copies as git blame does", B_FOLLOW, 0, OPTG_INPUTS, "on" },
+	{ "no-follow", 0, NULL, "stop where the spec was added under its current name", B_NO_FOLLOW, 0, OPTG_INPUTS, "off" },
 	{ "csv", 0, "FILE", "write the table as CSV ('-' for stdout)", B_CSV, OPT_OUT, OPTG_OUTPUTS, "not written" },
 	{ "quiet", 'q', NULL, "no table on stdout", B_QUIET, 0, OPTG_OUTPUTS, "off" },
 	{ NULL, 0, NULL, NULL, 0, 0, 0, NULL }
@@ -51,6 +52,7 @@ struct blame_ctx {
 	char **final_paths;          /* tasks of the newest analyzable version */
 	enum decision *final_dec;
 	char (*final_hit)[13];       /* commit (short) whose run made the entry hit now */
+	char **final_never;          /* why it misses on every run (malloc'd), or NULL */
 	size_t nfinal;
 	size_t errors;
 };
@@ -62,6 +64,7 @@ static int on_opt(int id, const char *arg, void *ctx)
 	switch (id) {
 	case B_RANGE: b->ho.range = arg; return 0;
 	case B_FOLLOW: b->ho.follow = true; return 0;
+	case B_NO_FOLLOW: b->ho.follow = false; return 0;
 	case B_CSV: b->csv = arg; return 0;
 	case B_QUIET: b->quiet = true; return 0;
 	}
@@ -105,6 +108,44 @@ static const struct blame_rec *blamed(const struct blame_ctx *b, size_t i)
 }
 
 /*
+ * Does r miss on every run, whatever the commit: a per-run value in its key
+ * (run_unique: job_uuid, create_time, reimport, ...) or an entry KFP never
+ * writes, or MISS_UPSTREAM from root causes that all do?  No commit
+ * invalidated such a task, so blame names none.
+ */
+static bool misses_every_run(const struct prediction *pr, const struct task_result *r,
+			     bool follow_causes)
+{
+	const struct task_result *cr;
+	size_t k;
+
+	if (r->decision == DECISION_HIT)
+		return false;
+	for (k = 0; k < r->nreasons; k++)
+		if (r->reasons[k].kind == REASON_RUN_UNIQUE ||
+		    r->reasons[k].kind == REASON_NEVER_CACHED)
+			return true;
+	if (r->decision != DECISION_MISS_UPSTREAM || !follow_causes || !r->ncauses)
+		return false;
+	for (k = 0; k < r->ncauses; k++)
+		if (!(cr = prediction_find(pr, r->causes[k]->path)) ||
+		    !misses_every_run(pr, cr, false))
+			return false;
+	return true;
+}
+
+static void final_reset(struct blame_ctx *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->nfinal; i++) {
+		free(b->final_paths[i]);
+		free(b->final_never[i]);
+	}
+	b->nfinal = 0;
+}
+
+/*
  * The walk's callback for one commit: remember every executor task's
  * decision as the final state, and for each task that does not hit add a
  * record of this commit unless it only continues the previous one (same
@@ -123,10 +164,9 @@ static int on_commit(struct walk *w, size_t index, const struct hist_entry *e,
 			b->errors++;
 		return 0;
 	}
-	for (i = 0; i < b->nfinal; i++)
-		free(b->final_paths[i]);
-	b->nfinal = 0;
+	final_reset(b);
 	b->final_paths = xreallocarray(b->final_paths, pr->n + 1, sizeof(*b->final_paths));
+	b->final_never = xreallocarray(b->final_never, pr->n + 1, sizeof(*b->final_never));
 	b->final_dec = xreallocarray(b->final_dec, pr->n + 1, sizeof(*b->final_dec));
 	b->final_hit = xreallocarray(b->final_hit, pr->n + 1, sizeof(*b->final_hit));
 	sb_init(&reason);
@@ -141,6 +181,12 @@ static int on_commit(struct walk *w, size_t index, const struct hist_entry *e,
 		b->final_dec[b->nfinal] = r->decision;
 		snprintf(b->final_hit[b->nfinal], sizeof(b->final_hit[0]), "%s",
 			 r->hit.run ? r->hit.run : "");
+		b->final_never[b->nfinal] = NULL;
+		if (misses_every_run(pr, r, true)) {
+			sb_reset(&reason);
+			result_reason_list(&reason, r);
+			b->final_never[b->nfinal] = xstrdup(sb_str(&reason));
+		}
 		b->nfinal++;
 		if (r->decision == DECISION_HIT)
 			continue;
@@ -191,7 +237,7 @@ static void emit(FILE *fp, struct blame_ctx *b, bool csv)
 		fputc('\n', fp);
 	}
 	for (i = 0; i < b->nfinal; i++) {
-		const struct blame_rec *r = blamed(b, i);
+		const struct blame_rec *r = b->final_never[i] ? NULL : blamed(b, i);
 		const char *cells[KC_ARRAY_SIZE(head)];
 		char shortid[13];
 		snprintf(shortid, sizeof(shortid), "%.12s", r ? r->commit : "");
@@ -202,6 +248,11 @@ static void emit(FILE *fp, struct blame_ctx *b, bool csv)
 		cells[4] = r ? r->subject : "";
 		cells[5] = r ? decision_name(r->decision) : "";
 		cells[6] = r ? r->reason : "";
+		if (b->final_never[i]) {
+			/* No commit: the decision and reason of every run. */
+			cells[5] = decision_name(b->final_dec[i]);
+			cells[6] = b->final_never[i];
+		}
 		cells[7] = r ? r->root_cause : "";
 		cells[8] = decision_name(b->final_dec[i]);
 		if (csv) {
@@ -217,6 +268,9 @@ static void emit(FILE *fp, struct blame_ctx *b, bool csv)
 				term_text(r->date), term_text(r->author), term_text(r->subject),
 				term_text(b->final_paths[i]), decision_name(r->decision),
 				*r->reason ? " " : "", term_text(r->reason), cells[8]);
+		} else if (b->final_never[i]) {
+			fprintf(fp, "%-12s %s: never hits: %s on every run  (now %s)\n", "",
+				term_text(b->final_paths[i]), term_text(b->final_never[i]), cells[8]);
 		} else {
 			fprintf(fp, "%-12s %s: never invalidated in the range  (now %s)\n", "",
 				term_text(b->final_paths[i]), cells[8]);
@@ -238,11 +292,12 @@ int cmd_blame(int argc, char **argv, const struct command *cmd)
 	struct hist_entry *entries = NULL;
 	struct outset os;
 	struct walk w;
-	size_t n = 0, i;
+	size_t n = 0;
 	int idx, ret = EXIT_ERROR;
 	FILE *fp;
 
 	memset(&b, 0, sizeof(b));
+	b.ho.follow = true;         /* as git blame: --no-follow */
 	strmap_init(&b.recs);
 	common_init(&c);
 	outset_init(&os);
@@ -253,6 +308,7 @@ int cmd_blame(int argc, char **argv, const struct command *cmd)
 		ret = cmd_fail();
 		goto done;
 	}
+	cmd_note_missing_blobs(argv[idx], entries, n);
 	memset(&w, 0, sizeof(w));
 	w.repo = repo;
 	w.pol = &c.pol;
@@ -287,9 +343,9 @@ done:
 	outset_abort(&os);
 	strmap_each(&b.recs, list_free, NULL);
 	strmap_release(&b.recs);
-	for (i = 0; i < b.nfinal; i++)
-		free(b.final_paths[i]);
+	final_reset(&b);
 	free(b.final_paths);
+	free(b.final_never);
 	free(b.final_dec);
 	free(b.final_hit);
 	history_entries_free(entries, n);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "load/gitio.h"
+#include "load/history.h"
 #include "model/gate.h"
 #include "model/policy_file.h"
 #include "model/predict.h"
@@ -867,4 +868,17 @@ int default_jobs(void)
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
 
 	return n < 1 ? 1 : n > 4 ? 4 : (int)n;
+}
+
+void cmd_note_missing_blobs(const char *path, const struct hist_entry *e, size_t n)
+{
+	size_t first = 0, cnt = history_missing_blobs(e, n, &first);
+
+	if (!cnt)
+		return;
+	fprintf(stderr, "kfpcache: note: %s: %zu of %zu versions are missing from this clone "
+		"(a partial clone?), the first at commit %.12s; those commits are not analyzed "
+		"and their timeline rows say why in 'error' (git fetch --refetch, or clone "
+		"without --filter)\n", term_text(path), cnt, n,
+		e[first].commit);
 }

@@ -22,11 +22,12 @@
 #include "reports/report.h"
 #include "base/banned.h"
 
-enum { C_HISTORY = 256, C_RANGE, C_CSV, C_COUNTS_CSV, C_MD, C_FAIL_ON, C_QUIET };
+enum { C_HISTORY = 256, C_RANGE, C_FOLLOW, C_CSV, C_COUNTS_CSV, C_MD, C_FAIL_ON, C_QUIET };
 
 const struct opt compare_opts[] = {
 	{ "history", 0, NULL, "PATH is a spec in git: compare every commit that changed it", C_HISTORY, 0, OPTG_INPUTS, "off" },
 	{ "range", 0, "A..B", "with --history: the commits to report (earlier ones still fill the cache)", C_RANGE, 0, OPTG_INPUTS, "HEAD" },
+	{ "follow", 0, NULL, "with --history: follow PATH through renames and copies as git log --follow", C_FOLLOW, 0, OPTG_INPUTS, "off" },
 	{ "csv", 0, "FILE", "write the task matrix as CSV ('-' for stdout)", C_CSV, OPT_OUT, OPTG_OUTPUTS, "not written" },
 	{ "counts-csv", 0, "FILE", "write the counts per policy (per commit) as CSV", C_COUNTS_CSV, OPT_OUT, OPTG_OUTPUTS, "not written" },
 	{ "md", 0, "FILE", "write counts and matrix as Markdown", C_MD, OPT_OUT, OPTG_OUTPUTS, "not written" },
@@ -54,6 +55,7 @@ static int on_opt(int id, const char *arg, void *ctx)
 	switch (id) {
 	case C_HISTORY: a->history = true; return 0;
 	case C_RANGE: a->ho.range = arg; return 0;
+	case C_FOLLOW: a->ho.follow = true; return 0;
 	case C_CSV: a->csv = arg; return 0;
 	case C_COUNTS_CSV: a->counts_csv = arg; return 0;
 	case C_MD: a->md = arg; return 0;
@@ -215,6 +217,8 @@ static int check_args(const struct command *cmd, const struct compare_args *a,
 		*history = a->history || (!strchr(spec, ':') && stat(spec, &st) < 0);
 		if (!*history && a->ho.range)
 			why = "--range needs --history";
+		else if (!*history && a->ho.follow)
+			why = "--follow needs --history";
 		else if (*history && (c->nbaselines || c->cold))
 			why = "a history builds its own cache; --baseline and --cold do not apply";
 	}

@@ -30,7 +30,7 @@
 enum {
 	H_GLOB = 256, H_RANGE, H_SINCE, H_UNTIL, H_ALL_PARENTS, H_FOLLOW, H_MODEL,
 	H_CSV, H_OUTDIR, H_QUIET, H_SHARD, H_FOLLOW_THRESHOLD, H_JOBS,
-	H_JSON, H_HTML, H_PLOT
+	H_JSON, H_HTML, H_PLOT, H_NO_FOLLOW
 };
 
 const struct opt history_opts[] = {
@@ -39,8 +39,9 @@ const struct opt history_opts[] = {
 	{ "since", 0, "DATE", "only commits at or after DATE (YYYY-MM-DD[THH:MM:SS+HH:MM])", H_SINCE, 0, OPTG_INPUTS, "no limit" },
 	{ "until", 0, "DATE", "only commits at or before DATE", H_UNTIL, 0, OPTG_INPUTS, "no limit" },
 	{ "all-parents", 0, NULL, "include commits of merged branches", H_ALL_PARENTS, 0, OPTG_INPUTS, "off: first parents" },
-	{ "follow", 0, NULL, "follow the spec through renames and moves", H_FOLLOW, 0, OPTG_INPUTS, "off" },
-	{ "follow-threshold", 0, "PCT", "similarity (libgit2's measure) that makes a rename", H_FOLLOW_THRESHOLD, 0, OPTG_INPUTS, "30" },
+	{ "follow", 0, NULL, "follow the spec through renames and copies as git log --follow", H_FOLLOW, 0, OPTG_INPUTS, "on" },
+	{ "no-follow", 0, NULL, "stop where the spec was added under its current name", H_NO_FOLLOW, 0, OPTG_INPUTS, "off" },
+	{ "follow-threshold", 0, "PCT", "similarity (git's -M measure) that makes a rename or copy", H_FOLLOW_THRESHOLD, 0, OPTG_INPUTS, "50" },
 	{ "cache-model", 0, "cumulative|previous", "cache of every earlier run, or of the previous commit only", H_MODEL, 0, OPTG_CACHE, "cumulative" },
 	{ "csv", 0, "FILE", "write the timeline as CSV ('-' for stdout)", H_CSV, OPT_OUT, OPTG_OUTPUTS, "not written" },
 	{ "json", 0, "FILE", "write the timeline as JSON, schema " TIMELINE_JSON_SCHEMA " ('-' for stdout)", H_JSON, OPT_OUT, OPTG_OUTPUTS, "not written" },
@@ -78,6 +79,7 @@ static int on_opt(int id, const char *arg, void *ctx)
 	case H_UNTIL: return history_parse_date(arg, &a->ho.until);
 	case H_ALL_PARENTS: a->ho.all_parents = true; return 0;
 	case H_FOLLOW: a->ho.follow = true; return 0;
+	case H_NO_FOLLOW: a->ho.follow = false; return 0;
 	case H_FOLLOW_THRESHOLD:
 		a->ho.follow_threshold = (unsigned)strtoul(arg, &end, 10);
 		if (*end || a->ho.follow_threshold < 1 || a->ho.follow_threshold > 100)
@@ -292,6 +294,7 @@ static int replay_spec(struct run_ctx *rc, struct gitrepo *repo, struct common *
 
 	if (history_log(repo, spec, &a->ho, &entries, &n) < 0)
 		return -1;
+	cmd_note_missing_blobs(spec, entries, n);
 	lo = 0;
 	hi = n;
 	if (!several && a->shard_n)
@@ -413,6 +416,7 @@ int cmd_history(int argc, char **argv, const struct command *cmd)
 	int idx, ret = EXIT_ERROR;
 
 	memset(&a, 0, sizeof(a));
+	a.ho.follow = true;         /* as git blame, unlike git log: --no-follow */
 	gating_init(&a.gating);
 	memset(&rc, 0, sizeof(rc));
 	common_init(&c);

@@ -282,7 +282,7 @@ int gitrepo_read(struct gitrepo *r, const char *rev, const char *path,
 	git_object_size_t size;
 	bool present;
 	char hex[41];
-	int ret = -1;
+	int e, ret = -1;
 
 	*buf = NULL;
 	*len = 0;
@@ -295,8 +295,13 @@ int gitrepo_read(struct gitrepo *r, const char *rev, const char *path,
 		goto done;
 	}
 	oid_hex(hex, &id);
-	if (git_blob_lookup(&blob, r->repo, &id) < 0) {
-		err_set("%s:%s: cannot read object %s: %s", rev, path, hex, gitio_msg());
+	if ((e = git_blob_lookup(&blob, r->repo, &id)) < 0) {
+		/* libgit2 1.5 cannot fetch from a promisor remote: say what is missing. */
+		if (e == GIT_ENOTFOUND)
+			err_set("%s:%s: blob %.12s is missing from this clone (a partial clone?)",
+				rev, path, hex);
+		else
+			err_set("%s:%s: cannot read object %s: %s", rev, path, hex, gitio_msg());
 		goto done;
 	}
 	size = git_blob_rawsize(blob);

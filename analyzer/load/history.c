@@ -32,6 +32,16 @@ void history_entries_free(struct hist_entry *e, size_t n)
 	free(e);
 }
 
+size_t history_missing_blobs(const struct hist_entry *e, size_t n, size_t *first)
+{
+	size_t i, cnt = 0;
+
+	for (i = 0; i < n; i++)
+		if (e[i].blob_missing && !cnt++)
+			*first = i;
+	return cnt;
+}
+
 /* What c did to PATH (named `cur` at c), and where --follow goes next. */
 struct change {
 	bool changed;

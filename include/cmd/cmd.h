@@ -179,6 +179,14 @@ int cmd_write_timeline(struct outset *os, const char *path,
 		       int (*fn)(FILE *, const struct timeline_row *, size_t),
 		       const struct timeline_row *rows, size_t n);
 
+struct hist_entry;
+/*
+ * A partial clone leaves blobs out, and libgit2 cannot fetch them: say how
+ * many of PATH's versions are missing and the oldest commit affected (their
+ * rows carry the error); nothing when none is.
+ */
+void cmd_note_missing_blobs(const char *path, const struct hist_entry *e, size_t n);
+
 /* Worker threads for history walks: the online cores, at most 4. */
 int default_jobs(void);
 

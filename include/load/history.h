@@ -51,6 +51,12 @@ int history_log(struct gitrepo *r, const char *path, const struct hist_options *
 void history_entries_free(struct hist_entry *e, size_t n);
 
 /*
+ * How many entries' blobs are missing from this clone (a partial clone),
+ * and *first the oldest of them (unset when none).
+ */
+size_t history_missing_blobs(const struct hist_entry *e, size_t n, size_t *first);
+
+/*
  * Compiled KFP specs in the tree of `rev`: *.yaml, *.yml and *.json files
  * holding pipelineInfo, root and deploymentSpec; with `glob`, only paths it
  * matches ("**" spans directories).  Sorted; malloc'd strings in a
