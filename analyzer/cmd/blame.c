@@ -53,6 +53,7 @@ struct blame_ctx {
 	enum decision *final_dec;
 	char (*final_hit)[13];       /* commit (short) whose run made the entry hit now */
 	char **final_never;          /* why it misses on every run (malloc'd), or NULL */
+	char **final_never_cause;    /* and its root causes (malloc'd) */
 	size_t nfinal;
 	size_t errors;
 };
@@ -141,6 +142,7 @@ static void final_reset(struct blame_ctx *b)
 	for (i = 0; i < b->nfinal; i++) {
 		free(b->final_paths[i]);
 		free(b->final_never[i]);
+		free(b->final_never_cause[i]);
 	}
 	b->nfinal = 0;
 }
@@ -167,6 +169,8 @@ static int on_commit(struct walk *w, size_t index, const struct hist_entry *e,
 	final_reset(b);
 	b->final_paths = xreallocarray(b->final_paths, pr->n + 1, sizeof(*b->final_paths));
 	b->final_never = xreallocarray(b->final_never, pr->n + 1, sizeof(*b->final_never));
+	b->final_never_cause = xreallocarray(b->final_never_cause, pr->n + 1,
+					     sizeof(*b->final_never_cause));
 	b->final_dec = xreallocarray(b->final_dec, pr->n + 1, sizeof(*b->final_dec));
 	b->final_hit = xreallocarray(b->final_hit, pr->n + 1, sizeof(*b->final_hit));
 	sb_init(&reason);
@@ -182,10 +186,14 @@ static int on_commit(struct walk *w, size_t index, const struct hist_entry *e,
 		snprintf(b->final_hit[b->nfinal], sizeof(b->final_hit[0]), "%s",
 			 r->hit.run ? r->hit.run : "");
 		b->final_never[b->nfinal] = NULL;
+		b->final_never_cause[b->nfinal] = NULL;
 		if (misses_every_run(pr, r, true)) {
 			sb_reset(&reason);
 			result_reason_list(&reason, r);
 			b->final_never[b->nfinal] = xstrdup(sb_str(&reason));
+			sb_reset(&causes);
+			result_cause_list(&causes, r);
+			b->final_never_cause[b->nfinal] = xstrdup(sb_str(&causes));
 		}
 		b->nfinal++;
 		if (r->decision == DECISION_HIT)
@@ -248,13 +256,14 @@ static void emit(FILE *fp, struct blame_ctx *b, bool csv)
 		cells[4] = r ? r->subject : "";
 		cells[5] = r ? decision_name(r->decision) : "";
 		cells[6] = r ? r->reason : "";
+		cells[7] = r ? r->root_cause : "";
+		cells[8] = decision_name(b->final_dec[i]);
 		if (b->final_never[i]) {
 			/* No commit: the decision and reason of every run. */
 			cells[5] = decision_name(b->final_dec[i]);
 			cells[6] = b->final_never[i];
+			cells[7] = b->final_never_cause[i];
 		}
-		cells[7] = r ? r->root_cause : "";
-		cells[8] = decision_name(b->final_dec[i]);
 		if (csv) {
 			for (k = 0; k < KC_ARRAY_SIZE(cells); k++) {
 				if (k)
@@ -269,8 +278,12 @@ static void emit(FILE *fp, struct blame_ctx *b, bool csv)
 				term_text(b->final_paths[i]), decision_name(r->decision),
 				*r->reason ? " " : "", term_text(r->reason), cells[8]);
 		} else if (b->final_never[i]) {
-			fprintf(fp, "%-12s %s: never hits: %s on every run  (now %s)\n", "",
-				term_text(b->final_paths[i]), term_text(b->final_never[i]), cells[8]);
+			bool via = *b->final_never_cause[i] &&
+				   strcmp(b->final_never_cause[i], b->final_paths[i]);
+			fprintf(fp, "%-12s %s: never hits: %s on every run%s%s%s  (now %s)\n", "",
+				term_text(b->final_paths[i]), term_text(b->final_never[i]),
+				via ? " (from " : "", via ? term_text(b->final_never_cause[i]) : "",
+				via ? ")" : "", cells[8]);
 		} else {
 			fprintf(fp, "%-12s %s: never invalidated in the range  (now %s)\n", "",
 				term_text(b->final_paths[i]), cells[8]);
@@ -346,6 +359,7 @@ done:
 	final_reset(&b);
 	free(b.final_paths);
 	free(b.final_never);
+	free(b.final_never_cause);
 	free(b.final_dec);
 	free(b.final_hit);
 	history_entries_free(entries, n);

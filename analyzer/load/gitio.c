@@ -526,6 +526,17 @@ struct gitio_walk {
 	const char *path;       /* named in the walk's messages */
 	git_oid hide;           /* A of "A..B" */
 	bool has_hide;
+	/*
+	 * date_order: git's own walk instead of libgit2's (whose time sort
+	 * is not stable: commits of the same second come out in any order,
+	 * parents before children): commits by committer date, newest
+	 * first, equal dates in the order they were reached
+	 * (commit.c commit_list_insert_by_date, revision.c process_parents).
+	 */
+	bool date_order;
+	git_commit **q;
+	size_t qn, qalloc;
+	struct strmap seen;     /* hex ids queued once */
 };
 
 struct gitio_commit {
@@ -556,6 +567,51 @@ static int range_end(git_repository *repo, const char *rev, git_oid *out)
 	return 0;
 }
 
+/* Queue commit id unless it was: after the commits of its date or later. */
+static int date_push(struct gitio_walk *w, const git_oid *id)
+{
+	git_commit *c = NULL;
+	char hex[41];
+	size_t at;
+
+	oid_hex(hex, id);
+	if (strmap_has(&w->seen, hex))
+		return 0;
+	if (git_commit_lookup(&c, w->repo, id) < 0) {
+		if (git_repository_is_shallow(w->repo) == 1)
+			return err_set("%s: history is shallow: an earlier commit is not in this "
+				       "clone (git fetch --unshallow)", w->path);
+		return err_set("commit %.12s: cannot read it: %s", hex, gitio_msg());
+	}
+	strmap_put(&w->seen, hex, NULL);
+	for (at = 0; at < w->qn && git_commit_time(w->q[at]) >= git_commit_time(c); at++)
+		;
+	KC_GROW(w->q, w->qalloc, w->qn + 1);
+	memmove(w->q + at + 1, w->q + at, (w->qn - at) * sizeof(*w->q));
+	w->q[at] = c;
+	w->qn++;
+	return 0;
+}
+
+/* The newest queued commit, its parents queued in their order. */
+static int date_next(struct gitio_walk *w, git_commit **out)
+{
+	unsigned k;
+
+	*out = NULL;
+	if (!w->qn)
+		return 0;
+	*out = w->q[0];
+	memmove(w->q, w->q + 1, --w->qn * sizeof(*w->q));
+	for (k = 0; k < git_commit_parentcount(*out); k++)
+		if (date_push(w, git_commit_parent_id(*out, k)) < 0) {
+			git_commit_free(*out);
+			*out = NULL;
+			return -1;
+		}
+	return 1;
+}
+
 /*
  * Push the tip of the range; A of "A..B" is remembered, not hidden: the
  * commits reachable from it are outside the window but still warm the cache.
@@ -568,8 +624,12 @@ static int push_range(struct gitio_walk *w, const char *range)
 	char *from;
 	int ret;
 
+	if (!range && git_revwalk_push_head(w->w) < 0)
+		return err_set("HEAD: %s", gitio_msg());
+	if (!range && !w->date_order)
+		return 0;
 	if (!range)
-		return git_revwalk_push_head(w->w) < 0 ? err_set("HEAD: %s", gitio_msg()) : 0;
+		tip = "HEAD";
 	if (dots) {
 		from = xstrndup(range, (size_t)(dots - range));
 		ret = range_end(w->repo, *from ? from : "HEAD", &w->hide);
@@ -581,19 +641,23 @@ static int push_range(struct gitio_walk *w, const char *range)
 	}
 	if (git_revparse_single(&obj, w->repo, tip) < 0)
 		return err_set("%s: unknown revision", tip);
-	git_revwalk_push(w->w, git_object_id(obj));
+	if (range)
+		git_revwalk_push(w->w, git_object_id(obj));
+	ret = w->date_order ? date_push(w, git_object_id(obj)) : 0;
 	git_object_free(obj);
-	return 0;
+	return ret;
 }
 
 int gitio_walk_begin(struct gitio_walk **out, struct gitrepo *r, const char *range,
-		     bool first_parent, const char *path)
+		     bool first_parent, bool date_order, const char *path)
 {
 	struct gitio_walk *w = xcalloc(1, sizeof(*w));
 
 	*out = NULL;
 	w->repo = r->repo;
 	w->path = path;
+	w->date_order = date_order;
+	strmap_init(&w->seen);
 	if (git_revwalk_new(&w->w, r->repo) < 0) {
 		err_set("cannot walk history: %s", gitio_msg());
 		goto fail;
@@ -626,6 +690,11 @@ int gitio_walk_next(struct gitio_walk *w, struct gitio_commit **out)
 	int e;
 
 	*out = NULL;
+	if (w->date_order) {
+		if ((e = date_next(w, &c)) == 1)
+			*out = commit_wrap(c);
+		return e;
+	}
 	e = git_revwalk_next(&id, w->w);
 	if (e == GIT_ITEROVER)
 		return 0;
@@ -673,6 +742,10 @@ void gitio_walk_free(struct gitio_walk *w)
 {
 	if (!w)
 		return;
+	while (w->qn)
+		git_commit_free(w->q[--w->qn]);
+	free(w->q);
+	strmap_release(&w->seen);
 	git_revwalk_free(w->w);
 	free(w);
 }

@@ -133,21 +133,38 @@ int history_log(struct gitrepo *r, const char *path, const struct hist_options *
 	struct hist_entry *v = NULL;
 	size_t cnt = 0, alloc = 0, i;
 	char *cur = xstrdup(path);
+	/*
+	 * --follow over every parent is git log --follow's walk: date order,
+	 * no history simplification (revision.c: no pruning with
+	 * follow_renames), one followed name for the whole walk.
+	 */
+	bool git_walk = o->follow && o->all_parents;
 	bool ever = false;
 	int e, ret = -1;
 
 	*out = NULL;
 	*n = 0;
-	if (gitio_walk_begin(&w, r, o->range, !o->all_parents, path) < 0)
+	if (gitio_walk_begin(&w, r, o->range, !o->all_parents, git_walk, path) < 0)
 		goto done;
 	while ((e = gitio_walk_next(w, &c)) == 1) {
 		struct change ch;
 		char cblob[41];
 		bool cpres;
-		if (gitio_commit_blob(c, cur, cblob, &cpres) < 0 ||
-		    commit_change(&ch, w, o, c, cur, cblob, cpres) < 0)
+		if (gitio_commit_blob(c, cur, cblob, &cpres) < 0)
 			goto done;
 		ever = ever || cpres;
+		/*
+		 * git log --follow diffs no merge (log-tree.c log_tree_diff
+		 * hides them without -m): it lists none and renames nothing
+		 * there.
+		 */
+		if (git_walk && gitio_commit_parentcount(c) > 1) {
+			gitio_commit_free(c);
+			c = NULL;
+			continue;
+		}
+		if (commit_change(&ch, w, o, c, cur, cblob, cpres) < 0)
+			goto done;
 		if (ch.changed) {
 			KC_GROW(v, alloc, cnt + 1);
 			entry_fill(&v[cnt++], w, o, c, cur, cblob, &ch);

@@ -72,14 +72,16 @@ struct gitio_commit;
 
 /*
  * Walk the commits of `range` ("A..B", "B", or NULL for HEAD) newest first,
- * topologically then by time; first_parent follows first parents only.  The
+ * topologically then by time, or by committer time only (date_order: git
+ * log's own order without --topo-order); first_parent follows first
+ * parents only.  The
  * commits reachable from A are walked too (they warm the cache):
  * gitio_walk_hides() tells them.  `path` (borrowed for the walk's life) only
  * names the file in messages.  Errors: "REV: unknown revision", "A: not a
  * commit", "HEAD: <libgit2>".  *out: gitio_walk_free().
  */
 int gitio_walk_begin(struct gitio_walk **out, struct gitrepo *r, const char *range,
-		     bool first_parent, const char *path);
+		     bool first_parent, bool date_order, const char *path);
 /*
  * The next commit into *out (the caller's: gitio_commit_free()): 1, or 0 at
  * the end, or -1: "commit X: cannot read it", "PATH: history is shallow: ...".

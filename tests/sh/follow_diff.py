@@ -127,28 +127,58 @@ def step(rng, files):
             files[random_path(rng)] = (list(files[p][0]), files[p][1])
 
 
-def fast_import_stream(rng, ncommits):
-    files = {}
-    ever = set()
+def commit_block(branch, mark, parents, t, msg, files):
+    out = ["commit refs/heads/%s\nmark :%d\n"
+           "author T <t@t.invalid> %d +0000\ncommitter T <t@t.invalid> %d +0000\n"
+           "data %d\n%s\n" % (branch, mark, t, t, len(msg), msg)]
+    for k, p in enumerate(parents):
+        out.append("%s :%d\n" % ("from" if k == 0 else "merge", p))
+    out.append("deleteall\n")
+    for p in sorted(files):
+        data = render(*files[p])
+        out.append("M 100644 inline %s\ndata %d\n%s\n" % (p, len(data), data.decode()))
+    return "".join(out)
+
+
+def fast_import_stream(rng, ncommits, branchy):
+    """Commits on main; when branchy, side branches that merge back."""
+    heads = {"main": [None, {}]}     # branch -> [mark of its tip, files]
+    ever = {"main": set()}           # paths each branch's history has had
     out = []
     t = 1700000000
     for i in range(ncommits):
-        before = dict(files)
-        step(rng, files)
-        if files == before:
-            files[random_path(rng)] = (new_content(rng), False)
-        t += 3600
-        msg = "commit %d" % i
-        out.append("commit refs/heads/main\n"
-                   "author T <t@t.invalid> %d +0000\ncommitter T <t@t.invalid> %d +0000\n"
-                   "data %d\n%s\n" % (t, t, len(msg), msg))
-        out.append("deleteall\n")
-        for p in sorted(files):
-            data = render(*files[p])
-            out.append("M 100644 inline %s\ndata %d\n" % (p, len(data)))
-            out.append(data.decode() + "\n")
-        ever.update(files)
-    return "".join(out).encode(), sorted(ever)
+        if branchy and "side" not in heads and heads["main"][0] and rng.random() < 0.3:
+            heads["side"] = [heads["main"][0], dict(heads["main"][1])]
+            ever["side"] = set(ever["main"])
+        branch = rng.choice(sorted(heads))
+        tip, files = heads[branch]
+        parents = [tip] if tip else []
+        if branch == "main" and "side" in heads and rng.random() < 0.35:
+            side_tip, side_files = heads.pop("side")
+            merged = dict(files)
+            for p, v in side_files.items():   # side wins some, loses others
+                if p not in merged or rng.random() < 0.5:
+                    merged[p] = v
+            for p in list(merged):
+                if p not in side_files and p in files and rng.random() < 0.3:
+                    del merged[p]
+            if rng.random() < 0.3:
+                step(rng, merged)             # an evil merge
+            files = merged
+            parents.append(side_tip)
+            ever["main"] |= ever.pop("side")
+            msg = "merge %d" % i
+        else:
+            before = dict(files)
+            step(rng, files)
+            if files == before:
+                files[random_path(rng)] = (new_content(rng), False)
+            msg = "commit %d on %s" % (i, branch)
+        t += 0 if rng.random() < 0.1 else 3600  # now and then the same second
+        out.append(commit_block(branch, i + 1, parents, t, msg, files))
+        heads[branch] = [i + 1, files]
+        ever[branch].update(files)
+    return "".join(out).encode(), sorted(ever["main"])  # HEAD is main
 
 
 def run(args, cwd):
@@ -177,15 +207,17 @@ def one(kfpcache, work, seed):
     shutil.rmtree(repo, ignore_errors=True)
     os.makedirs(repo)
     run(["git", "init", "-q", "--template=", "-b", "main"], repo)
-    stream, paths = fast_import_stream(rng, rng.randint(4, 14))
+    branchy = seed % 3 == 0
+    stream, paths = fast_import_stream(rng, rng.randint(4, 14), branchy)
     if len(paths) > MAX_PATHS:  # keep the run short: a seeded sample
         paths = sorted(rng.sample(paths, MAX_PATHS))
     subprocess.run(["git", "fast-import", "--quiet"], cwd=repo, env=ENV, input=stream,
                    check=True)
     bad = []
     # One kfpcache run for every path: its timeline names the spec per row.
-    r = run([kfpcache, "history", "-q", "-j", "1", "--repo", ".", "--follow"] + paths +
-            ["--csv", "-"], repo)
+    # git log walks every parent: so does --all-parents (first parents else).
+    r = run([kfpcache, "history", "-q", "-j", "1", "--repo", ".", "--follow"] +
+            (["--all-parents"] if branchy else []) + paths + ["--csv", "-"], repo)
     if r.returncode not in (0, 3):
         return ["exit %d: %s" % (r.returncode, r.stderr.decode().strip())], len(paths)
     rows = list(csv.reader(io.StringIO(r.stdout.decode())))

@@ -106,11 +106,11 @@ for h in "$CORPUS"/history/*/; do
 	if [ $rc -ne 0 ] && [ $rc -ne 3 ]; then echo "not ok - corpus $name: exit $rc"; cat err >&2
 	elif [ "$got" -ne "$rows" ]; then echo "not ok - corpus $name: $got rows, commits.tsv has $rows"
 	else echo "ok - corpus $name: --follow gives one row per commit ($rows)"; fi
-	kc history -q --repo "c-$name" "$final" --csv "n-$name.csv" 2> /dev/null
+	kc history -q --repo "c-$name" --no-follow "$final" --csv "n-$name.csv" 2> /dev/null
 	nf=$(($(wc -l < "n-$name.csv") - 1))
 	if grep -q 'R[0-9]\|C[0-9]' "$h/commits.tsv"; then
-		[ "$nf" -lt "$rows" ] && echo "ok - corpus $name: without --follow the walk stops at the rename" \
-			|| echo "not ok - corpus $name: without --follow ($nf rows)"
+		[ "$nf" -lt "$rows" ] && echo "ok - corpus $name: with --no-follow the walk stops at the rename" \
+			|| echo "not ok - corpus $name: with --no-follow ($nf rows)"
 	fi
 done
 check_shards c-flip_coin "corpus flip_coin" --follow test_data/sdk_compiled_pipelines/valid/critical/flip_coin.yaml
