@@ -27,7 +27,6 @@ void history_entries_free(struct hist_entry *e, size_t n)
 		free(e[i].path);
 		free(e[i].author);
 		free(e[i].subject);
-		free(e[i].from_path);
 	}
 	free(e);
 }
@@ -117,8 +116,6 @@ static void entry_fill(struct hist_entry *h, struct gitio_walk *w, const struct 
 	h->time = ci.author_time;
 	h->offset = ci.author_offset;
 	h->change = ch->status;
-	h->score = ch->score;
-	h->from_path = ch->old ? xstrdup(ch->old) : NULL;
 	h->blob_missing = *cblob && !gitio_has_blob(c, cblob);
 	h->in_window = (!o->since || ci.time >= o->since) && (!o->until || ci.time <= o->until);
 	if (h->in_window)

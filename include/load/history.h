@@ -21,8 +21,6 @@ struct hist_entry {
 	int64_t time;             /* author time, seconds since the epoch */
 	int offset;               /* author UTC offset, minutes */
 	char change;              /* 'A' added, 'M' modified, 'D' deleted, 'R' renamed, 'C' copied */
-	unsigned score;           /* R/C: similarity to from_path in percent (git's) */
-	char *from_path;          /* R/C: the path it came from, else NULL */
 	bool blob_missing;        /* the blob is not in this clone (a partial clone) */
 	bool in_window;           /* inside --range/--since/--until (else it only warms the cache) */
 };
