@@ -21,7 +21,8 @@ shapes: the rename and copy shapes that decide a lineage, each built by
 hand: a copy whose source stays (C100), a partial copy (C5x), a deleted file
 and an unrelated added one (no rename), a rename from a deleted source
 beating a closer copy, exact duplicates (unused source, then file name,
-then path order), a deleted source pushed out of git's four candidates.
+then path order), a deleted source pushed out of git's four candidates,
+--follow-threshold N against git's -MN%.
 
 lineage: a corpus history (../shared/kfp-corpus/history/NAME) replayed with
 its copies kept (the source stays, as in the KFP repository) and unrelated
@@ -186,10 +187,10 @@ def run(args, cwd):
                           stderr=subprocess.PIPE)
 
 
-def git_follow(repo, path):
+def git_follow(repo, path, extra=()):
     """(commit, path at that commit) of git log --follow, newest first."""
-    out = run(["git", "log", "--follow", "--format=%x01%H", "--name-only", "--", path],
-              repo).stdout.decode()
+    out = run(["git", "log", "--follow"] + list(extra) +
+              ["--format=%x01%H", "--name-only", "--", path], repo).stdout.decode()
     rows = []
     for block in out.split("\x01")[1:]:
         lines = [x for x in block.split("\n") if x]
@@ -269,16 +270,17 @@ def build(repo, snapshots):
                    check=True)
 
 
-def compare(kfpcache, repo, path):
+def compare(kfpcache, repo, path, threshold=None):
     """kfpcache's (commit, path) rows newest first, git's, and an error."""
+    extra = ["--follow-threshold", str(threshold)] if threshold else []
     r = run([kfpcache, "history", "-q", "-j", "1", "--repo", ".", "--follow", path,
-             "--csv", "-"], repo)
+             "--csv", "-"] + extra, repo)
     if r.returncode not in (0, 3):
         return None, None, "exit %d: %s" % (r.returncode, r.stderr.decode().strip())
     rows = list(csv.reader(io.StringIO(r.stdout.decode())))
     got = [(row[0], row[4]) for row in rows[1:]]
     got.reverse()
-    return got, git_follow(repo, path), None
+    return got, git_follow(repo, path, ["-M%d%%" % threshold] if threshold else []), None
 
 
 def lines(n, tag):
@@ -309,6 +311,11 @@ def shape_list():
         ("partial-copy", [("add", {"a/p.yaml": base, "z.txt": other}),
                           ("copy half", {"a/p.yaml": base, "z.txt": other, "c/q.yaml": half})],
          "c/q.yaml", ["c/q.yaml", "a/p.yaml"]),
+        # 59 % alike (R059): a rename at git's 50 %, none at -M60%, one at -M55%
+        ("threshold-60", [("add", {"old.yaml": base}), ("move", {"new.yaml": half})],
+         "new.yaml", ["new.yaml"]),
+        ("threshold-55", [("add", {"old.yaml": base}), ("move", {"new.yaml": half})],
+         "new.yaml", ["new.yaml", "old.yaml"]),
         ("delete-and-unrelated-add", [("add", {"old.yaml": spec_a}),
                                       ("replace", {"new.yaml": spec_b})],
          "new.yaml", ["new.yaml"]),
@@ -334,7 +341,10 @@ def shapes_main(kfpcache, work):
     for name, snaps, path, names in shape_list():
         repo = os.path.join(work, "shape-" + name)
         build(repo, snaps)
-        got, want, err = compare(kfpcache, repo, path)
+        threshold = None
+        if name.startswith("threshold-"):   # --follow-threshold N is git's -MN%
+            threshold = int(name.split("-")[1])
+        got, want, err = compare(kfpcache, repo, path, threshold)
         if err or got != want or [p for _, p in got] != names:
             print("not ok - follow shape %s: %s; kfpcache %s, git %s, expected %s" % (
                 name, err or "", show(got or []), show(want or []), " ".join(names)))
