@@ -1,8 +1,8 @@
 /*
  * history.c - which commits changed a spec, walked newest to oldest with
  * gitio's revwalk (first parents unless asked otherwise), following renames
- * with its similarity detection as `git log --follow` does, then returned
- * oldest first.  Also finds every compiled KFP spec in a tree.
+ * and copies as `git log --follow` does (gitio_follow_source), then
+ * returned oldest first.  Also finds every compiled KFP spec in a tree.
  */
 #include "load/history.h"
 

@@ -1,7 +1,8 @@
 /*
  * history.h - the commits that changed a spec, walked through gitio: oldest
- * first, first-parent by default, following renames on request; and the
- * discovery of every compiled KFP spec in a tree.
+ * first, first-parent by default, following renames and copies on request
+ * as `git log --follow` does (gitio.c, similar.c); and the discovery of
+ * every compiled KFP spec in a tree.
  */
 #ifndef KFPCACHE_HISTORY_H
 #define KFPCACHE_HISTORY_H
