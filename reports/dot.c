@@ -305,7 +305,7 @@ static Agraph_t *open_graph(const struct prediction *pr)
 	set(g, "compound", "true");
 	set(g, "fontname", "Helvetica");
 	esc(&sb, pr->dag->pipeline_name);
-	sb_addf(&sb, "\\n%zu executor tasks:", pr->executors);
+	sb_addf(&sb, "\\n%zu %s:", pr->executors, plural(pr->executors, "executor task", "executor tasks"));
 	for (i = 0; i < DECISION_ORDER_N; i++)
 		sb_addf(&sb, "%s %s %zu", i ? "," : "", decision_name(decision_order[i]),
 			pr->counts[decision_order[i]]);

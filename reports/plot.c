@@ -168,8 +168,8 @@ static void draw_bars(FILE *fp, const struct frame *f, const struct timeline_row
 		fprintf(fp, "<g class=\"commit\"><title>%03zu %.12s ", r->seq, r->commit);
 		report_markup_text(fp, r->subject);
 		if (analyzed(r)) {
-			fprintf(fp, " \xe2\x80\x94 %zu tasks: HIT %zu, MISS %zu, MISS_UPSTREAM %zu, UNKNOWN %zu, DISABLED %zu",
-				r->tasks, r->counts[DECISION_HIT], r->counts[DECISION_MISS],
+			fprintf(fp, " \xe2\x80\x94 %zu %s: HIT %zu, MISS %zu, MISS_UPSTREAM %zu, UNKNOWN %zu, DISABLED %zu",
+				r->tasks, plural(r->tasks, "task", "tasks"), r->counts[DECISION_HIT], r->counts[DECISION_MISS],
 				r->counts[DECISION_MISS_UPSTREAM], r->counts[DECISION_UNKNOWN],
 				r->counts[DECISION_DISABLED]);
 			if (r->counts[DECISION_NOT_RUN])
@@ -274,7 +274,7 @@ static void panel(FILE *fp, const struct timeline_row *rows, size_t n, int y0)
 
 	fprintf(fp, "<g class=\"panel\">\n<text class=\"title\" x=\"%d\" y=\"%d\">", LEFT, y0 + 18);
 	report_markup_text(fp, n ? rows[0].spec : "");
-	fprintf(fp, " \xe2\x80\x94 %zu commit%s</text>\n", n, n == 1 ? "" : "s");
+	fprintf(fp, " \xe2\x80\x94 %zu %s</text>\n", n, plural(n, "commit", "commits"));
 	draw_axes(fp, &f);
 	draw_bars(fp, &f, rows, n);
 	draw_ratio(fp, &f, rows, n);

@@ -98,7 +98,7 @@ static int collect(const struct prediction *pa, const struct prediction *pb,
 	while (i < pa->n || j < pb->n) {
 		const struct task_result *a = i < pa->n ? &pa->results[i] : NULL;
 		const struct task_result *b = j < pb->n ? &pb->results[j] : NULL;
-		int c = !a ? 1 : !b ? -1 : strcmp(a->task->path, b->task->path);
+		int c = !a ? 1 : !b ? -1 : path_cmp(a->task->path, b->task->path);
 		struct diff_row r;
 		memset(&r, 0, sizeof(r));
 		if (c < 0) {
@@ -201,8 +201,8 @@ static void write_text(FILE *fp, const char *na, const char *nb,
 				cnt[k]++;
 	}
 	/* For a person: names go through term_text (util.h). */
-	fprintf(fp, "%s -> %s: %zu task%s differ (added %zu, removed %zu, changed %zu, affected %zu)\n",
-		term_text(na), term_text(nb), n, n == 1 ? "" : "s", cnt[0], cnt[1], cnt[2], cnt[3]);
+	fprintf(fp, "%s -> %s: %zu %s (added %zu, removed %zu, changed %zu, affected %zu)\n",
+		term_text(na), term_text(nb), n, plural(n, "task differs", "tasks differ"), cnt[0], cnt[1], cnt[2], cnt[3]);
 	for (i = 0; i < n; i++) {
 		const struct diff_row *r = &rows[i];
 		fprintf(fp, "  %-8s %s", r->change, term_text(r->task));

@@ -405,8 +405,8 @@ static int finish(struct history_args *a, const struct run_ctx *rc)
 	if (!a->quiet && !cmd_on_stdout((const char *const[]){ a->csv, a->json, a->plot, a->html }, 4))
 		timeline_summary(stdout, rc->rows, rc->nrows);
 	if (rc->errors)
-		fprintf(stderr, "kfpcache: warning: %zu commit%s could not be analyzed; the timeline is partial (exit status 3)\n",
-			rc->errors, rc->errors == 1 ? "" : "s");
+		fprintf(stderr, "kfpcache: warning: %zu %s could not be analyzed; the timeline is partial (exit status 3)\n",
+			rc->errors, plural(rc->errors, "commit", "commits"));
 	ret = fflush(stdout) ? EXIT_ERROR : rc->errors ? EXIT_PARTIAL : EXIT_OK;
 	return gating_history(&a->gating, !a->quiet && !(a->csv && !strcmp(a->csv, "-")), ret);
 }

@@ -61,7 +61,7 @@ static int cmp_task_ptr_path(const void *x, const void *y)
 {
 	const struct task *a = *(const struct task *const *)x, *b = *(const struct task *const *)y;
 
-	return strcmp(a->path, b->path);
+	return path_cmp(a->path, b->path);
 }
 
 /* The root causes of x, deduplicated and sorted by path, into res. */
