@@ -26,6 +26,8 @@
 #define MIN_W 640
 #define LABELLED 3       /* how many commits get a label */
 #define SUBJECT_MAX 36   /* bytes of a subject in a label */
+#define LABEL_LINE 16    /* a label line in the headroom: LABELLED of them fit */
+#define CHAR_W 6         /* the width of a byte of 10px label text, rounded up */
 
 /*
  * Bottom to top.  NOT_RUN's fill is near the background, so its rects get
@@ -109,6 +111,7 @@ static int cmp_invalidated(const void *x, const void *y)
 /* One panel's geometry: the bar area's top left corner and width, a commit's slot, the task axis. */
 struct frame {
 	int px, py, w;
+	int width;          /* the panel's, labels stay inside it */
 	int step, gap;      /* a commit's slot, and the space between bars */
 	size_t axis, tick;  /* task axis maximum and tick step */
 };
@@ -227,29 +230,41 @@ static void draw_ratio(FILE *fp, const struct frame *f, const struct timeline_ro
 		fputs("\"/>\n", fp);
 }
 
-/* A label above each of the top commits, in commit order: short id, subject, invalidations. */
+/*
+ * A label per top commit, in commit order: short id, subject, entries it
+ * invalidated.  Horizontal, one line each in the headroom between the title
+ * and the bars (the j-th label on line j), with a leader down to its bar;
+ * moved left when it would pass the right edge.  Rotated labels crossed the
+ * title and were cut off at the top and right.
+ */
 static void draw_labels(FILE *fp, const struct frame *f, const struct timeline_row *rows, size_t n,
 			const struct timeline_row *const *top, size_t ntop)
 {
 	struct strbuf sb = STRBUF_INIT;
-	size_t i, k;
+	size_t i, k, line = 0;
 
 	for (i = 0; i < n; i++) {
 		const struct timeline_row *r = &rows[i];
-		int x, y;
+		int x, y, ty, tx, tw;
 		for (k = 0; k < ntop && top[k] != r; k++)
 			;
 		if (k == ntop)
 			continue;
 		x = f->px + (int)i * f->step + f->step / 2;
-		y = f->py + PLOT_H - (int)(r->tasks * PLOT_H / f->axis) - 6;
+		y = f->py + PLOT_H - (int)(r->tasks * PLOT_H / f->axis) - 2;
+		ty = f->py - HEADROOM + LABEL_LINE * (int)(line++ + 1);
 		sb_reset(&sb);
 		short_text(&sb, r->subject, SUBJECT_MAX);
+		sb_addf(&sb, " (%zu invalidated)", r->invalidated);
+		/* The commit id and a space, then the text, at about CHAR_W a byte. */
+		tw = CHAR_W * (8 + (int)sb.len);
+		tx = x + tw > f->width - 4 ? f->width - 4 - tw : x;
+		if (tx < 4)
+			tx = 4;
 		fprintf(fp, "<g class=\"label\"><line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>"
-			"<text transform=\"translate(%d %d) rotate(-30)\">%.7s ",
-			x, y, x, y - 8, x, y - 10, r->commit);
+			"<text x=\"%d\" y=\"%d\">%.7s ", x, y, x, ty + 3, tx, ty, r->commit);
 		report_markup_text(fp, sb.buf);
-		fprintf(fp, " (%zu invalidated)</text></g>\n", r->invalidated);
+		fputs("</text></g>\n", fp);
 	}
 	sb_release(&sb);
 }
@@ -266,6 +281,7 @@ static void panel(FILE *fp, const struct timeline_row *rows, size_t n, int y0)
 	f.px = LEFT;
 	f.py = y0 + TITLE + HEADROOM;
 	f.w = (int)n * f.step;
+	f.width = panel_width(n);
 	for (i = 0; i < n; i++)
 		if (analyzed(&rows[i]) && rows[i].tasks > ymax)
 			ymax = rows[i].tasks;
