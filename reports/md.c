@@ -590,6 +590,7 @@ static void emit_nodes(struct strbuf *sb, struct mermaid *m)
 			m->id[cur - 1] = groups;
 			sb_reset(&label);
 			mermaid_label(&label, r->task->key);
+			report_iteration_suffix(&label, r->task);
 			indent(sb, depth - 1);
 			sb_addf(sb, "subgraph s%ld [\"%s\"]\n", groups++, label.buf);
 			KC_GROW(stack, alloc, depth + 1);
