@@ -221,11 +221,12 @@ void report_verdict(struct strbuf *sb, const struct prediction *pr)
 			sb_addf(sb, "%s%s %zu", sep, decision_name(decision_order[i]), pr->counts[decision_order[i]]);
 			sep = ", ";
 		}
-	sb_addf(sb, "%s, %zu hit the cache", *sep == ',' ? ")" : "", hit);
+	sb_addf(sb, "%s, %zu %s the cache", *sep == ',' ? ")" : "", hit, plural(hit, "hits", "hit"));
 	if (unknown)
 		sb_addf(sb, ", %zu cannot be decided before the run", unknown);
 	if (pr->counts[DECISION_NOT_RUN])
-		sb_addf(sb, ", %zu do not run at all (a false condition)", pr->counts[DECISION_NOT_RUN]);
+		sb_addf(sb, ", %zu %s not run at all (a false condition)", pr->counts[DECISION_NOT_RUN],
+			plural(pr->counts[DECISION_NOT_RUN], "does", "do"));
 }
 
 static void verdict(struct strbuf *out, const struct prediction *pr, const struct report_info *info)
