@@ -177,7 +177,8 @@ static void draw_bars(FILE *fp, const struct frame *f, const struct timeline_row
 				r->counts[DECISION_DISABLED]);
 			if (r->counts[DECISION_NOT_RUN])
 				fprintf(fp, ", NOT_RUN %zu", r->counts[DECISION_NOT_RUN]);
-			fprintf(fp, "; %zu invalidated", r->invalidated);
+			fprintf(fp, "; %zu %s invalidated", r->invalidated,
+				plural(r->invalidated, "entry", "entries"));
 		} else {
 			fputs(" \xe2\x80\x94 not analyzed: ", fp);
 			report_markup_text(fp, r->error);
@@ -255,7 +256,8 @@ static void draw_labels(FILE *fp, const struct frame *f, const struct timeline_r
 		ty = f->py - HEADROOM + LABEL_LINE * (int)(line++ + 1);
 		sb_reset(&sb);
 		short_text(&sb, r->subject, SUBJECT_MAX);
-		sb_addf(&sb, " (%zu invalidated)", r->invalidated);
+		sb_addf(&sb, " (%zu %s invalidated)", r->invalidated,
+			plural(r->invalidated, "entry", "entries"));
 		/* The commit id and a space, then the text, at about CHAR_W a byte. */
 		tw = CHAR_W * (8 + (int)sb.len);
 		tx = x + tw > f->width - 4 ? f->width - 4 - tw : x;
