@@ -123,10 +123,12 @@ int report_compare_text(FILE *fp, const struct compare *c)
 	const struct compare_block *b = newest(c);
 
 	if (c->history)
-		fprintf(fp, "%s: %zu %s under %zu policies\n", term_text(c->what), c->nblocks,
-			plural(c->nblocks, "commit", "commits"), c->npolicies);
+		fprintf(fp, "%s: %zu %s under %zu %s\n", term_text(c->what), c->nblocks,
+			plural(c->nblocks, "commit", "commits"), c->npolicies,
+			plural(c->npolicies, "policy", "policies"));
 	else
-		fprintf(fp, "%s under %zu policies\n", term_text(c->what), c->npolicies);
+		fprintf(fp, "%s under %zu %s\n", term_text(c->what), c->npolicies,
+			plural(c->npolicies, "policy", "policies"));
 	text_counts(fp, c);
 	if (b) {
 		if (c->history)

@@ -281,7 +281,8 @@ static void causes(struct strbuf *out, const struct prediction *pr)
 			sb_addf(out, " | %zu |\n", c[i].n);
 		}
 		if (nc > MD_CAUSES)
-			sb_addf(out, "\n%zu more root causes are in the table below.\n", nc - MD_CAUSES);
+			sb_addf(out, "\n%zu more %s in the table below.\n", nc - MD_CAUSES,
+				plural(nc - MD_CAUSES, "root cause is", "root causes are"));
 		sb_addc(out, '\n');
 	}
 	free(c);

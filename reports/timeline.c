@@ -284,7 +284,7 @@ fail:
 static int cmp_row(const void *x, const void *y)
 {
 	const struct timeline_row *a = x, *b = y;
-	int c = strcmp(a->spec, b->spec);
+	int c = path_cmp(a->spec, b->spec);
 
 	if (c)
 		return c;

@@ -229,8 +229,8 @@ static void part_line(const struct prediction *pr, const struct keypart *p,
 
 /*
  * An importer has no cache, so no layer turns it off.  CACHEENABLED=false
- * reaches its launcher as --cache_disabled (argocompiler/importer.go:88-90
- * at 2.15.0, :90 on master), which the importer launcher never reads: it
+ * reaches its launcher as --cache_disabled (argocompiler/importer.go:89-91
+ * at 2.17.0, :90 on master), which the importer launcher never reads: it
  * re-links the matching artifact all the same
  * (component/importer_launcher.go:168-185), and stays HIT.
  */
@@ -241,7 +241,7 @@ static void importer_policy(const struct policy *p, const struct task *t)
 							     : "false (same artifact id when URI, type and metadata match)");
 	if (p->global_cache == 0 && policy_has_global_switch(p))
 		printf("deployment: caching off (%s), but importers ignore it: the launcher gets "
-		       "--cache_disabled (argocompiler/importer.go:88-90) and re-links the same artifact "
+		       "--cache_disabled (argocompiler/importer.go:89-91) and re-links the same artifact "
 		       "regardless (component/importer_launcher.go:168-185)\n",
 		       p->global_source ? term_text(p->global_source) : "CACHEENABLED=false");
 }

@@ -245,7 +245,7 @@ static int find_specs(const struct command *cmd, struct gitrepo *repo, const str
 		*specs = xcalloc(npaths, sizeof(**specs));
 		for (i = 0; i < npaths; i++)
 			(*specs)[i] = xstrdup(paths[i]);
-		qsort(*specs, npaths, sizeof(**specs), kc_strcmp_ptr);
+		qsort(*specs, npaths, sizeof(**specs), path_cmp_ptr);
 		return 0;
 	}
 	rev = a->ho.range && strstr(a->ho.range, "..") ? strstr(a->ho.range, "..") + 2 : a->ho.range;
