@@ -1,5 +1,5 @@
 /*
- * json.c - the machine-readable reports: analyze as "kfpcache/analyze/v2"
+ * json.c - the machine-readable reports: analyze as "kfpcache/analyze/v3"
  * and the history timeline as "kfpcache/history/v2" (schemas in
  * reports/schema/).  Written by hand, so reports need no JSON library;
  * every string goes through one escaper that also keeps the text valid
@@ -257,7 +257,7 @@ static void task_obj(const struct jw *w, const struct task_result *r)
 	bool exec = task_is_executor(t);
 
 	fputs("    {", w->fp);
-	key(w, 6, "path", true);
+	key(w, 6, "task", true);     /* the CSV reports' column name (v3) */
 	str(w, t->path);
 	key(w, 6, "kind", false);
 	str(w, task_kind_name(t->kind));

@@ -51,6 +51,16 @@ static void summary_cause(FILE *fp, const struct cause_count *c, const struct ta
 	fprintf(fp, ": %zu %s not hit\n", c->n, plural(c->n, "task does", "tasks do"));
 }
 
+/* How many tasks have a reason of that kind. */
+static size_t count_reason(const struct prediction *pr, enum reason_kind kind)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < pr->n; i++)
+		k += result_has_reason(&pr->results[i], kind);
+	return k;
+}
+
 /* Names are printed through term_text (util.h): this goes to a terminal. */
 void report_summary(FILE *fp, const struct prediction *pr)
 {
@@ -66,16 +76,18 @@ void report_summary(FILE *fp, const struct prediction *pr)
 	summary_failures(fp, pr);
 	if (pr->cold)
 		fputs("cold cache: every cache-enabled task runs\n", fp);
-	for (i = 0, k = 0; i < pr->n; i++)
-		k += result_has_reason(&pr->results[i], REASON_PIPELINE_NAME);
-	if (k)
+	if ((k = count_reason(pr, REASON_PIPELINE_NAME)))
 		fprintf(fp, "pipeline name '%s' has no cache entries (the baseline ran under another name): %zu %s\n",
 			term_text(pr->dag->pipeline_name), k, plural(k, "task misses", "tasks miss"));
+	if ((k = count_reason(pr, REASON_NAMESPACE)))
+		fprintf(fp, "namespace '%s' has no cache entries of '%s' (the baselines ran in another namespace): %zu %s\n",
+			term_text(pr->ns), term_text(pr->dag->pipeline_name), k, plural(k, "task misses", "tasks miss"));
 	ncauses = causes_tally(&causes, pr, false);
 	for (i = 0, k = 0; i < ncauses && k < 5; i++) {
 		const struct task_result *r = &pr->results[causes[i].task->index];
 		/* A cold cache or a new scope is its own cause everywhere. */
-		if (result_has_reason(r, REASON_COLD_CACHE) || result_has_reason(r, REASON_PIPELINE_NAME))
+		if (result_has_reason(r, REASON_COLD_CACHE) || result_has_reason(r, REASON_PIPELINE_NAME) ||
+		    result_has_reason(r, REASON_NAMESPACE))
 			continue;
 		if (!k)
 			fputs("top root causes:\n", fp);

@@ -313,6 +313,63 @@ int outset_close_last(struct outset *s)
 	return outfile_close(&s->files[s->n - 1]);
 }
 
+/* One directory: made (and remembered), or already there as a directory. */
+static int mkdir_one(struct outset *s, const char *dir, const char *part)
+{
+	struct stat st;
+
+	if (!mkdir(part, 0777)) {
+		KC_GROW(s->dirs, s->dirs_alloc, s->ndirs + 1);
+		s->dirs[s->ndirs++] = xstrdup(part);
+		return 0;
+	}
+	/* EEXIST, or EACCES/EROFS on a parent that exists: stat says which. */
+	if (!stat(part, &st))
+		return S_ISDIR(st.st_mode) ? 0 :
+			err_set("%s: '%s' exists and is not a directory", dir, part);
+	if (!strcmp(dir, part))
+		return err_set("%s: cannot create directory: %s", dir, strerror(errno));
+	return err_set("%s: cannot create directory '%s': %s", dir, part, strerror(errno));
+}
+
+int outset_mkdir(struct outset *s, const char *dir)
+{
+	char *part = xstrdup(dir);
+	size_t len = strlen(part), i;
+	int ret = 0;
+
+	/* Each prefix that ends before a '/', then the whole path ("a//b/" too). */
+	for (i = 1; i <= len && !ret; i++) {
+		if (part[i] != '/' && part[i] != '\0')
+			continue;
+		if (part[i - 1] == '/')
+			continue;
+		part[i] = '\0';
+		ret = mkdir_one(s, dir, part);
+		if (i < len)
+			part[i] = '/';
+	}
+	free(part);
+	return ret;
+}
+
+static void release(struct outset *s, bool remove)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		outfile_abort(&s->files[i]);
+	/* Innermost first; a directory something else wrote into stays. */
+	for (i = s->ndirs; i-- > 0;) {
+		if (remove)
+			rmdir(s->dirs[i]);
+		free(s->dirs[i]);
+	}
+	free(s->files);
+	free(s->dirs);
+	outset_init(s);
+}
+
 int outset_commit(struct outset *s)
 {
 	size_t i;
@@ -323,7 +380,7 @@ int outset_commit(struct outset *s)
 	for (i = 0; i < s->n; i++)
 		if (outfile_commit(&s->files[i]) < 0)
 			goto fail;
-	outset_abort(s);
+	release(s, false);
 	return 0;
 fail:
 	outset_abort(s);
@@ -332,12 +389,7 @@ fail:
 
 void outset_abort(struct outset *s)
 {
-	size_t i;
-
-	for (i = 0; i < s->n; i++)
-		outfile_abort(&s->files[i]);
-	free(s->files);
-	outset_init(s);
+	release(s, true);
 }
 
 void claims_init(struct claims *c)
@@ -410,13 +462,29 @@ static void identify(struct identity *id, const char *path, bool output)
 	free(real);
 }
 
+/* Two documents glued together on standard output are neither: refuse. */
+static int one_stdout(const struct claims *c)
+{
+	size_t i, first = c->n;
+
+	for (i = 0; i < c->n; i++) {
+		if (!c->v[i].output || strcmp(c->v[i].path, "-"))
+			continue;
+		if (first < c->n)
+			return err_set("%s - and %s -: both write to standard output; send one to a file",
+				       c->v[first].what, c->v[i].what);
+		first = i;
+	}
+	return 0;
+}
+
 int claims_check(const struct claims *c)
 {
 	struct identity *ids = xcalloc(c->n ? c->n : 1, sizeof(*ids));
 	size_t i, j;
-	int ret = 0;
+	int ret = one_stdout(c);
 
-	for (i = 0; i < c->n; i++) {
+	for (i = 0; i < c->n && !ret; i++) {
 		if (c->v[i].output && !*c->v[i].path) {
 			ret = err_set("%s: the path is empty", c->v[i].what);
 			goto done;

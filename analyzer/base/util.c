@@ -487,6 +487,72 @@ const char *plural(size_t n, const char *one, const char *many)
 	return n == 1 ? one : many;
 }
 
+/*
+ * git's levenshtein.c: optimal string alignment distance with weights for
+ * a swap of two neighbours (w), a substitution (s), an insertion (a) and
+ * a deletion (d); three rows of the table.
+ */
+static size_t edit_distance(const char *s1, const char *s2, size_t w, size_t s,
+			    size_t a, size_t d)
+{
+	size_t len1 = strlen(s1), len2 = strlen(s2), i, j, r;
+	size_t *row0 = xcalloc(len2 + 1, sizeof(*row0));
+	size_t *row1 = xcalloc(len2 + 1, sizeof(*row1));
+	size_t *row2 = xcalloc(len2 + 1, sizeof(*row2));
+
+	for (j = 0; j <= len2; j++)
+		row1[j] = j * a;
+	for (i = 0; i < len1; i++) {
+		size_t *t;
+		row2[0] = (i + 1) * d;
+		for (j = 0; j < len2; j++) {
+			size_t *v = &row2[j + 1];
+			*v = row1[j] + s * (s1[i] != s2[j]);
+			if (i > 0 && j > 0 && s1[i - 1] == s2[j] && s1[i] == s2[j - 1] &&
+			    *v > row0[j - 1] + w)
+				*v = row0[j - 1] + w;
+			if (*v > row1[j + 1] + d)
+				*v = row1[j + 1] + d;
+			if (*v > row2[j] + a)
+				*v = row2[j] + a;
+		}
+		t = row0;
+		row0 = row1;
+		row1 = row2;
+		row2 = t;
+	}
+	r = row1[len2];
+	free(row0);
+	free(row1);
+	free(row2);
+	return r;
+}
+
+size_t kc_did_you_mean(const char *word, const char *const *cand, size_t n,
+		       size_t *out, size_t max)
+{
+	size_t *score, best = SIZE_MAX, i, k = 0;
+
+	if (!n || strlen(word) > 256 || !*word)
+		return 0;
+	score = xcalloc(n, sizeof(*score));
+	for (i = 0; i < n; i++) {
+		/* help.c: a prefix match scores 0, others their distance + 1. */
+		if (!strncmp(cand[i], word, strlen(word)))
+			score[i] = 0;
+		else
+			score[i] = edit_distance(word, cand[i], 0, 2, 1, 3) + 1;
+		if (score[i] < best)
+			best = score[i];
+	}
+	/* help.c's SIMILARITY_FLOOR: anything at 7 or beyond is no suggestion. */
+	for (i = 0; best < 7 && i < n && k < max; i++)
+		if (score[i] == best)
+			out[k++] = i;
+	free(score);
+	return k;
+}
+
 int read_file(const char *path, char **out, size_t *len)
 {
 	struct strbuf sb = STRBUF_INIT;

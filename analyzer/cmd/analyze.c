@@ -51,22 +51,22 @@ enum { A_FORMAT = 256, A_OUTDIR = A_FORMAT + F_COUNT, A_QUIET, A_REPORT, A_MAX_R
 #define A_HTML (A_FORMAT + F_HTML)
 
 const struct opt analyze_opts[] = {
-	{ "csv", 0, "FILE", "write the task table as CSV ('-' for stdout)", A_CSV, OPT_OUT },
-	{ "dot", 0, "FILE", "write the decision graph as Graphviz DOT", A_DOT, OPT_OUT },
-	{ "svg", 0, "FILE", "render the decision graph as SVG (Graphviz gvc)", A_SVG, OPT_OUT },
-	{ "png", 0, "FILE", "render the decision graph as PNG (Graphviz gvc)", A_PNG, OPT_OUT },
-	{ "md", 0, "FILE", "write a Markdown pull-request comment with a Mermaid graph ('-' for stdout)", A_MD, OPT_OUT },
-	{ "json", 0, "FILE", "write JSON, schema kfpcache/analyze/v2 ('-' for stdout)", A_JSON, OPT_OUT },
-	{ "html", 0, "FILE", "write a self-contained HTML report: graph with pan and zoom, task table", A_HTML, OPT_OUT },
-	{ "report", 0, "FILE", "write FILE in the format its extension names (.csv .dot .svg .png .md .json .html)", A_REPORT, OPT_OUT },
-	{ "output-dir", 'o', "DIR", "write DIR/<name>.csv, .dot, .svg, .md, .json and .html", A_OUTDIR, OPT_OUTDIR },
-	{ "lint", 0, NULL, "also print the cache-safety findings of kfpcache lint", OPT_LINT, 0 },
-	{ "fail-on", 0, "EXPR", "exit 4 when a condition holds: miss>0, miss_upstream>10, gpu_miss>0, lint>=warning (repeatable)", OPT_FAIL_ON, 0 },
-	{ "durations", 0, "FILE", "CSV task,seconds from past runs: the compute time that runs vs is saved", OPT_DURATIONS, OPT_IN },
-	{ "cost-csv", 0, "FILE", "write resources and time per decision as CSV ('-' for stdout)", OPT_COST_CSV, OPT_OUT },
-	{ "max-render-nodes", 0, "N", "refuse to lay out SVG, PNG and the HTML graph above N nodes or 4N edges (default 2000; DOT has no limit)", A_MAX_RENDER, 0 },
-	{ "quiet", 'q', NULL, "no summary on stdout", A_QUIET, 0 },
-	{ NULL, 0, NULL, NULL, 0, 0 }
+	{ "csv", 0, "FILE", "write the task table as CSV ('-' for stdout)", A_CSV, OPT_OUT, OPTG_OUTPUTS, "not written" },
+	{ "dot", 0, "FILE", "write the decision graph as Graphviz DOT", A_DOT, OPT_OUT, OPTG_OUTPUTS, "not written" },
+	{ "svg", 0, "FILE", "render the decision graph as SVG (Graphviz gvc)", A_SVG, OPT_OUT, OPTG_OUTPUTS, "not written" },
+	{ "png", 0, "FILE", "render the decision graph as PNG (Graphviz gvc)", A_PNG, OPT_OUT, OPTG_OUTPUTS, "not written" },
+	{ "md", 0, "FILE", "write a Markdown pull-request comment with a Mermaid graph ('-' for stdout)", A_MD, OPT_OUT, OPTG_OUTPUTS, "not written" },
+	{ "json", 0, "FILE", "write JSON, schema " REPORT_JSON_SCHEMA " ('-' for stdout)", A_JSON, OPT_OUT, OPTG_OUTPUTS, "not written" },
+	{ "html", 0, "FILE", "write a self-contained HTML report: graph with pan and zoom, task table", A_HTML, OPT_OUT, OPTG_OUTPUTS, "not written" },
+	{ "report", 0, "FILE", "write FILE in the format its extension names (.csv .dot .svg .png .md .json .html)", A_REPORT, OPT_OUT, OPTG_OUTPUTS, "not written" },
+	{ "output-dir", 'o', "DIR", "write DIR/<name>.csv, .dot, .svg, .md, .json and .html, creating DIR and its parents", A_OUTDIR, OPT_OUTDIR, OPTG_OUTPUTS, "not written" },
+	{ "lint", 0, NULL, "also print the cache-safety findings of kfpcache lint", OPT_LINT, 0, OPTG_OUTPUTS, "off" },
+	{ "fail-on", 0, "EXPR", "exit 4 when a condition holds: miss>0, miss_upstream>10, gpu_miss>0, lint>=warning (repeatable)", OPT_FAIL_ON, 0, OPTG_OUTPUTS, "none" },
+	{ "durations", 0, "FILE", "CSV task,seconds from past runs: the compute time that runs vs is saved", OPT_DURATIONS, OPT_IN, OPTG_INPUTS, "none" },
+	{ "cost-csv", 0, "FILE", "write resources and time per decision as CSV ('-' for stdout)", OPT_COST_CSV, OPT_OUT, OPTG_OUTPUTS, "not written" },
+	{ "max-render-nodes", 0, "N", "refuse to lay out SVG, PNG and the HTML graph above N nodes or 4N edges; DOT has no limit", A_MAX_RENDER, 0, OPTG_LIMITS, "2000" },
+	{ "quiet", 'q', NULL, "no summary on stdout", A_QUIET, 0, OPTG_OUTPUTS, "off" },
+	{ NULL, 0, NULL, NULL, 0, 0, 0, NULL }
 };
 
 struct analyze_args {
@@ -210,6 +210,9 @@ static int write_reports(struct outset *os, const struct analyze_args *a, const 
 	info.cost = &a->gating.cost;
 	info.lint = a->gating.lr;
 	info.render_max = a->render_max;
+	/* -o DIR is made (with its parents) only now that there is something to write. */
+	if (a->outdir && outset_mkdir(os, a->outdir) < 0)
+		return -1;
 	for (f = 0; f < F_COUNT; f++)
 		if (a->path[f] && write_report(os, (enum format)f, a->path[f], s->pr, &info) < 0)
 			break;

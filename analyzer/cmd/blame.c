@@ -21,11 +21,11 @@
 enum { B_RANGE = 256, B_FOLLOW, B_CSV, B_QUIET };
 
 const struct opt blame_opts[] = {
-	{ "range", 0, "A..B", "commits reachable from B but not from A (default: HEAD)", B_RANGE, 0 },
-	{ "follow", 0, NULL, "follow the spec through renames and moves", B_FOLLOW, 0 },
-	{ "csv", 0, "FILE", "write the table as CSV ('-' for stdout)", B_CSV, OPT_OUT },
-	{ "quiet", 'q', NULL, "no table on stdout", B_QUIET, 0 },
-	{ NULL, 0, NULL, NULL, 0, 0 }
+	{ "range", 0, "A..B", "commits reachable from B but not from A", B_RANGE, 0, OPTG_INPUTS, "HEAD" },
+	{ "follow", 0, NULL, "follow the spec through renames and moves", B_FOLLOW, 0, OPTG_INPUTS, "off" },
+	{ "csv", 0, "FILE", "write the table as CSV ('-' for stdout)", B_CSV, OPT_OUT, OPTG_OUTPUTS, "not written" },
+	{ "quiet", 'q', NULL, "no table on stdout", B_QUIET, 0, OPTG_OUTPUTS, "off" },
+	{ NULL, 0, NULL, NULL, 0, 0, 0, NULL }
 };
 
 struct blame_rec {

@@ -21,24 +21,26 @@
 #include "base/banned.h"
 
 const struct opt common_opts[] = {
-	{ "repo", 0, "DIR", "git repository for REV:PATH specs (default: the one containing .)", OPT_REPO, 0 },
-	{ "param", 0, "NAME=VALUE", "run parameter, typed by the root input's declared type (repeatable)", OPT_PARAM, 0 },
-	{ "params-file", 0, "FILE", "run parameters: a JSON object or a PipelineJob's runtimeConfig", OPT_PARAMS_FILE, OPT_IN },
-	{ "baseline", 'b', "SPEC", "spec(s) whose runs filled the cache, oldest first (repeatable; file or REV:PATH)", OPT_BASELINE, OPT_IN },
-	{ "cold", 0, NULL, "predict against an empty cache", OPT_COLD, 0 },
-	{ "global-cache", 0, "on|off", "the deployment-wide switch (API server CACHEENABLED)", OPT_GLOBAL_CACHE, 0 },
-	{ "deployment", 0, "FILE", "read CACHEENABLED of ml-pipeline-api-server from a manifest or kustomize patch", OPT_DEPLOYMENT, OPT_IN },
-	{ "run-caching", 0, "on|off", "the run-level enable_caching override (reaches root-DAG tasks only, as KFP's client)", OPT_RUN_CACHING, 0 },
-	{ "kfp-version", 0, "X.Y", "backend release to model (default 2.17; 2.18 or master: custom cache keys)", OPT_KFP_VERSION, 0 },
-	{ "publish-logs", 0, "on|off", "API server PUBLISH_LOGS: executor-logs in every key (default on)", OPT_PUBLISH_LOGS, 0 },
-	{ "policy", 0, "FILE|PRESET", "organisation policy (JSON) or preset: kfp-default, deployment-off, run-off, run-off-all, compile-default-off", OPT_POLICY, OPT_IN },
-	{ "max-input-mb", 0, "N", "refuse specs larger than N MiB (default 64)", OPT_MAX_INPUT, 0 },
-	{ "max-depth", 0, "N", "refuse specs nested deeper than N levels (default 256)", OPT_MAX_DEPTH, 0 },
-	{ "max-nodes", 0, "N", "refuse specs of more than N nodes, YAML aliases expanded (default 8388608)", OPT_MAX_NODES, 0 },
-	{ "max-string-mb", 0, "N", "refuse a single string longer than N MiB (default 16)", OPT_MAX_STRING, 0 },
-	{ "max-tasks", 0, "N", "refuse specs that expand to more than N tasks (default 50000)", OPT_MAX_TASKS, 0 },
-	{ "help", 'h', NULL, "show this help", OPT_HELP, 0 },
-	{ NULL, 0, NULL, NULL, 0, 0 }
+	{ "repo", 0, "DIR", "git repository for REV:PATH specs", OPT_REPO, 0, OPTG_INPUTS, "the one containing ." },
+	{ "param", 0, "NAME=VALUE", "run parameter, typed by the root input's declared type (repeatable)", OPT_PARAM, 0, OPTG_INPUTS, "the inputs' defaults" },
+	{ "params-file", 0, "FILE", "run parameters: a JSON object or a PipelineJob's runtimeConfig", OPT_PARAMS_FILE, OPT_IN, OPTG_INPUTS, "none" },
+	{ "baseline", 'b', "SPEC", "spec(s) whose runs filled the cache, oldest first (repeatable; file or REV:PATH)", OPT_BASELINE, OPT_IN, OPTG_CACHE, "SPEC's previous version in git, else a cold cache" },
+	{ "baseline-namespace", 0, "NS", "namespace the --baseline specs after it ran in", OPT_BASELINE_NAMESPACE, 0, OPTG_CACHE, "--namespace" },
+	{ "namespace", 0, "NS", "namespace of the predicted run: KFP's lookup is scoped by it", OPT_NAMESPACE, 0, OPTG_CACHE, "kubeflow" },
+	{ "cold", 0, NULL, "predict against an empty cache", OPT_COLD, 0, OPTG_CACHE, "off" },
+	{ "global-cache", 0, "on|off", "the deployment-wide switch (API server CACHEENABLED)", OPT_GLOBAL_CACHE, 0, OPTG_POLICY, "on" },
+	{ "deployment", 0, "FILE", "read CACHEENABLED of ml-pipeline-api-server from a manifest or kustomize patch", OPT_DEPLOYMENT, OPT_IN, OPTG_POLICY, "none" },
+	{ "run-caching", 0, "on|off", "the run-level enable_caching override (reaches root-DAG tasks only, as KFP's client)", OPT_RUN_CACHING, 0, OPTG_POLICY, "the spec's settings" },
+	{ "kfp-version", 0, "X.Y", "backend release to model; 2.18 or master: custom cache keys; master: env in the key", OPT_KFP_VERSION, 0, OPTG_POLICY, "2.17" },
+	{ "publish-logs", 0, "on|off", "API server PUBLISH_LOGS: executor-logs in every key", OPT_PUBLISH_LOGS, 0, OPTG_POLICY, "on" },
+	{ "policy", 0, "FILE|PRESET", "organisation policy (JSON) or preset: kfp-default, deployment-off, run-off, run-off-all, compile-default-off", OPT_POLICY, OPT_IN, OPTG_POLICY, "kfp-default" },
+	{ "max-input-mb", 0, "N", "refuse specs larger than N MiB", OPT_MAX_INPUT, 0, OPTG_LIMITS, "64" },
+	{ "max-depth", 0, "N", "refuse specs nested deeper than N levels", OPT_MAX_DEPTH, 0, OPTG_LIMITS, "256" },
+	{ "max-nodes", 0, "N", "refuse specs of more than N nodes, YAML aliases expanded", OPT_MAX_NODES, 0, OPTG_LIMITS, "8388608" },
+	{ "max-string-mb", 0, "N", "refuse a single string longer than N MiB", OPT_MAX_STRING, 0, OPTG_LIMITS, "16" },
+	{ "max-tasks", 0, "N", "refuse specs that expand to more than N tasks", OPT_MAX_TASKS, 0, OPTG_LIMITS, "50000" },
+	{ "help", 'h', NULL, "show this help and exit", OPT_HELP, 0, 0, NULL },
+	{ NULL, 0, NULL, NULL, 0, 0, 0, NULL }
 };
 
 void common_init(struct common *c)
@@ -51,6 +53,7 @@ void common_release(struct common *c)
 {
 	free(c->params);
 	free(c->baselines);
+	free(c->baseline_ns);
 	free(c->policy_args);
 	free(c->repo_found);
 	policy_file_free(c->pfile);
@@ -58,26 +61,82 @@ void common_release(struct common *c)
 	memset(c, 0, sizeof(*c));
 }
 
-static void print_opts(FILE *fp, const struct opt *o)
+/* Does cmd take option o (a row of its own table, or of common_opts)? */
+static bool takes(const struct command *cmd, const struct opt *o, bool common)
 {
+	return !common || o->id == OPT_HELP || (cmd->common & COMMON_BIT(o->id));
+}
+
+/* "-q, --quiet" or "    --csv FILE": the left column of --help. */
+static void opt_left(char *out, size_t size, const struct opt *o)
+{
+	if (o->short_name)
+		snprintf(out, size, "-%c, --%s%s%s", o->short_name, o->name,
+			 o->arg ? " " : "", o->arg ? o->arg : "");
+	else
+		snprintf(out, size, "    --%s%s%s", o->name, o->arg ? " " : "",
+			 o->arg ? o->arg : "");
+}
+
+static size_t left_width(const struct command *cmd, const struct opt *o, bool common,
+			 size_t w)
+{
+	char left[96];
+
 	for (; o && o->name; o++) {
-		char left[64];
-		if (o->short_name)
-			snprintf(left, sizeof(left), "-%c, --%s%s%s", o->short_name, o->name,
-				 o->arg ? " " : "", o->arg ? o->arg : "");
-		else
-			snprintf(left, sizeof(left), "    --%s%s%s", o->name, o->arg ? " " : "",
-				 o->arg ? o->arg : "");
-		fprintf(fp, "  %-28s %s\n", left, o->help);
+		if (!takes(cmd, o, common))
+			continue;
+		opt_left(left, sizeof(left), o);
+		if (strlen(left) > w)
+			w = strlen(left);
+	}
+	return w;
+}
+
+/* The rows of one --help heading into sb: name, two spaces, description, default. */
+static void group_rows(struct strbuf *sb, const struct command *cmd, const struct opt *o,
+		       bool common, int group, int width)
+{
+	char left[96];
+
+	for (; o && o->name; o++) {
+		if (o->group != group || !takes(cmd, o, common))
+			continue;
+		opt_left(left, sizeof(left), o);
+		sb_addf(sb, "  %-*s  %s", width, left, o->help);
+		if (o->dflt)
+			sb_addf(sb, " (default: %s)", o->dflt);
+		sb_addc(sb, '\n');
 	}
 }
 
+/*
+ * The options cmd takes under the headings of enum OPTG_* (a heading with
+ * none is left out), its own first in each, names in one aligned column;
+ * --help last, then the examples.
+ */
 void cmd_usage(FILE *fp, const struct command *cmd)
 {
-	fprintf(fp, "usage: kfpcache %s [options] %s\n\n%s\n\noptions:\n", cmd->name,
-		cmd->args, cmd->summary);
-	print_opts(fp, cmd->opts);
-	print_opts(fp, common_opts);
+	static const char *const heading[] = {
+		"", "inputs", "cache", "policy", "outputs", "limits"
+	};
+	int width = (int)left_width(cmd, common_opts, true, left_width(cmd, cmd->opts, false, 0));
+	struct strbuf sb = STRBUF_INIT;
+	size_t g;
+
+	fprintf(fp, "usage: kfpcache %s [options] %s\n\n%s\n", cmd->name, cmd->args,
+		cmd->summary);
+	for (g = 1; g <= KC_ARRAY_SIZE(heading); g++) {
+		int id = g < KC_ARRAY_SIZE(heading) ? (int)g : 0;
+		sb_reset(&sb);
+		group_rows(&sb, cmd, cmd->opts, false, id, width);
+		group_rows(&sb, cmd, common_opts, true, id, width);
+		if (sb.len)
+			fprintf(fp, "\n%s%s%s", id ? heading[id] : "", id ? ":\n" : "", sb_str(&sb));
+	}
+	sb_release(&sb);
+	if (cmd->examples)
+		fprintf(fp, "\nexamples:\n%s", cmd->examples);
 }
 
 int cmd_usage_error(const struct command *cmd, const char *fmt, ...)
@@ -137,10 +196,28 @@ static int on_off(const struct command *cmd, const char *opt, const char *arg, i
 	return cmd_usage_error(cmd, "--%s takes on or off, not '%s'", opt, arg);
 }
 
+/*
+ * A namespace name is a DNS-1123 label (Kubernetes' validation of
+ * metadata.name for a Namespace): the driver's namespace can be nothing else.
+ */
+static bool is_namespace(const char *s)
+{
+	size_t i, n = strlen(s);
+
+	if (!n || n > 63 || s[0] == '-' || s[n - 1] == '-')
+		return false;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+			return false;
+	return true;
+}
+
 static void add_opts(struct option **lo, size_t *n, size_t *alloc, struct strbuf *so,
-		     const struct opt *o)
+		     const struct command *cmd, const struct opt *o, bool common)
 {
 	for (; o && o->name; o++) {
+		if (!takes(cmd, o, common))
+			continue;
 		KC_GROW(*lo, *alloc, *n + 1);
 		(*lo)[*n].name = o->name;
 		(*lo)[*n].has_arg = o->arg ? required_argument : no_argument;
@@ -233,6 +310,63 @@ int cmd_claims_check(const struct command *cmd, struct common *c, int *status)
 	return load_inputs(c, status);
 }
 
+/* The long names cmd takes, into *out (xmalloc'd); returns how many. */
+static size_t long_names(const struct command *cmd, const char ***out)
+{
+	const struct opt *tabs[] = { cmd->opts, common_opts };
+	size_t n = 0, k;
+
+	*out = NULL;
+	for (k = 0; k < 2; k++) {
+		const struct opt *o;
+		for (o = tabs[k]; o && o->name; o++) {
+			if (!takes(cmd, o, k == 1))
+				continue;
+			*out = xreallocarray(*out, n + 1, sizeof(**out));
+			(*out)[n++] = o->name;
+		}
+	}
+	return n;
+}
+
+/*
+ * An option getopt_long did not know: a common one this command would
+ * ignore says so; otherwise the nearest it takes, as git suggests a
+ * command (one line, then the synopsis).
+ */
+static void unknown_option(const struct command *cmd, const char *arg)
+{
+	const char **names;
+	const struct opt *o;
+	size_t n, len, hit[4], k;
+	char *name;
+
+	if (strncmp(arg, "--", 2)) {
+		cmd_usage_error(cmd, "unknown option '%s'", arg);
+		return;
+	}
+	len = strcspn(arg + 2, "=");
+	name = xstrndup(arg + 2, len);
+	for (o = common_opts; o->name; o++)
+		if (!strcmp(o->name, name)) {
+			cmd_usage_error(cmd, "%s does not take --%s (it would be ignored)",
+					cmd->name, name);
+			free(name);
+			return;
+		}
+	n = long_names(cmd, &names);
+	k = kc_did_you_mean(name, names, n, hit, KC_ARRAY_SIZE(hit));
+	if (k == 1)
+		cmd_usage_error(cmd, "unknown option '--%s'. Did you mean '--%s'?", name, names[hit[0]]);
+	else if (k > 1)
+		cmd_usage_error(cmd, "unknown option '--%s'. Did you mean one of '--%s', '--%s'%s?",
+				name, names[hit[0]], names[hit[1]], k > 2 ? ", ..." : "");
+	else
+		cmd_usage_error(cmd, "unknown option '--%s'", name);
+	free(names);
+	free(name);
+}
+
 static int short_to_id(const struct opt *o, int c)
 {
 	for (; o && o->name; o++)
@@ -289,7 +423,23 @@ static int common_opt(const struct command *cmd, struct common *c, int id, const
 		return 0;
 	case OPT_BASELINE:
 		c->baselines = xreallocarray(c->baselines, c->nbaselines + 1, sizeof(*c->baselines));
+		c->baseline_ns = xreallocarray(c->baseline_ns, c->nbaselines + 1,
+					       sizeof(*c->baseline_ns));
+		c->baseline_ns[c->nbaselines] = c->next_baseline_ns;
 		c->baselines[c->nbaselines++] = arg;
+		c->baseline_ns_trailing = false;
+		return 0;
+	case OPT_NAMESPACE:
+	case OPT_BASELINE_NAMESPACE:
+		if (!is_namespace(arg))
+			return cmd_usage_error(cmd, "--%s '%s': not a Kubernetes namespace (lower-case letters, digits and '-', at most 63)",
+					       id == OPT_NAMESPACE ? "namespace" : "baseline-namespace", arg);
+		if (id == OPT_NAMESPACE) {
+			c->ns = arg;
+			return 0;
+		}
+		c->next_baseline_ns = arg;
+		c->baseline_ns_trailing = true;
 		return 0;
 	case OPT_COLD:
 		c->cold = true;
@@ -340,8 +490,8 @@ int cmd_parse(int argc, char **argv, const struct command *cmd, struct common *c
 	int ch, ret = -1;
 
 	sb_addc(&so, ':');
-	add_opts(&lo, &n, &alloc, &so, cmd->opts);
-	add_opts(&lo, &n, &alloc, &so, common_opts);
+	add_opts(&lo, &n, &alloc, &so, cmd, cmd->opts, false);
+	add_opts(&lo, &n, &alloc, &so, cmd, common_opts, true);
 	KC_GROW(lo, alloc, n + 1);
 	memset(&lo[n], 0, sizeof(lo[n]));
 	optind = 1;
@@ -349,7 +499,10 @@ int cmd_parse(int argc, char **argv, const struct command *cmd, struct common *c
 	while ((ch = getopt_long(argc, argv, so.buf, lo, NULL)) != -1) {
 		int id = ch, r;
 		if (ch == '?') {
-			cmd_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+			if (optopt)
+				cmd_usage_error(cmd, "unknown option '-%c'", optopt);
+			else
+				unknown_option(cmd, argv[optind - 1]);
 			goto done;
 		}
 		if (ch == ':') {
@@ -380,6 +533,17 @@ int cmd_parse(int argc, char **argv, const struct command *cmd, struct common *c
 		}
 		if (r < 0)
 			goto done;
+	}
+	/* Without --baseline it names the default baseline's namespace. */
+	if (c->baseline_ns_trailing && c->nbaselines) {
+		cmd_usage_error(cmd, "--baseline-namespace %s comes after the last --baseline: it names the namespace of the baselines after it",
+				c->next_baseline_ns);
+		goto done;
+	}
+	/* --cold empties the cache the baselines would fill: one of them is ignored. */
+	if (c->cold && c->nbaselines) {
+		cmd_usage_error(cmd, "--cold and --baseline: a cold cache has no baseline runs; give one of them");
+		goto done;
 	}
 	if (c->npolicy_args > 1 && !c->multi_policy) {
 		cmd_usage_error(cmd, "--policy given %zu times: only compare takes several",
@@ -418,6 +582,7 @@ int common_policy(struct common *c, const char *arg, struct policy_file **pf,
 	if (c->version_set) {
 		p.kfp_major = cli->kfp_major;
 		p.kfp_minor = cli->kfp_minor;
+		p.kfp_master = cli->kfp_master;
 	}
 	if (c->logs_set)
 		p.publish_logs = cli->publish_logs;
@@ -564,12 +729,23 @@ done:
 }
 
 /*
+ * Baseline i's namespace: the --baseline-namespace before it (the last one
+ * for the default baseline), else the predicted run's.
+ */
+static const char *baseline_namespace(const struct common *c, const char **bl, size_t i)
+{
+	const char *ns = bl == c->baselines ? c->baseline_ns[i] : c->next_baseline_ns;
+
+	return ns ? ns : c->ns;
+}
+
+/*
  * Load and build the nbl baselines in the order given, each run committed
  * to the session's cache; s->baseline_desc then names them all.
  */
 static int replay_baselines(struct session *s, struct common *c, const char **bl, size_t nbl)
 {
-	const struct predict_options commit = { .commit = true };
+	struct predict_options commit = { .commit = true };
 	struct strbuf desc = STRBUF_INIT;
 	size_t i;
 
@@ -584,6 +760,7 @@ static int replay_baselines(struct session *s, struct common *c, const char **bl
 		if (build(s, c, s->bspecs[i], &s->bdags[i]) < 0)
 			goto fail;
 		snprintf(label, sizeof(label), "baseline-%zu", i + 1);
+		commit.ns = baseline_namespace(c, bl, i);
 		if (predict_run(&bp, s->bdags[i], &c->pol, s->cache, label, &commit) < 0)
 			goto fail;
 		prediction_free(bp);
@@ -602,7 +779,7 @@ int session_run(struct session *s, struct common *c, const char *spec_arg,
 	char *dflt = NULL;
 	const char **bl = c->baselines;
 	size_t nbl = c->nbaselines;
-	const struct predict_options current = { .keep_log = c->keep_log };
+	const struct predict_options current = { .keep_log = c->keep_log, .ns = c->ns };
 	int ret = -1;
 
 	memset(s, 0, sizeof(*s));

@@ -25,14 +25,14 @@
 enum { C_HISTORY = 256, C_RANGE, C_CSV, C_COUNTS_CSV, C_MD, C_FAIL_ON, C_QUIET };
 
 const struct opt compare_opts[] = {
-	{ "history", 0, NULL, "PATH is a spec in git: compare every commit that changed it", C_HISTORY, 0 },
-	{ "range", 0, "A..B", "with --history: the commits to report (earlier ones still fill the cache)", C_RANGE, 0 },
-	{ "csv", 0, "FILE", "write the task matrix as CSV ('-' for stdout)", C_CSV, OPT_OUT },
-	{ "counts-csv", 0, "FILE", "write the counts per policy (per commit) as CSV", C_COUNTS_CSV, OPT_OUT },
-	{ "md", 0, "FILE", "write counts and matrix as Markdown", C_MD, OPT_OUT },
-	{ "fail-on", 0, "EXPR", "exit 4 when a condition holds for any policy: miss>0, differ>0, ... (repeatable)", C_FAIL_ON, 0 },
-	{ "quiet", 'q', NULL, "no matrix on stdout", C_QUIET, 0 },
-	{ NULL, 0, NULL, NULL, 0, 0 }
+	{ "history", 0, NULL, "PATH is a spec in git: compare every commit that changed it", C_HISTORY, 0, OPTG_INPUTS, "off" },
+	{ "range", 0, "A..B", "with --history: the commits to report (earlier ones still fill the cache)", C_RANGE, 0, OPTG_INPUTS, "HEAD" },
+	{ "csv", 0, "FILE", "write the task matrix as CSV ('-' for stdout)", C_CSV, OPT_OUT, OPTG_OUTPUTS, "not written" },
+	{ "counts-csv", 0, "FILE", "write the counts per policy (per commit) as CSV", C_COUNTS_CSV, OPT_OUT, OPTG_OUTPUTS, "not written" },
+	{ "md", 0, "FILE", "write counts and matrix as Markdown", C_MD, OPT_OUT, OPTG_OUTPUTS, "not written" },
+	{ "fail-on", 0, "EXPR", "exit 4 when a condition holds for any policy: miss>0, differ>0, ... (repeatable)", C_FAIL_ON, 0, OPTG_OUTPUTS, "none" },
+	{ "quiet", 'q', NULL, "no matrix on stdout", C_QUIET, 0, OPTG_OUTPUTS, "off" },
+	{ NULL, 0, NULL, NULL, 0, 0, 0, NULL }
 };
 
 static const char *const compare_metrics[] = {

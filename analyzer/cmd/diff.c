@@ -20,11 +20,11 @@
 enum { D_CSV = 256, D_DOT, D_QUIET };
 
 const struct opt diff_opts[] = {
-	{ "csv", 0, "FILE", "write the differing tasks as CSV ('-' for stdout)", D_CSV, OPT_OUT },
-	{ "dot", 0, "FILE", "write B's decision graph with the changed tasks outlined", D_DOT, OPT_OUT },
-	{ "fail-on", 0, "EXPR", "exit 4 when a condition holds: changed>0, affected>5, miss>0, ... (repeatable)", OPT_FAIL_ON, 0 },
-	{ "quiet", 'q', NULL, "no text on stdout", D_QUIET, 0 },
-	{ NULL, 0, NULL, NULL, 0, 0 }
+	{ "csv", 0, "FILE", "write the differing tasks as CSV ('-' for stdout)", D_CSV, OPT_OUT, OPTG_OUTPUTS, "not written" },
+	{ "dot", 0, "FILE", "write B's decision graph with the changed tasks outlined", D_DOT, OPT_OUT, OPTG_OUTPUTS, "not written" },
+	{ "fail-on", 0, "EXPR", "exit 4 when a condition holds: changed>0, affected>5, miss>0, ... (repeatable)", OPT_FAIL_ON, 0, OPTG_OUTPUTS, "none" },
+	{ "quiet", 'q', NULL, "no text on stdout", D_QUIET, 0, OPTG_OUTPUTS, "off" },
+	{ NULL, 0, NULL, NULL, 0, 0, 0, NULL }
 };
 
 struct diff_args {

@@ -19,7 +19,7 @@
 #include "base/banned.h"
 
 const struct opt explain_opts[] = {
-	{ NULL, 0, NULL, NULL, 0, 0 }
+	{ NULL, 0, NULL, NULL, 0, 0, 0, NULL }
 };
 
 static void layers(const struct policy *p, const struct task_result *r)
@@ -317,6 +317,60 @@ static void explain(const struct policy *pol, const struct session *s, const str
 	sb_release(&sb);
 }
 
+/* path without its loop iterations: "for-loop-2[0]/op" is "for-loop-2/op". */
+static void strip_iters(struct strbuf *out, const char *path)
+{
+	const char *p;
+
+	sb_reset(out);
+	for (p = path; *p; p++) {
+		size_t n = *p == '[' ? strspn(p + 1, "0123456789") : 0;
+		if (n && p[n + 1] == ']') {
+			p += n + 1;
+			continue;
+		}
+		sb_addc(out, *p);
+	}
+}
+
+/* Does path end with name at a '/', iterations aside ("op" ends "for-loop-2[1]/op")? */
+static bool ends_with_task(const char *path, const char *name, struct strbuf *a,
+			   struct strbuf *b)
+{
+	strip_iters(a, path);
+	strip_iters(b, name);
+	return a->len >= b->len && b->len && !strcmp(a->buf + a->len - b->len, b->buf) &&
+	       (a->len == b->len || a->buf[a->len - b->len - 1] == '/');
+}
+
+/*
+ * An unknown TASK: the paths that end with it (a task named without its
+ * enclosing DAGs, each iteration of a loop), else an example of a path.
+ */
+static void no_task(const struct dag *d, const char *spec, const char *name)
+{
+	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
+	size_t i, n = 0;
+
+	for (i = 0; i < d->ntasks; i++) {
+		if (!ends_with_task(d->tasks[i]->path, name, &a, &b))
+			continue;
+		if (!n++)
+			fprintf(stderr, "kfpcache: %s: no task '%s'; tasks ending with that name:\n",
+				term_text(spec), term_text(name));
+		if (n <= 10)
+			fprintf(stderr, "\t%s\n", term_text(d->tasks[i]->path));
+	}
+	if (n > 10)
+		fprintf(stderr, "\t... and %zu more\n", n - 10);
+	if (!n)
+		fprintf(stderr, "kfpcache: %s: no task '%s' (tasks are named by path, e.g. '%s')\n",
+			term_text(spec), term_text(name),
+			d->ntasks ? term_text(d->tasks[0]->path) : "");
+	sb_release(&a);
+	sb_release(&b);
+}
+
 int cmd_explain(int argc, char **argv, const struct command *cmd)
 {
 	struct common c;
@@ -337,9 +391,7 @@ int cmd_explain(int argc, char **argv, const struct command *cmd)
 	}
 	r = prediction_find(s.pr, argv[idx + 1]);
 	if (!r) {
-		fprintf(stderr, "kfpcache: %s: no task '%s' (tasks are named by path, e.g. '%s')\n",
-			term_text(argv[idx]), term_text(argv[idx + 1]),
-			s.dag->ntasks ? term_text(s.dag->tasks[0]->path) : "");
+		no_task(s.dag, argv[idx], argv[idx + 1]);
 		goto done;
 	}
 	explain(&c.pol, &s, r);

@@ -16,9 +16,9 @@
 enum { F_CSV = 256, F_INPUT };
 
 const struct opt fingerprint_opts[] = {
-	{ "csv", 0, "FILE", "write the table to FILE instead of stdout", F_CSV, OPT_OUT },
-	{ "input", 0, "TASK:NAME=VALUE", "pin a run-time value: a parameter's JSON value, or an artifact's MLMD ids (1,2) (repeatable)", F_INPUT, 0 },
-	{ NULL, 0, NULL, NULL, 0, 0 }
+	{ "csv", 0, "FILE", "write the table to FILE", F_CSV, OPT_OUT, OPTG_OUTPUTS, "stdout" },
+	{ "input", 0, "TASK:NAME=VALUE", "pin a run-time value: a parameter's JSON value, or an artifact's MLMD ids (1,2) (repeatable)", F_INPUT, 0, OPTG_INPUTS, "none" },
+	{ NULL, 0, NULL, NULL, 0, 0, 0, NULL }
 };
 
 struct fp_args {

@@ -34,26 +34,26 @@ enum {
 };
 
 const struct opt history_opts[] = {
-	{ "glob", 0, "PATTERN", "analyze every spec matching PATTERN ('**' spans directories)", H_GLOB, 0 },
-	{ "range", 0, "A..B", "commits reachable from B but not from A (default: HEAD)", H_RANGE, 0 },
-	{ "since", 0, "DATE", "only commits at or after DATE (YYYY-MM-DD[THH:MM:SS+HH:MM])", H_SINCE, 0 },
-	{ "until", 0, "DATE", "only commits at or before DATE", H_UNTIL, 0 },
-	{ "all-parents", 0, NULL, "include commits of merged branches (default: first parents)", H_ALL_PARENTS, 0 },
-	{ "follow", 0, NULL, "follow the spec through renames and moves", H_FOLLOW, 0 },
-	{ "follow-threshold", 0, "PCT", "similarity (libgit2's measure) that makes a rename (default 30)", H_FOLLOW_THRESHOLD, 0 },
-	{ "cache-model", 0, "cumulative|previous", "cache of every earlier run (default), or of the previous commit only", H_MODEL, 0 },
-	{ "csv", 0, "FILE", "write the timeline as CSV ('-' for stdout)", H_CSV, OPT_OUT },
-	{ "json", 0, "FILE", "write the timeline as JSON, schema " TIMELINE_JSON_SCHEMA " ('-' for stdout)", H_JSON, OPT_OUT },
-	{ "plot", 0, "FILE", "plot hits and misses per commit as SVG", H_PLOT, OPT_OUT },
-	{ "html", 0, "FILE", "write a self-contained HTML report: the plot and the commit table", H_HTML, OPT_OUT },
-	{ "output-dir", 'o', "DIR", "write DIR/timeline.csv and each commit's CSV and DOT", H_OUTDIR, OPT_OUTDIR },
-	{ "lint", 0, NULL, "lint every commit; list the findings each commit introduced", OPT_LINT, 0 },
-	{ "fail-on", 0, "EXPR", "exit 4 when a condition holds at any commit: miss>0, lint>=warning, ... (repeatable)", OPT_FAIL_ON, 0 },
-	{ "durations", 0, "FILE", "CSV task,seconds from past runs (for seconds_run / seconds_saved)", OPT_DURATIONS, OPT_IN },
-	{ "quiet", 'q', NULL, "no summary and no progress", H_QUIET, 0 },
-	{ "shard", 0, "K/N", "this job's share of the work: K of N (join with kfpcache merge)", H_SHARD, 0 },
-	{ "jobs", 'j', "N", "threads: load versions in parallel with predicting (default: cores, at most 4)", H_JOBS, 0 },
-	{ NULL, 0, NULL, NULL, 0, 0 }
+	{ "glob", 0, "PATTERN", "analyze every spec matching PATTERN ('**' spans directories)", H_GLOB, 0, OPTG_INPUTS, "every compiled spec in the tree" },
+	{ "range", 0, "A..B", "commits reachable from B but not from A", H_RANGE, 0, OPTG_INPUTS, "HEAD" },
+	{ "since", 0, "DATE", "only commits at or after DATE (YYYY-MM-DD[THH:MM:SS+HH:MM])", H_SINCE, 0, OPTG_INPUTS, "no limit" },
+	{ "until", 0, "DATE", "only commits at or before DATE", H_UNTIL, 0, OPTG_INPUTS, "no limit" },
+	{ "all-parents", 0, NULL, "include commits of merged branches", H_ALL_PARENTS, 0, OPTG_INPUTS, "off: first parents" },
+	{ "follow", 0, NULL, "follow the spec through renames and moves", H_FOLLOW, 0, OPTG_INPUTS, "off" },
+	{ "follow-threshold", 0, "PCT", "similarity (libgit2's measure) that makes a rename", H_FOLLOW_THRESHOLD, 0, OPTG_INPUTS, "30" },
+	{ "cache-model", 0, "cumulative|previous", "cache of every earlier run, or of the previous commit only", H_MODEL, 0, OPTG_CACHE, "cumulative" },
+	{ "csv", 0, "FILE", "write the timeline as CSV ('-' for stdout)", H_CSV, OPT_OUT, OPTG_OUTPUTS, "not written" },
+	{ "json", 0, "FILE", "write the timeline as JSON, schema " TIMELINE_JSON_SCHEMA " ('-' for stdout)", H_JSON, OPT_OUT, OPTG_OUTPUTS, "not written" },
+	{ "plot", 0, "FILE", "plot hits and misses per commit as SVG", H_PLOT, OPT_OUT, OPTG_OUTPUTS, "not written" },
+	{ "html", 0, "FILE", "write a self-contained HTML report: the plot and the commit table", H_HTML, OPT_OUT, OPTG_OUTPUTS, "not written" },
+	{ "output-dir", 'o', "DIR", "write DIR/timeline.csv and each commit's CSV and DOT, creating DIR and its parents", H_OUTDIR, OPT_OUTDIR, OPTG_OUTPUTS, "not written" },
+	{ "lint", 0, NULL, "lint every commit; list the findings each commit introduced", OPT_LINT, 0, OPTG_OUTPUTS, "off" },
+	{ "fail-on", 0, "EXPR", "exit 4 when a condition holds at any commit: miss>0, lint>=warning, ... (repeatable)", OPT_FAIL_ON, 0, OPTG_OUTPUTS, "none" },
+	{ "durations", 0, "FILE", "CSV task,seconds from past runs (for seconds_run / seconds_saved)", OPT_DURATIONS, OPT_IN, OPTG_INPUTS, "none" },
+	{ "quiet", 'q', NULL, "no summary and no progress", H_QUIET, 0, OPTG_OUTPUTS, "off" },
+	{ "shard", 0, "K/N", "this job's share of the work: K of N (join with kfpcache merge)", H_SHARD, 0, OPTG_LIMITS, "1/1" },
+	{ "jobs", 'j', "N", "threads: load versions in parallel with predicting", H_JOBS, 0, OPTG_LIMITS, "the cores, at most 4" },
+	{ NULL, 0, NULL, NULL, 0, 0, 0, NULL }
 };
 
 struct history_args {
@@ -213,17 +213,6 @@ static void shard_bounds(const struct hist_entry *e, size_t n, unsigned k, unsig
 		*lo = *hi = 0;
 }
 
-static int make_dir(const char *dir)
-{
-	struct stat st;
-
-	if (!stat(dir, &st))
-		return S_ISDIR(st.st_mode) ? 0 : err_set("%s: not a directory", dir);
-	if (mkdir(dir, 0777) < 0)
-		return err_set("%s: cannot create directory", dir);
-	return 0;
-}
-
 /*
  * The specs to replay: the PATHs given, sorted, or every compiled spec in
  * the tree at the tip of --range (HEAD by default) that matches --glob.
@@ -284,7 +273,7 @@ static int spec_dir(struct run_ctx *rc, const char *spec, bool several)
 		sb_adds(&d, rc->a->outdir);
 	}
 	rc->dir = sb_detach(&d, NULL);
-	return make_dir(rc->dir);
+	return outset_mkdir(rc->os, rc->dir);
 }
 
 /*
@@ -384,11 +373,6 @@ static int parse_args(int argc, char **argv, const struct command *cmd, struct h
 	}
 	if (cmd_claims_check(cmd, c, ret) < 0)
 		return -1;
-	if (c->nbaselines || c->cold) {
-		cmd_usage_error(cmd, "history builds its own cache from the commits; --baseline and --cold do not apply");
-		*ret = EXIT_USAGE;
-		return -1;
-	}
 	if (cmd_gating_ready(cmd, &a->gating, NULL, true, ret) < 0)
 		return -1;
 	return idx;
@@ -442,7 +426,7 @@ int cmd_history(int argc, char **argv, const struct command *cmd)
 	}
 	if (find_specs(cmd, repo, &a, argv + idx, (size_t)(argc - idx), &specs, &nspecs, &ret) < 0)
 		goto done;
-	if (a.outdir && make_dir(a.outdir) < 0) {
+	if (a.outdir && outset_mkdir(&os, a.outdir) < 0) {
 		ret = cmd_fail();
 		goto done;
 	}
@@ -468,6 +452,7 @@ done:
 		free(specs[i]);
 	free(specs);
 	free(rc.dir);
+	outset_abort(&os);      /* after a failure: the temporaries and made directories */
 	sb_release(&timeline_path);
 	gating_release(&a.gating);
 	gitrepo_free(repo);

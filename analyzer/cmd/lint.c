@@ -19,12 +19,12 @@
 enum { L_FORMAT = 256, L_JSON, L_SARIF, L_FAIL_ON, L_QUIET };
 
 const struct opt lint_opts[] = {
-	{ "format", 0, "text|json|sarif", "what to print on stdout (default text)", L_FORMAT, 0 },
-	{ "json", 0, "FILE", "write the findings as JSON", L_JSON, OPT_OUT },
-	{ "sarif", 0, "FILE", "write the findings as SARIF 2.1.0 (code review annotations)", L_SARIF, OPT_OUT },
-	{ "fail-on", 0, "EXPR", "exit 4 when a condition holds: lint>=warning, lint_error>0, ... (repeatable)", L_FAIL_ON, 0 },
-	{ "quiet", 'q', NULL, "nothing on stdout", L_QUIET, 0 },
-	{ NULL, 0, NULL, NULL, 0, 0 }
+	{ "format", 0, "text|json|sarif", "what to print on stdout", L_FORMAT, 0, OPTG_OUTPUTS, "text" },
+	{ "json", 0, "FILE", "write the findings as JSON", L_JSON, OPT_OUT, OPTG_OUTPUTS, "not written" },
+	{ "sarif", 0, "FILE", "write the findings as SARIF 2.1.0 (code review annotations)", L_SARIF, OPT_OUT, OPTG_OUTPUTS, "not written" },
+	{ "fail-on", 0, "EXPR", "exit 4 when a condition holds: lint>=warning, lint_error>0, ... (repeatable)", L_FAIL_ON, 0, OPTG_OUTPUTS, "none" },
+	{ "quiet", 'q', NULL, "nothing on stdout", L_QUIET, 0, OPTG_OUTPUTS, "off" },
+	{ NULL, 0, NULL, NULL, 0, 0, 0, NULL }
 };
 
 struct lint_args {
@@ -88,7 +88,7 @@ int cmd_lint(int argc, char **argv, const struct command *cmd)
 	struct gate_values v;
 	struct strbuf msgs = STRBUF_INIT;
 	int idx, ret = EXIT_ERROR;
-	bool have_session = false;
+	bool have_session = false, on_stdout;
 	size_t i;
 
 	memset(&a, 0, sizeof(a));
@@ -98,6 +98,14 @@ int cmd_lint(int argc, char **argv, const struct command *cmd)
 	idx = cmd_args(argc, argv, cmd, &c, on_opt, &a, 1, 1, "one SPEC", &ret);
 	if (idx < 0)
 		goto done;
+	/* A report on stdout replaces the --format text there; both would be glued. */
+	on_stdout = cmd_on_stdout((const char *const[]){ a.json, a.sarif }, 2);
+	if (on_stdout && a.format) {
+		cmd_usage_error(cmd, "--format %s and a report to '-': both write to standard output",
+				a.format);
+		ret = EXIT_USAGE;
+		goto done;
+	}
 	if (gate_check(&a.gate, gate_lint_metrics) < 0) {
 		cmd_usage_error(cmd, "%s", err_msg());
 		ret = EXIT_USAGE;
@@ -122,7 +130,7 @@ int cmd_lint(int argc, char **argv, const struct command *cmd)
 	}
 	for (i = 0; i < s.dag->nwarnings; i++)
 		fprintf(stderr, "kfpcache: note: %s\n", term_text(s.dag->warnings[i]));
-	if (!a.quiet) {
+	if (!a.quiet && !on_stdout) {
 		const char *f = a.format ? a.format : "text";
 		int r = !strcmp(f, "json") ? report_lint_json(stdout, lr) :
 			!strcmp(f, "sarif") ? report_lint_sarif(stdout, lr, NULL) :

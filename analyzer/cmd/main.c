@@ -13,33 +13,57 @@
 #define KFPCACHE_VERSION "0.1.0"
 #endif
 
+/*
+ * The commands: what each takes of the common options (COMMON_*, the
+ * others it refuses) and the examples its --help shows.
+ */
 static const struct command commands[] = {
 	{ "analyze", cmd_analyze, "SPEC",
-	  "predict each task's cache decision against a baseline", analyze_opts },
+	  "predict each task's cache decision against a baseline", analyze_opts, COMMON_ALL,
+	  "  kfpcache analyze --cold samples/pipelines/train.yaml\n"
+	  "  kfpcache analyze --baseline HEAD~1:pipeline.yaml -o reports pipeline.yaml\n"
+	  "  kfpcache analyze --policy deployment-off --csv - HEAD:pipeline.yaml\n" },
 	{ "explain", cmd_explain, "SPEC TASK",
 	  "the decision log for one task: layers, key parts, lookup, upstream chain",
-	  explain_opts },
+	  explain_opts, COMMON_ALL,
+	  "  kfpcache explain --cold samples/pipelines/train.yaml exit-handler-1/preprocess\n"
+	  "  kfpcache explain --baseline HEAD~1:pipeline.yaml pipeline.yaml train-model\n" },
 	{ "fingerprint", cmd_fingerprint, "SPEC",
 	  "exact KFP cache fingerprints of the tasks whose inputs are static",
-	  fingerprint_opts },
+	  fingerprint_opts, COMMON_ALL & ~(COMMON_BASELINES | COMMON_SCOPE),
+	  "  kfpcache fingerprint samples/pipelines/train.yaml\n"
+	  "  kfpcache fingerprint --param epochs=30 --csv fp.csv pipeline.yaml\n" },
 	{ "history", cmd_history, "[PATH...]",
 	  "what each commit that changed a spec did to the cache (timeline)",
-	  history_opts },
+	  history_opts, COMMON_INPUTS | COMMON_POLICY | COMMON_LIMITS,
+	  "  kfpcache history pipeline.yaml\n"
+	  "  kfpcache history --glob 'pipelines/**.yaml' --range v1.0..HEAD -o timeline\n"
+	  "  kfpcache history --follow --csv - pipeline.yaml\n" },
 	{ "diff", cmd_diff, "A B",
 	  "two versions side by side: tasks whose key, caching or decision changes, and why",
-	  diff_opts },
+	  diff_opts, COMMON_INPUTS | COMMON_POLICY | COMMON_LIMITS,
+	  "  kfpcache diff HEAD~1:pipeline.yaml pipeline.yaml\n"
+	  "  kfpcache diff --fail-on 'changed>0' --csv - main:pipeline.yaml HEAD:pipeline.yaml\n" },
 	{ "blame", cmd_blame, "PATH",
 	  "for each task, the commit that last invalidated its cache entry",
-	  blame_opts },
+	  blame_opts, COMMON_INPUTS | COMMON_POLICY | COMMON_LIMITS,
+	  "  kfpcache blame pipeline.yaml\n"
+	  "  kfpcache blame --follow --range v1.0..HEAD --csv blame.csv pipeline.yaml\n" },
 	{ "lint", cmd_lint, "SPEC",
 	  "cache-safety findings (KC001...) as text, JSON or SARIF",
-	  lint_opts },
+	  lint_opts, COMMON_ALL,
+	  "  kfpcache lint samples/pipelines/train.yaml\n"
+	  "  kfpcache lint --format sarif --fail-on 'lint>=warning' pipeline.yaml\n" },
 	{ "compare", cmd_compare, "SPEC|PATH",
 	  "the same spec (or each commit of a history) under several --policy: a matrix",
-	  compare_opts },
+	  compare_opts, COMMON_ALL,
+	  "  kfpcache compare --cold --policy kfp-default --policy deployment-off samples/pipelines/train.yaml\n"
+	  "  kfpcache compare --history --policy kfp-default --policy run-off pipeline.yaml\n" },
 	{ "merge", cmd_merge, "TIMELINE.csv...",
 	  "join the timelines of history --shard K/N jobs into one",
-	  merge_opts },
+	  merge_opts, 0,
+	  "  kfpcache merge shard-1.csv shard-2.csv > timeline.csv\n"
+	  "  kfpcache merge --html timeline.html --json timeline.json shard-*.csv\n" },
 };
 
 static void usage(FILE *fp)
@@ -50,10 +74,38 @@ static void usage(FILE *fp)
 	      "Predicts Kubeflow Pipelines v2 execution caching before a run.\n\n"
 	      "commands:\n", fp);
 	for (i = 0; i < KC_ARRAY_SIZE(commands); i++)
-		fprintf(fp, "  %-12s %s\n", commands[i].name, commands[i].summary);
-	fputs("\n'kfpcache help COMMAND' or 'kfpcache COMMAND --help' for its options.\n"
+		fprintf(fp, "  %-12s  %s\n", commands[i].name, commands[i].summary);
+	fputs("\n'kfpcache help COMMAND' or 'kfpcache COMMAND --help' for its options;\n"
+	      "'kfpcache version' or 'kfpcache --version' for the version.\n"
 	      "exit status: 0 ok, 1 error, 2 usage error, 3 partial history (some versions did not load),\n"
 	      "4 a --fail-on condition held\n", fp);
+}
+
+static void print_version(void)
+{
+	printf("kfpcache %s\n", KFPCACHE_VERSION);
+}
+
+/*
+ * As git's help.c: one line naming the nearest commands, then the
+ * synopsis and where the list is, not the whole usage.
+ */
+static int unknown_command(const char *name)
+{
+	const char *names[KC_ARRAY_SIZE(commands)];
+	size_t hit[KC_ARRAY_SIZE(commands)], i, k;
+
+	for (i = 0; i < KC_ARRAY_SIZE(commands); i++)
+		names[i] = commands[i].name;
+	k = kc_did_you_mean(name, names, KC_ARRAY_SIZE(names), hit, KC_ARRAY_SIZE(hit));
+	fprintf(stderr, "kfpcache: '%s' is not a command.", term_text(name));
+	for (i = 0; i < k; i++)
+		fprintf(stderr, "%s'%s'", i ? (i + 1 == k ? " or " : ", ") : " Did you mean ",
+			names[hit[i]]);
+	fputs(k ? "?\n" : "\n", stderr);
+	fputs("usage: kfpcache <command> [options] ARGS ('kfpcache --help' lists the commands)\n",
+	      stderr);
+	return EXIT_USAGE;
 }
 
 static const struct command *find(const char *name)
@@ -78,8 +130,9 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return EXIT_OK;
 	}
-	if (!strcmp(argv[1], "--version")) {
-		printf("kfpcache %s\n", KFPCACHE_VERSION);
+	/* `kfpcache version`, as `git version`, is --version. */
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+		print_version();
 		return EXIT_OK;
 	}
 	if (!strcmp(argv[1], "help")) {
@@ -87,17 +140,12 @@ int main(int argc, char **argv)
 			usage(stdout);
 			return EXIT_OK;
 		}
-		if (!(cmd = find(argv[2]))) {
-			fprintf(stderr, "kfpcache: unknown command '%s'\n", term_text(argv[2]));
-			return EXIT_USAGE;
-		}
+		if (!(cmd = find(argv[2])))
+			return unknown_command(argv[2]);
 		cmd_usage(stdout, cmd);
 		return EXIT_OK;
 	}
-	if (!(cmd = find(argv[1]))) {
-		fprintf(stderr, "kfpcache: unknown command '%s'\n", term_text(argv[1]));
-		usage(stderr);
-		return EXIT_USAGE;
-	}
+	if (!(cmd = find(argv[1])))
+		return unknown_command(argv[1]);
 	return cmd->fn(argc - 1, argv + 1, cmd);
 }

@@ -18,12 +18,12 @@
 enum { M_CSV = 256, M_QUIET, M_JSON, M_PLOT, M_HTML };
 
 const struct opt merge_opts[] = {
-	{ "csv", 0, "FILE", "write the joined timeline to FILE (default: stdout, unless another report is asked for)", M_CSV, OPT_OUT },
-	{ "json", 0, "FILE", "write the joined timeline as JSON, schema " TIMELINE_JSON_SCHEMA, M_JSON, OPT_OUT },
-	{ "plot", 0, "FILE", "plot hits and misses per commit as SVG", M_PLOT, OPT_OUT },
-	{ "html", 0, "FILE", "write a self-contained HTML report: the plot and the commit table", M_HTML, OPT_OUT },
-	{ "quiet", 'q', NULL, "no summary", M_QUIET, 0 },
-	{ NULL, 0, NULL, NULL, 0, 0 }
+	{ "csv", 0, "FILE", "write the joined timeline to FILE", M_CSV, OPT_OUT, OPTG_OUTPUTS, "stdout, unless another report is asked for" },
+	{ "json", 0, "FILE", "write the joined timeline as JSON, schema " TIMELINE_JSON_SCHEMA, M_JSON, OPT_OUT, OPTG_OUTPUTS, "not written" },
+	{ "plot", 0, "FILE", "plot hits and misses per commit as SVG", M_PLOT, OPT_OUT, OPTG_OUTPUTS, "not written" },
+	{ "html", 0, "FILE", "write a self-contained HTML report: the plot and the commit table", M_HTML, OPT_OUT, OPTG_OUTPUTS, "not written" },
+	{ "quiet", 'q', NULL, "no summary", M_QUIET, 0, OPTG_OUTPUTS, "off" },
+	{ NULL, 0, NULL, NULL, 0, 0, 0, NULL }
 };
 
 struct merge_args {

@@ -230,6 +230,48 @@ done:
 	return ret;
 }
 
+/* The paths of a tree whose file name is `name`, for "did you mean". */
+struct same_name {
+	const char *name, *rev;
+	struct strbuf list;
+	size_t n;
+};
+
+static int same_name_cb(const char *path, struct gitio_file *f, void *payload)
+{
+	struct same_name *s = payload;
+	const char *base = strrchr(path, '/');
+
+	(void)f;
+	if (strcmp(base ? base + 1 : path, s->name))
+		return 0;
+	if (s->n++ < 5)
+		sb_addf(&s->list, "%s%s:%s", s->n > 1 ? ", " : "", s->rev, path);
+	return 0;
+}
+
+/*
+ * PATH is not in REV's tree: say so as git's "does not exist in", and name
+ * the paths of that tree with the same file name (a file given from the
+ * wrong directory, or moved).
+ */
+static int not_in_rev(struct gitrepo *r, const char *rev, const char *path)
+{
+	const char *base = strrchr(path, '/');
+	struct same_name s = { base ? base + 1 : path, rev, STRBUF_INIT, 0 };
+	int ret;
+
+	if (gitio_tree_each(r, rev, same_name_cb, &s) < 0)
+		err_clear();
+	if (!s.n)
+		ret = err_set("%s:%s: '%s' is not in %s", rev, path, path, rev);
+	else
+		ret = err_set("%s:%s: '%s' is not in %s; did you mean %s%s?", rev, path, path,
+			      rev, sb_str(&s.list), s.n > 5 ? ", ..." : "");
+	sb_release(&s.list);
+	return ret;
+}
+
 int gitrepo_read(struct gitrepo *r, const char *rev, const char *path,
 		 char **buf, size_t *len, char blob_hex[41])
 {
@@ -248,7 +290,7 @@ int gitrepo_read(struct gitrepo *r, const char *rev, const char *path,
 	    blob_at(c, rev, path, &id, &present) < 0)
 		goto done;
 	if (!present) {
-		err_set("%s:%s: path not found at revision", rev, path);
+		not_in_rev(r, rev, path);
 		goto done;
 	}
 	oid_hex(hex, &id);

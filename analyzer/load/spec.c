@@ -418,13 +418,15 @@ static int load_from_git(struct spec **out, const char *arg, const char *repo_di
 	if (gitrepo_open(&r, repo_dir) < 0) {
 		/* With --repo the repository was asked for; say what is wrong. */
 		if (!repo_dir)
-			err_set("%s: no such file", arg);
+			err_set("%s: no such file, and the current directory is not in a git repository (for REV:PATH)",
+				arg);
 		goto done;
 	}
 	if (gitrepo_find_rev(r, rev, colon + 1, &found) < 0)
 		goto done;
+	/* A file name with a colon is no file either: the revision is what is wrong. */
 	if (!found) {
-		err_set("%s: no such file", arg);
+		err_set("%s: unknown revision '%s'", arg, rev);
 		goto done;
 	}
 	if (git_path(r, arg, colon + 1, &path) < 0 ||

@@ -1,7 +1,7 @@
 /*
  * cache.c - the cache table: open-addressing tables of compact entries
- * scoped by pipeline name (KFP's driver looks a fingerprint up within the
- * pipeline's scope, driver/cache.go), and each task path's newest key parts.
+ * scoped by pipeline name and namespace (KFP's driver looks a fingerprint up
+ * within that scope, driver/cache.go), and each task path's newest key parts.
  * Sits between key and predict: predict.c asks it, and commits runs to it.
  */
 #include "model/cache.h"
@@ -14,13 +14,13 @@
 #include "base/banned.h"
 
 /*
- * Entries are compact (24 bytes): 96 bits of the key, the pipeline scope, and the run
+ * Entries are compact (24 bytes): 96 bits of the key, the scope, and the run
  * and task whose execution created the entry (interned).
  */
 struct centry {
 	uint64_t k0;               /* the first 96 bits of the key */
 	uint32_t k1;
-	uint32_t scope;            /* pipeline id + 1; 0 = empty slot */
+	uint32_t scope;            /* scope id + 1; 0 = empty slot */
 	uint32_t run;              /* run label id */
 	uint32_t path;             /* task path id */
 };
@@ -45,9 +45,11 @@ struct part_set {
 struct cache {
 	struct arena arena;
 	struct ctable tables[2];   /* by enum cache_table */
-	struct interned pipelines, runs, paths;
+	struct interned pipelines, scopes, runs, paths;
 	size_t *per_pipeline;      /* CACHE_EXEC entries per pipeline id */
 	size_t per_alloc;
+	size_t *per_scope;         /* CACHE_EXEC entries per scope id */
+	size_t per_scope_alloc;
 	struct strmap last;        /* task path -> struct part_set * */
 	size_t nexec;              /* CACHE_EXEC entries */
 	size_t nruns;
@@ -86,6 +88,7 @@ struct cache *cache_new(void)
 
 	arena_init(&c->arena);
 	strmap_init(&c->pipelines.ids);
+	strmap_init(&c->scopes.ids);
 	strmap_init(&c->runs.ids);
 	strmap_init(&c->paths.ids);
 	strmap_init(&c->last);
@@ -101,9 +104,11 @@ void cache_free(struct cache *c)
 	for (i = 0; i < KC_ARRAY_SIZE(c->tables); i++)
 		free(c->tables[i].slots);
 	interned_release(&c->pipelines);
+	interned_release(&c->scopes);
 	interned_release(&c->runs);
 	interned_release(&c->paths);
 	free(c->per_pipeline);
+	free(c->per_scope);
 	strmap_release(&c->last);
 	arena_release(&c->arena);
 	free(c);
@@ -152,18 +157,43 @@ static void ctable_grow(struct ctable *t)
 	free(old.slots);
 }
 
+/*
+ * A scope's interned name: the namespace, a unit separator (no namespace,
+ * a DNS label, holds one), then the pipeline name; "" for no namespace.
+ */
+static const char *scope_name(struct strbuf *sb, const struct cache_scope *s)
+{
+	sb_reset(sb);
+	sb_addf(sb, "%s\x1f%s", s->ns ? s->ns : "", s->pipeline);
+	return sb_str(sb);
+}
+
+/* One more CACHE_EXEC entry under id: counts[id]++, growing the array. */
+static void count_entry(size_t **counts, size_t *alloc, uint32_t id)
+{
+	if ((size_t)id >= *alloc) {
+		size_t old = *alloc;
+		KC_GROW(*counts, *alloc, (size_t)id + 1);
+		memset(*counts + old, 0, (*alloc - old) * sizeof(**counts));
+	}
+	(*counts)[id]++;
+}
+
 bool cache_lookup(struct cache_entry *out, const struct cache *c, enum cache_table t,
-		  const char *pipeline, const char *key)
+		  const struct cache_scope *s, const char *key)
 {
 	const struct ctable *tab = &c->tables[t];
+	struct strbuf sb = STRBUF_INIT;
 	const struct centry *e;
 	uint64_t k0;
-	uint32_t k1, pid;
+	uint32_t k1, sid;
+	bool found = tab->count && interned_find(&c->scopes, scope_name(&sb, s), &sid);
 
-	if (!tab->count || !interned_find(&c->pipelines, pipeline, &pid))
+	sb_release(&sb);
+	if (!found)
 		return false;
 	key_bits(key, &k0, &k1);
-	e = ctable_slot(tab, k0, k1, pid + 1);
+	e = ctable_slot(tab, k0, k1, sid + 1);
 	if (!e->scope)
 		return false;
 	out->run = c->runs.names[e->run];
@@ -171,11 +201,13 @@ bool cache_lookup(struct cache_entry *out, const struct cache *c, enum cache_tab
 	return true;
 }
 
-void cache_insert(struct cache *c, enum cache_table t, const char *pipeline,
+void cache_insert(struct cache *c, enum cache_table t, const struct cache_scope *s,
 		  const char *key, const char *run, const char *path)
 {
 	struct ctable *tab = &c->tables[t];
-	uint32_t pid = intern(c, &c->pipelines, pipeline);
+	struct strbuf sb = STRBUF_INIT;
+	uint32_t pid = intern(c, &c->pipelines, s->pipeline);
+	uint32_t sid = intern(c, &c->scopes, scope_name(&sb, s));
 	struct centry *e;
 	uint64_t k0;
 	uint32_t k1;
@@ -183,33 +215,47 @@ void cache_insert(struct cache *c, enum cache_table t, const char *pipeline,
 	if ((tab->count + 1) * 4 >= tab->cap * 3)
 		ctable_grow(tab);
 	key_bits(key, &k0, &k1);
-	e = ctable_slot(tab, k0, k1, pid + 1);
+	sb_release(&sb);
+	e = ctable_slot(tab, k0, k1, sid + 1);
 	/* Equal keys within a run: the first (by path) names the entry. */
 	if (e->scope)
 		return;
 	e->k0 = k0;
 	e->k1 = k1;
-	e->scope = pid + 1;
+	e->scope = sid + 1;
 	e->run = intern(c, &c->runs, run);
 	e->path = intern(c, &c->paths, path);
 	tab->count++;
 	if (t != CACHE_EXEC)
 		return;
-	if ((size_t)pid >= c->per_alloc) {
-		size_t old = c->per_alloc;
-		KC_GROW(c->per_pipeline, c->per_alloc, (size_t)pid + 1);
-		memset(c->per_pipeline + old, 0, (c->per_alloc - old) * sizeof(*c->per_pipeline));
-	}
-	c->per_pipeline[pid]++;
+	count_entry(&c->per_pipeline, &c->per_alloc, pid);
+	count_entry(&c->per_scope, &c->per_scope_alloc, sid);
 	c->nexec++;
 }
 
-bool cache_other_scopes(const struct cache *c, const char *pipeline)
+static bool has_entries(const struct interned *t, const size_t *counts, size_t n,
+			const char *name)
 {
-	uint32_t pid;
+	uint32_t id;
 
-	return c->nexec && !(interned_find(&c->pipelines, pipeline, &pid) &&
-			     pid < c->per_alloc && c->per_pipeline[pid]);
+	return interned_find(t, name, &id) && id < n && counts[id];
+}
+
+enum cache_scope_state cache_scope_state(const struct cache *c, const struct cache_scope *s)
+{
+	struct strbuf sb = STRBUF_INIT;
+	bool here;
+
+	if (!c->nexec)
+		return CACHE_SCOPE_HELD;
+	if (!has_entries(&c->pipelines, c->per_pipeline, c->per_alloc, s->pipeline))
+		return CACHE_SCOPE_OTHER_PIPELINE;
+	/* No namespace (the importers'): the pipeline name is the whole scope. */
+	if (!s->ns)
+		return CACHE_SCOPE_HELD;
+	here = has_entries(&c->scopes, c->per_scope, c->per_scope_alloc, scope_name(&sb, s));
+	sb_release(&sb);
+	return here ? CACHE_SCOPE_HELD : CACHE_SCOPE_OTHER_NAMESPACE;
 }
 
 const struct keypart *cache_prev_parts(const struct cache *c, const char *path, size_t *n)

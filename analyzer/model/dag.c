@@ -1197,6 +1197,33 @@ static int parse_cli_param(struct builder *b, const char *type, const char *text
 	return 0;
 }
 
+/*
+ * --param NAME that the root does not declare: the parameters it does,
+ * with their types, so the user sees what --param can set.
+ */
+static int no_such_param(const struct node *defs, const char *name)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i, hit = 0;
+	int ret;
+
+	for (i = 0; node_is_map(defs) && i < defs->n; i++) {
+		const char *type = node_get_str(defs->items[i], "parameterType");
+		sb_addf(&sb, "%s%s (%s)", i ? ", " : "", defs->keys[i], type ? type : "no type");
+	}
+	if (sb.len && kc_did_you_mean(name, (const char *const *)defs->keys, defs->n, &hit, 1))
+		ret = err_set("--param %s: the pipeline has no such input (did you mean '%s'?); its inputs: %s",
+			      name, defs->keys[hit], sb_str(&sb));
+	else if (sb.len)
+		ret = err_set("--param %s: the pipeline has no such input; its inputs: %s", name,
+			      sb_str(&sb));
+	else
+		ret = err_set("--param %s: the pipeline has no such input; it has no input parameters",
+			      name);
+	sb_release(&sb);
+	return ret;
+}
+
 static int root_inputs(struct builder *b, struct dag_inst *root)
 {
 	const struct node *defs = node_path(root->comp, "inputDefinitions", "parameters", NULL);
@@ -1211,7 +1238,7 @@ static int root_inputs(struct builder *b, struct dag_inst *root)
 			return err_set("--param '%s': expected NAME=VALUE", o->cli_params[i]);
 		name = arena_strndup(&b->d->arena, o->cli_params[i], (size_t)(eq - o->cli_params[i]));
 		if (!node_get(defs, name))
-			return err_set("--param %s: the pipeline has no such input", name);
+			return no_such_param(defs, name);
 	}
 	for (i = 0; node_is_map(defs) && i < defs->n; i++) {
 		const char *name = defs->keys[i];

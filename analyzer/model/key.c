@@ -84,7 +84,41 @@ static int add_str_list(struct strbuf *sb, const char *const *v, size_t n)
 	return 0;
 }
 
-/* ContainerSpec{image, cmdArgs, pvcNames}: always present, maybe {}. */
+/*
+ * PR #14340 (master after 2.17) keys the container's env as a repeated
+ * PipelineContainerSpec.EnvVar, passed through in spec order without
+ * sorting or dropping repeats (its review, 2026-09-15: "the key now retains
+ * the original repeated EnvVar entries").  protojson prints each entry as
+ * {"name","value"} (byte order), leaving out an empty string, and omits an
+ * empty list: a task without env keeps its old fingerprint.
+ */
+static int add_env_list(struct strbuf *sb, const struct key_spec *k)
+{
+	size_t i;
+
+	sb_adds(sb, "[");
+	for (i = 0; i < k->nenv; i++) {
+		const char *name = k->env_names[i], *value = k->env_values[i];
+		bool has_name = name && *name;
+
+		sb_adds(sb, i ? ",{" : "{");
+		if (has_name) {
+			sb_adds(sb, "\"name\":");
+			if (add_str(sb, name) < 0)
+				return -1;
+		}
+		if (value && *value) {
+			sb_adds(sb, has_name ? ",\"value\":" : "\"value\":");
+			if (add_str(sb, value) < 0)
+				return -1;
+		}
+		sb_addc(sb, '}');
+	}
+	sb_addc(sb, ']');
+	return 0;
+}
+
+/* ContainerSpec{cmdArgs, env, image, pvcNames}: always present, maybe {}. */
 static int add_container_spec(struct strbuf *sb, const struct key_spec *k)
 {
 	bool first = true;
@@ -94,6 +128,12 @@ static int add_container_spec(struct strbuf *sb, const struct key_spec *k)
 		sb_adds(sb, "\"cmdArgs\":");
 		if (add_str_list(sb, k->cmdargs, k->ncmdargs) < 0)
 			return err_at("container", "cmdArgs");
+		first = false;
+	}
+	if (k->nenv) {
+		sb_adds(sb, first ? "\"env\":" : ",\"env\":");
+		if (add_env_list(sb, k) < 0)
+			return err_at("container", "env");
 		first = false;
 	}
 	if (k->image && *k->image) {

@@ -9,7 +9,8 @@
  * reaches root tasks only (#10287); the lookup is scoped by the pipeline
  * name (§2); a custom key replaces every other part (§1.4); a condition
  * the driver cannot evaluate fails the task it guards (§8); a driver that
- * fails on its inputs fails the run (§10).
+ * fails on its inputs fails the run (§10); no key holds what a Secret or
+ * ConfigMap puts in the environment (§12).
  */
 #include "model/lint.h"
 
@@ -60,6 +61,9 @@ const struct lint_rule lint_rules[] = {
 	{ "KC012", "driver-error", SEVERITY_ERROR,
 	  "KFP's driver fails on a task, decided before the run (a null into an input that is not optional, as every group input is; a loop over a value that is not a list; an input neither passed, optional nor defaulted; an input artifact a sub-pipeline's caller does not pass): nothing inside or after it runs, and the run fails",
 	  "give the parameter a default (or pass it), iterate over a list, pass the input or make it optional with a default" },
+	{ "KC013", "env-from-secret", SEVERITY_NOTE,
+	  "a cached task takes environment variables from a Secret or ConfigMap (kfp-kubernetes secretAsEnv, configMapAsEnv): no cache key holds their values (not even master's, which keys container.env), so a changed secret is served from cache",
+	  "put a version of the secret's content in an input (or the secret's name), or turn caching off for the task" },
 };
 const size_t lint_nrules = KC_ARRAY_SIZE(lint_rules);
 
@@ -507,6 +511,56 @@ static void rule_driver_error(struct lctx *c, const struct task *t)
 	    t->kind == TASK_DAG ? " and nothing inside it runs" : "");
 }
 
+/*
+ * The env variables of a kfp-kubernetes `kind` list (secretAsEnv,
+ * configMapAsEnv: [{keyToEnv: [{envVar}]}]), joined into names; how many.
+ */
+static size_t env_vars_of(const struct node *list, struct strbuf *names)
+{
+	size_t i, j, n = 0;
+
+	for (i = 0; node_is_list(list) && i < list->n; i++) {
+		const struct node *k2e = node_get(list->items[i], "keyToEnv");
+		for (j = 0; node_is_list(k2e) && j < k2e->n; j++) {
+			const char *v = node_get_str(k2e->items[j], "envVar");
+			if (v && *v) {
+				sb_addf(names, "%s%s", n ? ", " : "", v);
+				n++;
+			}
+		}
+	}
+	return n;
+}
+
+/*
+ * KC013: PR #14340 keys container.env but leaves out Secrets and config
+ * maps on purpose (their values live in the cluster); no earlier backend
+ * keys any env.  The platform spec's executor config names them.
+ */
+static void rule_env_from_secret(struct lctx *c, const struct task *t)
+{
+	static const char *const kinds[][2] = {
+		{ "secretAsEnv", "Secret" }, { "configMapAsEnv", "ConfigMap" }
+	};
+	const struct node *cfg;
+	size_t i;
+
+	if (!cached(c, t) || !t->executor_label)
+		return;
+	cfg = node_path(c->d->spec->platform, "deploymentSpec", "executors", t->executor_label, NULL);
+	for (i = 0; cfg && i < KC_ARRAY_SIZE(kinds); i++) {
+		const struct node *list = node_get(cfg, kinds[i][0]);
+		struct strbuf names = STRBUF_INIT;
+		size_t n = env_vars_of(list, &names);
+		if (n)
+			add(c, "KC013", t, list,
+			    "env %s from a %s (%s): no cache key holds %s, so a changed %s is served from cache",
+			    sb_str(&names), kinds[i][1], kinds[i][0], n == 1 ? "its value" : "their values",
+			    kinds[i][1]);
+		sb_release(&names);
+	}
+}
+
 static void rules_of_policy(struct lctx *c, const struct task *t)
 {
 	const struct policy_file *pf = c->p->file;
@@ -588,6 +642,7 @@ int lint_run(struct lint_result **out, const struct dag *d, const struct policy 
 			rule_disabled_producer(&c, t);
 			rule_run_override(&c, t);
 			rule_no_outputs(&c, t);
+			rule_env_from_secret(&c, t);
 		}
 		rule_location(&c, t);
 		rule_reimport(&c, t);

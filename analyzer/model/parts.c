@@ -314,6 +314,52 @@ static void key_inputs(struct key_spec *k, const struct task *t, struct arena *a
 	k->param_values = pvals;
 }
 
+/*
+ * The container's env entries as the master driver keys them (key.h):
+ * container.env of the executor, a list of {name, value}.  KFP's driver
+ * reads the spec with protojson, which refuses any other shape, so this
+ * does too, naming the entry.  Secrets and config maps of the kfp-kubernetes
+ * platform spec are not in it (PR #14340: left out on purpose; lint KC013).
+ */
+static int key_env(struct key_spec *k, const struct parts_run *r, const struct task *t)
+{
+	const struct node *env = node_get(t->container, "env");
+	const char **names, **values;
+	size_t i;
+
+	k->nenv = 0;
+	if (!policy_hashes_env(r->p) || !env || env->type == NODE_NULL)
+		return 0;
+	if (!node_is_list(env))
+		return err_set("%u:%u: container.env is a %s, not a list", env->line, env->col,
+			       node_type_name(env->type));
+	names = arena_array(r->arena, env->n, sizeof(*names));
+	values = arena_array(r->arena, env->n, sizeof(*values));
+	for (i = 0; i < env->n; i++) {
+		const struct node *e = env->items[i], *name, *value;
+
+		if (!node_is_map(e))
+			return err_set("%u:%u: container.env[%zu] is a %s, not a map", e->line,
+				       e->col, i, node_type_name(e->type));
+		name = node_get(e, "name");
+		value = node_get(e, "value");
+		if ((name && name->type != NODE_STRING && name->type != NODE_NULL) ||
+		    (value && value->type != NODE_STRING && value->type != NODE_NULL)) {
+			const struct node *bad = name && name->type != NODE_STRING &&
+						 name->type != NODE_NULL ? name : value;
+			return err_set("%u:%u: container.env[%zu].%s is a %s, not a string",
+				       bad->line, bad->col, i, bad == name ? "name" : "value",
+				       node_type_name(bad->type));
+		}
+		names[i] = node_str(name);
+		values[i] = node_str(value);
+	}
+	k->nenv = env->n;
+	k->env_names = names;
+	k->env_values = values;
+	return 0;
+}
+
 /* Why t's CacheKey cannot be known before the run, or NULL. */
 static const char *fingerprint_blocker(const struct parts_run *r, const struct task *t)
 {
@@ -377,7 +423,7 @@ static void exact_fingerprint(struct parts_run *r, const struct task *t,
 				pvc[npvc++] = node_str(t->pvc_vals[i].value);
 	k.npvc = key_sort_pvc(pvc, npvc);
 	k.pvc_names = pvc;
-	if (key_fingerprint(res->fingerprint, &k) < 0) {
+	if (key_env(&k, r, t) < 0 || key_fingerprint(res->fingerprint, &k) < 0) {
 		res->fingerprint[0] = '\0';
 		res->fingerprint_why = arena_strdup(a, err_msg());
 	}
@@ -437,6 +483,11 @@ static int container_parts(struct parts_run *r, const struct task *t,
 	add_part(r, res, "image", arena_strdup(r->arena, t->image), false);
 	if (add_node_part(r, res, "command", node_get(t->container, "command")) < 0 ||
 	    add_node_part(r, res, "args", node_get(t->container, "args")) < 0)
+		goto done;
+	/* Only a backend that keys env has the part: no env, no part, as in KFP. */
+	memset(&k, 0, sizeof(k));
+	if (key_env(&k, r, t) < 0 ||
+	    (k.nenv && add_node_part(r, res, "env", node_get(t->container, "env")) < 0))
 		goto done;
 	for (i = 0; i < t->ninputs; i++)
 		if (t->inputs[i].val.kind != RV_ABSENT &&

@@ -31,6 +31,7 @@ void policy_init(struct policy *p)
 {
 	p->kfp_major = 2;
 	p->kfp_minor = 17;
+	p->kfp_master = false;
 	p->publish_logs = true;
 	p->global_cache = -1;
 	p->global_source = NULL;
@@ -53,6 +54,7 @@ int policy_set_version(struct policy *p, const char *text)
 			       major, minor);
 	p->kfp_major = major;
 	p->kfp_minor = minor;
+	p->kfp_master = !strcmp(text, "master") || !strcmp(text, "next");
 	return 0;
 }
 
@@ -80,6 +82,16 @@ bool policy_logs_in_key(const struct policy *p)
 bool policy_has_global_switch(const struct policy *p)
 {
 	return policy_version_at_least(p, 2, 14);
+}
+
+/*
+ * The container's env in the key: PR #14340, merged to master after the
+ * 2.17 line (kfp-cache-semantics.md §12).  Its 2.18 backport, PR #14435,
+ * is still open, so 2.18 keeps the old recipe.
+ */
+bool policy_hashes_env(const struct policy *p)
+{
+	return p->kfp_master;
 }
 
 /* Go strconv.ParseBool. */

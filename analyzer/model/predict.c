@@ -30,6 +30,8 @@ struct run {
 	bool *decided;             /* per task: its result is final */
 	struct parts_run parts;    /* what key parts are made from */
 	struct trigger_state *trig;/* per task: does it trigger (model/trigger.h) */
+	struct cache_scope scope;  /* the lookup's: pipeline name and namespace */
+	bool ns_named;             /* not the default namespace: logs name it */
 };
 
 static void logf_(struct run *r, struct task_result *res, const char *fmt, ...)
@@ -241,7 +243,7 @@ static void set_self_each(struct run *r, const struct task *t, struct task_resul
 static void decide_container(struct run *r, const struct task *t, struct task_result *res,
 			     const struct parts_deps *x)
 {
-	const char *pipeline = r->d->pipeline_name;
+	enum cache_scope_state where = cache_scope_state(r->c, &r->scope);
 	struct cache_entry hit;
 	struct reasons changes = { NULL, 0, 0 };
 	bool had_prev;
@@ -268,12 +270,14 @@ static void decide_container(struct run *r, const struct task *t, struct task_re
 		set_self_cause(r, t, res, DECISION_MISS, REASON_NEVER_CACHED, "deletepvc");
 	} else if (r->pr->cold) {
 		set_self_cause(r, t, res, DECISION_MISS, REASON_COLD_CACHE, NULL);
-	} else if (cache_other_scopes(r->c, pipeline)) {
+	} else if (where == CACHE_SCOPE_OTHER_PIPELINE) {
 		set_self_cause(r, t, res, DECISION_MISS, REASON_PIPELINE_NAME, NULL);
+	} else if (where == CACHE_SCOPE_OTHER_NAMESPACE) {
+		set_self_cause(r, t, res, DECISION_MISS, REASON_NAMESPACE, r->scope.ns);
 	} else if (x->nrun_unique) {
 		set_self_each(r, t, res, DECISION_MISS, REASON_RUN_UNIQUE, x->run_unique,
 			      x->nrun_unique);
-	} else if (cache_lookup(&hit, r->c, CACHE_EXEC, pipeline, res->key) &&
+	} else if (cache_lookup(&hit, r->c, CACHE_EXEC, &r->scope, res->key) &&
 		   !x->art_runs && !x->unknown && !x->nunresolved && !x->run_name) {
 		set_hit(r, res, &hit);
 		res->exec_id = arena_printf(&r->pr->arena, "%s#%.16s", hit.run, res->key);
@@ -294,7 +298,8 @@ static void decide_container(struct run *r, const struct task *t, struct task_re
 		/* Same key as before, but no entry: it never ran with caching on. */
 		set_self_cause(r, t, res, DECISION_MISS, REASON_COLD_CACHE, NULL);
 	}
-	logf_(r, res, "lookup: key %.16s in scope pipeline/%s: %s", res->key, pipeline,
+	logf_(r, res, "lookup: key %.16s in scope pipeline/%s%s%s: %s", res->key,
+	      r->scope.pipeline, r->ns_named ? ", namespace " : "", r->ns_named ? r->scope.ns : "",
 	      res->decision == DECISION_HIT ? res->hit_exec : "no entry");
 	free(changes.v);
 }
@@ -307,7 +312,8 @@ static void decide_container(struct run *r, const struct task *t, struct task_re
 static void decide_importer(struct run *r, const struct task *t, struct task_result *res,
 			    const struct parts_deps *x)
 {
-	const char *pipeline = r->d->pipeline_name;
+	/* The artifact re-link knows no namespace (cache.h). */
+	const struct cache_scope scope = { r->scope.pipeline, NULL };
 	struct cache_entry hit;
 	struct reasons changes = { NULL, 0, 0 };
 	bool had_prev;
@@ -325,9 +331,9 @@ static void decide_importer(struct run *r, const struct task *t, struct task_res
 		set_self_cause(r, t, res, DECISION_MISS, REASON_RUN_UNIQUE, "import_uri");
 	else if (x->unknown || x->art_runs)
 		set_upstream(r, res, DECISION_UNKNOWN, REASON_UPSTREAM_VALUE, x);
-	else if (cache_lookup(&hit, r->c, CACHE_IMPORT, pipeline, res->key))
+	else if (cache_lookup(&hit, r->c, CACHE_IMPORT, &scope, res->key))
 		set_hit(r, res, &hit);
-	else if (cache_other_scopes(r->c, pipeline))
+	else if (cache_scope_state(r->c, &scope) == CACHE_SCOPE_OTHER_PIPELINE)
 		set_self_cause(r, t, res, DECISION_MISS, REASON_PIPELINE_NAME, NULL);
 	else if (own_changes(res, &changes, &had_prev), changes.n)
 		set_self_causes(r, t, res, DECISION_MISS, changes.v, changes.n);
@@ -343,7 +349,7 @@ static void decide_importer(struct run *r, const struct task *t, struct task_res
  * or the task's kind can never hit, a value is unknown, or its caching is
  * off (the one definition the timeline, diff and summary use).  A task
  * that misses because of a producer invalidates only when a root cause
- * does: the consumers of a DISABLED producer miss in every run, and `diff`
+ * does (a changed part, a new task, a new pipeline name or namespace): the consumers of a DISABLED producer miss in every run, and `diff`
  * of a file with itself has nothing that changed.  Root causes are
  * decided before their consumers (dag.h: d->order).
  */
@@ -361,6 +367,7 @@ static bool result_invalidates(const struct prediction *pr, const struct task_re
 		case REASON_CHANGED:
 		case REASON_NEW_TASK:
 		case REASON_PIPELINE_NAME:
+		case REASON_NAMESPACE:
 			return true;
 		case REASON_UPSTREAM_ARTIFACT:
 		case REASON_UPSTREAM_VALUE:
@@ -453,7 +460,7 @@ done:
  */
 static void commit_run(struct run *r)
 {
-	const char *pipeline = r->d->pipeline_name;
+	const struct cache_scope import_scope = { r->scope.pipeline, NULL };
 	size_t i;
 
 	for (i = 0; i < r->pr->n; i++) {
@@ -464,10 +471,10 @@ static void commit_run(struct run *r)
 			continue;
 		/* A task that did not run leaves no entry; its parts still count. */
 		if (ran && t->kind == TASK_IMPORTER)
-			cache_insert(r->c, CACHE_IMPORT, pipeline, res->key, r->pr->label, t->path);
+			cache_insert(r->c, CACHE_IMPORT, &import_scope, res->key, r->pr->label, t->path);
 		else if (ran && res->pol.enabled && res->decision != DECISION_HIT &&
 			 t->stub != STUB_DELETEPVC)
-			cache_insert(r->c, CACHE_EXEC, pipeline, res->key, r->pr->label, t->path);
+			cache_insert(r->c, CACHE_EXEC, &r->scope, res->key, r->pr->label, t->path);
 		cache_set_parts(r->c, t->path, res->parts, res->nparts);
 	}
 	cache_end_run(r->c);
@@ -493,6 +500,10 @@ int predict_run(struct prediction **out, const struct dag *d, const struct polic
 	r.p = p;
 	r.c = c;
 	r.keep_log = opt && opt->keep_log;
+	r.scope.pipeline = d->pipeline_name;
+	r.scope.ns = opt && opt->ns ? opt->ns : PREDICT_DEFAULT_NAMESPACE;
+	r.ns_named = strcmp(r.scope.ns, PREDICT_DEFAULT_NAMESPACE) != 0;
+	pr->ns = arena_strdup(&pr->arena, r.scope.ns);
 	r.decided = xcalloc(d->ntasks ? d->ntasks : 1, sizeof(*r.decided));
 	r.trig = arena_array(&pr->arena, d->ntasks, sizeof(*r.trig));
 	trigger_eval(d, r.trig);

@@ -49,6 +49,7 @@ const struct task_result *prediction_find(const struct prediction *pr, const cha
 static const char *const reason_names[] = {
 	[REASON_COLD_CACHE] = "cold_cache",
 	[REASON_PIPELINE_NAME] = "pipeline_name",
+	[REASON_NAMESPACE] = "namespace",
 	[REASON_NEW_TASK] = "new_task",
 	[REASON_CHANGED] = NULL,              /* the part's name alone */
 	[REASON_RUN_UNIQUE] = "run_unique",

@@ -36,14 +36,25 @@ void outfile_abort(struct outfile *o);
 struct outset {
 	struct outfile *files;
 	size_t n, alloc;
+	char **dirs;       /* the directories outset_mkdir created, in order */
+	size_t ndirs, dirs_alloc;
 };
 void outset_init(struct outset *s);
 /* Open the next output; returns its FILE* via *fp. */
 int outset_open(struct outset *s, const char *path, FILE **fp);
 /* Close the last opened file now (its rename still waits for commit). */
 int outset_close_last(struct outset *s);
+/*
+ * mkdir -p: create dir and each missing parent (mode 0777 less the umask),
+ * remembered so that outset_abort removes them again (when still empty).
+ * Errors name dir and the directory that could not be made, with the
+ * reason: "out/a/b: cannot create directory 'out/a': Permission denied",
+ * "out/f: 'out/f' exists and is not a directory".
+ */
+int outset_mkdir(struct outset *s, const char *dir);
 /* Close every file, then rename all; on any failure remove all temporaries. */
 int outset_commit(struct outset *s);
+/* Remove every temporary and the directories outset_mkdir created; frees. */
 void outset_abort(struct outset *s);
 
 /*
@@ -68,7 +79,8 @@ void claims_add(struct claims *c, const char *what, const char *path, bool outpu
  * -1 with a message naming both options when an output is empty, is one
  * of the inputs, or is another output: the same device and inode for
  * files that exist, the same resolved path for files that do not yet.
- * Character devices, pipes and sockets may be named more than once.
+ * Character devices, pipes and sockets may be named more than once; "-"
+ * (standard output) by one output only.
  */
 int claims_check(const struct claims *c);
 

@@ -133,6 +133,17 @@ int path_cmp_ptr(const void *a, const void *b);
  */
 const char *plural(size_t n, const char *one, const char *many);
 
+/*
+ * "Did you mean": the candidates nearest to word, as git's help.c picks
+ * them (help_unknown_cmd: weighted Damerau-Levenshtein, swap 0,
+ * substitution 2, insertion 1, deletion 3; a candidate that word is a
+ * prefix of is nearest; none nearer than the similarity floor 7).  Their
+ * indexes into cand, in cand's order, go to out (at most max); returns
+ * how many.  Words longer than 256 bytes get no suggestion.
+ */
+size_t kc_did_you_mean(const char *word, const char *const *cand, size_t n,
+		       size_t *out, size_t max);
+
 /* Read a whole file ("-" = stdin) into a malloc'd buffer; NUL-terminated. */
 int read_file(const char *path, char **out, size_t *len);
 

@@ -30,8 +30,12 @@ struct opt {
 	const char *help;
 	int id;                 /* option id: >= 256, unique within a command */
 	int io;                 /* OPT_IN / OPT_OUT / OPT_OUTDIR: a file the command reads or writes */
+	int group;              /* OPTG_*: the heading --help lists it under; 0: after them */
+	const char *dflt;       /* what holds without the option, for --help */
 };
 enum { OPT_IN = 1, OPT_OUT, OPT_OUTDIR };
+/* The headings of --help, in order. */
+enum { OPTG_INPUTS = 1, OPTG_CACHE, OPTG_POLICY, OPTG_OUTPUTS, OPTG_LIMITS };
 
 struct command {
 	const char *name;
@@ -39,6 +43,8 @@ struct command {
 	const char *args;       /* synopsis of the positional arguments */
 	const char *summary;
 	const struct opt *opts; /* command options, NULL-name terminated */
+	unsigned long common;   /* the common_opts it takes: COMMON_* bits; --help always */
+	const char *examples;   /* lines for --help, each a command that runs */
 };
 
 /* Options in common_opts, which every command's parser and --help add to its own. */
@@ -46,10 +52,30 @@ enum {
 	OPT_REPO = 1000, OPT_PARAM, OPT_PARAMS_FILE, OPT_GLOBAL_CACHE, OPT_DEPLOYMENT,
 	OPT_RUN_CACHING, OPT_KFP_VERSION, OPT_PUBLISH_LOGS, OPT_BASELINE, OPT_COLD,
 	OPT_MAX_INPUT, OPT_MAX_DEPTH, OPT_MAX_NODES, OPT_MAX_STRING, OPT_MAX_TASKS, OPT_HELP,
-	OPT_POLICY
+	OPT_POLICY, OPT_NAMESPACE, OPT_BASELINE_NAMESPACE
 };
 
 extern const struct opt common_opts[];
+
+/*
+ * Which common options a command takes.  One it would ignore is refused
+ * (cmd_parse) and not listed by its --help: a flag that silently does
+ * nothing is worse than an error.
+ */
+#define COMMON_BIT(id) (1UL << ((id) - OPT_REPO))
+#define COMMON_INPUTS (COMMON_BIT(OPT_REPO) | COMMON_BIT(OPT_PARAM))
+#define COMMON_PARAMS_FILE COMMON_BIT(OPT_PARAMS_FILE)
+#define COMMON_BASELINES (COMMON_BIT(OPT_BASELINE) | COMMON_BIT(OPT_COLD))
+/* The cache's scope: only a lookup in a cache that runs filled reads it. */
+#define COMMON_SCOPE (COMMON_BIT(OPT_NAMESPACE) | COMMON_BIT(OPT_BASELINE_NAMESPACE))
+#define COMMON_POLICY (COMMON_BIT(OPT_GLOBAL_CACHE) | COMMON_BIT(OPT_DEPLOYMENT) | \
+		       COMMON_BIT(OPT_RUN_CACHING) | COMMON_BIT(OPT_KFP_VERSION) | \
+		       COMMON_BIT(OPT_PUBLISH_LOGS) | COMMON_BIT(OPT_POLICY))
+#define COMMON_LIMITS (COMMON_BIT(OPT_MAX_INPUT) | COMMON_BIT(OPT_MAX_DEPTH) | \
+		       COMMON_BIT(OPT_MAX_NODES) | COMMON_BIT(OPT_MAX_STRING) | \
+		       COMMON_BIT(OPT_MAX_TASKS))
+#define COMMON_ALL (COMMON_INPUTS | COMMON_PARAMS_FILE | COMMON_BASELINES | \
+		    COMMON_SCOPE | COMMON_POLICY | COMMON_LIMITS)
 
 struct common {
 	const char *repo;             /* --repo, or repo_found */
@@ -59,7 +85,11 @@ struct common {
 	const char *params_file;
 	struct policy pol;
 	const char **baselines;
+	const char **baseline_ns;     /* parallel: --baseline-namespace before it, or NULL */
 	size_t nbaselines;
+	const char *ns;               /* --namespace: the predicted run's (NULL: kubeflow) */
+	const char *next_baseline_ns; /* the last --baseline-namespace */
+	bool baseline_ns_trailing;    /* ... given after the last --baseline */
 	bool cold;
 	const char **pins;            /* fingerprint --input, NULL-terminated */
 	const char **policy_args;     /* --policy FILE|PRESET, in order */

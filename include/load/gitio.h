@@ -29,8 +29,10 @@ int gitrepo_find_rev(struct gitrepo *r, const char *rev, const char *path, bool 
 /*
  * Read PATH at REV: *buf (malloc'd, NUL-terminated, caller frees), its
  * length, and the blob id in hex (41 bytes).  Errors: "REV: unknown
- * revision", "REV:PATH: path not found at revision", "REV:PATH: not a file
- * at that revision (a tree)", "REV:PATH: cannot read object ID: <libgit2>".
+ * revision", "REV:PATH: 'PATH' is not in REV" (then "; did you mean
+ * REV:a/NAME, REV:b/NAME?" naming up to five paths of REV's tree with
+ * PATH's file name), "REV:PATH: not a file at that revision (a tree)",
+ * "REV:PATH: cannot read object ID: <libgit2>".
  */
 int gitrepo_read(struct gitrepo *r, const char *rev, const char *path,
 		 char **buf, size_t *len, char blob_hex[41]);

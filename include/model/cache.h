@@ -1,7 +1,8 @@
 /*
  * cache.h - the cache table a simulated run is decided against: the entries
- * earlier runs created, each scoped by pipelineInfo.name as KFP's driver
- * scopes its lookup (driver/cache.go), the artifacts importers created, and
+ * earlier runs created, each scoped by pipelineInfo.name and namespace as
+ * KFP's driver scopes its lookup (driver/cache.go, cacheutils/cache.go:
+ * 105-121), the artifacts importers created, and
  * each task path's key parts in the newest committed run (what a MISS is
  * compared with).  It stores and answers; predict.c decides.
  */
@@ -58,26 +59,39 @@ void cache_free(struct cache *c);
  */
 
 /*
- * Look `key` up in table t within the scope of `pipeline`.  True and *out
- * filled when an entry exists; false (*out untouched) when not, including
- * when the cache has no entry in that scope at all.
+ * Where a run's entries live: KFP's lookup filters by pipeline name and by
+ * namespace (cacheutils/cache.go:105-121).  ns NULL: not namespaced, as the
+ * importers' re-link, which matches in the pipeline context named by the
+ * pipeline alone (metadata/client.go:411,1303-1347).
+ */
+struct cache_scope {
+	const char *pipeline;
+	const char *ns;
+};
+
+/*
+ * Look `key` up in table t within scope s.  True and *out filled when an
+ * entry exists; false (*out untouched) when not, including when the cache
+ * has no entry in that scope at all.
  */
 bool cache_lookup(struct cache_entry *out, const struct cache *c, enum cache_table t,
-		  const char *pipeline, const char *key);
+		  const struct cache_scope *s, const char *key);
 
 /*
- * Add the entry `key` in `pipeline`'s scope, created by task `path` of run
- * `run` (strings are copied).  An existing entry is kept: of equal keys the
+ * Add the entry `key` in scope s, created by task `path` of run `run`
+ * (strings are copied).  An existing entry is kept: of equal keys the
  * first inserted names the entry.
  */
-void cache_insert(struct cache *c, enum cache_table t, const char *pipeline,
+void cache_insert(struct cache *c, enum cache_table t, const struct cache_scope *s,
 		  const char *key, const char *run, const char *path);
 
-/*
- * The cache holds executions (CACHE_EXEC) but none in `pipeline`'s scope:
- * a renamed pipeline misses everywhere.
- */
-bool cache_other_scopes(const struct cache *c, const char *pipeline);
+/* Whether the cache's executions (CACHE_EXEC) are in scope s, or elsewhere. */
+enum cache_scope_state {
+	CACHE_SCOPE_HELD,             /* entries in s, or no executions at all */
+	CACHE_SCOPE_OTHER_PIPELINE,   /* none under this pipeline name: a renamed pipeline */
+	CACHE_SCOPE_OTHER_NAMESPACE   /* this pipeline's entries are in other namespaces */
+};
+enum cache_scope_state cache_scope_state(const struct cache *c, const struct cache_scope *s);
 
 /*
  * The parts task `path` had in the newest committed run, or NULL (*n = 0)

@@ -39,6 +39,13 @@ struct key_spec {
 	const char *const *cmdargs;
 	size_t npvc;                           /* as given: the driver sorts */
 	const char *const *pvc_names;
+	/*
+	 * containerSpec.env (backend master, PR #14340): the container's env
+	 * entries in spec order, repeats kept; NULL name/value = unset.
+	 */
+	size_t nenv;
+	const char *const *env_names;
+	const char *const *env_values;
 };
 
 /*

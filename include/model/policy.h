@@ -28,6 +28,7 @@ struct policy_rule;
 
 struct policy {
 	int kfp_major, kfp_minor;   /* backend release modelled (default 2.17) */
+	bool kfp_master;            /* "master": what KFP's master has after 2.18 */
 	bool publish_logs;          /* API server PUBLISH_LOGS (default true) */
 	int global_cache;           /* -1 unset, 0 off, 1 on */
 	const char *global_source;  /* where global_cache came from */
@@ -63,6 +64,7 @@ bool policy_honours_cache_key(const struct policy *p);   /* after 2.17 */
 bool policy_hashes_pvc_names(const struct policy *p);    /* 2.15+ */
 bool policy_logs_in_key(const struct policy *p);         /* 2.5+ and publish_logs */
 bool policy_has_global_switch(const struct policy *p);   /* 2.14+ */
+bool policy_hashes_env(const struct policy *p);          /* master only (PR #14340) */
 
 /*
  * Whether the run-level override (--run-caching) rewrites task t: the one

@@ -23,7 +23,14 @@
 struct predict_options {
 	bool commit;      /* add the executions that ran to the cache (baselines, history) */
 	bool keep_log;    /* fill task_result.log, the decision log explain prints */
+	const char *ns;   /* the run's namespace (NULL: PREDICT_DEFAULT_NAMESPACE) */
 };
+
+/*
+ * A standalone install runs every pipeline in `kubeflow`; the driver reads
+ * its pod's namespace (v2/config/env.go:95-103, cmd/driver/main.go:363).
+ */
+#define PREDICT_DEFAULT_NAMESPACE "kubeflow"
 
 /*
  * Simulate dag's run `label` against cache c, as `opt` says (NULL: all

@@ -40,6 +40,7 @@ extern const enum decision decision_order[DECISION_ORDER_N];
 enum reason_kind {
 	REASON_COLD_CACHE,         /* no entry: the cache is empty, or the task never ran cached */
 	REASON_PIPELINE_NAME,      /* the cache holds other pipeline names only */
+	REASON_NAMESPACE,          /* this pipeline's entries are in other namespaces; detail: the run's */
 	REASON_NEW_TASK,           /* no task at this path before */
 	REASON_CHANGED,            /* detail: the key part that changed ("image", "input:x") */
 	REASON_RUN_UNIQUE,         /* detail: the per-run value ("job_uuid", "pvc_name", "reimport") */
@@ -94,6 +95,7 @@ struct prediction {
 	struct arena arena;
 	const struct dag *dag;          /* borrowed */
 	const char *label;              /* run label, e.g. "baseline-1", "current" */
+	const char *ns;                 /* the namespace the run is in */
 	struct task_result *results;    /* parallel to dag->tasks */
 	size_t n;
 	size_t counts[DECISION_COUNT];

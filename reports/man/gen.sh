@@ -21,8 +21,8 @@ version=$("$KC" --version | awk '{ print $2 }')
 US=$(printf '\037')
 options() {
 	"$KC" help "$1" | awk '
-		/^options:/ { on = 1; next }
-		on && /^  / {
+		/^examples:/ { exit }
+		/^  (-[A-Za-z0-9], |    )--[a-z]/ {
 			line = $0; short = ""; arg = ""
 			sub(/^ +/, "", line)
 			if (line ~ /^-[A-Za-z0-9], /) { short = substr(line, 2, 1); line = substr(line, 5) }
@@ -39,19 +39,10 @@ roff() {
 	sed -e 's/\\/\\e/g' -e 's/-/\\-/g' -e "s/^\([.']\)/\\\\\&\1/"
 }
 
-# The options every command has (the shared table) are listed once.
-ncmd=$(echo $commands | wc -w)
-common=$(for c in $commands; do options "$c" | awk -F "$US" '{ print $2 }' | sort -u; done |
-	sort | uniq -c | awk -v n="$ncmd" '$1 == n { printf " %s", $2 }')
-is_common() {
-	case " $common " in *" $1 "*) return 0 ;; esac
-	return 1
-}
-
-# One .TP entry per option of command $1; $2 = common: only the shared ones.
+# One .TP entry per option of command $1: each lists all it takes, the
+# shared options included, as its --help does (not every command takes them).
 entries() {
 	options "$1" | while IFS=$US read -r short long arg help; do
-		if is_common "$long"; then [ "$2" = common ] || continue; else [ "$2" != common ] || continue; fi
 		printf '.TP\n'
 		if [ -n "$short" ]; then
 			printf '\\fB\\-%s\\fR, ' "$short"
@@ -70,10 +61,8 @@ entries() {
 		summary=$("$KC" help "$c" | sed -n '3p')
 		printf '.SS "%s"\n' "$(printf '%s' "$synopsis" | roff | sed 's/"/\\(dq/g')"
 		printf '%s\n' "$summary" | roff
-		entries "$c" own
+		entries "$c"
 	done
-	printf '.SS "Options shared by the commands"\n'
-	entries "$(echo $commands | awk '{ print $1 }')" common
 } > "$OUT/commands.roff"
 awk -v version="$version" -v cmds="$OUT/commands.roff" '
 	/^\.\\" @COMMANDS@$/ { while ((getline l < cmds) > 0) print l; next }

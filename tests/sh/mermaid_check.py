@@ -100,7 +100,7 @@ def check(md, report):
     if not defined <= CLASSES or used_classes - defined:
         errors.append("classes: defined %s, used %s" % (sorted(defined), sorted(used_classes)))
     if report is not None:
-        tasks = {t["path"]: t for t in report["tasks"] if t["kind"] != "dag"}
+        tasks = {t["task"]: t for t in report["tasks"] if t["kind"] != "dag"}
         shown = {}
         for ident, label in labels.items():
             path, _, rest = label.partition("<br/>")

@@ -52,13 +52,13 @@ report() {
 }
 
 # git: REV:PATH that does not resolve
-check "unknown revision" 1 "kfpcache: nosuchrev:pipelines/train.yaml: no such file" \
+check "unknown revision" 1 "kfpcache: nosuchrev:pipelines/train.yaml: unknown revision 'nosuchrev'" \
 	analyze -q --cold --repo "$IN/repo" nosuchrev:pipelines/train.yaml --csv out.csv
-check "path absent at revision" 1 "kfpcache: HEAD:pipelines/nope.yaml: path not found at revision" \
+check "path absent at revision" 1 "kfpcache: HEAD:pipelines/nope.yaml: 'pipelines/nope.yaml' is not in HEAD" \
 	analyze -q --cold --repo "$IN/repo" HEAD:pipelines/nope.yaml --csv out.csv
 check "path is a tree at revision" 1 "kfpcache: HEAD:pipelines: not a file at that revision (a tree)" \
 	analyze -q --cold --repo "$IN/repo" HEAD:pipelines --csv out.csv
-check "baseline revision unknown" 1 "kfpcache: nosuchrev:pipelines/train.yaml: no such file" \
+check "baseline revision unknown" 1 "kfpcache: nosuchrev:pipelines/train.yaml: unknown revision 'nosuchrev'" \
 	analyze -q --repo "$IN/repo" --baseline nosuchrev:pipelines/train.yaml HEAD:pipelines/train.yaml --csv out.csv
 check "--repo not a repository" 1 "kfpcache: $IN: not a git repository (or any parent directory)" \
 	analyze -q --cold --repo "$IN" HEAD:pipelines/train.yaml --csv out.csv
@@ -116,7 +116,7 @@ check "--param not a number" 1 "kfpcache: --param epochs: 'ten' is not a number"
 	analyze -q --cold --param epochs=ten "$S" --csv out.csv
 check "--param not an integer" 1 "kfpcache: --param epochs: '2.5' is not an integer" \
 	analyze -q --cold --param epochs=2.5 "$S" --csv out.csv
-check "--param unknown input" 1 "kfpcache: --param nosuch: the pipeline has no such input" \
+check "--param unknown input" 1 "kfpcache: --param nosuch: the pipeline has no such input; its inputs: dataset_uri (STRING), epochs (NUMBER_INTEGER), learning_rate (NUMBER_DOUBLE), min_accuracy (NUMBER_DOUBLE)" \
 	analyze -q --cold --param nosuch=1 "$S" --csv out.csv
 check "--param without a value" 1 "kfpcache: --param 'epochs': expected NAME=VALUE" \
 	analyze -q --cold --param epochs "$S" --csv out.csv
@@ -138,8 +138,32 @@ check "--params-file truncated" 1 "kfpcache: $IN/cut.json:1:11: unexpected end o
 # outputs that cannot be written; nothing else of the set may be committed
 check "output directory missing" 1 "kfpcache: /nonexistent-dir/x.csv: cannot write: No such file or directory" \
 	analyze -q --cold "$S" --dot out.dot --csv /nonexistent-dir/x.csv
-check "-o directory missing" 1 "kfpcache: /nonexistent-dir/train.csv: cannot write: No such file or directory" \
-	analyze -q --cold "$S" -o /nonexistent-dir
+# -o DIR makes DIR and its parents (mkdir -p), and only when the reports are
+# written: a failure names the directory and the reason, and removes the
+# directories it made (the run directory must stay empty).
+: > "$IN/file"
+check "-o under a file" 1 "kfpcache: $IN/file/a/b: '$IN/file' exists and is not a directory" \
+	analyze -q --cold "$S" -o "$IN/file/a/b"
+check "-o made, then removed on failure" 1 "kfpcache: new/a/train.svg: the graph has 17 nodes and 17 edges, more than --max-render-nodes 1 allows (at most that many nodes and 4 times as many edges; the DOT report has no limit)" \
+	analyze -q --cold "$S" -o new/a --max-render-nodes 1
+check "history -o under a file" 1 "kfpcache: $IN/file/t: '$IN/file' exists and is not a directory" \
+	history -q --repo "$IN/repo" -o "$IN/file/t" pipelines/train.yaml
+if [ -d /proc/self ]; then
+	check "-o parent cannot be made" 1 "kfpcache: /proc/kc-none/x: cannot create directory '/proc/kc-none': No such file or directory" \
+		analyze -q --cold "$S" -o /proc/kc-none/x
+fi
+# REV:PATH: the paths of the tree with the same file name; outside a repository
+check "path in another directory" 1 "kfpcache: HEAD:train.yaml: 'train.yaml' is not in HEAD; did you mean HEAD:pipelines/train.yaml?" \
+	analyze -q --cold --repo "$IN/repo" HEAD:train.yaml
+check "REV:PATH outside a repository" 1 "kfpcache: HEAD:train.yaml: no such file, and the current directory is not in a git repository (for REV:PATH)" \
+	analyze -q --cold HEAD:train.yaml
+# two reports on standard output would be one unreadable document
+check "two reports to stdout" 2 "kfpcache: --csv - and --json -: both write to standard output; send one to a file" \
+	analyze -q --cold "$S" --csv - --json -
+check "history: two reports to stdout" 2 "kfpcache: --csv - and --json -: both write to standard output; send one to a file" \
+	history --repo "$IN/repo" --csv - --json - pipelines/train.yaml
+check "lint: --format and a report to stdout" 2 "kfpcache: --format text and a report to '-': both write to standard output" \
+	lint --format text --sarif - "$S"
 check "output is a directory" 1 "kfpcache: $IN: is a directory" \
 	analyze -q --cold "$S" --csv "$IN"
 if [ -w /dev/full ]; then

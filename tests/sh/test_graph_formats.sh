@@ -29,13 +29,13 @@ for g in doc.getElementsByTagName("g"):
 tasks = [t for t in report["tasks"] if t["kind"] != "dag"]
 ok = True
 for t in tasks:
-    tip = nodes.get(t["path"])
-    want = t["path"] + ": " + t["decision"]
+    tip = nodes.get(t["task"])
+    want = t["task"] + ": " + t["decision"]
     if t["reason"]:
         want += " (" + ";".join(t["reason"]) + ")"
     if tip is None or not tip.startswith(want):
         ok = False
-        print("%s: node %r tooltip %r, want %r..." % (sys.argv[1], t["path"], tip, want), file=sys.stderr)
+        print("%s: node %r tooltip %r, want %r..." % (sys.argv[1], t["task"], tip, want), file=sys.stderr)
 task_nodes = [n for n in nodes if not n.startswith("legend_")]
 if len(task_nodes) != len(tasks):
     ok = False
@@ -70,7 +70,7 @@ if kc analyze -q --cold "$S/pipelines/train.yaml" --report r.csv --report r.dot 
 	--report r.png --report r.md --report r.json --report r.html 2> report.err &&
 	head -1 r.csv | grep -q '^task,kind,' && head -1 r.dot | grep -q '^digraph' &&
 	grep -q '<svg' r.svg && head -c 4 r.png | grep -q PNG && head -1 r.md | grep -q '^\*\*kfpcache' &&
-	python3 -c 'import json,sys; sys.exit(json.load(open("r.json"))["schema"] != "kfpcache/analyze/v2")' &&
+	python3 -c 'import json,sys; sys.exit(json.load(open("r.json"))["schema"] != "kfpcache/analyze/v3")' &&
 	head -1 r.html | grep -q '^<!DOCTYPE html>'; then
 	echo "ok - graph formats: --report picks the format from the extension"
 else

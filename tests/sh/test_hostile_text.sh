@@ -81,7 +81,7 @@ if decode(rows[use]["root_cause"]) != ["x", "x;y"] or rows[use]["root_cause"] !=
     ok = False; print("csv:", rows[use]["root_cause"], file=sys.stderr)
 if decode(rows["x;y"]["root_cause"]) != ["x;y"]:
     ok = False; print("csv x;y:", rows["x;y"]["root_cause"], file=sys.stderr)
-tasks = {t["path"]: t for t in json.load(open(sys.argv[2]))["tasks"]}
+tasks = {t["task"]: t for t in json.load(open(sys.argv[2]))["tasks"]}
 if tasks[use]["root_cause"] != ["x", "x;y"]:
     ok = False; print("json:", tasks[use]["root_cause"], file=sys.stderr)
 md = open(sys.argv[3]).read()

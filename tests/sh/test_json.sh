@@ -8,7 +8,7 @@
 . "$ROOT/tests/lib.sh"
 mkdir -p "$TMP" && cd "$TMP" || exit 1
 S=$ROOT/samples
-A=$ROOT/reports/schema/analyze.v2.schema.json
+A=$ROOT/reports/schema/analyze.v3.schema.json
 H=$ROOT/reports/schema/history.v2.schema.json
 PY=/usr/bin/python3
 V=$ROOT/tests/sh/json_validate.py
@@ -35,9 +35,9 @@ kc analyze -q --run-caching off --kfp-version 2.18 --cold "$S/pipelines/train.ya
 python3 "$ROOT/tests/bench/gen.py" spec 300 big.yaml
 kc analyze -q --cold big.yaml --json big.json 2>> err
 if [ "$(ls a*.json | wc -l)" = 8 ] && $PY "$V" "$A" a*.json train.json hostile.json policy.json big.json 2>> err; then
-	echo "ok - json: analyze reports validate against analyze.v2.schema.json"
+	echo "ok - json: analyze reports validate against analyze.v3.schema.json"
 else
-	echo "not ok - json: analyze reports validate against analyze.v2.schema.json"; cat err >&2
+	echo "not ok - json: analyze reports validate against analyze.v3.schema.json"; cat err >&2
 fi
 
 # The corpus, when present.
@@ -60,9 +60,9 @@ fi
 if python3 - train.json hostile.json policy.json <<'PY' 2> err
 import json, sys
 r = json.load(open(sys.argv[1]))
-t = {x["path"]: x for x in r["tasks"]}
+t = {x["task"]: x for x in r["tasks"]}
 lr = t["exit-handler-1/log-run"]
-assert r["schema"] == "kfpcache/analyze/v2" and r["pipeline"] == "churn-training", r["pipeline"]
+assert r["schema"] == "kfpcache/analyze/v3" and r["pipeline"] == "churn-training", r["pipeline"]
 assert r["counts"]["HIT"] == 7 and r["counts"]["MISS"] == 3 and r["counts"]["DISABLED"] == 1, r["counts"]
 assert lr["decision"] == "MISS" and lr["reason"] == ["run_unique:create_time", "run_unique:job_uuid"], lr
 assert lr["root_cause"] == ["exit-handler-1/log-run"] and lr["distance"] == 0, lr
@@ -70,7 +70,7 @@ assert {p["name"] for p in lr["key_parts"]} >= {"image", "command", "args"}, lr[
 assert all(len(p["digest"]) == 16 for p in lr["key_parts"])
 assert t["exit-handler-1"]["decision"] is None and t["exit-handler-1"]["kind"] == "dag"
 h = json.load(open(sys.argv[2]))
-paths = {x["path"] for x in h["tasks"]}
+paths = {x["task"] for x in h["tasks"]}
 assert "<script>alert(1)</script>\\/C:\\temp\\" in paths, paths
 assert h["pipeline"] == 'hostile <names> & "quotes"', h["pipeline"]
 p = json.load(open(sys.argv[3]))

@@ -1,6 +1,6 @@
 /*
  * test_cache.c - the cache table reached directly (model/cache.h): entries
- * scoped by pipeline name, executions apart from imports, other-scope
+ * scoped by pipeline name and namespace, executions apart from imports, other-scope
  * detection, the newest parts per path; and, through predict_run, a
  * consumer's key assembled from its producer's result.
  */
@@ -18,33 +18,37 @@
 /* K1 but for one digit within the 96 bits an entry keeps. */
 #define K1_BIT95 "0123456789abcdef0123456f89abcdef0123456789abcdef0123456789abcdef"
 
+/* A pipeline's scope in the default namespace, and in namespace ns. */
+#define P(name) (&(const struct cache_scope){ (name), "kubeflow" })
+#define PN(name, ns) (&(const struct cache_scope){ (name), (ns) })
+
 static void test_lookup_in_scope(void)
 {
 	struct cache *c = cache_new();
 	struct cache_entry e = { NULL, NULL };
 
 	CHECK(cache_is_empty(c));
-	CHECK(!cache_lookup(&e, c, CACHE_EXEC, "train", K1));
-	cache_insert(c, CACHE_EXEC, "train", K1, "baseline-1", "sub/train-model");
-	CHECK(cache_lookup(&e, c, CACHE_EXEC, "train", K1));
+	CHECK(!cache_lookup(&e, c, CACHE_EXEC, P("train"), K1));
+	cache_insert(c, CACHE_EXEC, P("train"), K1, "baseline-1", "sub/train-model");
+	CHECK(cache_lookup(&e, c, CACHE_EXEC, P("train"), K1));
 	CHECK_STR(e.run, "baseline-1");
 	CHECK_STR(e.path, "sub/train-model");
-	CHECK(!cache_lookup(&e, c, CACHE_EXEC, "train", K2));
-	CHECK(!cache_lookup(&e, c, CACHE_EXEC, "train", K1_BIT95));
+	CHECK(!cache_lookup(&e, c, CACHE_EXEC, P("train"), K2));
+	CHECK(!cache_lookup(&e, c, CACHE_EXEC, P("train"), K1_BIT95));
 	/* Another pipeline's scope misses, even on the same key. */
 	e.run = e.path = NULL;
-	CHECK(!cache_lookup(&e, c, CACHE_EXEC, "train-v2", K1));
+	CHECK(!cache_lookup(&e, c, CACHE_EXEC, P("train-v2"), K1));
 	CHECK(e.run == NULL && e.path == NULL);
 	/* Equal keys: the first inserted names the entry. */
-	cache_insert(c, CACHE_EXEC, "train", K1, "baseline-2", "other");
-	CHECK(cache_lookup(&e, c, CACHE_EXEC, "train", K1));
+	cache_insert(c, CACHE_EXEC, P("train"), K1, "baseline-2", "other");
+	CHECK(cache_lookup(&e, c, CACHE_EXEC, P("train"), K1));
 	CHECK_STR(e.run, "baseline-1");
 	CHECK_STR(e.path, "sub/train-model");
 	/* The same key in another scope is its own entry. */
-	cache_insert(c, CACHE_EXEC, "train-v2", K1, "baseline-2", "train-model");
-	CHECK(cache_lookup(&e, c, CACHE_EXEC, "train-v2", K1));
+	cache_insert(c, CACHE_EXEC, P("train-v2"), K1, "baseline-2", "train-model");
+	CHECK(cache_lookup(&e, c, CACHE_EXEC, P("train-v2"), K1));
 	CHECK_STR(e.run, "baseline-2");
-	CHECK(cache_lookup(&e, c, CACHE_EXEC, "train", K1));
+	CHECK(cache_lookup(&e, c, CACHE_EXEC, P("train"), K1));
 	CHECK_STR(e.run, "baseline-1");
 	/* Inserting is not committing a run. */
 	CHECK(cache_is_empty(c));
@@ -59,13 +63,13 @@ static void test_imports_apart(void)
 	struct cache *c = cache_new();
 	struct cache_entry e;
 
-	cache_insert(c, CACHE_IMPORT, "train", K1, "baseline-1", "importer");
-	CHECK(cache_lookup(&e, c, CACHE_IMPORT, "train", K1));
+	cache_insert(c, CACHE_IMPORT, P("train"), K1, "baseline-1", "importer");
+	CHECK(cache_lookup(&e, c, CACHE_IMPORT, P("train"), K1));
 	CHECK_STR(e.path, "importer");
-	CHECK(!cache_lookup(&e, c, CACHE_EXEC, "train", K1));
-	cache_insert(c, CACHE_EXEC, "train", K2, "baseline-1", "make");
-	CHECK(!cache_lookup(&e, c, CACHE_IMPORT, "train", K2));
-	CHECK(cache_lookup(&e, c, CACHE_EXEC, "train", K2));
+	CHECK(!cache_lookup(&e, c, CACHE_EXEC, P("train"), K1));
+	cache_insert(c, CACHE_EXEC, P("train"), K2, "baseline-1", "make");
+	CHECK(!cache_lookup(&e, c, CACHE_IMPORT, P("train"), K2));
+	CHECK(cache_lookup(&e, c, CACHE_EXEC, P("train"), K2));
 	CHECK_STR(e.path, "make");
 	cache_free(c);
 }
@@ -74,15 +78,41 @@ static void test_other_scopes(void)
 {
 	struct cache *c = cache_new();
 
-	CHECK(!cache_other_scopes(c, "train"));
+	CHECK(cache_scope_state(c, P("train")) == CACHE_SCOPE_HELD);
 	/* Imports alone do not make a pipeline's lookups miss. */
-	cache_insert(c, CACHE_IMPORT, "train", K1, "baseline-1", "importer");
-	CHECK(!cache_other_scopes(c, "renamed"));
-	cache_insert(c, CACHE_EXEC, "train", K2, "baseline-1", "make");
-	CHECK(!cache_other_scopes(c, "train"));
-	CHECK(cache_other_scopes(c, "renamed"));
-	cache_insert(c, CACHE_EXEC, "renamed", K2, "baseline-2", "make");
-	CHECK(!cache_other_scopes(c, "renamed"));
+	cache_insert(c, CACHE_IMPORT, P("train"), K1, "baseline-1", "importer");
+	CHECK(cache_scope_state(c, P("renamed")) == CACHE_SCOPE_HELD);
+	cache_insert(c, CACHE_EXEC, P("train"), K2, "baseline-1", "make");
+	CHECK(cache_scope_state(c, P("train")) == CACHE_SCOPE_HELD);
+	CHECK(cache_scope_state(c, P("renamed")) == CACHE_SCOPE_OTHER_PIPELINE);
+	cache_insert(c, CACHE_EXEC, P("renamed"), K2, "baseline-2", "make");
+	CHECK(cache_scope_state(c, P("renamed")) == CACHE_SCOPE_HELD);
+	cache_free(c);
+}
+
+/*
+ * The lookup filters by namespace too (cacheutils/cache.go:105-121): the
+ * same pipeline and key in another namespace is no entry, and the state
+ * says which half of the scope differs.  No namespace (importers) sees
+ * the pipeline's entries wherever they are.
+ */
+static void test_namespace_scopes(void)
+{
+	struct cache *c = cache_new();
+	struct cache_entry e;
+
+	cache_insert(c, CACHE_EXEC, PN("train", "team-a"), K1, "baseline-1", "make");
+	CHECK(cache_lookup(&e, c, CACHE_EXEC, PN("train", "team-a"), K1));
+	CHECK(!cache_lookup(&e, c, CACHE_EXEC, PN("train", "team-b"), K1));
+	CHECK(!cache_lookup(&e, c, CACHE_EXEC, P("train"), K1));
+	CHECK(cache_scope_state(c, PN("train", "team-a")) == CACHE_SCOPE_HELD);
+	CHECK(cache_scope_state(c, PN("train", "team-b")) == CACHE_SCOPE_OTHER_NAMESPACE);
+	CHECK(cache_scope_state(c, PN("renamed", "team-a")) == CACHE_SCOPE_OTHER_PIPELINE);
+	CHECK(cache_scope_state(c, PN("renamed", "team-b")) == CACHE_SCOPE_OTHER_PIPELINE);
+	CHECK(cache_scope_state(c, PN("train", NULL)) == CACHE_SCOPE_HELD);
+	/* A namespace is not a prefix of the pipeline name. */
+	cache_insert(c, CACHE_EXEC, PN("b-train", "team"), K2, "baseline-1", "other");
+	CHECK(!cache_lookup(&e, c, CACHE_EXEC, PN("train", "team-b"), K2));
 	cache_free(c);
 }
 
@@ -98,15 +128,15 @@ static void test_many_entries(void)
 		snprintf(key, sizeof(key), "%016llx%016llx%032d",
 			 (unsigned long long)(i * 0x9e3779b97f4a7c15ULL), (unsigned long long)i, 0);
 		snprintf(path, sizeof(path), "t%zu", i);
-		cache_insert(c, CACHE_EXEC, i % 2 ? "odd" : "even", key, "r", path);
+		cache_insert(c, CACHE_EXEC, P(i % 2 ? "odd" : "even"), key, "r", path);
 	}
 	for (i = 0; i < 5000; i++) {
 		snprintf(key, sizeof(key), "%016llx%016llx%032d",
 			 (unsigned long long)(i * 0x9e3779b97f4a7c15ULL), (unsigned long long)i, 0);
 		snprintf(path, sizeof(path), "t%zu", i);
-		if (cache_lookup(&e, c, CACHE_EXEC, i % 2 ? "odd" : "even", key))
+		if (cache_lookup(&e, c, CACHE_EXEC, P(i % 2 ? "odd" : "even"), key))
 			found++, wrong += strcmp(e.path, path) != 0;
-		if (cache_lookup(&e, c, CACHE_EXEC, i % 2 ? "even" : "odd", key))
+		if (cache_lookup(&e, c, CACHE_EXEC, P(i % 2 ? "even" : "odd"), key))
 			wrong++;
 	}
 	CHECK_INT(found, 5000);
@@ -288,6 +318,7 @@ int main(void)
 	TEST(test_lookup_in_scope);
 	TEST(test_imports_apart);
 	TEST(test_other_scopes);
+	TEST(test_namespace_scopes);
 	TEST(test_many_entries);
 	TEST(test_parts);
 	TEST(test_producer_token);

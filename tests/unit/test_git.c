@@ -198,9 +198,14 @@ static void test_read(void)
 	CHECK_STR(err_msg(), "nope: unknown revision");
 	CHECK(buf == NULL && blob[0] == '\0');
 	CHECK(gitrepo_read(r, "HEAD", "missing.yaml", &buf, &len, blob) < 0);
-	CHECK_STR(err_msg(), "HEAD:missing.yaml: path not found at revision");
+	CHECK_STR(err_msg(), "HEAD:missing.yaml: 'missing.yaml' is not in HEAD");
 	CHECK(gitrepo_read(r, "HEAD~2", "p.yaml", &buf, &len, blob) < 0);
-	CHECK_STR(err_msg(), "HEAD~2:p.yaml: path not found at revision");
+	CHECK_STR(err_msg(), "HEAD~2:p.yaml: 'p.yaml' is not in HEAD~2");
+	/* the paths of the tree with that file name are suggested */
+	CHECK(gitrepo_read(r, "HEAD", "q.yaml", &buf, &len, blob) < 0);
+	CHECK_STR(err_msg(), "HEAD:q.yaml: 'q.yaml' is not in HEAD; did you mean HEAD:dir/q.yaml?");
+	CHECK(gitrepo_read(r, "HEAD", "other/q.yaml", &buf, &len, blob) < 0);
+	CHECK_STR(err_msg(), "HEAD:other/q.yaml: 'other/q.yaml' is not in HEAD; did you mean HEAD:dir/q.yaml?");
 	CHECK(gitrepo_read(r, "HEAD", "dir", &buf, &len, blob) < 0);
 	CHECK_STR(err_msg(), "HEAD:dir: not a file at that revision (a tree)");
 	gitrepo_free(r);
@@ -301,9 +306,9 @@ static void test_spec_load_git(void)
 		spec_free(s);
 	}
 	CHECK(spec_load(&s, "nope:p.yaml", sb_str(&repo), NULL) < 0);
-	CHECK_STR(err_msg(), "nope:p.yaml: no such file");
+	CHECK_STR(err_msg(), "nope:p.yaml: unknown revision 'nope'");
 	CHECK(spec_load(&s, "HEAD:missing.yaml", sb_str(&repo), NULL) < 0);
-	CHECK_STR(err_msg(), "HEAD:missing.yaml: path not found at revision");
+	CHECK_STR(err_msg(), "HEAD:missing.yaml: 'missing.yaml' is not in HEAD");
 	CHECK(spec_load(&s, "HEAD:other.txt", sb_str(&repo), NULL) < 0);
 	CHECK_STR(err_msg(), "HEAD:other.txt:1:1: not a pipeline spec: the document "
 		  "is a number, expected a map");
@@ -323,7 +328,7 @@ static void test_spec_load_git(void)
 		CHECK_STR(err_msg(), "HEAD:../../x.yaml: path leaves the repository");
 		CHECK(chdir(root) == 0);
 		CHECK(spec_load(&s, "HEAD:p.yaml", NULL, NULL) < 0);
-		CHECK_STR(err_msg(), "HEAD:p.yaml: no such file");
+		CHECK_STR(err_msg(), "HEAD:p.yaml: no such file, and the current directory is not in a git repository (for REV:PATH)");
 		CHECK(chdir("/") == 0);
 	}
 	sb_release(&path);

@@ -422,6 +422,36 @@ static void test_vector_c4(void)
 		  "6885e4044145ffffd71e7190d7de4c1fc4eb7028f39afe6dc7660d91492adc06");
 }
 
+/*
+ * The env recipe (backend master, PR #14340), derived by hand from the Go
+ * code: cachekey.ContainerSpec gains a repeated EnvVar "env" the driver
+ * fills from the executor's container.env in spec order (no sort, repeats
+ * kept); protojson prints an EnvVar as {"name","value"} and drops an empty
+ * value, GenerateFingerPrint re-marshals with encoding/json (keys in byte
+ * order, HTML escaping: "<" is \u003c), then sha256 of that text
+ * (printf '%s' TEXT | sha256sum).  No env: the field is nil and omitted,
+ * so the key is the one of the older recipe (test_vector_c4 and the rest).
+ */
+static void test_vector_env(void)
+{
+	static const char *const cmd[] = { "sh" };
+	static const char *const names[] = { "MODE", "A", "MODE", "EMPTY" };
+	static const char *const values[] = { "train", "x<y", "eval", "" };
+	struct key_spec k = { 0 };
+
+	k.image = "alpine";
+	k.ncmdargs = 1, k.cmdargs = cmd;
+	check_key(&k, "{\"containerSpec\":{\"cmdArgs\":[\"sh\"],\"image\":\"alpine\"}}",
+		  "99eec11a563c9abfc366300faf213336dfe5e1684b78acfa5a54e70044245c02");
+	k.nenv = 4, k.env_names = names, k.env_values = values;
+	check_key(&k,
+		"{\"containerSpec\":{\"cmdArgs\":[\"sh\"],\"env\":[{\"name\":\"MODE\","
+		"\"value\":\"train\"},{\"name\":\"A\",\"value\":\"x\\u003cy\"},"
+		"{\"name\":\"MODE\",\"value\":\"eval\"},{\"name\":\"EMPTY\"}],"
+		"\"image\":\"alpine\"}}",
+		"a031eae49f4f62d1620db6fbff02b6f7f445b8e3c9b2a5c93a8abe961609571d");
+}
+
 /* ---- driver/cache_test.go: custom cacheKey ---- */
 
 static void test_custom_key(void)
@@ -699,6 +729,7 @@ int main(void)
 	TEST(test_vector_pvc);
 	TEST(test_vector_c3);
 	TEST(test_vector_c4);
+	TEST(test_vector_env);
 	TEST(test_custom_key);
 	TEST(test_compiled_hello_world);
 	TEST(test_compiled_parameter_cache);
