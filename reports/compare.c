@@ -123,10 +123,12 @@ int report_compare_text(FILE *fp, const struct compare *c)
 	const struct compare_block *b = newest(c);
 
 	if (c->history)
-		fprintf(fp, "%s: %zu commit%s under %zu policies\n", term_text(c->what), c->nblocks,
-			c->nblocks == 1 ? "" : "s", c->npolicies);
+		fprintf(fp, "%s: %zu %s under %zu %s\n", term_text(c->what), c->nblocks,
+			plural(c->nblocks, "commit", "commits"), c->npolicies,
+			plural(c->npolicies, "policy", "policies"));
 	else
-		fprintf(fp, "%s under %zu policies\n", term_text(c->what), c->npolicies);
+		fprintf(fp, "%s under %zu %s\n", term_text(c->what), c->npolicies,
+			plural(c->npolicies, "policy", "policies"));
 	text_counts(fp, c);
 	if (b) {
 		if (c->history)
@@ -208,8 +210,8 @@ static void md_tasks(FILE *fp, const struct compare *c, const struct compare_blo
 		fputs(" at ", fp);
 		md_cell(fp, nb->label);
 	}
-	fprintf(fp, "\n\n%zu of %zu tasks differ; they come first.\n\n| task |", nb->ndiffer,
-		nb->ntasks);
+	fprintf(fp, "\n\n%zu of %zu %s %s; they come first.\n\n| task |", nb->ndiffer,
+		nb->ntasks, plural(nb->ntasks, "task", "tasks"), plural(nb->ndiffer, "differs", "differ"));
 	for (p = 0; p < c->npolicies; p++) {
 		fputc(' ', fp);
 		md_cell(fp, c->policies[p]);

@@ -55,11 +55,11 @@ void report_cost_summary(FILE *fp, const struct cost *c)
 	text_row(fp, "runs", &c->runs, c->have_durations);
 	text_row(fp, "saved by cache", &c->saved, c->have_durations);
 	if (c->gpu_runs)
-		fprintf(fp, "  %zu GPU task%s run%s (%zu because of a miss)\n", c->gpu_runs,
-			c->gpu_runs == 1 ? "" : "s", c->gpu_runs == 1 ? "s" : "", c->gpu_miss);
+		fprintf(fp, "  %zu GPU %s (%zu because of a miss)\n", c->gpu_runs,
+			plural(c->gpu_runs, "task runs", "tasks run"), c->gpu_miss);
 	if (c->dynamic)
-		fprintf(fp, "  %zu task%s set resources at run time: not counted\n", c->dynamic,
-			c->dynamic == 1 ? "" : "s");
+		fprintf(fp, "  %zu %s resources at run time: not counted\n", c->dynamic,
+			plural(c->dynamic, "task sets", "tasks set"));
 }
 
 static void csv_row(FILE *fp, const char *label, const struct cost_row *r)

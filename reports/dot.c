@@ -213,6 +213,7 @@ static void make_clusters(Agraph_t *root, const struct prediction *pr, struct st
 		g = agsubg(parent, (char *)dot_name(&name, "cluster_", t->path), 1);
 		sb_reset(&label);
 		esc(&label, t->key);
+		report_iteration_suffix(&label, t);
 		set(g, "label", label.buf);
 		set(g, "style", pr->results[i].conditional ? "rounded,dashed" : "rounded");
 		sb_reset(&label);
@@ -305,7 +306,7 @@ static Agraph_t *open_graph(const struct prediction *pr)
 	set(g, "compound", "true");
 	set(g, "fontname", "Helvetica");
 	esc(&sb, pr->dag->pipeline_name);
-	sb_addf(&sb, "\\n%zu executor tasks:", pr->executors);
+	sb_addf(&sb, "\\n%zu %s:", pr->executors, plural(pr->executors, "executor task", "executor tasks"));
 	for (i = 0; i < DECISION_ORDER_N; i++)
 		sb_addf(&sb, "%s %s %zu", i ? "," : "", decision_name(decision_order[i]),
 			pr->counts[decision_order[i]]);
@@ -337,8 +338,7 @@ static void add_nodes(Agraph_t *g, const struct prediction *pr, const struct str
 		agsubnode(parent, n, 1);
 		sb_reset(&sb);
 		esc(&sb, t->key);
-		if (t->scope->iteration >= 0)
-			sb_addf(&sb, " [%d]", t->scope->iteration);
+		report_iteration_suffix(&sb, t);
 		sb_addf(&sb, "\\n%s", decision_name(r->decision));
 		if (r->nreasons) {
 			sb_adds(&sb, "\\n");

@@ -125,6 +125,13 @@ static const char *const script[] = {
 	"  $('zoom-in').addEventListener('click', function () { zoom(1.5); });\n",
 	"  $('zoom-out').addEventListener('click', function () { zoom(1 / 1.5); });\n",
 	"  $('zoom-fit').addEventListener('click', function () { setView(home.slice()); });\n",
+	/* A tall, narrow graph is a thin line after "fit": fill the width from the top, pan down. */
+	"  var fitWidth = function () {\n",
+	"    var r = svg.getBoundingClientRect(), h = r.width ? home[2] * r.height / r.width : home[3];\n",
+	"    setView([home[0], home[1], home[2], h]);\n",
+	"  };\n",
+	"  $('zoom-width').addEventListener('click', fitWidth);\n",
+	"  if (box.clientWidth && home[3] * box.clientWidth > 3 * home[2] * box.clientHeight) fitWidth();\n",
 	"}\n",
 	"applyFilter();\n",
 	"if (location.hash === '#selftest') {\n",
@@ -163,6 +170,10 @@ static const char *const script[] = {
 	"      var before = svg.getAttribute('viewBox');\n",
 	"      $('zoom-in').click();\n",
 	"      out.push('zoom=' + (svg.getAttribute('viewBox') !== before ? 'ok' : 'bad'));\n",
+	"      $('zoom-fit').click();\n",
+	"      before = svg.getAttribute('viewBox');\n",
+	"      $('zoom-width').click();\n",
+	"      out.push('width=' + (svg.getAttribute('viewBox').split(' ')[2] === before.split(' ')[2] ? 'ok' : 'bad'));\n",
 	"      $('zoom-fit').click();\n",
 	"    }\n",
 	"  } catch (e) {\n",
@@ -279,9 +290,8 @@ static void prediction_header(FILE *fp, const struct prediction *pr, const struc
 		fputs(".", fp);
 	}
 	if (pr->run_override_unreached)
-		fprintf(fp, " The run-level caching override reaches root-DAG tasks only: %zu nested task%s keep%s the spec's setting.",
-			pr->run_override_unreached, pr->run_override_unreached == 1 ? "" : "s",
-			pr->run_override_unreached == 1 ? "s" : "");
+		fprintf(fp, " The run-level caching override reaches root-DAG tasks only: %zu nested %s the spec's setting.",
+			pr->run_override_unreached, plural(pr->run_override_unreached, "task keeps", "tasks keep"));
 	fputs("</p>\n<p class=\"counts\">", fp);
 	for (i = 0; i < DECISION_ORDER_N; i++)
 		fprintf(fp, "<span class=\"d-%s\">%s %zu</span>", decision_name(decision_order[i]),
@@ -332,6 +342,7 @@ int report_html_write(FILE *fp, const struct prediction *pr, const struct report
 	      "<button id=\"zoom-in\" title=\"zoom in\">+</button> "
 	      "<button id=\"zoom-out\" title=\"zoom out\">&#8722;</button> "
 	      "<button id=\"zoom-fit\" title=\"whole graph\">fit</button> "
+	      "<button id=\"zoom-width\" title=\"fill the width, from the top\">fit width</button> "
 	      "wheel to zoom, drag to pan; hover a task for its reason and root cause</div>\n", fp);
 	if (graph(fp, pr, info->render_max ? info->render_max : REPORT_RENDER_MAX_NODES) < 0)
 		return -1;
@@ -406,13 +417,14 @@ static void commit_rows(FILE *fp, const struct timeline_row *rows, size_t n, siz
 
 int timeline_html_write(FILE *fp, const struct timeline_row *rows, size_t n)
 {
-	size_t i, invalidated = 0, errors = 0, analyzed = 0, hits = 0, tasks = 0, not_run = 0;
-	size_t ncols;
+	size_t i, invalidated = 0, entries = 0, errors = 0, analyzed = 0, hits = 0, tasks = 0;
+	size_t ncols, not_run = 0;
 	bool several = false;
 
 	for (i = 0; i < n; i++) {
 		bool ok = !rows[i].error || !*rows[i].error;
 		invalidated += ok && rows[i].invalidated;
+		entries += ok ? rows[i].invalidated : 0;
 		errors += !ok;
 		analyzed += ok;
 		if (ok) {
@@ -427,8 +439,11 @@ int timeline_html_write(FILE *fp, const struct timeline_row *rows, size_t n)
 	head(fp, "kfpcache history: ", n ? rows[0].spec : "");
 	fputs("<header>\n<h1>kfpcache history: ", fp);
 	report_markup_text(fp, several ? "several specs" : n ? rows[0].spec : "no commits");
-	fprintf(fp, "</h1>\n<p class=\"verdict\">%zu commit%s; %zu invalidated cache entries",
-		n, n == 1 ? "" : "s", invalidated);
+	/* Commits and entries are two numbers: one commit may invalidate many entries. */
+	fprintf(fp, "</h1>\n<p class=\"verdict\">%zu %s; %zu %s cache entries (%zu %s in all)",
+		n, plural(n, "commit", "commits"), invalidated,
+		plural(invalidated, "commit invalidated", "commits invalidated"),
+		entries, plural(entries, "entry", "entries"));
 	if (tasks)
 		fprintf(fp, "; %.1f%% of executor tasks hit over the history", 100.0 * (double)hits / (double)tasks);
 	if (errors)

@@ -59,11 +59,11 @@ int report_lint_text(FILE *fp, const struct lint_result *r)
 			*f->task ? term_text(f->task) : "pipeline", ": ", term_text(f->message));
 		fprintf(fp, "    fix: %s\n", term_text(f->fix));
 	}
-	fprintf(fp, "%s: %zu finding%s (%zu error%s, %zu warning%s, %zu note%s)%s\n", term_text(r->spec), r->n,
-		r->n == 1 ? "" : "s", r->counts[SEVERITY_ERROR],
-		r->counts[SEVERITY_ERROR] == 1 ? "" : "s", r->counts[SEVERITY_WARNING],
-		r->counts[SEVERITY_WARNING] == 1 ? "" : "s", r->counts[SEVERITY_NOTE],
-		r->counts[SEVERITY_NOTE] == 1 ? "" : "s",
+	fprintf(fp, "%s: %zu %s (%zu %s, %zu %s, %zu %s)%s\n", term_text(r->spec), r->n,
+		plural(r->n, "finding", "findings"), r->counts[SEVERITY_ERROR],
+		plural(r->counts[SEVERITY_ERROR], "error", "errors"), r->counts[SEVERITY_WARNING],
+		plural(r->counts[SEVERITY_WARNING], "warning", "warnings"), r->counts[SEVERITY_NOTE],
+		plural(r->counts[SEVERITY_NOTE], "note", "notes"),
 		r->compared ? "" : "; no previous version: KC004 and KC010 not checked");
 	return ferror(fp) ? err_set("write error") : 0;
 }

@@ -209,21 +209,24 @@ void report_verdict(struct strbuf *sb, const struct prediction *pr)
 		return;
 	}
 	if (hit == pr->executors) {
-		sb_addf(sb, "all %zu executor tasks hit the cache; nothing runs", hit);
+		sb_addf(sb, "%s %zu %s the cache; nothing runs", hit == 1 ? "the" : "all", hit,
+			plural(hit, "executor task hits", "executor tasks hit"));
 		return;
 	}
-	sb_addf(sb, "%zu of %zu executor tasks run", run, pr->executors);
+	sb_addf(sb, "%zu of %zu %s %s", run, pr->executors,
+		plural(pr->executors, "executor task", "executor tasks"), plural(run, "runs", "run"));
 	for (i = 1; i < DECISION_ORDER_N; i++)
 		if (decision_order[i] != DECISION_UNKNOWN && decision_order[i] != DECISION_NOT_RUN &&
 		    pr->counts[decision_order[i]]) {
 			sb_addf(sb, "%s%s %zu", sep, decision_name(decision_order[i]), pr->counts[decision_order[i]]);
 			sep = ", ";
 		}
-	sb_addf(sb, "%s, %zu hit the cache", *sep == ',' ? ")" : "", hit);
+	sb_addf(sb, "%s, %zu %s the cache", *sep == ',' ? ")" : "", hit, plural(hit, "hits", "hit"));
 	if (unknown)
 		sb_addf(sb, ", %zu cannot be decided before the run", unknown);
 	if (pr->counts[DECISION_NOT_RUN])
-		sb_addf(sb, ", %zu do not run at all (a false condition)", pr->counts[DECISION_NOT_RUN]);
+		sb_addf(sb, ", %zu %s not run at all (a false condition)", pr->counts[DECISION_NOT_RUN],
+			plural(pr->counts[DECISION_NOT_RUN], "does", "do"));
 }
 
 static void verdict(struct strbuf *out, const struct prediction *pr, const struct report_info *info)
@@ -253,9 +256,8 @@ static void verdict(struct strbuf *out, const struct prediction *pr, const struc
 	if (pr->cold)
 		sb_adds(out, "Cold cache: every cache-enabled task runs.\n");
 	if (pr->run_override_unreached)
-		sb_addf(out, "The run-level caching override reaches root-DAG tasks only: %zu nested task%s keep%s the spec's setting.\n",
-			pr->run_override_unreached, pr->run_override_unreached == 1 ? "" : "s",
-			pr->run_override_unreached == 1 ? "s" : "");
+		sb_addf(out, "The run-level caching override reaches root-DAG tasks only: %zu nested %s the spec's setting.\n",
+			pr->run_override_unreached, plural(pr->run_override_unreached, "task keeps", "tasks keep"));
 	sb_adds(out, "\n| decision | tasks |\n|---|---:|\n");
 	for (i = 0; i < DECISION_ORDER_N; i++)
 		sb_addf(out, "| %s | %zu |\n", decision_name(decision_order[i]), pr->counts[decision_order[i]]);
@@ -279,7 +281,8 @@ static void causes(struct strbuf *out, const struct prediction *pr)
 			sb_addf(out, " | %zu |\n", c[i].n);
 		}
 		if (nc > MD_CAUSES)
-			sb_addf(out, "\n%zu more root causes are in the table below.\n", nc - MD_CAUSES);
+			sb_addf(out, "\n%zu more %s in the table below.\n", nc - MD_CAUSES,
+				plural(nc - MD_CAUSES, "root cause is", "root causes are"));
 		sb_addc(out, '\n');
 	}
 	free(c);
@@ -319,12 +322,12 @@ static void run_costs(struct strbuf *out, const struct cost *c)
 			sep = ",";
 		}
 		if (c->runs.gpus > 0)
-			sb_addf(out, "%s %g accelerator%s", sep, c->runs.gpus, c->runs.gpus == 1 ? "" : "s");
+			sb_addf(out, "%s %g %s", sep, c->runs.gpus, c->runs.gpus == 1 ? "accelerator" : "accelerators");
 		sb_adds(out, ".\n");
 	}
 	if (c->runs.timed)
-		sb_addf(out, "\nBy past runs they take %.0f s of compute time (%zu of %zu tasks timed).\n",
-			c->runs.seconds, c->runs.timed, c->runs.tasks);
+		sb_addf(out, "\nBy past runs they take %.0f s of compute time (%zu of %zu %s timed).\n",
+			c->runs.seconds, c->runs.timed, c->runs.tasks, plural(c->runs.tasks, "task", "tasks"));
 }
 
 static void not_hit(struct strbuf *out, const struct prediction *pr, const struct report_info *info,
@@ -347,7 +350,7 @@ static void not_hit(struct strbuf *out, const struct prediction *pr, const struc
 	}
 	sb_addf(out, "### Tasks that do not hit (%zu)\n\n", n);
 	if (n > MD_LIST_OPEN)
-		sb_addf(out, "<details><summary>%zu tasks</summary>\n\n", n);
+		sb_addf(out, "<details><summary>%zu %s</summary>\n\n", n, plural(n, "task", "tasks"));
 	sb_adds(out, "| task | decision | reason | root cause | distance | resources |\n"
 		"|---|---|---|---|---:|---|\n");
 	for (i = 0; i < pr->n; i++) {
@@ -589,6 +592,7 @@ static void emit_nodes(struct strbuf *sb, struct mermaid *m)
 			m->id[cur - 1] = groups;
 			sb_reset(&label);
 			mermaid_label(&label, r->task->key);
+			report_iteration_suffix(&label, r->task);
 			indent(sb, depth - 1);
 			sb_addf(sb, "subgraph s%ld [\"%s\"]\n", groups++, label.buf);
 			KC_GROW(stack, alloc, depth + 1);
@@ -767,8 +771,8 @@ static void mermaid(struct strbuf *out, const struct prediction *pr)
 		sb_adds(out, "The graph is too large for a diagram in a comment; the SVG and HTML reports (`--svg`, `--html`) draw it.\n\n");
 	} else {
 		if (note)
-			sb_addf(out, "%zu executor tasks are too many for one diagram: it shows %s (%zu tasks). The SVG and HTML reports (`--svg`, `--html`) draw them all.\n\n",
-				pr->executors, note, shown);
+			sb_addf(out, "%zu executor tasks are too many for one diagram: it shows %s (%zu %s). The SVG and HTML reports (`--svg`, `--html`) draw them all.\n\n",
+				pr->executors, note, shown, plural(shown, "task", "tasks"));
 		sb_addf(out, "```mermaid\n%s```\n\n", sb.buf);
 	}
 	sb_release(&sb);
@@ -781,7 +785,8 @@ static void full_table(struct strbuf *out, const struct prediction *pr, size_t c
 	struct strbuf row = STRBUF_INIT;
 	size_t i, omitted = 0, start;
 
-	sb_addf(out, "<details><summary>All %zu tasks</summary>\n\n", pr->n);
+	sb_addf(out, "<details><summary>%s %zu %s</summary>\n\n", pr->n == 1 ? "The" : "All", pr->n,
+		plural(pr->n, "task", "tasks"));
 	start = out->len;
 	sb_adds(out, "| task | kind | decision | reason | root cause | distance | cache | layer | fingerprint |\n"
 		"|---|---|---|---|---|---:|---|---|---|\n");

@@ -26,6 +26,8 @@
 #define MIN_W 640
 #define LABELLED 3       /* how many commits get a label */
 #define SUBJECT_MAX 36   /* bytes of a subject in a label */
+#define LABEL_LINE 16    /* a label line in the headroom: LABELLED of them fit */
+#define CHAR_W 6         /* the width of a byte of 10px label text, rounded up */
 
 /*
  * Bottom to top.  NOT_RUN's fill is near the background, so its rects get
@@ -109,6 +111,7 @@ static int cmp_invalidated(const void *x, const void *y)
 /* One panel's geometry: the bar area's top left corner and width, a commit's slot, the task axis. */
 struct frame {
 	int px, py, w;
+	int width;          /* the panel's, labels stay inside it */
 	int step, gap;      /* a commit's slot, and the space between bars */
 	size_t axis, tick;  /* task axis maximum and tick step */
 };
@@ -168,13 +171,14 @@ static void draw_bars(FILE *fp, const struct frame *f, const struct timeline_row
 		fprintf(fp, "<g class=\"commit\"><title>%03zu %.12s ", r->seq, r->commit);
 		report_markup_text(fp, r->subject);
 		if (analyzed(r)) {
-			fprintf(fp, " \xe2\x80\x94 %zu tasks: HIT %zu, MISS %zu, MISS_UPSTREAM %zu, UNKNOWN %zu, DISABLED %zu",
-				r->tasks, r->counts[DECISION_HIT], r->counts[DECISION_MISS],
+			fprintf(fp, " \xe2\x80\x94 %zu %s: HIT %zu, MISS %zu, MISS_UPSTREAM %zu, UNKNOWN %zu, DISABLED %zu",
+				r->tasks, plural(r->tasks, "task", "tasks"), r->counts[DECISION_HIT], r->counts[DECISION_MISS],
 				r->counts[DECISION_MISS_UPSTREAM], r->counts[DECISION_UNKNOWN],
 				r->counts[DECISION_DISABLED]);
 			if (r->counts[DECISION_NOT_RUN])
 				fprintf(fp, ", NOT_RUN %zu", r->counts[DECISION_NOT_RUN]);
-			fprintf(fp, "; %zu invalidated", r->invalidated);
+			fprintf(fp, "; %zu %s invalidated", r->invalidated,
+				plural(r->invalidated, "entry", "entries"));
 		} else {
 			fputs(" \xe2\x80\x94 not analyzed: ", fp);
 			report_markup_text(fp, r->error);
@@ -227,29 +231,42 @@ static void draw_ratio(FILE *fp, const struct frame *f, const struct timeline_ro
 		fputs("\"/>\n", fp);
 }
 
-/* A label above each of the top commits, in commit order: short id, subject, invalidations. */
+/*
+ * A label per top commit, in commit order: short id, subject, entries it
+ * invalidated.  Horizontal, one line each in the headroom between the title
+ * and the bars (the j-th label on line j), with a leader down to its bar;
+ * moved left when it would pass the right edge.  Rotated labels crossed the
+ * title and were cut off at the top and right.
+ */
 static void draw_labels(FILE *fp, const struct frame *f, const struct timeline_row *rows, size_t n,
 			const struct timeline_row *const *top, size_t ntop)
 {
 	struct strbuf sb = STRBUF_INIT;
-	size_t i, k;
+	size_t i, k, line = 0;
 
 	for (i = 0; i < n; i++) {
 		const struct timeline_row *r = &rows[i];
-		int x, y;
+		int x, y, ty, tx, tw;
 		for (k = 0; k < ntop && top[k] != r; k++)
 			;
 		if (k == ntop)
 			continue;
 		x = f->px + (int)i * f->step + f->step / 2;
-		y = f->py + PLOT_H - (int)(r->tasks * PLOT_H / f->axis) - 6;
+		y = f->py + PLOT_H - (int)(r->tasks * PLOT_H / f->axis) - 2;
+		ty = f->py - HEADROOM + LABEL_LINE * (int)(line++ + 1);
 		sb_reset(&sb);
 		short_text(&sb, r->subject, SUBJECT_MAX);
+		sb_addf(&sb, " (%zu %s invalidated)", r->invalidated,
+			plural(r->invalidated, "entry", "entries"));
+		/* The commit id and a space, then the text, at about CHAR_W a byte. */
+		tw = CHAR_W * (8 + (int)sb.len);
+		tx = x + tw > f->width - 4 ? f->width - 4 - tw : x;
+		if (tx < 4)
+			tx = 4;
 		fprintf(fp, "<g class=\"label\"><line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>"
-			"<text transform=\"translate(%d %d) rotate(-30)\">%.7s ",
-			x, y, x, y - 8, x, y - 10, r->commit);
+			"<text x=\"%d\" y=\"%d\">%.7s ", x, y, x, ty + 3, tx, ty, r->commit);
 		report_markup_text(fp, sb.buf);
-		fprintf(fp, " (%zu invalidated)</text></g>\n", r->invalidated);
+		fputs("</text></g>\n", fp);
 	}
 	sb_release(&sb);
 }
@@ -266,6 +283,7 @@ static void panel(FILE *fp, const struct timeline_row *rows, size_t n, int y0)
 	f.px = LEFT;
 	f.py = y0 + TITLE + HEADROOM;
 	f.w = (int)n * f.step;
+	f.width = panel_width(n);
 	for (i = 0; i < n; i++)
 		if (analyzed(&rows[i]) && rows[i].tasks > ymax)
 			ymax = rows[i].tasks;
@@ -274,7 +292,7 @@ static void panel(FILE *fp, const struct timeline_row *rows, size_t n, int y0)
 
 	fprintf(fp, "<g class=\"panel\">\n<text class=\"title\" x=\"%d\" y=\"%d\">", LEFT, y0 + 18);
 	report_markup_text(fp, n ? rows[0].spec : "");
-	fprintf(fp, " \xe2\x80\x94 %zu commit%s</text>\n", n, n == 1 ? "" : "s");
+	fprintf(fp, " \xe2\x80\x94 %zu %s</text>\n", n, plural(n, "commit", "commits"));
 	draw_axes(fp, &f);
 	draw_bars(fp, &f, rows, n);
 	draw_ratio(fp, &f, rows, n);

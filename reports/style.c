@@ -52,3 +52,9 @@ void report_markup_text(FILE *fp, const char *s)
 		p += k;
 	}
 }
+
+void report_iteration_suffix(struct strbuf *sb, const struct task *t)
+{
+	if (t->scope && t->scope->iteration >= 0)
+		sb_addf(sb, " [%d]", t->scope->iteration);
+}

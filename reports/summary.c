@@ -29,8 +29,26 @@ static void summary_failures(FILE *fp, const struct prediction *pr)
 	fprintf(fp, "run %s fail: %s", pr->triggers[first->index].fail_maybe ? "may" : "will",
 		term_text(first->fail_message));
 	if (n > 1)
-		fprintf(fp, " (and %zu more failing driver%s)", n - 1, n == 2 ? "" : "s");
+		fprintf(fp, " (and %zu more failing %s)", n - 1, plural(n - 1, "driver", "drivers"));
 	fputc('\n', fp);
+}
+
+/*
+ * "preprocess   DISABLED spec: 7 tasks do not hit": the cause's own
+ * decision and reason, then how many tasks it keeps from hitting (itself
+ * included).  The count is not of the cause's decision: a DISABLED task
+ * makes its consumers MISS_UPSTREAM.  A condition group has no decision of
+ * its own.
+ */
+static void summary_cause(FILE *fp, const struct cause_count *c, const struct task_result *r,
+			  struct strbuf *sb)
+{
+	fprintf(fp, "  %-40s ", term_text(c->task->path));
+	if (r->decision == DECISION_NONE)
+		fputs("condition", fp);
+	else
+		fprintf(fp, "%s %s", decision_name(r->decision), term_text(result_reasons_str(sb, r)));
+	fprintf(fp, ": %zu %s not hit\n", c->n, plural(c->n, "task does", "tasks do"));
 }
 
 /* How many tasks have a reason of that kind. */
@@ -46,11 +64,12 @@ static size_t count_reason(const struct prediction *pr, enum reason_kind kind)
 /* Names are printed through term_text (util.h): this goes to a terminal. */
 void report_summary(FILE *fp, const struct prediction *pr)
 {
-		struct cause_count *causes;
+	struct cause_count *causes;
 	struct strbuf sb = STRBUF_INIT;
 	size_t ncauses, i, k;
 
-	fprintf(fp, "%s: %zu executor tasks:", term_text(pr->dag->pipeline_name), pr->executors);
+	fprintf(fp, "%s: %zu %s:", term_text(pr->dag->pipeline_name), pr->executors,
+		plural(pr->executors, "executor task", "executor tasks"));
 	for (i = 0; i < DECISION_ORDER_N; i++)
 		fprintf(fp, " %s %zu", decision_name(decision_order[i]), pr->counts[decision_order[i]]);
 	fputc('\n', fp);
@@ -58,11 +77,11 @@ void report_summary(FILE *fp, const struct prediction *pr)
 	if (pr->cold)
 		fputs("cold cache: every cache-enabled task runs\n", fp);
 	if ((k = count_reason(pr, REASON_PIPELINE_NAME)))
-		fprintf(fp, "pipeline name '%s' has no cache entries (the baseline ran under another name): %zu tasks miss\n",
-			term_text(pr->dag->pipeline_name), k);
+		fprintf(fp, "pipeline name '%s' has no cache entries (the baseline ran under another name): %zu %s\n",
+			term_text(pr->dag->pipeline_name), k, plural(k, "task misses", "tasks miss"));
 	if ((k = count_reason(pr, REASON_NAMESPACE)))
-		fprintf(fp, "namespace '%s' has no cache entries of '%s' (the baselines ran in another namespace): %zu tasks miss\n",
-			term_text(pr->ns), term_text(pr->dag->pipeline_name), k);
+		fprintf(fp, "namespace '%s' has no cache entries of '%s' (the baselines ran in another namespace): %zu %s\n",
+			term_text(pr->ns), term_text(pr->dag->pipeline_name), k, plural(k, "task misses", "tasks miss"));
 	ncauses = causes_tally(&causes, pr, false);
 	for (i = 0, k = 0; i < ncauses && k < 5; i++) {
 		const struct task_result *r = &pr->results[causes[i].task->index];
@@ -72,9 +91,7 @@ void report_summary(FILE *fp, const struct prediction *pr)
 			continue;
 		if (!k)
 			fputs("top root causes:\n", fp);
-		fprintf(fp, "  %-40s %3zu task%s  %s %s\n", term_text(causes[i].task->path), causes[i].n,
-			causes[i].n == 1 ? " " : "s", decision_name(r->decision),
-			term_text(result_reasons_str(&sb, r)));
+		summary_cause(fp, &causes[i], r, &sb);
 		k++;
 	}
 	free(causes);

@@ -33,7 +33,7 @@ static int cmp_cause(const void *x, const void *y)
 
 	if (a->n != b->n)
 		return a->n < b->n ? 1 : -1;
-	return strcmp(a->path, b->path);
+	return path_cmp(a->path, b->path);
 }
 
 void timeline_row_fill(struct timeline_row *row, const struct prediction *pr)
@@ -284,7 +284,7 @@ fail:
 static int cmp_row(const void *x, const void *y)
 {
 	const struct timeline_row *a = x, *b = y;
-	int c = strcmp(a->spec, b->spec);
+	int c = path_cmp(a->spec, b->spec);
 
 	if (c)
 		return c;
@@ -323,12 +323,12 @@ void timeline_summary(FILE *fp, const struct timeline_row *rows, size_t n)
 		if (!i || strcmp(rows[i].spec, rows[i - 1].spec))
 			specs++;
 	}
-	fprintf(fp, "%zu commit%s of %zu spec%s", n, n == 1 ? "" : "s", specs, specs == 1 ? "" : "s");
+	fprintf(fp, "%zu %s of %zu %s", n, plural(n, "commit", "commits"), specs, plural(specs, "spec", "specs"));
 	if (errors)
 		fprintf(fp, ", %zu not analyzable (see the error column)", errors);
 	if (not_run)
-		fprintf(fp, ", %zu NOT_RUN task%s on %zu commit%s (a false condition)", not_run,
-			not_run == 1 ? "" : "s", not_run_commits, not_run_commits == 1 ? "" : "s");
+		fprintf(fp, ", %zu NOT_RUN %s on %zu %s (a false condition)", not_run,
+			plural(not_run, "task", "tasks"), not_run_commits, plural(not_run_commits, "commit", "commits"));
 	fputc('\n', fp);
 	qsort(v, n, sizeof(*v), cmp_invalidated);
 	for (i = 0; i < n && shown < 5; i++) {

@@ -436,6 +436,57 @@ int kc_strcmp_ptr(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* The length of the digit run at s, and s past its leading zeros. */
+static size_t digit_run(const char **s)
+{
+	size_t n = 0;
+
+	while (**s == '0' && (*s)[1] >= '0' && (*s)[1] <= '9')
+		(*s)++;
+	while ((*s)[n] >= '0' && (*s)[n] <= '9')
+		n++;
+	return n;
+}
+
+int path_cmp(const char *a, const char *b)
+{
+	const char *pa = a, *pb = b;
+
+	while (*pa && *pb) {
+		bool da = *pa >= '0' && *pa <= '9', db = *pb >= '0' && *pb <= '9';
+		if (da && db) {
+			size_t na = digit_run(&pa), nb = digit_run(&pb);
+			int c;
+			/* Without leading zeros the longer run is the larger number. */
+			if (na != nb)
+				return na < nb ? -1 : 1;
+			c = memcmp(pa, pb, na);
+			if (c)
+				return c;
+			pa += na;
+			pb += nb;
+			continue;
+		}
+		if (*pa != *pb)
+			return (unsigned char)*pa < (unsigned char)*pb ? -1 : 1;
+		pa++;
+		pb++;
+	}
+	if (*pa || *pb)
+		return *pa ? 1 : -1;
+	return strcmp(a, b);
+}
+
+int path_cmp_ptr(const void *a, const void *b)
+{
+	return path_cmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+const char *plural(size_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
 /*
  * git's levenshtein.c: optimal string alignment distance with weights for
  * a swap of two neighbours (w), a substitution (s), an insertion (a) and

@@ -188,8 +188,9 @@ static void print_summary(const struct analyze_args *a, const struct session *s)
 	printf("baseline: %s\n", *s->baseline_desc ? term_text(s->baseline_desc) : "none (cold cache)");
 	report_summary(stdout, s->pr);
 	if (s->pr->run_override_unreached)
-		printf("run-level override: reaches root-DAG tasks only; %zu nested task%s keep their spec setting\n",
-		       s->pr->run_override_unreached, s->pr->run_override_unreached == 1 ? "" : "s");
+		printf("run-level override: reaches root-DAG tasks only; %zu nested %s\n",
+		       s->pr->run_override_unreached,
+		       plural(s->pr->run_override_unreached, "task keeps its spec setting", "tasks keep their spec setting"));
 	for (f = 0; f < F_COUNT; f++)
 		if (a->path[f])
 			printf("%s: %s\n", formats[f].name, term_text(a->path[f]));

@@ -83,10 +83,21 @@ static char *changed_parts(const struct task_result *a, const struct task_result
 	return sb_detach(&sb, NULL);
 }
 
-/* A decision that comes from the change, not from per-run values or the spec. */
-static bool decision_affected(const struct task_result *b)
+/*
+ * B's outcome is not what A's own next run gets (a is A predicted against
+ * its own run): the change caused it.  What A's next run gets already
+ * (per-run values, a producer whose caching is off, an unknown value) is
+ * not the change's doing, so a file diffed with itself lists nothing.
+ */
+static bool decision_affected(const struct task_result *a, const struct task_result *b)
 {
-	return b->invalidates;
+	struct strbuf ra = STRBUF_INIT, rb = STRBUF_INIT;
+	bool differs = a->decision != b->decision ||
+		       strcmp(result_reasons_str(&ra, a), result_reasons_str(&rb, b));
+
+	sb_release(&ra);
+	sb_release(&rb);
+	return differs;
 }
 
 static int collect(const struct prediction *pa, const struct prediction *pb,
@@ -98,7 +109,7 @@ static int collect(const struct prediction *pa, const struct prediction *pb,
 	while (i < pa->n || j < pb->n) {
 		const struct task_result *a = i < pa->n ? &pa->results[i] : NULL;
 		const struct task_result *b = j < pb->n ? &pb->results[j] : NULL;
-		int c = !a ? 1 : !b ? -1 : strcmp(a->task->path, b->task->path);
+		int c = !a ? 1 : !b ? -1 : path_cmp(a->task->path, b->task->path);
 		struct diff_row r;
 		memset(&r, 0, sizeof(r));
 		if (c < 0) {
@@ -126,7 +137,7 @@ static int collect(const struct prediction *pa, const struct prediction *pb,
 			r.parts = changed_parts(a, b);
 			if (*r.parts || caching_differs(a, b))
 				r.change = "changed";
-			else if (decision_affected(b))
+			else if (decision_affected(a, b))
 				r.change = "affected";
 			else {
 				free(r.parts);
@@ -201,8 +212,8 @@ static void write_text(FILE *fp, const char *na, const char *nb,
 				cnt[k]++;
 	}
 	/* For a person: names go through term_text (util.h). */
-	fprintf(fp, "%s -> %s: %zu task%s differ (added %zu, removed %zu, changed %zu, affected %zu)\n",
-		term_text(na), term_text(nb), n, n == 1 ? "" : "s", cnt[0], cnt[1], cnt[2], cnt[3]);
+	fprintf(fp, "%s -> %s: %zu %s (added %zu, removed %zu, changed %zu, affected %zu)\n",
+		term_text(na), term_text(nb), n, plural(n, "task differs", "tasks differ"), cnt[0], cnt[1], cnt[2], cnt[3]);
 	for (i = 0; i < n; i++) {
 		const struct diff_row *r = &rows[i];
 		fprintf(fp, "  %-8s %s", r->change, term_text(r->task));
@@ -253,11 +264,11 @@ static int diff_gate(struct gating *g, const struct prediction *pb,
 }
 
 /*
- * Load A and B, predict A into a fresh cache and B against its run, pair
- * the tasks, write CSV and DOT, print the table, gate.  One linear sequence
- * over ten owned objects (two specs, DAGs and predictions, the cache, the
- * rows, the highlight set) released under one label; helpers would only
- * pass them all along.
+ * Load A and B, predict A into a fresh cache, then A again and B against
+ * its run, pair the tasks, write CSV and DOT, print the table, gate.  One
+ * linear sequence over eleven owned objects (two specs and DAGs, three
+ * predictions, the cache, the rows, the highlight set) released under one
+ * label; helpers would only pass them all along.
  */
 int cmd_diff(int argc, char **argv, const struct command *cmd)
 {
@@ -266,7 +277,7 @@ int cmd_diff(int argc, char **argv, const struct command *cmd)
 	struct spec *sa = NULL, *sb = NULL;
 	struct dag *da = NULL, *db = NULL;
 	struct cache *cache = NULL;
-	struct prediction *pa = NULL, *pb = NULL;
+	struct prediction *pa = NULL, *pa_next = NULL, *pb = NULL;
 	struct diff_row *rows = NULL;
 	struct strmap hl = STRMAP_INIT;
 	struct dag_options o;
@@ -291,11 +302,12 @@ int cmd_diff(int argc, char **argv, const struct command *cmd)
 	    dag_build(&da, sa, &o) < 0 || dag_build(&db, sb, &o) < 0 ||
 	    predict_run(&pa, da, &c.pol, cache, "A",
 			&(struct predict_options){ .commit = true }) < 0 ||
+	    predict_run(&pa_next, da, &c.pol, cache, "A", NULL) < 0 ||
 	    predict_run(&pb, db, &c.pol, cache, "B", NULL) < 0) {
 		ret = cmd_fail();
 		goto done;
 	}
-	collect(pa, pb, &rows, &n);
+	collect(pa_next, pb, &rows, &n);
 	for (i = 0; i < n; i++)
 		if (strcmp(rows[i].change, "affected") && rows[i].b)
 			strmap_put(&hl, rows[i].task, NULL);
@@ -327,6 +339,7 @@ done:
 	free(rows);
 	strmap_release(&hl);
 	prediction_free(pa);
+	prediction_free(pa_next);
 	prediction_free(pb);
 	cache_free(cache);
 	dag_free(da);

@@ -237,6 +237,25 @@ static void part_line(const struct prediction *pr, const struct keypart *p,
 	}
 }
 
+/*
+ * An importer has no cache, so no layer turns it off.  CACHEENABLED=false
+ * reaches its launcher as --cache_disabled (argocompiler/importer.go:89-91
+ * at 2.17.0, :90 on master), which the importer launcher never reads: it
+ * re-links the matching artifact all the same
+ * (component/importer_launcher.go:168-185), and stays HIT.
+ */
+static void importer_policy(const struct policy *p, const struct task *t)
+{
+	printf("importer: never cached; reimport=%s\n",
+	       node_get_bool(t->importer, "reimport", false) ? "true (new artifact id every run)"
+							     : "false (same artifact id when URI, type and metadata match)");
+	if (p->global_cache == 0 && policy_has_global_switch(p))
+		printf("deployment: caching off (%s), but importers ignore it: the launcher gets "
+		       "--cache_disabled (argocompiler/importer.go:89-91) and re-links the same artifact "
+		       "regardless (component/importer_launcher.go:168-185)\n",
+		       p->global_source ? term_text(p->global_source) : "CACHEENABLED=false");
+}
+
 /* What the key is made of: the policy layers (or the importer's), each part. */
 static void key_section(const struct policy *p, const struct prediction *pr,
 			const struct task_result *r)
@@ -247,9 +266,7 @@ static void key_section(const struct policy *p, const struct prediction *pr,
 	if (t->kind == TASK_CONTAINER)
 		layers(p, r);
 	else
-		printf("importer: never cached; reimport=%s\n",
-		       node_get_bool(t->importer, "reimport", false) ? "true (new artifact id every run)"
-								     : "false (same artifact id when URI, type and metadata match)");
+		importer_policy(p, t);
 	printf("key parts (against the same task in the newest baseline):\n");
 	for (i = 0; i < r->nparts; i++)
 		part_line(pr, &r->parts[i], r);

@@ -123,8 +123,8 @@ static void policy_section(const struct session *s)
 			continue;
 		for (k = 0; k < s->pr->n; k++)
 			n += s->pr->results[k].has_policy && s->pr->results[k].pol.rule == r;
-		printf("  rule %s: caching %s for %zu task%s\n", r->id, r->cache ? "on" : "off", n,
-		       n == 1 ? "" : "s");
+		printf("  rule %s: caching %s for %zu %s\n", r->id, r->cache ? "on" : "off", n,
+		       plural(n, "task", "tasks"));
 	}
 }
 
@@ -234,8 +234,8 @@ int gating_commit(struct gating *g, const char *spec, const char *commit,
 int gating_history(struct gating *g, bool print, int ret)
 {
 	if (print && g->lint) {
-		printf("lint: findings new at each commit (%zu commit%s linted):\n", g->commits_linted,
-		       g->commits_linted == 1 ? "" : "s");
+		printf("lint: findings new at each commit (%zu %s linted):\n", g->commits_linted,
+		       plural(g->commits_linted, "commit", "commits"));
 		fputs(sb_str(&g->lint_text), stdout);
 		if (fflush(stdout)) {
 			fprintf(stderr, "kfpcache: cannot write to stdout\n");

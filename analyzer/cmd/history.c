@@ -236,7 +236,7 @@ static int find_specs(const struct command *cmd, struct gitrepo *repo, const str
 		*specs = xcalloc(npaths, sizeof(**specs));
 		for (i = 0; i < npaths; i++)
 			(*specs)[i] = xstrdup(paths[i]);
-		qsort(*specs, npaths, sizeof(**specs), kc_strcmp_ptr);
+		qsort(*specs, npaths, sizeof(**specs), path_cmp_ptr);
 		return 0;
 	}
 	rev = a->ho.range && strstr(a->ho.range, "..") ? strstr(a->ho.range, "..") + 2 : a->ho.range;
@@ -392,8 +392,8 @@ static int finish(struct history_args *a, const struct run_ctx *rc)
 	if (!a->quiet && !cmd_on_stdout((const char *const[]){ a->csv, a->json, a->plot, a->html }, 4))
 		timeline_summary(stdout, rc->rows, rc->nrows);
 	if (rc->errors)
-		fprintf(stderr, "kfpcache: warning: %zu commit%s could not be analyzed; the timeline is partial (exit status 3)\n",
-			rc->errors, rc->errors == 1 ? "" : "s");
+		fprintf(stderr, "kfpcache: warning: %zu %s could not be analyzed; the timeline is partial (exit status 3)\n",
+			rc->errors, plural(rc->errors, "commit", "commits"));
 	ret = fflush(stdout) ? EXIT_ERROR : rc->errors ? EXIT_PARTIAL : EXIT_OK;
 	return gating_history(&a->gating, !a->quiet && !(a->csv && !strcmp(a->csv, "-")), ret);
 }

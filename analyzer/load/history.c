@@ -277,7 +277,7 @@ int history_discover(struct gitrepo *r, const char *rev, const char *glob,
 		free(d.paths);
 		return -1;
 	}
-	qsort(d.paths, d.n, sizeof(*d.paths), kc_strcmp_ptr);
+	qsort(d.paths, d.n, sizeof(*d.paths), path_cmp_ptr);
 	*paths = d.paths;
 	*n = d.n;
 	return 0;

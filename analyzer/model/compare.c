@@ -112,7 +112,7 @@ static int cmp_task(const void *x, const void *y)
 
 	if (a->differs != b->differs)
 		return a->differs ? -1 : 1;
-	return strcmp(a->path, b->path);
+	return path_cmp(a->path, b->path);
 }
 
 void compare_finish(struct compare *c)

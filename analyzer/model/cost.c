@@ -282,7 +282,8 @@ void cost_compute(struct cost *out, const struct prediction *pr, const struct du
 		struct task_resources res;
 		double secs = 0;
 		bool timed, runs;
-		if (!t || t->kind != TASK_CONTAINER || r->decision == DECISION_NONE)
+		/* Every executor, importers too, as the summary counts them (predict.c). */
+		if (!t || !task_is_executor(t) || r->decision == DECISION_NONE)
 			continue;
 		cost_task_resources(t, &res);
 		out->with_resources += res.any;

@@ -1356,7 +1356,7 @@ static int cmp_task_path(const void *x, const void *y)
 {
 	const struct task *a = *(struct task *const *)x, *b = *(struct task *const *)y;
 
-	return strcmp(a->path, b->path);
+	return path_cmp(a->path, b->path);
 }
 
 /*
@@ -1511,7 +1511,7 @@ static int cmp_edge_from(const void *x, const void *y)
 {
 	const struct dag_edge *a = x, *b = y;
 
-	return strcmp(a->from->path, b->from->path);
+	return path_cmp(a->from->path, b->from->path);
 }
 
 size_t dag_in_edges(const struct dag *d, const struct task *t, struct dag_edge **out)

@@ -226,8 +226,8 @@ size_t gate_eval(const struct gate *g, const struct gate_values *v, const char *
 				if (holds(c->op, s, c->severity))
 					cnt += v->lint_counts[s];
 			if (cnt) {
-				sb_addf(msgs, "--fail-on '%s': %zu finding%s %s %s%s\n", c->text, cnt,
-					cnt == 1 ? "" : "s", op_text(c->op), severity_name(c->severity),
+				sb_addf(msgs, "--fail-on '%s': %zu %s %s %s%s\n", c->text, cnt,
+					plural(cnt, "finding", "findings"), op_text(c->op), severity_name(c->severity),
 					where ? where : "");
 				failed++;
 			}

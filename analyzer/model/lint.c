@@ -357,8 +357,9 @@ static void rule_disabled_producer(struct lctx *c, const struct task *t)
 	cached_artifact_consumers(c, t, &names, &n);
 	if (n)
 		add(c, "KC005", t, NULL,
-		    "caching is off (%s layer) but %zu task%s with caching on read%s its artifacts and can never hit: %s",
-		    layer_name(r->pol.layer), n, n == 1 ? "" : "s", n == 1 ? "s" : "", sb_str(&names));
+		    "caching is off (%s layer) but %zu %s its artifacts and can never hit: %s",
+		    layer_name(r->pol.layer), n, plural(n, "task with caching on reads", "tasks with caching on read"),
+		    sb_str(&names));
 	sb_release(&names);
 }
 
@@ -425,8 +426,8 @@ static void rule_location(struct lctx *c, const struct task *t)
 		cached_artifact_consumers(c, t, &names, &n);
 		if (n)
 			add(c, "KC007", t, NULL,
-			    "imports '%.200s' with a stable artifact id: new data at that location is served from cache to %zu task%s: %s",
-			    loc, n, n == 1 ? "" : "s", sb_str(&names));
+			    "imports '%.200s' with a stable artifact id: new data at that location is served from cache to %zu %s: %s",
+			    loc, n, plural(n, "task", "tasks"), sb_str(&names));
 		sb_release(&names);
 		return;
 	}
@@ -472,8 +473,8 @@ static void rule_reimport(struct lctx *c, const struct task *t)
 	cached_artifact_consumers(c, t, &names, &n);
 	if (n)
 		add(c, "KC009", t, node_get(t->importer, "reimport"),
-		    "reimport: true makes a new artifact id every run: %zu task%s with caching on can never hit: %s",
-		    n, n == 1 ? "" : "s", sb_str(&names));
+		    "reimport: true makes a new artifact id every run: %zu %s with caching on can never hit: %s",
+		    n, plural(n, "task", "tasks"), sb_str(&names));
 	sb_release(&names);
 }
 
@@ -597,7 +598,7 @@ static void rules_of_policy(struct lctx *c, const struct task *t)
 static int cmp_finding(const void *x, const void *y)
 {
 	const struct finding *a = x, *b = y;
-	int r = strcmp(a->task, b->task);
+	int r = path_cmp(a->task, b->task);
 
 	return r ? r : strcmp(a->rule, b->rule);
 }

@@ -450,6 +450,15 @@ static const char *fingerprint_blocker(const struct parts_run *r, const struct t
 {
 	size_t i;
 
+	/*
+	 * The driver adds the claim name it draws (uuid, or uuid + suffix) to
+	 * the executor inputs before the fingerprint (k8s.go:961-975): a
+	 * fingerprint without it would be one KFP never computes.
+	 */
+	if (t->stub == STUB_CREATEPVC && !task_createpvc_name(t))
+		return "createpvc names its claim per run, a uuid or a uuid and pvc_name_suffix, and "
+		       "the driver hashes that name as an input (k8s.go:961-975)";
+
 	for (i = 0; i < t->ninputs; i++) {
 		const struct task_input *in = &t->inputs[i];
 		if (in->artifact && !in->val.pinned)

@@ -63,7 +63,7 @@ static int cmp_task_ptr_path(const void *x, const void *y)
 {
 	const struct task *a = *(const struct task *const *)x, *b = *(const struct task *const *)y;
 
-	return strcmp(a->path, b->path);
+	return path_cmp(a->path, b->path);
 }
 
 /* The root causes of x, deduplicated and sorted by path, into res. */
@@ -483,18 +483,40 @@ static void decide_importer(struct run *r, const struct task *t, struct task_res
 
 /*
  * Whether the result says an entry no longer serves: it does not hit for a
- * reason of the change, not because the cache was empty, or a per-run
- * value or the task's kind can never hit (the one definition the
- * timeline, diff and summary use).
+ * reason of the change, not because the cache was empty, a per-run value
+ * or the task's kind can never hit, a value is unknown, or its caching is
+ * off (the one definition the timeline, diff and summary use).  A task
+ * that misses because of a producer invalidates only when a root cause
+ * does (a changed part, a new task, a new pipeline name or namespace): the consumers of a DISABLED producer miss in every run, and `diff`
+ * of a file with itself has nothing that changed.  Root causes are
+ * decided before their consumers (dag.h: d->order).
  */
-static bool result_invalidates(const struct task_result *res)
+static bool result_invalidates(const struct prediction *pr, const struct task_result *res)
 {
+	size_t i, k;
+
 	if (res->decision != DECISION_MISS && res->decision != DECISION_MISS_UPSTREAM &&
 	    res->decision != DECISION_UNKNOWN)
 		return false;
-	return !res->nreasons || (res->reasons[0].kind != REASON_RUN_UNIQUE &&
-				  res->reasons[0].kind != REASON_COLD_CACHE &&
-				  res->reasons[0].kind != REASON_NEVER_CACHED);
+	if (!res->nreasons)
+		return true;
+	for (i = 0; i < res->nreasons; i++)
+		switch (res->reasons[i].kind) {
+		case REASON_CHANGED:
+		case REASON_NEW_TASK:
+		case REASON_PIPELINE_NAME:
+		case REASON_NAMESPACE:
+			return true;
+		case REASON_UPSTREAM_ARTIFACT:
+		case REASON_UPSTREAM_VALUE:
+			for (k = 0; k < res->ncauses; k++)
+				if (res->causes[k] != res->task && result_cause(pr, res, k)->invalidates)
+					return true;
+			break;
+		default:
+			break;
+		}
+	return false;
 }
 
 /*
@@ -561,7 +583,7 @@ static int decide(struct run *r, const struct task *t)
 		if (!not_triggered(r, t, res))
 			decide_importer(r, t, res, &x);
 	}
-	res->invalidates = result_invalidates(res);
+	res->invalidates = result_invalidates(r->pr, res);
 	r->decided[t->index] = true;
 	ret = 0;
 done:

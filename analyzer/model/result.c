@@ -132,7 +132,7 @@ static int cmp_count(const void *x, const void *y)
 
 	if (a->n != b->n)
 		return a->n < b->n ? 1 : -1;
-	return strcmp(a->task->path, b->task->path);
+	return path_cmp(a->task->path, b->task->path);
 }
 
 size_t causes_tally(struct cause_count **out, const struct prediction *pr,

@@ -118,6 +118,22 @@ uint64_t kc_hash(const void *data, size_t len);
 int kc_strcmp_ptr(const void *a, const void *b);
 
 /*
+ * The order of task paths everywhere they are sorted: bytes, except that
+ * runs of digits compare as numbers, so "for-loop-2[2]" sorts after
+ * "for-loop-2[1]" and "[10]" after "[9]" (byte order puts "[10]" before
+ * "[2]").  Equal numbers with different zeros fall back to byte order, so
+ * the order stays total.  path_cmp_ptr sorts arrays of char *.
+ */
+int path_cmp(const char *a, const char *b);
+int path_cmp_ptr(const void *a, const void *b);
+
+/*
+ * The word for a count: plural(1, "task", "tasks") is "task".  Every count
+ * a person reads goes through it, so no report says "1 tasks".
+ */
+const char *plural(size_t n, const char *one, const char *many);
+
+/*
  * "Did you mean": the candidates nearest to word, as git's help.c picks
  * them (help_unknown_cmd: weighted Damerau-Levenshtein, swap 0,
  * substitution 2, insertion 1, deletion 3; a candidate that word is a

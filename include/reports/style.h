@@ -20,6 +20,13 @@ struct decision_style {
 /* The style of decision d; DECISION_NONE's is white with grey edges. */
 const struct decision_style *report_decision_style(enum decision d);
 
+/*
+ * " [i]" after the name of a task (executor or group) in iteration i of a
+ * loop, nothing elsewhere: every iteration holds tasks and groups of the
+ * same names ("condition-15" in each), and a graph must tell them apart.
+ */
+void report_iteration_suffix(struct strbuf *sb, const struct task *t);
+
 /* Text with & < > " ' as character references (HTML text and attributes, SVG). */
 void report_markup_text(FILE *fp, const char *s);
 

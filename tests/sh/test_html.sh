@@ -53,9 +53,9 @@ check() {
 }
 
 kc analyze -q --baseline "$S/history/train/006.yaml" "$S/pipelines/train.yaml" --html train.html 2> err
-check train.html "analyze page: no console errors, SVG with 17 nodes (11 tasks, 6 legend), every filter shows its rows" \
+check train.html "analyze page: no console errors, SVG with 17 nodes (11 tasks, 6 legend), every filter shows its rows, fit width" \
 	rows=15 svg=1 nodes=17 filter:nothit=4 filter:HIT=7 filter:MISS=3 filter:DISABLED=1 filter:dag=4 \
-	sort=ok zoom=ok
+	sort=ok zoom=ok width=ok
 
 F=$ROOT/tests/fixtures/hostile-names.yaml
 kc analyze -q --cold "$F" --html hostile.html 2> err
