@@ -79,7 +79,8 @@ int cmd_merge(int argc, char **argv, const struct command *cmd)
 			goto done;
 		}
 		all = xreallocarray(all, nall + n + 1, sizeof(*all));
-		memcpy(all + nall, rows, n * sizeof(*all));
+		if (n)  /* a shard with no rows may hand back no array */
+			memcpy(all + nall, rows, n * sizeof(*all));
 		nall += n;
 		free(rows);
 	}

@@ -970,8 +970,9 @@ int gitio_follow_source(char **old, char *status, unsigned *score,
 			gitio_msg());
 		goto done;
 	}
-	/* git's order of sources: the diff's, by path. */
-	qsort(f.v, f.n, sizeof(*f.v), follow_src_cmp);
+	/* git's order of sources: the diff's, by path (an empty parent tree has none). */
+	if (f.n)
+		qsort(f.v, f.n, sizeof(*f.v), follow_src_cmp);
 	f.s = xcalloc(f.n ? f.n : 1, sizeof(*f.s));
 	for (i = 0; i < f.n; i++) {
 		f.s[i].path = f.v[i].path;
