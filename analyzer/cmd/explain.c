@@ -79,7 +79,8 @@ static void chain(const struct prediction *pr, const struct task_result *r, int 
 	n = task_producers(pr->dag, r->task, &prods, &art);
 	for (i = 0; i < n; i++) {
 		const struct task_result *p = &pr->results[prods[i]->index];
-		if (p->decision == DECISION_HIT || p->decision == DECISION_NONE)
+		/* A same_run HIT hands on outputs this run makes: it stays in the chain. */
+		if (result_hits_earlier_run(p) || p->decision == DECISION_NONE)
 			continue;
 		struct strbuf rsb = STRBUF_INIT;
 		printf("  %*s<- %s (%s) %s%s%s\n", depth * 2, "", term_text(p->task->path),
