@@ -36,7 +36,7 @@ S=if_else_with_oneof_artifacts.yaml
 kc analyze -q --cold "$CORPUS/specs/$S" --json out.json 2> /dev/null
 if python3 - out.json <<'PY'
 import json, sys
-t = {x["path"]: x for x in json.load(open(sys.argv[1]))["tasks"]}
+t = {x["task"]: x for x in json.load(open(sys.argv[1]))["tasks"]}
 a = t["flip-coin-pipeline/condition-branches-1/condition-2/param-to-artifact"]
 b = t["flip-coin-pipeline/condition-branches-1/condition-3/param-to-artifact-2"]
 sys.exit(0 if a["key"] == b["key"] and a["reason"] == b["reason"] == ["cold_cache"] else 1)
