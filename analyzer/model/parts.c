@@ -540,8 +540,11 @@ static bool rval_wild(const struct parts_run *r, const struct rval *v, bool arti
 		return wild;
 	}
 	for (i = 0; i < v->nrefs; i++) {
-		enum decision d = r->results[v->refs[i].producer->index].decision;
-		if (d == DECISION_UNKNOWN || (d != DECISION_HIT && !artifact))
+		const struct task_result *pr = &r->results[v->refs[i].producer->index];
+		/* A same_run HIT reads what the earlier task makes (a race makes new ids). */
+		const struct task_result *src = result_source(r->results, pr);
+		if ((src->decision == DECISION_UNKNOWN && !result_runs(src)) ||
+		    (!result_hits_earlier_run(pr) && !artifact))
 			return true;
 	}
 	return v->inner && rval_wild(r, v->inner, artifact);
