@@ -715,7 +715,12 @@ static void same_run_check(struct run *r, const struct task *t, struct task_resu
 	for (a = strmap_get(&s->writers, res->key); a && scanned < SAME_RUN_MAX_SCAN;
 	     a = s->prev[a->index], scanned++) {
 		struct task_result *ar = &r->pr->results[a->index];
-		if (!same_key(r, a, ar, t, res) || !writes_for(r, a, t))
+		if (!same_key(r, a, ar, t, res)) {
+			logf_(r, res, "same run: %s has this symbolic key but another fingerprint "
+			      "(the exact ones differ, or it reads other executions' outputs)", a->path);
+			continue;
+		}
+		if (!writes_for(r, a, t))
 			continue;
 		if (run_order_before(&s->order, a, t)) {
 			set_same_run_hit(r, t, res, a);
