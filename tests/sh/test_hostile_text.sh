@@ -29,7 +29,7 @@ clean() {
 kc analyze -b "$F1" "$F2" --csv a.csv --json a.json --md a.md > sum.out 2> sum.err
 echo "analyze exit $?" >> sum.err
 clean sum.out "the analyze summary"
-if grep -q '^control\\x1b\[2Jnames: 3 executor tasks' sum.out && grep -q '^  x;y  *MISS image: 2 tasks do not hit$' sum.out; then
+if grep -q '^control\\x1b\[2Jnames: 3 executor tasks' sum.out && grep -q '^  x;y  *UNKNOWN same_run_race;image: 3 tasks do not hit$' sum.out; then
 	echo "ok - hostile text: the summary shows escaped names and 'x;y' as one cause"
 else
 	echo "not ok - hostile text: summary"; cat sum.out sum.err >&2
