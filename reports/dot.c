@@ -421,7 +421,7 @@ static void add_edges(Agraph_t *g, const struct prediction *pr)
 			if (!strcmp(label, "after"))
 				set(ne, "style", "dashed");
 			/* Invalidating: the consumer is not HIT because the producer runs. */
-			if (pres && pres->decision != DECISION_HIT &&
+			if (pres && !result_hits_earlier_run(pres) &&
 			    (r->decision == DECISION_MISS_UPSTREAM || r->decision == DECISION_UNKNOWN) &&
 			    strcmp(label, "after")) {
 				set(ne, "style", "bold");

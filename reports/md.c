@@ -682,7 +682,7 @@ static size_t emit_edges(struct strbuf *sb, struct mermaid *m)
 			sb_addf(sb, "  n%ld -->|%s| n%ld\n", m->id[e->from],
 				!strcmp(e->label, "artifact") ? "artifact" : "parameter", m->id[e->to]);
 		/* The edges that carry an invalidation, in the colour of the cause (as in DOT). */
-		if (from->decision != DECISION_HIT && strcmp(e->label, "after") &&
+		if (!result_hits_earlier_run(from) && strcmp(e->label, "after") &&
 		    (to->decision == DECISION_MISS_UPSTREAM || to->decision == DECISION_UNKNOWN))
 			sb_addf(&styles[from->decision], "%s%zu", styles[from->decision].len ? "," : "", link);
 		link++;

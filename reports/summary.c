@@ -61,6 +61,20 @@ static size_t count_reason(const struct prediction *pr, enum reason_kind kind)
 	return k;
 }
 
+/* Equal keys within the run (kfp-cache-semantics.md §9): hits and races. */
+static void summary_same_run(FILE *fp, const struct prediction *pr)
+{
+	size_t hits = count_reason(pr, REASON_SAME_RUN), races = count_reason(pr, REASON_SAME_RUN_RACE);
+
+	if (hits)
+		fprintf(fp, "same run: %zu %s the entry of an earlier task of this run with the same key (same_run)\n",
+			hits, plural(hits, "task hits", "tasks hit"));
+	if (races)
+		fprintf(fp, "same run: %zu %s a key with a task nothing orders %s with: "
+			"whichever finishes first may serve the other (same_run_race)\n", races,
+			plural(races, "task shares", "tasks share"), plural(races, "it", "them"));
+}
+
 /* Names are printed through term_text (util.h): this goes to a terminal. */
 void report_summary(FILE *fp, const struct prediction *pr)
 {
@@ -82,6 +96,7 @@ void report_summary(FILE *fp, const struct prediction *pr)
 	if ((k = count_reason(pr, REASON_NAMESPACE)))
 		fprintf(fp, "namespace '%s' has no cache entries of '%s' (the baselines ran in another namespace): %zu %s\n",
 			term_text(pr->ns), term_text(pr->dag->pipeline_name), k, plural(k, "task misses", "tasks miss"));
+	summary_same_run(fp, pr);
 	ncauses = causes_tally(&causes, pr, false);
 	for (i = 0, k = 0; i < ncauses && k < 5; i++) {
 		const struct task_result *r = &pr->results[causes[i].task->index];

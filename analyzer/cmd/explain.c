@@ -79,7 +79,8 @@ static void chain(const struct prediction *pr, const struct task_result *r, int 
 	n = task_producers(pr->dag, r->task, &prods, &art);
 	for (i = 0; i < n; i++) {
 		const struct task_result *p = &pr->results[prods[i]->index];
-		if (p->decision == DECISION_HIT || p->decision == DECISION_NONE)
+		/* A same_run HIT hands on outputs this run makes: it stays in the chain. */
+		if (result_hits_earlier_run(p) || p->decision == DECISION_NONE)
 			continue;
 		struct strbuf rsb = STRBUF_INIT;
 		printf("  %*s<- %s (%s) %s%s%s\n", depth * 2, "", term_text(p->task->path),
@@ -199,7 +200,10 @@ static const char *upstream_status(const struct prediction *pr, const struct tas
 		if (strncmp(part, "input:", 6) || strcmp(part + 6, in->name))
 			continue;
 		for (k = 0; k < in->val.nrefs; k++) {
-			enum decision dd = pr->results[in->val.refs[k].producer->index].decision;
+			const struct task_result *p = &pr->results[in->val.refs[k].producer->index];
+			/* A same-run race runs, or hits the other's new outputs. */
+			bool race = result_has_reason(p, REASON_SAME_RUN_RACE);
+			enum decision dd = race ? DECISION_MISS : p->decision;
 			if (dd == DECISION_UNKNOWN)
 				return "from a producer that may run (UNKNOWN)";
 			runs = runs && (dd == DECISION_HIT || dd == DECISION_MISS ||

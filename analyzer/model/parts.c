@@ -71,9 +71,11 @@ static void add_cause(struct parts_deps *x, const struct task *t)
 	x->causes[x->ncauses++] = t;
 }
 
-static bool decision_runs(enum decision d)
+/* It runs this time: a race of equal keys runs too, or hits the other's new outputs. */
+static bool result_runs(const struct task_result *r)
 {
-	return d == DECISION_MISS || d == DECISION_MISS_UPSTREAM || d == DECISION_DISABLED;
+	return r->decision == DECISION_MISS || r->decision == DECISION_MISS_UPSTREAM ||
+	       r->decision == DECISION_DISABLED || result_has_reason(r, REASON_SAME_RUN_RACE);
 }
 
 /*
@@ -103,7 +105,7 @@ static void add_upstream(struct parts_deps *x, const struct task *p,
 {
 	size_t k;
 
-	if (artifact && decision_runs(pr->decision))
+	if (artifact && result_runs(pr))
 		x->art_runs = true;
 	else
 		x->unknown = true;
@@ -243,8 +245,9 @@ static int rval_token(struct parts_run *r, const struct rval *v, bool artifact,
 			sb_addf(sb, "%s/%s", pr->exec_id, v->refs[i].output);
 		else
 			sb_addf(sb, "value:%.16s/%s", pr->key, v->refs[i].output);
-		if (pr->decision != DECISION_HIT)
-			add_upstream(x, p, pr, artifact);
+		/* A same_run HIT hands on what the earlier task made. */
+		if (!result_hits_earlier_run(pr))
+			add_upstream(x, p, result_source(r->results, pr), artifact);
 	}
 	sb_addc(sb, ')');
 	if (v->inner) {
@@ -537,8 +540,11 @@ static bool rval_wild(const struct parts_run *r, const struct rval *v, bool arti
 		return wild;
 	}
 	for (i = 0; i < v->nrefs; i++) {
-		enum decision d = r->results[v->refs[i].producer->index].decision;
-		if (d == DECISION_UNKNOWN || (d != DECISION_HIT && !artifact))
+		const struct task_result *pr = &r->results[v->refs[i].producer->index];
+		/* A same_run HIT reads what the earlier task makes (a race makes new ids). */
+		const struct task_result *src = result_source(r->results, pr);
+		if ((src->decision == DECISION_UNKNOWN && !result_runs(src)) ||
+		    (!result_hits_earlier_run(pr) && !artifact))
 			return true;
 	}
 	return v->inner && rval_wild(r, v->inner, artifact);

@@ -14,12 +14,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/order.h"
 #include "model/parts.h"
 #include "model/trigger.h"
 #include "model/policy_file.h"
 #include "base/banned.h"
 
 /* ---- per-run state ---- */
+
+/*
+ * Equal keys within one run (kfp-cache-semantics.md §9): the tasks that
+ * write, or may write, an entry, by symbolic key, newest first; and per
+ * task the execution whose outputs its consumers read.
+ */
+struct same_run {
+	struct run_order order;
+	struct strmap writers;     /* key -> the newest writer (struct task *) */
+	const struct task **prev;  /* per task: the writer before it with its key */
+	const char **origin;       /* per task: its outputs' execution */
+};
 
 struct run {
 	struct prediction *pr;
@@ -32,6 +45,7 @@ struct run {
 	struct trigger_state *trig;/* per task: does it trigger (model/trigger.h) */
 	struct cache_scope scope;  /* the lookup's: pipeline name and namespace */
 	bool ns_named;             /* not the default namespace: logs name it */
+	struct same_run same;      /* equal keys within the run */
 };
 
 static void logf_(struct run *r, struct task_result *res, const char *fmt, ...)
@@ -514,9 +528,213 @@ static bool result_invalidates(const struct prediction *pr, const struct task_re
 					return true;
 			break;
 		default:
+			/*
+			 * same_run_race only says which of two equal keys writes
+			 * the entry: the reasons after it decide.
+			 */
 			break;
 		}
 	return false;
+}
+
+/* ---- same-run hits and races (kfp-cache-semantics.md §9) ---- */
+
+static void same_run_init(struct same_run *s, const struct dag *d, struct arena *a)
+{
+	run_order_init(&s->order, d);
+	strmap_init(&s->writers);
+	s->prev = arena_array(a, d->ntasks, sizeof(*s->prev));
+	s->origin = arena_array(a, d->ntasks, sizeof(*s->origin));
+}
+
+static void same_run_release(struct same_run *s)
+{
+	run_order_release(&s->order);
+	strmap_release(&s->writers);
+}
+
+/* Past this many earlier writers of one key a task is not compared with more. */
+#define SAME_RUN_MAX_SCAN 64
+
+/*
+ * Does t write an entry, or may it: caching on, it runs, and it did not hit
+ * an earlier run (deletepvc never writes one, §11).
+ */
+static bool may_write(struct run *r, const struct task *t, const struct task_result *res)
+{
+	return t->kind == TASK_CONTAINER && res->pol.enabled && t->stub != STUB_DELETEPVC &&
+	       trigger_runs(&r->trig[t->index]) &&
+	       (res->decision == DECISION_MISS || res->decision == DECISION_MISS_UPSTREAM ||
+		res->decision == DECISION_UNKNOWN);
+}
+
+/* Do two resolved values come from the same executions' outputs? */
+static bool same_sources(struct run *r, const struct rval *a, const struct rval *b)
+{
+	size_t i;
+
+	if (a->kind != b->kind || a->nrefs != b->nrefs)
+		return false;
+	/*
+	 * A run's values are one per run, except the task's own uuid and the
+	 * final status, which the driver makes per task.
+	 */
+	if (a->kind == RV_RUN_UNIQUE && a->what &&
+	    (!strcmp(a->what, "task_uuid") || !strcmp(a->what, "final_status")))
+		return false;
+	for (i = 0; i < a->nrefs; i++) {
+		const char *oa = r->same.origin[a->refs[i].producer->index];
+		const char *ob = r->same.origin[b->refs[i].producer->index];
+		/* A generated PVC name is its createpvc task's. */
+		if (a->kind != RV_OUTPUT && a->refs[i].producer != b->refs[i].producer)
+			return false;
+		if (a->kind == RV_OUTPUT && (!oa || !ob || strcmp(oa, ob)))
+			return false;
+	}
+	if (!a->inner || !b->inner)
+		return !a->inner && !b->inner;
+	return same_sources(r, a->inner, b->inner);
+}
+
+/*
+ * Do a and b, of equal symbolic keys, have equal fingerprints in this
+ * run: the exact ones when both are known; else inputs read from the same
+ * executions (two producers with equal keys that both run make different
+ * artifacts and may give different values).  A custom key reads no input.
+ */
+static bool same_key(struct run *r, const struct task *a, const struct task_result *ar,
+		     const struct task *b, const struct task_result *br)
+{
+	size_t i;
+
+	if (ar->fingerprint[0] && br->fingerprint[0])
+		return !strcmp(ar->fingerprint, br->fingerprint);
+	if (ar->pol.cache_key && br->pol.cache_key)
+		return true;
+	if (a->ninputs != b->ninputs || a->npvc_vals != b->npvc_vals)
+		return false;
+	for (i = 0; i < a->ninputs; i++)
+		if (!same_sources(r, &a->inputs[i].val, &b->inputs[i].val))
+			return false;
+	for (i = 0; i < a->npvc_vals; i++)
+		if (!same_sources(r, &a->pvc_vals[i], &b->pvc_vals[i]))
+			return false;
+	return true;
+}
+
+/*
+ * May a's run decide whether t runs: a under a condition not decided
+ * before the run that is not t's own (then t's hit is not certain).
+ */
+static bool writes_for(struct run *r, const struct task *a, const struct task *t)
+{
+	const struct trigger_state *as = &r->trig[a->index], *ts = &r->trig[t->index];
+
+	return as->v != TRIGGER_MAYBE || (ts->v == TRIGGER_MAYBE && ts->cause == as->cause);
+}
+
+/*
+ * t's driver looks up after a's launcher wrote the entry (cacheutils/
+ * cache.go:105-138 does not filter by run): HIT on it, outputs and all.
+ */
+static void set_same_run_hit(struct run *r, const struct task *t, struct task_result *res,
+			     const struct task *a)
+{
+	const struct task_result *ar = &r->pr->results[a->index];
+	struct reason one = { REASON_SAME_RUN, NULL };
+	const struct task **c = arena_array(&r->pr->arena, 1, sizeof(*c));
+
+	res->decision = DECISION_HIT;
+	set_reasons(r, res, &one, 1);
+	c[0] = a;
+	res->causes = c;
+	res->ncauses = 1;
+	res->distance = 1;
+	res->hit.run = r->pr->label;
+	res->hit.path = a->path;
+	res->hit_exec = arena_printf(&r->pr->arena, "%s:%s", r->pr->label, a->path);
+	res->exec_id = ar->exec_id;
+	r->same.origin[t->index] = r->same.origin[a->index];
+	logf_(r, res, "same run: %s has this key and KFP finishes it before this driver "
+	      "starts: HIT on its entry (%s)", a->path, res->hit_exec);
+}
+
+/*
+ * Nothing orders t and a: UNKNOWN same_run_race, `other` a root cause
+ * with the reasons and causes it would miss for otherwise.
+ */
+static void set_race(struct run *r, struct task_result *res,
+		     const struct task *other)
+{
+	struct reasons rs = { NULL, 0, 0 };
+	struct parts_deps x;
+	size_t i;
+
+	parts_deps_init(&x);
+	add_reason(&rs, REASON_SAME_RUN_RACE, NULL);
+	for (i = 0; i < res->nreasons; i++)
+		add_reason(&rs, res->reasons[i].kind, res->reasons[i].detail);
+	for (i = 0; i < res->ncauses; i++) {
+		KC_GROW(x.causes, x.causes_alloc, x.ncauses + 1);
+		x.causes[x.ncauses++] = res->causes[i];
+	}
+	KC_GROW(x.causes, x.causes_alloc, x.ncauses + 1);
+	x.causes[x.ncauses++] = other;
+	res->decision = DECISION_UNKNOWN;
+	set_reasons(r, res, rs.v, rs.n);
+	set_causes(r, res, &x);
+	res->invalidates = result_invalidates(r->pr, res);
+	logf_(r, res, "same run: %s has this key and nothing orders the two: whichever "
+	      "finishes first may serve the other", other->path);
+	free(rs.v);
+	parts_deps_release(&x);
+}
+
+/* A race marks a task that would miss, once. */
+static bool may_race(const struct task_result *res)
+{
+	return res->decision == DECISION_MISS || res->decision == DECISION_MISS_UPSTREAM;
+}
+
+/*
+ * t, decided by the ladder, against the tasks decided before it with its
+ * key (run_order puts what KFP finishes first before it): HIT same_run on
+ * one that KFP finishes before t starts, else a race with one nothing
+ * orders with t, unless their conditions exclude each other.
+ */
+static void same_run_check(struct run *r, const struct task *t, struct task_result *res)
+{
+	struct same_run *s = &r->same;
+	const struct task *a, *race = NULL;
+	size_t scanned = 0;
+
+	s->origin[t->index] = res->exec_id;
+	if (!may_write(r, t, res))
+		return;
+	s->origin[t->index] = t->path;
+	for (a = strmap_get(&s->writers, res->key); a && scanned < SAME_RUN_MAX_SCAN;
+	     a = s->prev[a->index], scanned++) {
+		struct task_result *ar = &r->pr->results[a->index];
+		if (!same_key(r, a, ar, t, res)) {
+			logf_(r, res, "same run: %s has this symbolic key but another fingerprint "
+			      "(the exact ones differ, or it reads other executions' outputs)", a->path);
+			continue;
+		}
+		if (!writes_for(r, a, t))
+			continue;
+		if (run_order_before(&s->order, a, t)) {
+			set_same_run_hit(r, t, res, a);
+			return;
+		}
+		if (!race && !run_order_before(&s->order, t, a) && !run_order_exclusive(a, t))
+			race = a;
+	}
+	if (race && may_race(&r->pr->results[race->index]))
+		set_race(r, &r->pr->results[race->index], t);
+	if (race && may_race(res))
+		set_race(r, res, race);
+	s->prev[t->index] = strmap_get(&s->writers, res->key);
+	strmap_put(&s->writers, res->key, (void *)t);
 }
 
 /*
@@ -576,12 +794,14 @@ static int decide(struct run *r, const struct task *t)
 		load_prev(r, t, res);
 		if (!not_triggered(r, t, res))
 			decide_container(r, t, res, &x);
+		same_run_check(r, t, res);
 	} else if (t->kind == TASK_IMPORTER) {
 		if (parts_importer(&r->parts, t, res, &x) < 0)
 			goto done;
 		load_prev(r, t, res);
 		if (!not_triggered(r, t, res))
 			decide_importer(r, t, res, &x);
+		r->same.origin[t->index] = res->exec_id;
 	}
 	res->invalidates = result_invalidates(r->pr, res);
 	r->decided[t->index] = true;
@@ -665,12 +885,15 @@ int predict_run(struct prediction **out, const struct dag *d, const struct polic
 	trigger_eval(d, r.trig);
 	pr->triggers = r.trig;
 	parts_run_init(&r.parts, &pr->arena, d->spec->name, p, pr->results, r.decided, r.trig);
+	same_run_init(&r.same, d, &pr->arena);
 	/*
-	 * Producers first (dag.h: d->order), so the key parts are assembled
-	 * from results already decided, and decide() never recurses.
+	 * Producers first, so the key parts are assembled from results
+	 * already decided, and decide() never recurses; and what KFP finishes
+	 * before a task's driver starts before it (model/order.h), so a
+	 * same-run hit finds the entry it hits.
 	 */
 	for (i = 0; i < d->ntasks; i++)
-		if (decide(&r, d->order[i]) < 0)
+		if (decide(&r, r.same.order.tasks[i]) < 0)
 			goto done;
 	for (i = 0; i < d->ntasks; i++) {
 		const struct task *t = d->tasks[i];
@@ -686,6 +909,7 @@ int predict_run(struct prediction **out, const struct dag *d, const struct polic
 done:
 	free(r.decided);
 	parts_run_release(&r.parts);
+	same_run_release(&r.same);
 	if (ret < 0) {
 		prediction_free(pr);
 		return -1;

@@ -63,6 +63,8 @@ static const char *const reason_names[] = {
 	[REASON_NEVER_CACHED] = "never_cached",
 	[REASON_DRIVER_ERROR] = "driver_error",
 	[REASON_ONEOF_BRANCH] = "oneof_branch",
+	[REASON_SAME_RUN] = "same_run",
+	[REASON_SAME_RUN_RACE] = "same_run_race",
 };
 
 void reason_token(struct strbuf *sb, const struct reason *r)
@@ -124,6 +126,20 @@ const struct task_result *result_cause(const struct prediction *pr,
 				       const struct task_result *r, size_t i)
 {
 	return &pr->results[r->causes[i]->index];
+}
+
+bool result_hits_earlier_run(const struct task_result *r)
+{
+	return r->decision == DECISION_HIT && !result_has_reason(r, REASON_SAME_RUN);
+}
+
+const struct task_result *result_source(const struct task_result *results,
+					const struct task_result *r)
+{
+	/* Each step goes to a task decided before: the chain ends. */
+	while (r->decision == DECISION_HIT && r->ncauses && result_has_reason(r, REASON_SAME_RUN))
+		r = &results[r->causes[0]->index];
+	return r;
 }
 
 static int cmp_count(const void *x, const void *y)

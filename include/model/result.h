@@ -53,7 +53,18 @@ enum reason_kind {
 	REASON_CONDITION_ERROR,    /* UNKNOWN: a condition KFP cannot evaluate; detail: the error kind */
 	REASON_NEVER_CACHED,       /* MISS: KFP never writes an entry for it; detail: what ("deletepvc") */
 	REASON_DRIVER_ERROR,       /* NOT_RUN: KFP's driver fails (its task is the root cause); detail: dag.h fail_detail */
-	REASON_ONEOF_BRANCH        /* UNKNOWN: a dsl.OneOf input whose branch is not known; detail: the candidates "a|b" */
+	REASON_ONEOF_BRANCH,       /* UNKNOWN: a dsl.OneOf input whose branch is not known; detail: the candidates "a|b" */
+	/*
+	 * HIT on the entry of a task of the same run that KFP finishes first,
+	 * with the same key (model/order.h); that task is the root cause.
+	 */
+	REASON_SAME_RUN,
+	/*
+	 * UNKNOWN: the same key as a task nothing orders it with (the root
+	 * cause): whichever finishes first may serve the other.  First; the
+	 * reasons it would not hit otherwise follow.
+	 */
+	REASON_SAME_RUN_RACE
 };
 struct reason {
 	enum reason_kind kind;
@@ -65,7 +76,7 @@ struct task_result {
 	enum decision decision;
 	bool has_policy;                /* executor rows */
 	struct policy_result pol;
-	const struct reason *reasons;   /* why it does not hit; none for HIT */
+	const struct reason *reasons;   /* why it does not hit; a HIT: same_run or none */
 	size_t nreasons;
 	const struct task **causes;     /* root causes, deduplicated, sorted by path */
 	size_t ncauses;
@@ -129,6 +140,19 @@ bool result_has_reason(const struct task_result *r, enum reason_kind kind);
 /* The result of the task that is root cause i of r. */
 const struct task_result *result_cause(const struct prediction *pr,
 				       const struct task_result *r, size_t i);
+
+/*
+ * Does r reuse outputs made before this run: a HIT on an earlier run's
+ * entry (a same_run HIT reuses outputs the run makes)?
+ */
+bool result_hits_earlier_run(const struct task_result *r);
+/*
+ * The result of the execution whose outputs r's consumers read: for a
+ * same_run HIT the earlier task's (the first root cause, in the results
+ * parallel to dag->tasks), else r.
+ */
+const struct task_result *result_source(const struct task_result *results,
+					const struct task_result *r);
 
 /*
  * The one tally of root causes (summary, Markdown, JSON, timeline, diff,
