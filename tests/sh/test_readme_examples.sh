@@ -39,15 +39,39 @@ else
 fi
 
 # Every fenced block that runs kfpcache is an example the script runs.
-awk '/^<!-- example/ { marked = 1; next }
-     /^```/ && !inblock { inblock = 1; start = FNR; m = marked; marked = 0; next }
-     /^```$/ && inblock { inblock = 0; next }
-     inblock && !m && /^(\$ )?(build\/)?kfpcache / { print "README.md:" start ": " $0; m = 1 }
-     { marked = 0 }' "$README" > unmarked
+unmarked() {
+	awk '/^<!-- example/ { marked = 1; next }
+	     /^```/ && !inblock { inblock = 1; start = FNR; m = marked; marked = 0; next }
+	     /^```$/ && inblock { inblock = 0; next }
+	     inblock && !m && /^(\$ )?(build\/)?kfpcache / { print "README.md:" start ": " $0; m = 1 }
+	     { marked = 0 }' "$1"
+}
+unmarked "$README" > unmarked
+printf '<!-- example -->\n```\n$ kfpcache a\n```\n\n```sh\nbuild/kfpcache b\n```\n' > probe.md
 if [ -s unmarked ]; then
 	echo "not ok - readme examples: command blocks without an example marker: $(head -3 unmarked | tr '\n' ' ')"
+elif [ "$(unmarked probe.md)" != "README.md:6: build/kfpcache b" ]; then
+	echo "not ok - readme examples: the unmarked-block check misses an unmarked block"
 else
 	echo "ok - readme examples: every command block is marked"
+fi
+
+# A marker without a block is refused, naming the line.
+printf 'x\n<!-- example -->\ntext\n' > bad.md
+if sh "$ROOT/reports/examples/readme.sh" "$KFPCACHE" bad.md bad.out 2> bad.err ||
+   ! grep -q 'bad.md:2: an example marker must be followed' bad.err; then
+	echo "not ok - readme examples: a marker without a block is not refused: $(cat bad.err)"
+else
+	echo "ok - readme examples: a marker without a block is refused"
+fi
+
+# The README's policy file is one kfpcache accepts.
+awk '/^The file is JSON, schema version 1/ { f = 1 }
+     f && /^```json$/ { b = 1; next } b && /^```$/ { exit } b' "$README" > policy.json
+if [ -s policy.json ] && kc lint --policy policy.json "$ROOT/samples/pipelines/train.yaml" > policy.out 2>&1; then
+	echo "ok - readme examples: the README's policy file is accepted"
+else
+	echo "not ok - readme examples: the README's policy file is refused: $(head -1 policy.out)"
 fi
 
 # Self-contained: no link or reference outside the repository (KFP source
