@@ -8,10 +8,11 @@
 # command prints, rerun it and review `git diff README.md`.
 #
 # An example is a fenced block right after a marker line
-#   <!-- example [repo=NAME] [exit=S,S...] -->
+#   <!-- example [repo=NAME] [pipe] [exit=S,S...] -->
 # - a plain ``` block is a terminal transcript: each line `$ COMMAND` is
-#   run, and the lines up to the next `$ ` are replaced by its standard
-#   output and standard error (merged, as a pipe gets them);
+#   run on a pseudo-terminal (script(1); `pipe`: with its output to a
+#   pipe instead), and the lines up to the next `$ ` are replaced by what
+#   it printed, standard output and error together;
 # - a ```sh block lists commands whose output is not shown: every line
 #   that is not empty and not a comment is run; the block is kept as is.
 # Commands run from the repository root, or with repo=NAME in a fresh copy
@@ -36,22 +37,40 @@ trap 'rm -rf "$tmp"' EXIT
 mkdir "$tmp/bin" "$tmp/home"
 ln -s "$KC" "$tmp/bin/kfpcache"
 
-# run_cmd CWD COMMAND: run one example command, output in $tmp/out,
+# in_env CWD ARGS...: run ARGS in CWD in the examples' environment.
+in_env() {
+	(cd "$1" && shift && exec env KC="$KC" PATH="$tmp/bin:$PATH" \
+		HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/home" SHELL=/bin/sh \
+		GIT_CONFIG_NOSYSTEM=1 LC_ALL=C TZ=UTC NO_COLOR=1 COLUMNS=80 CI=1 \
+		"$@") < /dev/null
+}
+
+# run_cmd CWD COMMAND [tty]: run one example command, output in $tmp/out,
 # status in $status.  build/kfpcache is replaced by KFPCACHE in the text
-# that runs only (the block keeps the command as written).
+# that runs only (the block keeps the command as written).  With tty the
+# command runs on a pseudo-terminal of 80 columns (script(1), util-linux),
+# as a reader typing it sees it: what kfpcache prints only on a terminal,
+# standard output and error in the order they were written.
 run_cmd() {
 	cmd=$(printf '%s\n' "$2" | sed 's#\(^\|[ ;|&(]\)build/kfpcache#\1"$KC"#g')
 	status=0
-	(cd "$1" && KC=$KC PATH="$tmp/bin:$PATH" HOME="$tmp/home" \
-		XDG_CONFIG_HOME="$tmp/home" GIT_CONFIG_NOSYSTEM=1 \
-		LC_ALL=C TZ=UTC NO_COLOR=1 COLUMNS=80 CI=1 \
-		sh -c "$cmd") < /dev/null > "$tmp/out" 2>&1 || status=$?
+	if [ "${3:-}" = tty ]; then
+		echo 127 > "$tmp/status"
+		in_env "$1" script -qec "stty cols 80 rows 24 2> /dev/null; (
+$cmd
+)
+echo \$? > '$tmp/status'" /dev/null > "$tmp/raw" 2>&1 || :
+		tr -d '\r' < "$tmp/raw" > "$tmp/out"
+		status=$(cat "$tmp/status")
+	else
+		in_env "$1" sh -c "$cmd" > "$tmp/out" 2>&1 || status=$?
+	fi
 }
 
 # example_cwd OPTIONS: the directory the block's commands run in.
 nrepo=0
 example_cwd() {
-	cwd=$ROOT
+	cwd=$ROOT how=tty
 	for o in $1; do
 		case $o in
 		repo=*)
@@ -59,6 +78,7 @@ example_cwd() {
 			cwd=$tmp/repo$nrepo
 			bash "$ROOT/samples/make-sample-repo.sh" "${o#repo=}" "$cwd" > /dev/null ;;
 		exit=*) ;;
+		pipe) how=pipe ;;
 		*) echo "readme.sh: $IN:$lineno: unknown example option '$o'" >&2; exit 1 ;;
 		esac
 	done
@@ -109,7 +129,7 @@ while IFS= read -r line || [ -n "$line" ]; do
 		case $state:$line in
 		'transcript:$ '*)
 			printf '%s\n' "$line" >> "$tmp/block"
-			run_cmd "$cwd" "${line#\$ }"
+			run_cmd "$cwd" "${line#\$ }" "$how"
 			sed -e '$a\' "$tmp/out" >> "$tmp/block"
 			statuses="$statuses,$status" ;;
 		transcript:*) ;;	# the output of the previous run

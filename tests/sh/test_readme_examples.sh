@@ -56,6 +56,17 @@ else
 	echo "ok - readme examples: every command block is marked"
 fi
 
+# A transcript runs on a terminal (what a reader typing it sees), or with
+# pipe on a pipe; its status is kept in the marker.
+printf '<!-- example -->\n```\n$ [ -t 1 ] && echo terminal; echo err >&2; exit 3\n```\n<!-- example pipe -->\n```\n$ [ -t 1 ] || echo pipe\nold\n```\n' > tty.md
+printf '<!-- example exit=3 -->\n```\n$ [ -t 1 ] && echo terminal; echo err >&2; exit 3\nterminal\nerr\n```\n<!-- example pipe -->\n```\n$ [ -t 1 ] || echo pipe\npipe\n```\n' > tty.want
+if sh "$ROOT/reports/examples/readme.sh" "$KFPCACHE" tty.md tty.out 2> tty.err && cmp -s tty.out tty.want; then
+	echo "ok - readme examples: transcripts run on a terminal or a pipe, statuses kept"
+else
+	echo "not ok - readme examples: transcripts run on a terminal or a pipe, statuses kept"
+	diff tty.want tty.out >&2; cat tty.err >&2
+fi
+
 # A marker without a block is refused, naming the line.
 printf 'x\n<!-- example -->\ntext\n' > bad.md
 if sh "$ROOT/reports/examples/readme.sh" "$KFPCACHE" bad.md bad.out 2> bad.err ||
