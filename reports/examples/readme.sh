@@ -37,9 +37,10 @@ trap 'rm -rf "$tmp"' EXIT
 mkdir "$tmp/bin" "$tmp/home"
 ln -s "$KC" "$tmp/bin/kfpcache"
 
-# in_env CWD ARGS...: run ARGS in CWD in the examples' environment.
+# in_env CWD ARGS...: run ARGS in CWD in the examples' environment (five
+# minutes at most: a hung example fails the run instead of the test).
 in_env() {
-	(cd "$1" && shift && exec env KC="$KC" PATH="$tmp/bin:$PATH" \
+	(cd "$1" && shift && exec timeout 300 env KC="$KC" PATH="$tmp/bin:$PATH" \
 		HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/home" SHELL=/bin/sh \
 		GIT_CONFIG_NOSYSTEM=1 LC_ALL=C TZ=UTC NO_COLOR=1 COLUMNS=80 CI=1 \
 		"$@") < /dev/null
@@ -130,6 +131,11 @@ while IFS= read -r line || [ -n "$line" ]; do
 		'transcript:$ '*)
 			printf '%s\n' "$line" >> "$tmp/block"
 			run_cmd "$cwd" "${line#\$ }" "$how"
+			# Output read back as a command would run on the next pass.
+			if grep -q '^\$ ' "$tmp/out"; then
+				echo "readme.sh: $IN:$lineno: the output of '$line' has a line starting with '\$ '" >&2
+				exit 1
+			fi
 			sed -e '$a\' "$tmp/out" >> "$tmp/block"
 			statuses="$statuses,$status" ;;
 		transcript:*) ;;	# the output of the previous run
