@@ -9,7 +9,7 @@ BUILD   ?= build
 WERROR  ?= 1
 PREFIX  ?= /usr/local
 
-PKGS     = libgit2 libcjson libcgraph libgvc yaml-0.1 libcrypto
+PKGS     = libgit2 libcjson libcgraph libgvc yaml-0.1 libcrypto libmariadb
 WARN     = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Wold-style-definition -Wpointer-arith \
            -Wwrite-strings -Wvla -Wformat=2 -Wundef -Wcast-align -fno-common

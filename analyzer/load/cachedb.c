@@ -1,0 +1,982 @@
+/*
+ * cachedb.c - reads a deployment's live cache from MySQL (libmariadb, only
+ * here): KFP's `tasks` table in the pipeline database and ML Metadata's
+ * Execution/ExecutionProperty/Event/EventPath tables.  Loader layer: it
+ * answers the driver's lookup and hands back the cached outputs; the
+ * decisions are made in model/predict.c.  Read-only by construction: a
+ * read-only session and transaction, prepared SELECTs only.
+ */
+#include "load/cachedb.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Connector/C's ma_list.h declares its own list_add; keep it out of our name. */
+#define list_add cachedb_ma_list_add
+#include <mysql.h>
+#include <errmsg.h>
+#include <mysqld_error.h>
+#undef list_add
+
+#include "base/banned.h"
+
+#define CACHEDB_DEFAULT_PORT 3306
+
+/* ---- URL ---- */
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* %XX-decode s[0..n) into a malloc'd string; what names it in errors. */
+static int url_decode(char **out, const char *s, size_t n, const char *what)
+{
+	char *d = xmalloc(n + 1);
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '%') {
+			int hi = i + 2 < n ? hexval((unsigned char)s[i + 1]) : -1;
+			int lo = i + 2 < n ? hexval((unsigned char)s[i + 2]) : -1;
+			if (hi < 0 || lo < 0) {
+				free(d);
+				return err_set("cache-db URL: bad %%-escape in the %s", what);
+			}
+			if (!(hi << 4 | lo)) {
+				free(d);
+				return err_set("cache-db URL: %%00 in the %s", what);
+			}
+			d[k++] = (char)(hi << 4 | lo);
+			i += 2;
+			continue;
+		}
+		d[k++] = s[i];
+	}
+	d[k] = '\0';
+	*out = d;
+	return 0;
+}
+
+static bool ident_ok(const char *s)
+{
+	size_t i;
+
+	if (!*s || strlen(s) > 64)
+		return false;
+	for (i = 0; s[i]; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		      (s[i] >= '0' && s[i] <= '9') || s[i] == '_' || s[i] == '$'))
+			return false;
+	return true;
+}
+
+static int ascii_casecmp(const char *a, const char *b)
+{
+	for (; *a && *b; a++, b++) {
+		int x = *a >= 'A' && *a <= 'Z' ? *a + 32 : *a, y = *b >= 'A' && *b <= 'Z' ? *b + 32 : *b;
+		if (x != y)
+			return x - y;
+	}
+	return (unsigned char)*a - (unsigned char)*b;
+}
+
+static const struct {
+	const char *name;
+	enum cachedb_ssl_mode mode;
+} ssl_modes[] = {
+	{ "disabled", CACHEDB_SSL_DISABLED },
+	{ "preferred", CACHEDB_SSL_DEFAULT },
+	{ "required", CACHEDB_SSL_REQUIRED },
+	{ "verify_ca", CACHEDB_SSL_VERIFY_CA },
+	{ "verify_identity", CACHEDB_SSL_VERIFY_IDENTITY },
+};
+
+static int set_ssl_mode(struct cachedb_url *u, const char *v)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(ssl_modes) / sizeof(ssl_modes[0]); i++)
+		if (!ascii_casecmp(v, ssl_modes[i].name)) {
+			u->ssl_mode = ssl_modes[i].mode;
+			return 0;
+		}
+	return err_set("cache-db URL: ssl-mode '%s' is not one of disabled, preferred, required, "
+		       "verify_ca, verify_identity", term_text(v));
+}
+
+/* One ?name=value option; the value is decoded already. */
+static int url_option(struct cachedb_url *u, const char *name, char *value)
+{
+	static const char *const names[] = { "socket", "pipeline_db", "mlmd_db", "ssl-mode",
+					     "ssl-ca", "ssl-cert", "ssl-key" };
+	char **slot = NULL;
+
+	if (!strcmp(name, "socket"))
+		slot = &u->socket;
+	else if (!strcmp(name, "pipeline_db"))
+		slot = &u->pipeline_db;
+	else if (!strcmp(name, "mlmd_db"))
+		slot = &u->mlmd_db;
+	else if (!strcmp(name, "ssl-ca"))
+		slot = &u->ssl_ca;
+	else if (!strcmp(name, "ssl-cert"))
+		slot = &u->ssl_cert;
+	else if (!strcmp(name, "ssl-key"))
+		slot = &u->ssl_key;
+	else if (!strcmp(name, "ssl-mode")) {
+		int r = set_ssl_mode(u, value);
+		free(value);
+		return r;
+	} else {
+		size_t hint;
+		bool has = kc_did_you_mean(name, names, sizeof(names) / sizeof(names[0]), &hint, 1) > 0;
+		free(value);
+		return err_set("cache-db URL: unknown option '%s'%s%s%s", term_text(name),
+			       has ? " (did you mean '" : "", has ? names[hint] : "", has ? "'?)" : "");
+	}
+	if (*slot) {
+		free(value);
+		return err_set("cache-db URL: option '%s' given twice", name);
+	}
+	if (!*value) {
+		free(value);
+		return err_set("cache-db URL: option '%s' is empty", name);
+	}
+	*slot = value;
+	if ((slot == &u->pipeline_db || slot == &u->mlmd_db) && !ident_ok(value))
+		return err_set("cache-db URL: %s '%s' is not a database name ([A-Za-z0-9_$], at most "
+			       "64 characters)", name, term_text(value));
+	return 0;
+}
+
+static int url_query(struct cachedb_url *u, const char *q)
+{
+	while (*q) {
+		const char *amp = strchr(q, '&'), *end = amp ? amp : q + strlen(q);
+		const char *eq = memchr(q, '=', (size_t)(end - q));
+		char *name, *value;
+
+		if (end == q) {
+			q++;
+			continue;
+		}
+		if (!eq)
+			return err_set("cache-db URL: option '%.*s' has no value",
+				       (int)(end - q > 64 ? 64 : end - q), q);
+		if (url_decode(&name, q, (size_t)(eq - q), "option name") < 0)
+			return -1;
+		if (url_decode(&value, eq + 1, (size_t)(end - eq - 1), "option value") < 0) {
+			free(name);
+			return -1;
+		}
+		if (url_option(u, name, value) < 0) {
+			free(name);
+			return -1;
+		}
+		free(name);
+		q = amp ? amp + 1 : end;
+	}
+	return 0;
+}
+
+int cachedb_url_parse(struct cachedb_url *out, const char *url)
+{
+	static const char scheme[] = "mysql://";
+	const char *p, *at, *slash, *hostend, *q;
+	struct cachedb_url *u = out;
+
+	memset(u, 0, sizeof(*u));
+	if (strncmp(url, scheme, sizeof(scheme) - 1))
+		return err_set("cache-db URL: must start with %s (mysql://USER@HOST[:PORT]/)", scheme);
+	p = url + sizeof(scheme) - 1;
+	slash = strchr(p, '/');
+	if (!slash)
+		return err_set("cache-db URL: no '/' after the host (mysql://USER@HOST[:PORT]/)");
+	/* The last '@' before the path ends the user info (a password may hold '@' escaped or not). */
+	at = NULL;
+	for (q = p; q < slash; q++)
+		if (*q == '@')
+			at = q;
+	if (!at || at == p)
+		return err_set("cache-db URL: no user (mysql://USER@HOST[:PORT]/)");
+	{
+		const char *colon = memchr(p, ':', (size_t)(at - p));
+		if (url_decode(&u->user, p, (size_t)((colon ? colon : at) - p), "user") < 0)
+			return -1;
+		if (!*u->user)
+			return err_set("cache-db URL: empty user");
+		if (colon && url_decode(&u->password, colon + 1, (size_t)(at - colon - 1),
+					"password") < 0)
+			return -1;
+	}
+	p = at + 1;
+	if (*p == '[') {
+		const char *rb = memchr(p, ']', (size_t)(slash - p));
+		if (!rb)
+			return err_set("cache-db URL: '[' without ']' in the host");
+		u->host = xstrndup(p + 1, (size_t)(rb - p - 1));
+		hostend = rb + 1;
+	} else {
+		hostend = memchr(p, ':', (size_t)(slash - p));
+		if (!hostend)
+			hostend = slash;
+		if (url_decode(&u->host, p, (size_t)(hostend - p), "host") < 0)
+			return -1;
+	}
+	if (!*u->host)
+		return err_set("cache-db URL: empty host");
+	if (*hostend == ':') {
+		unsigned long port = 0;
+		const char *d = hostend + 1;
+		if (d == slash)
+			return err_set("cache-db URL: empty port");
+		for (; d < slash; d++) {
+			if (*d < '0' || *d > '9' || port > 65535)
+				return err_set("cache-db URL: the port is not a number in 1..65535");
+			port = port * 10 + (unsigned long)(*d - '0');
+		}
+		if (!port || port > 65535)
+			return err_set("cache-db URL: the port is not a number in 1..65535");
+		u->port = (unsigned)port;
+	} else if (hostend != slash) {
+		return err_set("cache-db URL: junk after the host");
+	}
+	q = slash + 1;
+	if (*q && *q != '?')
+		return err_set("cache-db URL: a database in the path is not supported; use "
+			       "?pipeline_db=NAME&mlmd_db=NAME");
+	if (*q == '?' && url_query(u, q + 1) < 0)
+		return -1;
+	if (u->socket && strcmp(u->host, "localhost"))
+		return err_set("cache-db URL: ?socket= needs the host 'localhost'");
+	if (u->socket && u->port)
+		return err_set("cache-db URL: ?socket= and a port exclude each other");
+	if (!u->pipeline_db)
+		u->pipeline_db = xstrdup("mlpipeline");
+	if (!u->mlmd_db)
+		u->mlmd_db = xstrdup("metadb");
+	return 0;
+}
+
+void cachedb_url_release(struct cachedb_url *u)
+{
+	free(u->user);
+	if (u->password) {
+		/* Not left in freed memory. */
+		volatile char *v = u->password;
+		while (*v)
+			*v++ = '\0';
+		free(u->password);
+	}
+	free(u->host);
+	free(u->socket);
+	free(u->pipeline_db);
+	free(u->mlmd_db);
+	free(u->ssl_ca);
+	free(u->ssl_cert);
+	free(u->ssl_key);
+	memset(u, 0, sizeof(*u));
+}
+
+char *cachedb_url_where(const struct cachedb_url *u)
+{
+	if (u->socket)
+		return xstrfmt("%s (socket %s)", u->host, u->socket);
+	if (strchr(u->host, ':'))
+		return xstrfmt("[%s]:%u", u->host, u->port ? u->port : CACHEDB_DEFAULT_PORT);
+	return xstrfmt("%s:%u", u->host, u->port ? u->port : CACHEDB_DEFAULT_PORT);
+}
+
+/* ---- connection ---- */
+
+struct cachedb {
+	MYSQL *m;
+	char *where;                 /* host:port, for messages */
+	char *pipeline_db, *mlmd_db;
+	char *q_lookup, *q_count, *q_params, *q_events;
+	long long read_time;
+};
+
+const char *cachedb_where(const struct cachedb *db) { return db->where; }
+const char *cachedb_pipeline_db(const struct cachedb *db) { return db->pipeline_db; }
+const char *cachedb_mlmd_db(const struct cachedb *db) { return db->mlmd_db; }
+long long cachedb_read_time(const struct cachedb *db) { return db->read_time; }
+
+/* One line for a server or client error; errors name objects, never the password. */
+static int db_error(const struct cachedb *db, MYSQL *m, const char *what)
+{
+	unsigned e = mysql_errno(m);
+
+	switch (e) {
+	case CR_CONNECTION_ERROR:
+	case CR_CONN_HOST_ERROR:
+	case CR_UNKNOWN_HOST:
+	case CR_SERVER_LOST:
+	case CR_SERVER_GONE_ERROR:
+		return err_set("%s: cannot reach the database server: %s", db->where,
+			       term_text(mysql_error(m)));
+	case ER_ACCESS_DENIED_ERROR:
+	case ER_DBACCESS_DENIED_ERROR:
+	case ER_TABLEACCESS_DENIED_ERROR:
+	case ER_COLUMNACCESS_DENIED_ERROR:
+		return err_set("%s: access denied: %s", db->where, term_text(mysql_error(m)));
+	case ER_BAD_DB_ERROR:
+	case ER_NO_SUCH_TABLE:
+	case ER_BAD_FIELD_ERROR:
+		return err_set("%s: %s: %s (not a schema of KFP 2.14-2.17 / MLMD 1.14)", db->where,
+			       what, term_text(mysql_error(m)));
+	default:
+		return err_set("%s: %s: %s", db->where, what, term_text(mysql_error(m)));
+	}
+}
+
+static int stmt_error(const struct cachedb *db, MYSQL_STMT *st, const char *what)
+{
+	unsigned e = mysql_stmt_errno(st);
+
+	if (e == CR_SERVER_LOST || e == CR_SERVER_GONE_ERROR)
+		return err_set("%s: %s: lost the connection to the database server", db->where, what);
+	if (e == ER_BAD_DB_ERROR || e == ER_NO_SUCH_TABLE || e == ER_BAD_FIELD_ERROR)
+		return err_set("%s: %s: %s (not a schema of KFP 2.14-2.17 / MLMD 1.14)", db->where,
+			       what, term_text(mysql_stmt_error(st)));
+	return err_set("%s: %s: %s", db->where, what, term_text(mysql_stmt_error(st)));
+}
+
+#define MAXCOLS 8
+
+/* Called per row with the columns as NUL-terminated strings (NULL for SQL NULL). */
+typedef int (*row_fn)(void *ctx, char **cols, const size_t *lens);
+
+/*
+ * Run the prepared SELECT sql with string parameters, calling fn per row.
+ * Every value travels as a string bound to a placeholder, never in the text.
+ */
+static int db_select(struct cachedb *db, const char *what, const char *sql,
+		     const char *const *params, size_t nparams, size_t ncols, row_fn fn, void *ctx)
+{
+	MYSQL_STMT *st = mysql_stmt_init(db->m);
+	MYSQL_BIND pb[4], rb[MAXCOLS];
+	unsigned long plen[4], rlen[MAXCOLS];
+	my_bool rnull[MAXCOLS], rerr[MAXCOLS];
+	char *buf[MAXCOLS] = { NULL };
+	size_t cap[MAXCOLS], i, lens[MAXCOLS];
+	int ret = -1, r;
+
+	if (!st)
+		return err_set("%s: %s: out of memory in the client library", db->where, what);
+	if (mysql_stmt_prepare(st, sql, strlen(sql))) {
+		stmt_error(db, st, what);
+		goto done;
+	}
+	memset(pb, 0, sizeof(pb));
+	for (i = 0; i < nparams; i++) {
+		plen[i] = (unsigned long)strlen(params[i]);
+		pb[i].buffer_type = MYSQL_TYPE_STRING;
+		pb[i].buffer = (void *)(uintptr_t)params[i];
+		pb[i].buffer_length = plen[i];
+		pb[i].length = &plen[i];
+	}
+	if (nparams && mysql_stmt_bind_param(st, pb)) {
+		stmt_error(db, st, what);
+		goto done;
+	}
+	if (mysql_stmt_execute(st)) {
+		stmt_error(db, st, what);
+		goto done;
+	}
+	memset(rb, 0, sizeof(rb));
+	for (i = 0; i < ncols; i++) {
+		cap[i] = 256;
+		buf[i] = xmalloc(cap[i]);
+		rb[i].buffer_type = MYSQL_TYPE_STRING;
+		rb[i].buffer = buf[i];
+		rb[i].buffer_length = (unsigned long)cap[i] - 1;
+		rb[i].length = &rlen[i];
+		rb[i].is_null = &rnull[i];
+		rb[i].error = &rerr[i];
+	}
+	if (mysql_stmt_bind_result(st, rb)) {
+		stmt_error(db, st, what);
+		goto done;
+	}
+	while ((r = mysql_stmt_fetch(st)) == 0 || r == MYSQL_DATA_TRUNCATED) {
+		char *cols[MAXCOLS];
+		for (i = 0; i < ncols; i++) {
+			if (rnull[i]) {
+				cols[i] = NULL;
+				lens[i] = 0;
+				continue;
+			}
+			if (rlen[i] >= cap[i]) {
+				/* A long value (an `outputs` struct): fetch it whole. */
+				cap[i] = (size_t)rlen[i] + 1;
+				buf[i] = xrealloc(buf[i], cap[i]);
+				rb[i].buffer = buf[i];
+				rb[i].buffer_length = (unsigned long)cap[i] - 1;
+				if (mysql_stmt_fetch_column(st, &rb[i], (unsigned)i, 0)) {
+					stmt_error(db, st, what);
+					goto done;
+				}
+				rb[i].buffer_length = (unsigned long)cap[i] - 1;
+			}
+			buf[i][rlen[i]] = '\0';
+			cols[i] = buf[i];
+			lens[i] = rlen[i];
+		}
+		if (fn(ctx, cols, lens) < 0)
+			goto done;
+	}
+	if (r != MYSQL_NO_DATA) {
+		stmt_error(db, st, what);
+		goto done;
+	}
+	ret = 0;
+done:
+	for (i = 0; i < ncols; i++)
+		free(buf[i]);
+	mysql_stmt_close(st);
+	return ret;
+}
+
+static int row_ignore(void *ctx, char **cols, const size_t *lens)
+{
+	(void)ctx;
+	(void)cols;
+	(void)lens;
+	return 0;
+}
+
+static int row_ll(void *ctx, char **cols, const size_t *lens)
+{
+	char *end;
+	(void)lens;
+	errno = 0;
+	*(long long *)ctx = cols[0] ? strtoll(cols[0], &end, 10) : 0;
+	return 0;
+}
+
+/* Run a statement that returns no rows (session setup); fixed text, no values. */
+static int db_exec(struct cachedb *db, const char *sql)
+{
+	if (mysql_real_query(db->m, sql, strlen(sql)))
+		return db_error(db, db->m, sql);
+	return 0;
+}
+
+/*
+ * Every table and column read, in one statement each, so a schema of an
+ * unsupported backend fails at open naming what is missing.
+ */
+static int check_schema(struct cachedb *db)
+{
+	const char *t = db->pipeline_db, *m = db->mlmd_db;
+	const struct {
+		const char *what;
+		char *sql;
+	} checks[] = {
+		{ "KFP tasks table", xstrfmt("SELECT `UUID`, `Namespace`, `PipelineName`, `RunUUID`, "
+					      "`MLMDExecutionID`, `CreatedTimestamp`, `Fingerprint` "
+					      "FROM `%s`.`tasks` WHERE 1 = 0", t) },
+		{ "MLMD Execution table", xstrfmt("SELECT `id`, `last_known_state` FROM `%s`.`Execution` "
+						   "WHERE 1 = 0", m) },
+		{ "MLMD ExecutionProperty table",
+		  xstrfmt("SELECT `execution_id`, `name`, `is_custom_property`, `string_value` "
+			  "FROM `%s`.`ExecutionProperty` WHERE 1 = 0", m) },
+		{ "MLMD Event table", xstrfmt("SELECT `id`, `artifact_id`, `execution_id`, `type` "
+					       "FROM `%s`.`Event` WHERE 1 = 0", m) },
+		{ "MLMD EventPath table", xstrfmt("SELECT `event_id`, `is_index_step`, `step_key` "
+						   "FROM `%s`.`EventPath` WHERE 1 = 0", m) },
+	};
+	size_t i, n = sizeof(checks) / sizeof(checks[0]);
+	int ret = 0;
+
+	for (i = 0; i < n && !ret; i++)
+		ret = db_select(db, checks[i].what, checks[i].sql, NULL, 0, 1, row_ignore, NULL);
+	for (i = 0; i < n; i++)
+		free(checks[i].sql);
+	return ret;
+}
+
+static int apply_tls(MYSQL *m, const struct cachedb_url *u)
+{
+	my_bool yes = 1, no = 0;
+
+	if (u->ssl_ca)
+		mysql_options(m, MYSQL_OPT_SSL_CA, u->ssl_ca);
+	if (u->ssl_cert)
+		mysql_options(m, MYSQL_OPT_SSL_CERT, u->ssl_cert);
+	if (u->ssl_key)
+		mysql_options(m, MYSQL_OPT_SSL_KEY, u->ssl_key);
+	switch (u->ssl_mode) {
+	case CACHEDB_SSL_DEFAULT:
+		break;
+	case CACHEDB_SSL_DISABLED:
+		if (u->ssl_ca || u->ssl_cert || u->ssl_key)
+			return err_set("cache-db URL: ssl-mode=disabled with ssl-ca/ssl-cert/ssl-key");
+		mysql_options(m, MYSQL_OPT_SSL_ENFORCE, &no);
+		mysql_options(m, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &no);
+		break;
+	case CACHEDB_SSL_REQUIRED:
+		mysql_options(m, MYSQL_OPT_SSL_ENFORCE, &yes);
+		mysql_options(m, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &no);
+		break;
+	case CACHEDB_SSL_VERIFY_CA:
+	case CACHEDB_SSL_VERIFY_IDENTITY:
+		if (!u->ssl_ca)
+			return err_set("cache-db URL: ssl-mode=%s needs ?ssl-ca=FILE",
+				       u->ssl_mode == CACHEDB_SSL_VERIFY_CA ? "verify_ca" : "verify_identity");
+		mysql_options(m, MYSQL_OPT_SSL_ENFORCE, &yes);
+		mysql_options(m, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &yes);
+		break;
+	}
+	return 0;
+}
+
+int cachedb_open(struct cachedb **out, const struct cachedb_options *o)
+{
+	struct cachedb_url u;
+	struct cachedb *db = xcalloc(1, sizeof(*db));
+	const char *password = NULL;
+	unsigned timeout = 10;
+	int ret = -1;
+
+	if (cachedb_url_parse(&u, o->url) < 0)
+		goto done;
+	db->where = cachedb_url_where(&u);
+	db->pipeline_db = xstrdup(u.pipeline_db);
+	db->mlmd_db = xstrdup(u.mlmd_db);
+	if (!(db->m = mysql_init(NULL))) {
+		err_set("%s: out of memory in the client library", db->where);
+		goto done;
+	}
+	mysql_options(db->m, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+	mysql_options(db->m, MYSQL_OPT_READ_TIMEOUT, &timeout);
+	if (o->defaults_file) {
+		FILE *fp = fopen(o->defaults_file, "r");
+		if (!fp) {
+			err_set("%s: %s", o->defaults_file, strerror(errno));
+			goto done;
+		}
+		fclose(fp);
+		mysql_options(db->m, MYSQL_READ_DEFAULT_FILE, o->defaults_file);
+		mysql_options(db->m, MYSQL_READ_DEFAULT_GROUP, "client");
+	}
+	if (apply_tls(db->m, &u) < 0)
+		goto done;
+	/* The URL's password wins (the caller warned), then the environment, then the file. */
+	password = u.password ? u.password : o->password;
+	if (!mysql_real_connect(db->m, u.socket ? "localhost" : u.host, u.user, password, NULL,
+				u.port, u.socket, 0)) {
+		db_error(db, db->m, "connect");
+		goto done;
+	}
+	if (db_exec(db, "SET SESSION TRANSACTION READ ONLY") < 0 ||
+	    db_exec(db, "START TRANSACTION READ ONLY") < 0 || check_schema(db) < 0 ||
+	    db_select(db, "server time", "SELECT UNIX_TIMESTAMP()", NULL, 0, 1, row_ll,
+		      &db->read_time) < 0)
+		goto done;
+	/*
+	 * The driver's lookup: ListTasksV1 with predicates on fingerprint,
+	 * pipelineName and namespace, sorted created_at desc, page size 1
+	 * (cacheutils/cache.go:105-137); the list layer adds the key column as
+	 * tiebreaker in the same direction (apiserver/list/list.go:315-328).
+	 * The driver always sends a sha256 fingerprint, so a persistence-agent
+	 * row (empty Fingerprint) can never match; the test says so explicitly.
+	 */
+	db->q_lookup = xstrfmt("SELECT `UUID`, `RunUUID`, `MLMDExecutionID`, `CreatedTimestamp` "
+			       "FROM `%s`.`tasks` WHERE `Fingerprint` = ? AND `PipelineName` = ? "
+			       "AND `Namespace` = ? AND `Fingerprint` <> '' "
+			       "ORDER BY `CreatedTimestamp` DESC, `UUID` DESC LIMIT 1", db->pipeline_db);
+	db->q_count = xstrfmt("SELECT COUNT(*) FROM `%s`.`tasks` WHERE `PipelineName` = ? "
+			      "AND `Namespace` = ? AND `Fingerprint` <> ''", db->pipeline_db);
+	/* metadata/client.go:564-575: output parameters, custom property `outputs`. */
+	db->q_params = xstrfmt("SELECT `string_value` FROM `%s`.`ExecutionProperty` "
+			       "WHERE `execution_id` = ? AND `name` = 'outputs' "
+			       "AND `is_custom_property` = 1", db->mlmd_db);
+	/*
+	 * metadata/client.go:1113-1145: OUTPUT events (type 4,
+	 * metadata_store.proto:261), the name the first path step's key
+	 * (client.go:539-554).
+	 */
+	db->q_events = xstrfmt("SELECT e.`artifact_id`, p.`step_key` FROM `%s`.`Event` e "
+			       "JOIN `%s`.`EventPath` p ON p.`event_id` = e.`id` "
+			       "WHERE e.`execution_id` = ? AND e.`type` = 4 AND p.`is_index_step` = 0 "
+			       "ORDER BY p.`step_key`, e.`id`", db->mlmd_db, db->mlmd_db);
+	ret = 0;
+done:
+	cachedb_url_release(&u);
+	if (ret < 0) {
+		cachedb_free(db);
+		return -1;
+	}
+	*out = db;
+	return 0;
+}
+
+void cachedb_free(struct cachedb *db)
+{
+	if (!db)
+		return;
+	if (db->m)
+		mysql_close(db->m);
+	free(db->where);
+	free(db->pipeline_db);
+	free(db->mlmd_db);
+	free(db->q_lookup);
+	free(db->q_count);
+	free(db->q_params);
+	free(db->q_events);
+	free(db);
+}
+
+/* ---- queries ---- */
+
+static int row_entry(void *ctx, char **cols, const size_t *lens)
+{
+	struct cachedb_entry *e = ctx;
+	char *end;
+
+	(void)lens;
+	snprintf(e->uuid, sizeof(e->uuid), "%s", cols[0] ? cols[0] : "");
+	snprintf(e->run, sizeof(e->run), "%s", cols[1] ? cols[1] : "");
+	e->execution_id = cols[2] ? strtoll(cols[2], &end, 10) : 0;
+	if (!cols[2] || *end || e->execution_id <= 0)
+		return err_set("tasks row '%s': MLMDExecutionID '%s' is not an execution id",
+			       term_text(e->uuid), cols[2] ? term_text(cols[2]) : "NULL");
+	e->created = cols[3] ? strtoll(cols[3], &end, 10) : 0;
+	e->uuid[sizeof(e->uuid) - 1] = '\0';
+	return 1;
+}
+
+static int row_entry_once(void *ctx, char **cols, const size_t *lens)
+{
+	return row_entry(ctx, cols, lens) < 0 ? -1 : 0;
+}
+
+int cachedb_lookup(struct cachedb *db, bool *found, struct cachedb_entry *out,
+		   const char *pipeline, const char *ns, const char *fingerprint)
+{
+	char *pname = xstrfmt("pipeline/%s", pipeline);
+	const char *params[3] = { fingerprint, pname, ns };
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	*found = false;
+	if (!*fingerprint) {
+		free(pname);
+		return 0;
+	}
+	ret = db_select(db, "cache lookup", db->q_lookup, params, 3, 4, row_entry_once, out);
+	free(pname);
+	if (ret == 0)
+		*found = out->uuid[0] != '\0';
+	return ret;
+}
+
+int cachedb_count(struct cachedb *db, long long *out, const char *pipeline, const char *ns)
+{
+	char *pname = xstrfmt("pipeline/%s", pipeline);
+	const char *params[2] = { pname, ns };
+	int ret = db_select(db, "cache entries", db->q_count, params, 2, 1, row_ll, out);
+
+	free(pname);
+	return ret;
+}
+
+struct outputs_ctx {
+	struct arena *a;
+	long long id;
+	struct node *params;
+	struct cachedb_artifact *arts;
+	size_t n, alloc;
+};
+
+static int row_params(void *ctx, char **cols, const size_t *lens)
+{
+	struct outputs_ctx *c = ctx;
+
+	if (!cols[0])
+		return err_set("execution %lld: custom property 'outputs' has no string value", c->id);
+	if (cachedb_struct_decode(&c->params, c->a, cols[0], lens[0]) < 0)
+		return err_set("execution %lld: custom property 'outputs': %s", c->id, err_msg());
+	return 0;
+}
+
+static int row_artifact(void *ctx, char **cols, const size_t *lens)
+{
+	struct outputs_ctx *c = ctx;
+
+	(void)lens;
+	if (!cols[0] || !cols[1])
+		return 0;
+	/* One event per output name: the first (rows come sorted by name, then event id). */
+	if (c->n && !strcmp(c->arts[c->n - 1].name, cols[1]))
+		return 0;
+	KC_GROW(c->arts, c->alloc, c->n + 1);
+	c->arts[c->n].name = arena_strdup(c->a, cols[1]);
+	c->arts[c->n++].id = arena_strdup(c->a, cols[0]);
+	return 0;
+}
+
+int cachedb_outputs(struct cachedb *db, struct arena *a, long long id, struct node **params,
+		    struct cachedb_artifact **arts, size_t *narts)
+{
+	struct outputs_ctx c;
+	char idtext[32];
+	const char *p[1] = { idtext };
+
+	memset(&c, 0, sizeof(c));
+	c.a = a;
+	c.id = id;
+	snprintf(idtext, sizeof(idtext), "%lld", id);
+	if (db_select(db, "cached outputs", db->q_params, p, 1, 1, row_params, &c) < 0 ||
+	    db_select(db, "cached artifacts", db->q_events, p, 1, 2, row_artifact, &c) < 0) {
+		free(c.arts);
+		return -1;
+	}
+	*params = c.params;
+	*narts = c.n;
+	*arts = arena_array(a, c.n, sizeof(**arts));
+	if (c.n)
+		memcpy(*arts, c.arts, c.n * sizeof(**arts));
+	free(c.arts);
+	return 0;
+}
+
+/* ---- MLMD struct values: base64 + protobuf wire format ---- */
+
+static int b64val(int c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
+}
+
+/* absl::Base64Unescape: standard alphabet, padding optional. */
+static int b64_decode(unsigned char **out, size_t *outlen, const char *s, size_t n)
+{
+	unsigned char *d = xmalloc(n / 4 * 3 + 3);
+	size_t i, k = 0, bits = 0;
+	unsigned long acc = 0;
+
+	while (n && s[n - 1] == '=')
+		n--;
+	for (i = 0; i < n; i++) {
+		int v = b64val((unsigned char)s[i]);
+		if (v < 0) {
+			free(d);
+			return err_set("not base64 at byte %zu", i);
+		}
+		acc = (acc << 6 | (unsigned long)v) & 0xffffff;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			d[k++] = (unsigned char)(acc >> bits);
+		}
+	}
+	if (bits >= 6) {
+		free(d);
+		return err_set("base64 of a wrong length");
+	}
+	*out = d;
+	*outlen = k;
+	return 0;
+}
+
+struct pb {
+	const unsigned char *p, *end;
+};
+
+static int pb_varint(struct pb *b, unsigned long long *out)
+{
+	unsigned long long v = 0;
+	unsigned shift = 0;
+
+	while (b->p < b->end && shift < 64) {
+		unsigned char c = *b->p++;
+		v |= (unsigned long long)(c & 0x7f) << shift;
+		if (!(c & 0x80)) {
+			*out = v;
+			return 0;
+		}
+		shift += 7;
+	}
+	return err_set("truncated protobuf varint");
+}
+
+/* The next field: its number, wire type, and for LEN its bytes. */
+static int pb_field(struct pb *b, unsigned *field, unsigned *wt, struct pb *sub,
+		    unsigned long long *num)
+{
+	unsigned long long tag = 0, len = 0;
+
+	if (pb_varint(b, &tag) < 0)
+		return -1;
+	*field = (unsigned)(tag >> 3);
+	*wt = (unsigned)(tag & 7);
+	switch (*wt) {
+	case 0:
+		return pb_varint(b, num);
+	case 1:
+		if (b->end - b->p < 8)
+			return err_set("truncated protobuf fixed64");
+		memcpy(num, b->p, 8);
+		b->p += 8;
+		return 0;
+	case 2:
+		if (pb_varint(b, &len) < 0)
+			return -1;
+		if (len > (unsigned long long)(b->end - b->p))
+			return err_set("truncated protobuf field");
+		sub->p = b->p;
+		sub->end = b->p + len;
+		b->p += len;
+		return 0;
+	case 5:
+		if (b->end - b->p < 4)
+			return err_set("truncated protobuf fixed32");
+		b->p += 4;
+		return 0;
+	default:
+		return err_set("protobuf wire type %u not expected", *wt);
+	}
+}
+
+static int pb_struct(struct node **out, struct arena *a, struct pb b, unsigned depth);
+
+/* google.protobuf.Value: null 1, number 2, string 3, bool 4, struct 5, list 6. */
+static int pb_value(struct node **out, struct arena *a, struct pb b, unsigned depth)
+{
+	struct node *v = NULL;
+
+	if (depth > 64)
+		return err_set("struct nested too deeply");
+	while (b.p < b.end) {
+		unsigned f, wt;
+		struct pb sub = { NULL, NULL };
+		unsigned long long num = 0;
+
+		if (pb_field(&b, &f, &wt, &sub, &num) < 0)
+			return -1;
+		if (f == 1 && wt == 0) {
+			v = node_new(a, NODE_NULL);
+		} else if (f == 2 && wt == 1) {
+			double d;
+			memcpy(&d, &num, sizeof(d));
+			v = node_new_num(a, d);
+		} else if (f == 3 && wt == 2) {
+			v = node_new_str(a, (const char *)sub.p, (size_t)(sub.end - sub.p));
+		} else if (f == 4 && wt == 0) {
+			v = node_new_bool(a, num != 0);
+		} else if (f == 5 && wt == 2) {
+			if (pb_struct(&v, a, sub, depth + 1) < 0)
+				return -1;
+		} else if (f == 6 && wt == 2) {
+			v = node_new(a, NODE_LIST);
+			while (sub.p < sub.end) {
+				unsigned lf, lwt;
+				struct pb item = { NULL, NULL };
+				unsigned long long ln;
+				struct node *child;
+				if (pb_field(&sub, &lf, &lwt, &item, &ln) < 0)
+					return -1;
+				if (lf != 1 || lwt != 2)
+					continue;
+				if (pb_value(&child, a, item, depth + 1) < 0)
+					return -1;
+				node_append(a, v, NULL, 0, child);
+			}
+		}
+	}
+	if (!v)
+		return err_set("a value without a kind");
+	*out = v;
+	return 0;
+}
+
+/* google.protobuf.Struct: map<string, Value> fields = 1; a repeated key keeps its last value. */
+static int pb_struct(struct node **out, struct arena *a, struct pb b, unsigned depth)
+{
+	struct node *m = node_new(a, NODE_MAP);
+
+	if (depth > 64)
+		return err_set("struct nested too deeply");
+	while (b.p < b.end) {
+		unsigned f, wt;
+		struct pb entry = { NULL, NULL }, key = { NULL, NULL }, val = { NULL, NULL };
+		unsigned long long num;
+		bool has_val = false;
+		struct node *child;
+		size_t i;
+
+		if (pb_field(&b, &f, &wt, &entry, &num) < 0)
+			return -1;
+		if (f != 1 || wt != 2)
+			continue;
+		while (entry.p < entry.end) {
+			unsigned ef, ewt;
+			struct pb sub = { NULL, NULL };
+			if (pb_field(&entry, &ef, &ewt, &sub, &num) < 0)
+				return -1;
+			if (ef == 1 && ewt == 2)
+				key = sub;
+			else if (ef == 2 && ewt == 2) {
+				val = sub;
+				has_val = true;
+			}
+		}
+		if (!has_val)
+			return err_set("field '%.*s' without a value", (int)(key.end - key.p),
+				       key.p ? (const char *)key.p : "");
+		if (pb_value(&child, a, val, depth + 1) < 0)
+			return -1;
+		for (i = 0; i < m->n; i++)
+			if (m->key_lens[i] == (size_t)(key.end - key.p) &&
+			    !memcmp(m->keys[i], key.p, m->key_lens[i]))
+				break;
+		if (i < m->n) {
+			m->items[i] = child;
+			continue;
+		}
+		node_append(a, m, key.p ? (const char *)key.p : "", (size_t)(key.end - key.p), child);
+	}
+	*out = m;
+	return 0;
+}
+
+int cachedb_struct_decode(struct node **out, struct arena *a, const char *s, size_t len)
+{
+	static const char prefix[] = "mlmd-struct::";
+	unsigned char *bytes = NULL;
+	size_t n = 0;
+	struct pb b;
+	int ret;
+
+	if (len < sizeof(prefix) - 1 || memcmp(s, prefix, sizeof(prefix) - 1))
+		return err_set("not an MLMD struct value (no mlmd-struct:: prefix)");
+	if (b64_decode(&bytes, &n, s + sizeof(prefix) - 1, len - (sizeof(prefix) - 1)) < 0)
+		return -1;
+	b.p = bytes;
+	b.end = bytes + n;
+	ret = pb_struct(out, a, b, 0);
+	free(bytes);
+	return ret;
+}

@@ -1,0 +1,120 @@
+/*
+ * cachedb.h - a deployment's live cache, read from its MySQL databases the
+ * way KFP's driver reads it: the API server's `tasks` table (backends
+ * 2.14-2.17, model/task.go) and ML Metadata's tables (MLMD 1.14 MySQL
+ * schema).  The only module that links libmariadb; read-only: one read-only
+ * transaction, prepared SELECTs only.  The password is never printed.
+ */
+#ifndef KFPCACHE_CACHEDB_H
+#define KFPCACHE_CACHEDB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/util.h"
+#include "load/node.h"
+
+enum cachedb_ssl_mode {
+	CACHEDB_SSL_DEFAULT,    /* the client library's default */
+	CACHEDB_SSL_DISABLED,
+	CACHEDB_SSL_REQUIRED,   /* TLS, server certificate not verified */
+	CACHEDB_SSL_VERIFY_CA,  /* TLS, certificate verified against ssl-ca */
+	CACHEDB_SSL_VERIFY_IDENTITY
+};
+
+/*
+ * A parsed --cache-db URL:
+ *   mysql://USER[:PASSWORD]@HOST[:PORT]/[?OPTIONS]
+ *   mysql://USER@localhost/?socket=PATH
+ * OPTIONS (&-separated, %XX-decoded): socket, pipeline_db (mlpipeline),
+ * mlmd_db (metadb), ssl-mode (disabled|preferred|required|verify_ca|
+ * verify_identity), ssl-ca, ssl-cert, ssl-key.  Strings are malloc'd.
+ */
+struct cachedb_url {
+	char *user;
+	char *password;          /* only when the URL has one (a warning); else NULL */
+	char *host;
+	unsigned port;           /* 0: the default, 3306 */
+	char *socket;
+	char *pipeline_db;
+	char *mlmd_db;
+	enum cachedb_ssl_mode ssl_mode;
+	char *ssl_ca, *ssl_cert, *ssl_key;
+};
+
+/*
+ * Parse url into *out (cachedb_url_release frees it, also after a failure).
+ * Fails with "cache-db URL: <reason>"; the message never holds the password.
+ */
+int cachedb_url_parse(struct cachedb_url *out, const char *url);
+void cachedb_url_release(struct cachedb_url *u);
+
+/* "host:port", or "localhost (socket PATH)": for messages and reports. */
+char *cachedb_url_where(const struct cachedb_url *u);
+
+struct cachedb;
+
+struct cachedb_options {
+	const char *url;
+	const char *defaults_file;   /* a MySQL option file ([client] password=...), or NULL */
+	const char *password;        /* KFPCACHE_DB_PASSWORD, or NULL */
+};
+
+/*
+ * Connect, start the read-only transaction and check that every table and
+ * column read exists.  Fails with one line naming host:port or the object
+ * (unreachable, authentication, missing database/table/column).
+ * *out: cachedb_free() (accepts NULL).
+ */
+int cachedb_open(struct cachedb **out, const struct cachedb_options *o);
+void cachedb_free(struct cachedb *db);
+
+/* Where the state comes from, for reports: borrowed until cachedb_free. */
+const char *cachedb_where(const struct cachedb *db);
+const char *cachedb_pipeline_db(const struct cachedb *db);
+const char *cachedb_mlmd_db(const struct cachedb *db);
+long long cachedb_read_time(const struct cachedb *db);   /* server's UNIX_TIMESTAMP() at open */
+
+/* A cache entry: one row of `tasks`. */
+struct cachedb_entry {
+	char uuid[192];
+	char run[192];
+	long long execution_id;
+	long long created;           /* CreatedTimestamp, seconds */
+};
+
+/*
+ * The driver's lookup (cacheutils/cache.go:105-137): the newest row with
+ * this fingerprint, PipelineName "pipeline/<pipeline>" and namespace ns,
+ * ORDER BY CreatedTimestamp DESC, UUID DESC (apiserver/list/list.go:315-328).
+ * An empty fingerprint never matches.  *found false: an exact miss.
+ */
+int cachedb_lookup(struct cachedb *db, bool *found, struct cachedb_entry *out,
+		   const char *pipeline, const char *ns, const char *fingerprint);
+
+/* Entries (rows with a fingerprint) in scope pipeline/ns. */
+int cachedb_count(struct cachedb *db, long long *out, const char *pipeline, const char *ns);
+
+/* An output artifact of a cached execution: OUTPUT event, step key = name. */
+struct cachedb_artifact {
+	const char *name;
+	const char *id;              /* MLMD artifact id, decimal */
+};
+
+/*
+ * The outputs a hit on execution `id` reuses (driver/cache.go:56-78): the
+ * output parameters (custom property `outputs`, an MLMD struct) as a map
+ * node, NULL when the execution has none; and its OUTPUT artifacts sorted by
+ * name.  Everything is allocated in arena a.
+ */
+int cachedb_outputs(struct cachedb *db, struct arena *a, long long id, struct node **params,
+		    struct cachedb_artifact **arts, size_t *narts);
+
+/*
+ * Decode an MLMD struct property value ("mlmd-struct::" + base64 of a
+ * serialized google.protobuf.Struct, ml_metadata/util/struct_utils.cc:30-40)
+ * into a map node.  Exposed for tests.
+ */
+int cachedb_struct_decode(struct node **out, struct arena *a, const char *s, size_t len);
+
+#endif
