@@ -185,7 +185,10 @@ static void print_summary(const struct analyze_args *a, const struct session *s)
 {
 	size_t f;
 
-	printf("baseline: %s\n", *s->baseline_desc ? term_text(s->baseline_desc) : "none (cold cache)");
+	if (s->live_desc)
+		printf("cache: %s\n", term_text(s->live_desc));
+	else
+		printf("baseline: %s\n", *s->baseline_desc ? term_text(s->baseline_desc) : "none (cold cache)");
 	report_summary(stdout, s->pr);
 	if (s->pr->run_override_unreached)
 		printf("run-level override: reaches root-DAG tasks only; %zu nested %s\n",
@@ -205,7 +208,7 @@ static int write_reports(struct outset *os, const struct analyze_args *a, const 
 
 	memset(&info, 0, sizeof(info));
 	info.spec = spec;
-	info.baseline = s->baseline_desc;
+	info.baseline = s->live_desc ? s->live_desc : s->baseline_desc;
 	info.pol = &c->pol;
 	info.cost = &a->gating.cost;
 	info.lint = a->gating.lr;

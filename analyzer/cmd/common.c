@@ -17,6 +17,7 @@
 #include "load/history.h"
 #include "model/gate.h"
 #include "model/policy_file.h"
+#include "load/cachedb.h"
 #include "model/predict.h"
 #include "reports/timeline.h"
 #include "base/banned.h"
@@ -29,6 +30,8 @@ const struct opt common_opts[] = {
 	{ "baseline-namespace", 0, "NS", "namespace the --baseline specs after it ran in", OPT_BASELINE_NAMESPACE, 0, OPTG_CACHE, "--namespace" },
 	{ "namespace", 0, "NS", "namespace of the predicted run: KFP's lookup is scoped by it", OPT_NAMESPACE, 0, OPTG_CACHE, "kubeflow" },
 	{ "cold", 0, NULL, "predict against an empty cache", OPT_COLD, 0, OPTG_CACHE, "off" },
+	{ "cache-db", 0, "URL", "predict against a deployment's live cache: mysql://USER@HOST[:PORT]/ or mysql://USER@localhost/?socket=PATH (password: KFPCACHE_DB_PASSWORD)", OPT_CACHE_DB, 0, OPTG_CACHE, "none" },
+	{ "cache-db-defaults-file", 0, "FILE", "MySQL option file ([client] password=...) for --cache-db", OPT_CACHE_DB_DEFAULTS, OPT_IN, OPTG_CACHE, "none" },
 	{ "global-cache", 0, "on|off", "the deployment-wide switch (API server CACHEENABLED)", OPT_GLOBAL_CACHE, 0, OPTG_POLICY, "on" },
 	{ "deployment", 0, "FILE", "read CACHEENABLED of ml-pipeline-api-server from a manifest or kustomize patch", OPT_DEPLOYMENT, OPT_IN, OPTG_POLICY, "none" },
 	{ "run-caching", 0, "on|off", "the run-level enable_caching override (reaches root-DAG tasks only, as KFP's client)", OPT_RUN_CACHING, 0, OPTG_POLICY, "the spec's settings" },
@@ -445,6 +448,12 @@ static int common_opt(const struct command *cmd, struct common *c, int id, const
 	case OPT_COLD:
 		c->cold = true;
 		return 0;
+	case OPT_CACHE_DB:
+		c->cache_db = arg;
+		return 0;
+	case OPT_CACHE_DB_DEFAULTS:
+		c->cache_db_defaults = arg;
+		return 0;
 	case OPT_GLOBAL_CACHE:
 		if (on_off(cmd, "global-cache", arg, &v) < 0)
 			return -1;
@@ -544,6 +553,15 @@ int cmd_parse(int argc, char **argv, const struct command *cmd, struct common *c
 	/* --cold empties the cache the baselines would fill: one of them is ignored. */
 	if (c->cold && c->nbaselines) {
 		cmd_usage_error(cmd, "--cold and --baseline: a cold cache has no baseline runs; give one of them");
+		goto done;
+	}
+	if (c->cache_db && (c->cold || c->nbaselines)) {
+		cmd_usage_error(cmd, "--cache-db and --%s: the live cache is the state predicted against (baselines on top of it are not supported yet)",
+				c->cold ? "cold" : "baseline");
+		goto done;
+	}
+	if (c->cache_db_defaults && !c->cache_db) {
+		cmd_usage_error(cmd, "--cache-db-defaults-file without --cache-db");
 		goto done;
 	}
 	if (c->npolicy_args > 1 && !c->multi_policy) {
@@ -781,7 +799,8 @@ int session_run(struct session *s, struct common *c, const char *spec_arg,
 	char *dflt = NULL;
 	const char **bl = c->baselines;
 	size_t nbl = c->nbaselines;
-	const struct predict_options current = { .keep_log = c->keep_log, .ns = c->ns };
+	struct predict_options current = { .keep_log = c->keep_log, .ns = c->ns };
+	struct live_cache live;
 	int ret = -1;
 
 	memset(s, 0, sizeof(*s));
@@ -794,7 +813,12 @@ int session_run(struct session *s, struct common *c, const char *spec_arg,
 	if (spec_load(&s->spec, spec_arg, c->repo, &c->limits) < 0 ||
 	    build(s, c, s->spec, &s->dag) < 0)
 		goto done;
-	if (need_baseline && !c->cold && !nbl) {
+	if (c->cache_db) {
+		if (live_open(s, c, s->dag->pipeline_name, &live) < 0)
+			goto done;
+		current.live = &live;
+		nbl = 0;
+	} else if (need_baseline && !c->cold && !nbl) {
 		if (default_baseline(s, c, spec_arg, &dflt) < 0)
 			goto done;
 		if (dflt) {
@@ -829,6 +853,8 @@ void session_release(struct session *s)
 	free(s->bdags);
 	free(s->bspecs);
 	free(s->baseline_desc);
+	free(s->live_desc);
+	cachedb_free(s->db);
 	cache_free(s->cache);
 	dag_free(s->dag);
 	spec_free(s->spec);

@@ -296,8 +296,11 @@ static void explain(const struct policy *pol, const struct session *s, const str
 	if (t->image)
 		printf(", image %s", term_text(t->image));
 	printf("%s\n", r->conditional ? ", conditional (decision holds if it triggers)" : "");
-	printf("pipeline %s; baseline %s\n", term_text(s->dag->pipeline_name),
-	       *s->baseline_desc ? term_text(s->baseline_desc) : "none (cold cache)");
+	if (s->live_desc)
+		printf("pipeline %s; %s\n", term_text(s->dag->pipeline_name), term_text(s->live_desc));
+	else
+		printf("pipeline %s; baseline %s\n", term_text(s->dag->pipeline_name),
+		       *s->baseline_desc ? term_text(s->baseline_desc) : "none (cold cache)");
 	runs = trigger_section(s->pr, t);
 	if (t->kind == TASK_DAG) {
 		printf("DAG tasks never consult or write the cache (driver/dag.go); see the tasks inside it.\n");

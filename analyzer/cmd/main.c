@@ -19,13 +19,13 @@
  */
 static const struct command commands[] = {
 	{ "analyze", cmd_analyze, "SPEC",
-	  "predict each task's cache decision against a baseline", analyze_opts, COMMON_ALL,
+	  "predict each task's cache decision against a baseline", analyze_opts, COMMON_ALL | COMMON_LIVE,
 	  "  kfpcache analyze --cold samples/pipelines/train.yaml\n"
 	  "  kfpcache analyze --baseline HEAD~1:pipeline.yaml -o reports pipeline.yaml\n"
 	  "  kfpcache analyze --policy deployment-off --csv - HEAD:pipeline.yaml\n" },
 	{ "explain", cmd_explain, "SPEC TASK",
 	  "the decision log for one task: layers, key parts, lookup, upstream chain",
-	  explain_opts, COMMON_ALL,
+	  explain_opts, COMMON_ALL | COMMON_LIVE,
 	  "  kfpcache explain --cold samples/pipelines/train.yaml exit-handler-1/preprocess\n"
 	  "  kfpcache explain --baseline HEAD~1:pipeline.yaml pipeline.yaml train-model\n" },
 	{ "fingerprint", cmd_fingerprint, "SPEC",

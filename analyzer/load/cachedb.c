@@ -346,6 +346,10 @@ static int stmt_error(const struct cachedb *db, MYSQL_STMT *st, const char *what
 
 	if (e == CR_SERVER_LOST || e == CR_SERVER_GONE_ERROR)
 		return err_set("%s: %s: lost the connection to the database server", db->where, what);
+	if (e == ER_TABLEACCESS_DENIED_ERROR || e == ER_COLUMNACCESS_DENIED_ERROR ||
+	    e == ER_DBACCESS_DENIED_ERROR)
+		return err_set("%s: %s: access denied: %s (README: Live cache, the grants)", db->where,
+			       what, term_text(mysql_stmt_error(st)));
 	if (e == ER_BAD_DB_ERROR || e == ER_NO_SUCH_TABLE || e == ER_BAD_FIELD_ERROR)
 		return err_set("%s: %s: %s (not a schema of KFP 2.14-2.17 / MLMD 1.14)", db->where,
 			       what, term_text(mysql_stmt_error(st)));

@@ -363,10 +363,45 @@ static void key_outputs(struct key_spec *k, const struct task *t, bool logs,
 }
 
 /*
- * The inputs part of a CacheKey, all static: parameter values, and for
- * each artifact input its (pinned) MLMD ids.  Absent inputs are dropped.
+ * The value input `in` reads from a producer that hit a deployment's live
+ * cache: the cached execution's output parameter, or its output artifact's
+ * MLMD id as a one-item list (the driver re-links those on a hit,
+ * driver/cache.go:56-78, and its consumers resolve them, resolve.go).  NULL
+ * for any other input, or an output transformed on the way (select,
+ * collected, a loop item, OneOf): those stay symbolic.
  */
-static void key_inputs(struct key_spec *k, const struct task *t, struct arena *a)
+static const struct node *live_value(const struct parts_run *r, const struct task_input *in)
+{
+	const struct rval *v = &in->val;
+	const struct task_result *pr;
+	size_t i;
+
+	if (v->kind != RV_OUTPUT || v->nrefs != 1 || (v->xform && *v->xform) || v->inner ||
+	    v->nalts || !r->decided[v->refs[0].producer->index])
+		return NULL;
+	pr = &r->results[v->refs[0].producer->index];
+	if (!pr->live || pr->decision != DECISION_HIT)
+		return NULL;
+	if (!in->artifact)
+		return pr->live->params ? node_get(pr->live->params, v->refs[0].output) : NULL;
+	for (i = 0; i < pr->live->nartifacts; i++)
+		if (!strcmp(pr->live->art_names[i], v->refs[0].output)) {
+			struct node *list = node_new(r->arena, NODE_LIST);
+			node_append(r->arena, list, NULL, 0,
+				    node_new_str(r->arena, pr->live->art_ids[i],
+						 strlen(pr->live->art_ids[i])));
+			return list;
+		}
+	return NULL;
+}
+
+/*
+ * The inputs part of a CacheKey, all known: parameter values, for each
+ * artifact input its (pinned) MLMD ids, and what producers that hit a live
+ * cache give.  Absent inputs are dropped.
+ */
+static void key_inputs(struct key_spec *k, const struct parts_run *r, const struct task *t,
+		       struct arena *a)
 {
 	const char **pnames = arena_array(a, t->ninputs, sizeof(*pnames));
 	const struct node **pvals = arena_array(a, t->ninputs, sizeof(*pvals));
@@ -377,10 +412,12 @@ static void key_inputs(struct key_spec *k, const struct task *t, struct arena *a
 
 	for (i = 0; i < t->ninputs; i++) {
 		const struct task_input *in = &t->inputs[i];
-		if (in->val.kind != RV_STATIC)
+		const struct node *value = in->val.kind == RV_STATIC ? in->val.value
+								    : live_value(r, in);
+		if (!value)
 			continue;
 		if (in->artifact) {
-			const struct node *ids = in->val.value;
+			const struct node *ids = value;
 			const char **list = arena_array(a, ids->n, sizeof(*list));
 			size_t j;
 			for (j = 0; j < ids->n; j++)
@@ -390,7 +427,7 @@ static void key_inputs(struct key_spec *k, const struct task *t, struct arena *a
 			acounts[na++] = ids->n;
 		} else {
 			pnames[np] = in->name;
-			pvals[np++] = in->val.value;
+			pvals[np++] = value;
 		}
 	}
 	k->nartifacts = na;
@@ -464,6 +501,8 @@ static const char *fingerprint_blocker(const struct parts_run *r, const struct t
 
 	for (i = 0; i < t->ninputs; i++) {
 		const struct task_input *in = &t->inputs[i];
+		if (live_value(r, in))
+			continue;
 		if (in->artifact && !in->val.pinned)
 			return "input artifacts are hashed by run-time MLMD ids";
 		if (in->val.kind != RV_STATIC && in->val.kind != RV_ABSENT)
@@ -493,7 +532,7 @@ static void exact_fingerprint(struct parts_run *r, const struct task *t,
 	if ((res->fingerprint_why = fingerprint_blocker(r, t)))
 		return;
 	memset(&k, 0, sizeof(k));
-	key_inputs(&k, t, a);
+	key_inputs(&k, r, t, a);
 	key_outputs(&k, t, logs, a);
 	k.image = t->image;
 	cmdargs = arena_array(a, (node_is_list(cmd) ? cmd->n : 0) + (node_is_list(args) ? args->n : 0),

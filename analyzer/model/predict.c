@@ -46,6 +46,7 @@ struct run {
 	struct cache_scope scope;  /* the lookup's: pipeline name and namespace */
 	bool ns_named;             /* not the default namespace: logs name it */
 	struct same_run same;      /* equal keys within the run */
+	const struct live_cache *live; /* predict_options.live */
 };
 
 static void logf_(struct run *r, struct task_result *res, const char *fmt, ...)
@@ -379,8 +380,11 @@ static void set_oneof_unknown(struct run *r, struct task_result *res, const stru
  * entry and inputs all known and reused; a miss names its own change
  * before an upstream cause.
  */
-static void decide_container(struct run *r, const struct task *t, struct task_result *res,
-			     const struct parts_deps *x)
+static int decide_live(struct run *r, const struct task *t, struct task_result *res,
+		       const struct parts_deps *x);
+
+static int decide_container(struct run *r, const struct task *t, struct task_result *res,
+			    const struct parts_deps *x)
 {
 	enum cache_scope_state where = cache_scope_state(r->c, &r->scope);
 	struct cache_entry hit;
@@ -400,8 +404,10 @@ static void decide_container(struct run *r, const struct task *t, struct task_re
 
 	if (!res->pol.enabled) {
 		set_disabled(r, t, res);
-		return;
+		return 0;
 	}
+	if (r->live && t->stub != STUB_DELETEPVC)
+		return decide_live(r, t, res, x);
 	branches_miss = oneof_misses(r, t, res, x);
 	/*
 	 * KFP's deletepvc driver returns on a hit before its entry code and
@@ -454,6 +460,64 @@ static void decide_container(struct run *r, const struct task *t, struct task_re
 		      wild == WILD_MAY_HIT ? "an entry in scope has them, so the unknown inputs decide"
 					   : "no entry in scope has them: a miss whatever the unknown inputs are");
 	free(changes.v);
+	return 0;
+}
+
+/*
+ * Against a deployment's live cache: a task whose CacheKey is known is
+ * looked up as its driver looks it up (driver/cache.go:119-134), exactly;
+ * on a HIT its consumers read the cached execution's outputs (parts.c
+ * live_value).  Without a fingerprint, what keeps it unknown says why.
+ */
+static int decide_live(struct run *r, const struct task *t, struct task_result *res,
+		       const struct parts_deps *x)
+{
+	struct live_entry *e;
+	int found;
+
+	if (x->nrun_unique) {
+		set_self_each(r, t, res, DECISION_MISS, REASON_RUN_UNIQUE, x->run_unique,
+			      x->nrun_unique);
+		return 0;
+	}
+	if (!res->fingerprint[0]) {
+		logf_(r, res, "live cache: no exact fingerprint (%s)", res->fingerprint_why);
+		if (x->art_runs)
+			set_upstream(r, res, DECISION_MISS_UPSTREAM, REASON_UPSTREAM_ARTIFACT, x);
+		else if (x->noneof)
+			set_oneof_unknown(r, res, x);
+		else if (x->nunresolved)
+			set_self_each(r, t, res, DECISION_UNKNOWN, REASON_UNRESOLVED_PARAM,
+				      x->unresolved, x->nunresolved);
+		else if (x->run_name)
+			set_self_cause(r, t, res, DECISION_UNKNOWN, REASON_RUN_NAME, NULL);
+		else if (x->unknown || x->ncauses)
+			set_upstream(r, res, DECISION_UNKNOWN, REASON_UPSTREAM_VALUE, x);
+		else
+			set_self_cause(r, t, res, DECISION_UNKNOWN, REASON_UPSTREAM_VALUE, NULL);
+		return 0;
+	}
+	e = arena_alloc(&r->pr->arena, sizeof(*e));
+	found = r->live->lookup(r->live->ctx, &r->pr->arena, r->scope.pipeline, r->scope.ns,
+				res->fingerprint, e);
+	if (found < 0)
+		return err_set("task '%s': %s", t->path, err_msg());
+	if (found) {
+		struct cache_entry hit = { e->run, arena_printf(&r->pr->arena, "execution %lld",
+								 e->execution_id) };
+		set_hit(r, res, &hit);
+		res->live = e;
+		res->exec_id = arena_printf(&r->pr->arena, "mlmd#%lld", e->execution_id);
+		logf_(r, res, "live cache: fingerprint %s in pipeline/%s, namespace %s: entry %s, "
+		      "execution %lld of run %s, created %lld s before the read",
+		      res->fingerprint, r->scope.pipeline, r->scope.ns, e->uuid, e->execution_id,
+		      e->run, e->age);
+	} else {
+		set_self_cause(r, t, res, DECISION_MISS, REASON_COLD_CACHE, NULL);
+		logf_(r, res, "live cache: no entry with fingerprint %s in pipeline/%s, namespace %s",
+		      res->fingerprint, r->scope.pipeline, r->scope.ns);
+	}
+	return 0;
 }
 
 /*
@@ -477,7 +541,11 @@ static void decide_importer(struct run *r, const struct task *t, struct task_res
 		return;
 	}
 	res->exec_id = arena_printf(&r->pr->arena, "import:%.16s", res->key);
-	if (r->pr->cold)
+	if (r->live) {
+		/* Whether MLMD holds the artifact to re-link is not read (README: Live cache). */
+		logf_(r, res, "live cache: an importer's re-link is not read from ML Metadata");
+		set_self_cause(r, t, res, DECISION_UNKNOWN, REASON_UPSTREAM_VALUE, NULL);
+	} else if (r->pr->cold)
 		set_self_cause(r, t, res, DECISION_MISS, REASON_COLD_CACHE, NULL);
 	else if (x->nrun_unique)
 		set_self_cause(r, t, res, DECISION_MISS, REASON_RUN_UNIQUE, "import_uri");
@@ -792,8 +860,8 @@ static int decide(struct run *r, const struct task *t)
 		if (parts_container(&r->parts, t, res, &x) < 0)
 			goto done;
 		load_prev(r, t, res);
-		if (!not_triggered(r, t, res))
-			decide_container(r, t, res, &x);
+		if (!not_triggered(r, t, res) && decide_container(r, t, res, &x) < 0)
+			goto done;
 		same_run_check(r, t, res);
 	} else if (t->kind == TASK_IMPORTER) {
 		if (parts_importer(&r->parts, t, res, &x) < 0)
@@ -869,13 +937,15 @@ int predict_run(struct prediction **out, const struct dag *d, const struct polic
 	pr->label = arena_strdup(&pr->arena, label);
 	pr->n = d->ntasks;
 	pr->results = arena_array(&pr->arena, d->ntasks, sizeof(*pr->results));
-	pr->cold = cache_is_empty(c);
+	/* A live cache is what it holds, never "cold": its misses are exact. */
+	pr->cold = cache_is_empty(c) && !(opt && opt->live);
 	memset(&r, 0, sizeof(r));
 	r.pr = pr;
 	r.d = d;
 	r.p = p;
 	r.c = c;
 	r.keep_log = opt && opt->keep_log;
+	r.live = opt ? opt->live : NULL;
 	r.scope.pipeline = d->pipeline_name;
 	r.scope.ns = opt && opt->ns ? opt->ns : PREDICT_DEFAULT_NAMESPACE;
 	r.ns_named = strcmp(r.scope.ns, PREDICT_DEFAULT_NAMESPACE) != 0;

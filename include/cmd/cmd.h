@@ -52,7 +52,7 @@ enum {
 	OPT_REPO = 1000, OPT_PARAM, OPT_PARAMS_FILE, OPT_GLOBAL_CACHE, OPT_DEPLOYMENT,
 	OPT_RUN_CACHING, OPT_KFP_VERSION, OPT_PUBLISH_LOGS, OPT_BASELINE, OPT_COLD,
 	OPT_MAX_INPUT, OPT_MAX_DEPTH, OPT_MAX_NODES, OPT_MAX_STRING, OPT_MAX_TASKS, OPT_HELP,
-	OPT_POLICY, OPT_NAMESPACE, OPT_BASELINE_NAMESPACE
+	OPT_POLICY, OPT_NAMESPACE, OPT_BASELINE_NAMESPACE, OPT_CACHE_DB, OPT_CACHE_DB_DEFAULTS
 };
 
 extern const struct opt common_opts[];
@@ -74,6 +74,8 @@ extern const struct opt common_opts[];
 #define COMMON_LIMITS (COMMON_BIT(OPT_MAX_INPUT) | COMMON_BIT(OPT_MAX_DEPTH) | \
 		       COMMON_BIT(OPT_MAX_NODES) | COMMON_BIT(OPT_MAX_STRING) | \
 		       COMMON_BIT(OPT_MAX_TASKS))
+/* A deployment's live cache (cmd/live.c): only analyze and explain read it. */
+#define COMMON_LIVE (COMMON_BIT(OPT_CACHE_DB) | COMMON_BIT(OPT_CACHE_DB_DEFAULTS))
 #define COMMON_ALL (COMMON_INPUTS | COMMON_PARAMS_FILE | COMMON_BASELINES | \
 		    COMMON_SCOPE | COMMON_POLICY | COMMON_LIMITS)
 
@@ -109,6 +111,8 @@ struct common {
 	size_t max_tasks;             /* --max-tasks, or 0 for dag_build's default */
 	bool keep_log;                /* explain: predictions keep their decision log */
 	bool global_after_deployment; /* a later --global-cache overrides it */
+	const char *cache_db;         /* --cache-db URL, or NULL */
+	const char *cache_db_defaults;/* --cache-db-defaults-file */
 };
 
 struct session {
@@ -122,7 +126,19 @@ struct session {
 	size_t nb;
 	char *baseline_desc;          /* for the summary */
 	struct arena arena;           /* params and such */
+	struct cachedb *db;           /* --cache-db: the open connection, or NULL */
+	char *live_desc;              /* --cache-db: where the state came from */
 };
+
+struct cachedb;
+struct live_cache;
+/*
+ * --cache-db: connect (a warning on stderr when the URL holds a password),
+ * count the entries in scope and describe the source into s->live_desc;
+ * *live then answers predict_run's lookups from s->db.
+ */
+int live_open(struct session *s, const struct common *c, const char *pipeline,
+	      struct live_cache *live);
 
 /*
  * Parse argv with the common table plus cmd->opts; for each option not in

@@ -19,11 +19,28 @@
 #include "model/policy.h"
 #include "model/result.h"
 
+/*
+ * A live cache (cmd/ wires it to load/cachedb.h).  lookup answers KFP's
+ * driver query for an exact fingerprint in scope pipeline/ns: 1 on a hit
+ * (*out filled in arena a), 0 on an exact miss, -1 on an error (message set).
+ */
+struct live_cache {
+	int (*lookup)(void *ctx, struct arena *a, const char *pipeline, const char *ns,
+		      const char *fingerprint, struct live_entry *out);
+	void *ctx;
+};
+
 /* How predict_run runs; all false is a plain prediction. */
 struct predict_options {
 	bool commit;      /* add the executions that ran to the cache (baselines, history) */
 	bool keep_log;    /* fill task_result.log, the decision log explain prints */
 	const char *ns;   /* the run's namespace (NULL: PREDICT_DEFAULT_NAMESPACE) */
+	/*
+	 * Decide against a deployment's live cache instead of the simulated
+	 * one: tasks with an exact fingerprint HIT or MISS exactly; a HIT's
+	 * cached outputs make its consumers' fingerprints exact.
+	 */
+	const struct live_cache *live;
 };
 
 /*

@@ -71,6 +71,23 @@ struct reason {
 	const char *detail;        /* NULL where the kind names nothing */
 };
 
+/*
+ * One entry of a deployment's live cache (KFP's `tasks` row) and the
+ * outputs of its execution in ML Metadata: what a hit reuses.  Strings and
+ * nodes live in the arena the lookup was given.
+ */
+struct live_entry {
+	const char *uuid;               /* the tasks row */
+	const char *run;                /* RunUUID: the run that wrote it */
+	long long execution_id;         /* MLMDExecutionID */
+	long long created;              /* CreatedTimestamp (seconds) */
+	long long age;                  /* seconds between created and the read */
+	const struct node *params;      /* output parameters (map), or NULL */
+	size_t nartifacts;              /* OUTPUT artifacts, sorted by name */
+	const char *const *art_names;
+	const char *const *art_ids;     /* MLMD artifact ids, decimal */
+};
+
 struct task_result {
 	const struct task *task;
 	enum decision decision;
@@ -103,6 +120,7 @@ struct task_result {
 	const char *exec_id;            /* execution whose outputs consumers read */
 	struct cache_entry hit;         /* HIT: the entry (run, path); NULLs otherwise */
 	const char *hit_exec;           /* HIT: the same as "run:path" text (explain) */
+	const struct live_entry *live;  /* HIT from a live cache, else NULL */
 	const char **log;               /* explain lines */
 	size_t nlog;
 };

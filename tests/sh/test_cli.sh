@@ -25,12 +25,13 @@ table() {
 # Which shared options (common_opts) each command takes: written out here,
 # not read from main.c, so a change to the table must change this test too.
 # Every other shared option is refused with exit 2.
-shared_all="repo param params-file baseline baseline-namespace namespace cold global-cache deployment run-caching kfp-version publish-logs policy max-input-mb max-depth max-nodes max-string-mb max-tasks help"
+shared_all="repo param params-file baseline baseline-namespace namespace cold cache-db cache-db-defaults-file global-cache deployment run-caching kfp-version publish-logs policy max-input-mb max-depth max-nodes max-string-mb max-tasks help"
 takes() {
 	case $1 in
-	analyze|explain|lint|compare) echo $shared_all ;;
-	fingerprint) echo $shared_all | sed 's/ baseline baseline-namespace namespace cold / /' ;;
-	history|diff|blame) echo $shared_all | sed 's/ params-file baseline baseline-namespace namespace cold / /' ;;
+	analyze|explain) echo $shared_all ;;
+	lint|compare) echo $shared_all | sed 's/ cache-db cache-db-defaults-file / /' ;;
+	fingerprint) echo $shared_all | sed 's/ baseline baseline-namespace namespace cold cache-db cache-db-defaults-file / /' ;;
+	history|diff|blame) echo $shared_all | sed 's/ params-file baseline baseline-namespace namespace cold cache-db cache-db-defaults-file / /' ;;
 	merge) echo help ;;
 	*) echo "unknown-command-$1" ;;
 	esac

@@ -1,0 +1,165 @@
+# cachedb_seed.sh - SQL for a throwaway copy of a KFP deployment's cache,
+# sourced by tests/sh/test_cachedb.sh.  Each function prints SQL on stdout
+# (pipe it to `mariadb`); it writes the rows KFP writes, so a reader can put
+# each statement next to the KFP code it mirrors:
+#
+#   tasks table      backend/src/apiserver/model/task.go (gorm model, 2.15+:
+#                    varchar(191) keys, strings VARCHAR(255) by
+#                    client_manager.go:343-346, int64 BIGINT, LargeText
+#                    LONGTEXT, foreign key RunUUID -> run_details.UUID)
+#   a cache entry    what the launcher sends on success (launcher_v2.go:
+#                    300-317, CreateTaskV1) and the API server inserts
+#                    (storage/task_store.go:82-137): PipelineName
+#                    "pipeline/<name>", CreatedTimestamp = the executor's start
+#   persistence-agent rows: the same table, Fingerprint '' (api_converter.go:
+#                    1775-1848): never an entry
+#   MLMD tables      google/ml-metadata v1.14.0 ml_metadata/util/
+#                    metadata_source_query_config.cc, the MySQL variant
+#                    (:2952-3075) and EventPath (:626)
+#   a finished execution  PublishExecution (v2/metadata/client.go:556-620):
+#                    state COMPLETE (3), custom property `outputs` an MLMD
+#                    struct ("mlmd-struct::" + base64 of a serialized
+#                    google.protobuf.Struct, struct_utils.cc:30-40), one
+#                    OUTPUT event (type 4) per output artifact whose path
+#                    step key is the output name (client.go:539-547); and
+#                    `cache_fingerprint` (client.go:624)
+
+# seed_schema: the two databases, empty.
+seed_schema() {
+	cat <<'SQL'
+CREATE DATABASE mlpipeline DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci;
+CREATE DATABASE metadb;
+CREATE TABLE mlpipeline.run_details (
+  `UUID` varchar(191) NOT NULL,
+  `DisplayName` varchar(255) NOT NULL,
+  `Namespace` varchar(255) NOT NULL,
+  `CreatedAtInSec` bigint NOT NULL,
+  PRIMARY KEY (`UUID`)
+);
+CREATE TABLE mlpipeline.tasks (
+  `UUID` varchar(191) NOT NULL,
+  `Namespace` varchar(255) NOT NULL,
+  `PipelineName` varchar(255) NOT NULL,
+  `RunUUID` varchar(191) NOT NULL,
+  `PodName` varchar(255) NOT NULL,
+  `MLMDExecutionID` varchar(255) NOT NULL,
+  `CreatedTimestamp` bigint NOT NULL,
+  `StartedTimestamp` bigint DEFAULT 0,
+  `FinishedTimestamp` bigint DEFAULT 0,
+  `Fingerprint` varchar(255) NOT NULL,
+  `Name` varchar(255) DEFAULT NULL,
+  `ParentTaskUUID` varchar(255) DEFAULT NULL,
+  `State` varchar(255) DEFAULT NULL,
+  `StateHistory` longtext DEFAULT NULL,
+  `MLMDInputs` longtext DEFAULT NULL,
+  `MLMDOutputs` longtext DEFAULT NULL,
+  `ChildrenPods` longtext DEFAULT NULL,
+  `Payload` longtext DEFAULT NULL,
+  PRIMARY KEY (`UUID`),
+  KEY `tasks_RunUUID_run_details_UUID_foreign` (`RunUUID`),
+  CONSTRAINT `tasks_RunUUID_run_details_UUID_foreign` FOREIGN KEY (`RunUUID`)
+    REFERENCES `run_details` (`UUID`) ON DELETE CASCADE ON UPDATE CASCADE
+);
+CREATE TABLE metadb.`Type` (
+  `id` INT PRIMARY KEY AUTO_INCREMENT, `name` VARCHAR(255) NOT NULL, `version` VARCHAR(255),
+  `type_kind` TINYINT(1) NOT NULL, `description` TEXT, `input_type` TEXT, `output_type` TEXT,
+  `external_id` VARCHAR(255) UNIQUE);
+CREATE TABLE metadb.`Artifact` (
+  `id` INTEGER PRIMARY KEY AUTO_INCREMENT, `type_id` INT NOT NULL, `uri` TEXT, `state` INT,
+  `name` VARCHAR(255), `external_id` VARCHAR(255) UNIQUE,
+  `create_time_since_epoch` BIGINT NOT NULL DEFAULT 0,
+  `last_update_time_since_epoch` BIGINT NOT NULL DEFAULT 0,
+  CONSTRAINT UniqueArtifactTypeName UNIQUE(`type_id`, `name`));
+CREATE TABLE metadb.`Execution` (
+  `id` INTEGER PRIMARY KEY AUTO_INCREMENT, `type_id` INT NOT NULL, `last_known_state` INT,
+  `name` VARCHAR(255), `external_id` VARCHAR(255) UNIQUE,
+  `create_time_since_epoch` BIGINT NOT NULL DEFAULT 0,
+  `last_update_time_since_epoch` BIGINT NOT NULL DEFAULT 0,
+  CONSTRAINT UniqueExecutionTypeName UNIQUE(`type_id`, `name`));
+CREATE TABLE metadb.`ExecutionProperty` (
+  `execution_id` INT NOT NULL, `name` VARCHAR(255) NOT NULL, `is_custom_property` TINYINT(1) NOT NULL,
+  `int_value` INT, `double_value` DOUBLE, `string_value` MEDIUMTEXT, `byte_value` MEDIUMBLOB,
+  `proto_value` MEDIUMBLOB, `bool_value` BOOLEAN,
+  PRIMARY KEY (`execution_id`, `name`, `is_custom_property`));
+CREATE TABLE metadb.`Context` (
+  `id` INTEGER PRIMARY KEY AUTO_INCREMENT, `type_id` INT NOT NULL, `name` VARCHAR(255) NOT NULL,
+  `external_id` VARCHAR(255) UNIQUE, `create_time_since_epoch` BIGINT NOT NULL DEFAULT 0,
+  `last_update_time_since_epoch` BIGINT NOT NULL DEFAULT 0, UNIQUE(`type_id`, `name`));
+CREATE TABLE metadb.`ParentContext` (
+  `context_id` INT NOT NULL, `parent_context_id` INT NOT NULL,
+  PRIMARY KEY (`context_id`, `parent_context_id`));
+CREATE TABLE metadb.`Event` (
+  `id` INTEGER PRIMARY KEY AUTO_INCREMENT, `artifact_id` INT NOT NULL, `execution_id` INT NOT NULL,
+  `type` INT NOT NULL, `milliseconds_since_epoch` BIGINT,
+  CONSTRAINT UniqueEvent UNIQUE(`artifact_id`, `execution_id`, `type`));
+CREATE TABLE metadb.`EventPath` (
+  `event_id` INT NOT NULL, `is_index_step` TINYINT(1) NOT NULL, `step_index` INT, `step_key` TEXT);
+CREATE TABLE metadb.`Association` (
+  `id` INTEGER PRIMARY KEY AUTO_INCREMENT, `context_id` INT NOT NULL, `execution_id` INT NOT NULL,
+  UNIQUE(`context_id`, `execution_id`));
+CREATE TABLE metadb.`Attribution` (
+  `id` INTEGER PRIMARY KEY AUTO_INCREMENT, `context_id` INT NOT NULL, `artifact_id` INT NOT NULL,
+  UNIQUE(`context_id`, `artifact_id`));
+INSERT INTO metadb.`Type` (`id`, `name`, `type_kind`) VALUES
+  (1, 'system.ContainerExecution', 0), (2, 'system.Dataset', 1), (3, 'system.Model', 1);
+SQL
+}
+
+# seed_struct JSON: an MLMD struct value of the JSON object (numbers as
+# doubles, as structpb holds every KFP number).
+seed_struct() {
+	python3 - "$1" <<'PY'
+import base64, json, struct, sys
+def varint(n):
+    out = b""
+    while True:
+        b = n & 0x7f; n >>= 7
+        out += bytes([b | (0x80 if n else 0)])
+        if not n: return out
+def ld(field, data): return varint(field << 3 | 2) + varint(len(data)) + data
+def value(v):
+    if v is None: return varint(1 << 3) + varint(0)
+    if isinstance(v, bool): return varint(4 << 3) + varint(int(v))
+    if isinstance(v, (int, float)): return varint(2 << 3 | 1) + struct.pack("<d", float(v))
+    if isinstance(v, str): return ld(3, v.encode())
+    if isinstance(v, dict): return ld(5, struct_(v))
+    return ld(6, b"".join(ld(1, value(x)) for x in v))
+def struct_(d): return b"".join(ld(1, ld(1, k.encode()) + ld(2, value(x))) for k, x in d.items())
+print("mlmd-struct::" + base64.b64encode(struct_(json.loads(sys.argv[1]))).decode())
+PY
+}
+
+# seed_run RUN_UUID NAMESPACE: the run_details row a task belongs to.
+seed_run() {
+	echo "INSERT INTO mlpipeline.run_details VALUES ('$1', 'run $1', '$2', 1700000000);"
+}
+
+# seed_execution ID FINGERPRINT [PARAMS_JSON [NAME=ARTIFACT_ID ...]]: a
+# published execution with its output parameters and artifacts.
+seed_execution() {
+	id=$1 fp=$2; shift 2
+	echo "INSERT INTO metadb.Execution (id, type_id, last_known_state, name) VALUES ($id, 1, 3, 'exec-$id');"
+	echo "INSERT INTO metadb.ExecutionProperty (execution_id, name, is_custom_property, string_value) VALUES ($id, 'cache_fingerprint', 1, '$fp');"
+	if [ $# -gt 0 ]; then
+		[ -n "$1" ] && echo "INSERT INTO metadb.ExecutionProperty (execution_id, name, is_custom_property, string_value) VALUES ($id, 'outputs', 1, '$(seed_struct "$1")');"
+		shift
+	fi
+	for a in "$@"; do
+		name=${a%%=*} art=${a#*=}
+		echo "INSERT INTO metadb.Artifact (id, type_id, uri, state, name) VALUES ($art, 2, 'minio://mlpipeline/v2/artifacts/$art', 2, 'art-$art');"
+		echo "INSERT INTO metadb.Event (artifact_id, execution_id, type, milliseconds_since_epoch) VALUES ($art, $id, 4, 1700000000000);"
+		echo "INSERT INTO metadb.EventPath (event_id, is_index_step, step_index, step_key) VALUES (LAST_INSERT_ID(), 0, NULL, '$name');"
+	done
+}
+
+# seed_entry UUID RUN NAMESPACE PIPELINE FINGERPRINT EXECUTION_ID CREATED: the
+# tasks row the launcher's CreateTaskV1 makes (PodName, Name, State unset).
+seed_entry() {
+	echo "INSERT INTO mlpipeline.tasks (UUID, Namespace, PipelineName, RunUUID, PodName, MLMDExecutionID, CreatedTimestamp, StartedTimestamp, FinishedTimestamp, Fingerprint, Name, ParentTaskUUID, State, StateHistory, MLMDInputs, MLMDOutputs, ChildrenPods, Payload) VALUES ('$1', '$3', 'pipeline/$4', '$2', '', '$6', $7, 0, $(($7 + 60)), '$5', '', '', '', 'null', '', '', 'null', '{}');"
+}
+
+# seed_agent_row UUID RUN NAMESPACE PIPELINE EXECUTION_ID: a workflow-node
+# row of the persistence agent (empty fingerprint).
+seed_agent_row() {
+	echo "INSERT INTO mlpipeline.tasks (UUID, Namespace, PipelineName, RunUUID, PodName, MLMDExecutionID, CreatedTimestamp, StartedTimestamp, FinishedTimestamp, Fingerprint, Name, State) VALUES ('$1', '$3', 'pipeline/$4', '$2', 'pod-$1', '$5', 1700000500, 1700000500, 1700000600, '', 'node', 'SUCCEEDED');"
+}

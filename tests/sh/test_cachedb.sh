@@ -1,0 +1,205 @@
+#!/bin/sh
+# --cache-db against a real MariaDB server: a throwaway one in a temp folder
+# (unix socket, no network), filled by tests/sh/cachedb_seed.sh with the rows
+# KFP's launcher, API server and MLMD write.  Checks exact HIT/MISS for
+# static tasks, fingerprints chained through a HIT producer's parameter and
+# artifact, namespace and pipeline-name scoping (case-insensitive, as
+# MySQL's collation makes KFP's lookup), newest-row selection with equal
+# timestamps, the least-privilege user, that no password reaches any
+# output, and every error (one line, exit 1, no report written).
+# Skips, saying so, when mariadb-server is not installed.
+. "$ROOT/tests/lib.sh"
+. "$ROOT/tests/sh/cachedb_seed.sh"
+
+for b in mariadbd mariadb-install-db mariadb python3; do
+	if ! command -v $b > /dev/null 2>&1; then
+		echo "skip - cachedb: $b not installed (apt-get install mariadb-server python3)"
+		exit 0
+	fi
+done
+D=$(mktemp -d /tmp/kc-db.XXXXXX)
+SOCK=$D/sock
+stop() {
+	if [ -f "$D/pid" ]; then
+		kill "$(cat "$D/pid")" 2>/dev/null
+		i=0; while [ -f "$D/pid" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	fi
+	rm -rf "$D"
+}
+trap stop EXIT
+trap 'exit 1' INT TERM
+
+t0=$(date +%s)
+if ! mariadb-install-db --no-defaults --datadir="$D/data" --auth-root-authentication-method=normal \
+	--skip-test-db --skip-name-resolve > "$D/install.log" 2>&1; then
+	echo "skip - cachedb: mariadb-install-db failed: $(tail -1 "$D/install.log")"
+	exit 0
+fi
+mariadbd --no-defaults --datadir="$D/data" --socket="$SOCK" --skip-networking \
+	--pid-file="$D/pid" --log-error="$D/server.log" --user="$(id -un)" \
+	--innodb-buffer-pool-size=16M --skip-log-bin > /dev/null 2>&1 &
+i=0
+until mariadb --no-defaults -S "$SOCK" -u root -e 'SELECT 1' > /dev/null 2>&1; do
+	i=$((i + 1))
+	if [ $i -gt 150 ]; then
+		echo "not ok - cachedb: the server did not start in 15 s: $(tail -2 "$D/server.log")"
+		exit 0
+	fi
+	sleep 0.1
+done
+echo "ok - cachedb: server up in $(( $(date +%s) - t0 )) s"
+sql() { mariadb --no-defaults -S "$SOCK" -u root "$@"; }
+
+SPEC=$ROOT/tests/fixtures/live-chain.yaml
+fp() {  # fp TASK [--input ...]: the fingerprint kfpcache computes with pinned inputs
+	task=$1; shift
+	kc fingerprint "$@" "$SPEC" | awk -F, -v t="$task" '$1 == t { print $5 }'
+}
+FP_PREP=$(fp prep)
+FP_SOLO=$(fp solo)
+# prep's newest entry (2b: equal CreatedTimestamp, larger UUID) produced artifact 103.
+FP_TRAIN=$(fp train --input train:data=103 --input train:rows=1000)
+FP_TRAIN_OLD=$(fp train --input train:data=102 --input train:rows=1000)
+FP_EVAL=$(fp evaluate --input evaluate:model=201)
+[ -n "$FP_PREP" ] && [ -n "$FP_TRAIN" ] && [ -n "$FP_EVAL" ] &&
+	echo "ok - cachedb: pinned fingerprints" || echo "not ok - cachedb: pinned fingerprints"
+
+{
+	seed_schema
+	seed_run run-a kubeflow
+	seed_run run-b team-b
+	seed_run run-c team-c
+	# prep ran three times: the lookup must take 2b (newest, then UUID DESC).
+	seed_execution 11 "$FP_PREP" '{"rows": 1000}' dataset=101
+	seed_execution 12 "$FP_PREP" '{"rows": 1000}' dataset=102
+	seed_execution 13 "$FP_PREP" '{"rows": 1000}' dataset=103
+	seed_entry e-prep-1 run-a kubeflow live-chain "$FP_PREP" 11 1700000100
+	# 2b before 2a, so no insertion or scan order can stand in for UUID DESC.
+	seed_entry e-prep-2b run-a kubeflow live-chain "$FP_PREP" 13 1700000200
+	seed_entry e-prep-2a run-a kubeflow live-chain "$FP_PREP" 12 1700000200
+	seed_execution 21 "$FP_TRAIN" '' model=201
+	seed_entry e-train run-a kubeflow live-chain "$FP_TRAIN" 21 1700000300
+	# An entry keyed by prep's older artifact: serves no one now.
+	seed_execution 22 "$FP_TRAIN_OLD" '' model=202
+	seed_entry e-train-old run-a kubeflow live-chain "$FP_TRAIN_OLD" 22 1700000250
+	# solo: in another namespace, and under another pipeline name.
+	seed_execution 31 "$FP_SOLO"
+	seed_entry e-solo-b run-b team-b live-chain "$FP_SOLO" 31 1700000400
+	seed_entry e-solo-other run-a kubeflow other-pipeline "$FP_SOLO" 31 1700000400
+	seed_entry e-solo-c run-c team-c LIVE-CHAIN "$FP_SOLO" 31 1700000400
+	# The persistence agent's rows carry no fingerprint: never an entry.
+	seed_agent_row e-agent run-a kubeflow live-chain 41
+	echo "CREATE USER 'kfpcache'@'localhost' IDENTIFIED BY 'sekret-pw';"
+	echo "GRANT SELECT ON mlpipeline.tasks TO 'kfpcache'@'localhost';"
+	echo "GRANT SELECT ON metadb.* TO 'kfpcache'@'localhost';"
+	echo "CREATE DATABASE emptydb;"
+	echo "CREATE DATABASE oldkfp;"
+	echo "CREATE TABLE oldkfp.tasks (UUID varchar(191) PRIMARY KEY, Namespace varchar(255), PipelineName varchar(255), RunUUID varchar(191), MLMDExecutionID varchar(255), CreatedTimestamp bigint);"
+} > "$D/seed.sql"
+if sql < "$D/seed.sql" 2> "$D/seed.err"; then
+	echo "ok - cachedb: seeded"
+else
+	echo "not ok - cachedb: seed failed: $(head -3 "$D/seed.err")"
+	exit 0
+fi
+
+URL="mysql://kfpcache@localhost/?socket=$SOCK"
+ROOTURL="mysql://root@localhost/?socket=$SOCK"
+export KFPCACHE_DB_PASSWORD=sekret-pw
+
+# check NAME FILE TASK DECISION [REASON]: one row of an analyze CSV.
+check() {
+	row=$(awk -F, -v t="$3" '$1 == t { print $9 "," $10 }' "$2")
+	if [ "$row" = "$4,${5:-}" ]; then echo "ok - cachedb: $1: $3 $4 ${5:-}"
+	else echo "not ok - cachedb: $1: $3 is '$row', expected '$4,${5:-}'"; fi
+}
+fpcol() { awk -F, -v t="$2" '$1 == t { print $13 }' "$1"; }
+
+# 1. the default namespace: prep hits (newest row), train's fingerprint is
+#    exact through prep's cached parameter and artifact and hits, evaluate's
+#    is exact and misses; solo's entries are in other scopes.
+kc analyze --cache-db "$URL" --csv "$D/a.csv" "$SPEC" > "$D/a.out" 2> "$D/a.err"
+rc=$?
+[ $rc = 0 ] && echo "ok - cachedb: analyze exits 0" || echo "not ok - cachedb: analyze exit $rc: $(cat "$D/a.err")"
+check default "$D/a.csv" prep HIT
+check default "$D/a.csv" train HIT
+check default "$D/a.csv" evaluate MISS cold_cache
+check default "$D/a.csv" solo MISS cold_cache
+[ "$(fpcol "$D/a.csv" train)" = "$FP_TRAIN" ] && echo "ok - cachedb: train's chained fingerprint equals the pinned one" ||
+	echo "not ok - cachedb: train's fingerprint '$(fpcol "$D/a.csv" train)' is not '$FP_TRAIN'"
+[ "$(fpcol "$D/a.csv" evaluate)" = "$FP_EVAL" ] && echo "ok - cachedb: evaluate's chained fingerprint equals the pinned one" ||
+	echo "not ok - cachedb: evaluate's fingerprint '$(fpcol "$D/a.csv" evaluate)' is not '$FP_EVAL'"
+# Source line: host, databases, namespace, time, entries (5 with a fingerprint; the agent row is not one).
+if grep -Eq "^cache: live cache localhost \(socket $SOCK\), databases mlpipeline and metadb, namespace kubeflow, read 20[0-9-]+T[0-9:]+Z: 5 entries in scope pipeline/live-chain$" "$D/a.out"; then
+	echo "ok - cachedb: the summary says where the state came from"
+else
+	echo "not ok - cachedb: summary source line: $(grep '^cache' "$D/a.out")"
+fi
+
+# 2. explain names the cached execution, its run and age; the newest row wins.
+kc explain --cache-db "$URL" "$SPEC" prep > "$D/e.out" 2>&1
+grep -q "entry e-prep-2b, execution 13 of run run-a" "$D/e.out" &&
+	echo "ok - cachedb: newest row with equal timestamps: UUID DESC" ||
+	echo "not ok - cachedb: explain prep: $(grep 'live cache' "$D/e.out")"
+kc explain --cache-db "$URL" "$SPEC" train > "$D/e2.out" 2>&1
+grep -q "execution 21 of run run-a, created [0-9]* s before the read" "$D/e2.out" &&
+	echo "ok - cachedb: explain names execution, run and age" ||
+	echo "not ok - cachedb: explain train: $(grep 'live cache' "$D/e2.out")"
+
+# 3. namespace scoping: team-b holds solo's entry only; prep runs there, so
+#    train and evaluate stay symbolic (new artifacts).
+kc analyze --cache-db "$URL" --namespace team-b --csv "$D/b.csv" "$SPEC" > /dev/null 2>&1
+check team-b "$D/b.csv" solo HIT
+check team-b "$D/b.csv" prep MISS cold_cache
+check team-b "$D/b.csv" train MISS_UPSTREAM upstream_artifact
+check team-b "$D/b.csv" evaluate MISS_UPSTREAM upstream_artifact
+# 4. pipeline name: MySQL's _ci collation makes 'pipeline/LIVE-CHAIN' match.
+kc analyze --cache-db "$URL" --namespace team-c --csv "$D/c.csv" "$SPEC" > /dev/null 2>&1
+check "team-c (case-insensitive name)" "$D/c.csv" solo HIT
+
+# 5. passwords: from a MySQL option file; in the URL (a warning); never printed.
+printf '[client]\npassword=sekret-pw\n' > "$D/my.cnf"
+env -u KFPCACHE_DB_PASSWORD "$KFPCACHE" analyze --cache-db "$URL" --cache-db-defaults-file "$D/my.cnf" \
+	--csv "$D/f.csv" "$SPEC" > "$D/f.out" 2> "$D/f.err"
+check "defaults file" "$D/f.csv" prep HIT
+env -u KFPCACHE_DB_PASSWORD "$KFPCACHE" analyze --cache-db "mysql://kfpcache:sekret-pw@localhost/?socket=$SOCK" \
+	--json "$D/u.json" "$SPEC" > "$D/u.out" 2> "$D/u.err"
+grep -q "warning: --cache-db: the URL holds a password" "$D/u.err" &&
+	echo "ok - cachedb: a password in the URL warns" || echo "not ok - cachedb: no warning: $(cat "$D/u.err")"
+grep -q '"baseline": "live cache localhost (socket [^)]*), databases mlpipeline and metadb, namespace kubeflow, read' "$D/u.json" &&
+	echo "ok - cachedb: the JSON report names the live source" ||
+	echo "not ok - cachedb: the JSON report does not name the live source: $(grep baseline "$D/u.json")"
+if cat "$D"/*.out "$D"/*.err "$D"/*.csv "$D/u.json" | grep -q sekret; then
+	echo "not ok - cachedb: the password reached an output"
+else
+	echo "ok - cachedb: no password in any output or report"
+fi
+
+# 6. errors: one line naming the server or object, exit 1, no report written.
+err_case() {  # [ERR_PW=PASSWORD] err_case NAME PATTERN ARGS...
+	name=$1 pat=$2; shift 2
+	rm -f "$D/x.csv"
+	KFPCACHE_DB_PASSWORD=${ERR_PW-sekret-pw} kc analyze --csv "$D/x.csv" "$@" "$SPEC" \
+		> "$D/x.out" 2> "$D/x.err"
+	rc=$?
+	unset ERR_PW
+	if [ $rc = 1 ] && [ "$(wc -l < "$D/x.err")" = 1 ] && grep -q "$pat" "$D/x.err" &&
+	   [ ! -e "$D/x.csv" ] && ! grep -q sekret "$D/x.err"; then
+		echo "ok - cachedb: error: $name"
+	else
+		echo "not ok - cachedb: error $name: exit $rc, csv $([ -e "$D/x.csv" ] && echo written || echo absent): $(cat "$D/x.err")"
+	fi
+}
+err_case "unreachable server" "^kfpcache: 127.0.0.1:1: cannot reach the database server" \
+	--cache-db "mysql://kfpcache@127.0.0.1:1/"
+err_case "unreachable socket" "socket $D/nosock): cannot reach" --cache-db "mysql://kfpcache@localhost/?socket=$D/nosock"
+ERR_PW=wrong err_case "bad password" "^kfpcache: localhost (socket $SOCK): access denied" --cache-db "$URL"
+ERR_PW= err_case "missing database" "Unknown database 'nosuch'\|nosuch" --cache-db "$ROOTURL&pipeline_db=nosuch"
+ERR_PW= err_case "missing table" "KFP tasks table: Table 'emptydb.tasks' doesn't exist" --cache-db "$ROOTURL&pipeline_db=emptydb"
+ERR_PW= err_case "missing MLMD table" "MLMD Execution table: Table 'emptydb.Execution' doesn't exist" --cache-db "$ROOTURL&mlmd_db=emptydb"
+ERR_PW= err_case "missing column" "Unknown column 'PodName'\|Unknown column 'Fingerprint'\|Unknown column" --cache-db "$ROOTURL&pipeline_db=oldkfp"
+err_case "no privilege beyond the grant" "KFP tasks table: access denied: SELECT command denied to user 'kfpcache'" --cache-db "$URL&pipeline_db=oldkfp"
+err_case "bad URL" "^kfpcache: cache-db URL: unknown option 'sockt'" --cache-db "mysql://kfpcache@localhost/?sockt=$SOCK"
+# usage: --cache-db replaces the baselines
+kc analyze --cache-db "$URL" --cold "$SPEC" > /dev/null 2> "$D/x.err"
+[ $? = 2 ] && echo "ok - cachedb: --cache-db with --cold is a usage error" || echo "not ok - cachedb: --cache-db --cold: $(cat "$D/x.err")"
