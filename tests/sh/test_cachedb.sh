@@ -72,7 +72,8 @@ FP_EVAL=$(fp evaluate --input evaluate:model=201)
 	# prep ran three times: the lookup must take 2b (newest, then UUID DESC).
 	seed_execution 11 "$FP_PREP" '{"rows": 1000}' dataset=101
 	seed_execution 12 "$FP_PREP" '{"rows": 1000}' dataset=102
-	seed_execution 13 "$FP_PREP" '{"rows": 1000}' dataset=103
+	# A long `outputs` value (over the first fetch buffer: cachedb.c fetches it whole).
+	seed_execution 13 "$FP_PREP" "{\"rows\": 1000, \"notes\": \"$(printf '%0600d' 0)\"}" dataset=103
 	seed_entry e-prep-1 run-a kubeflow live-chain "$FP_PREP" 11 1700000100
 	# 2b before 2a, so no insertion or scan order can stand in for UUID DESC.
 	seed_entry e-prep-2b run-a kubeflow live-chain "$FP_PREP" 13 1700000200
