@@ -591,6 +591,17 @@ void hex_encode(char *out, const unsigned char *in, size_t len)
 	out[2 * len] = '\0';
 }
 
+int hex_digit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 /*
  * Text for a person.  A name from a spec or a commit may hold any character;
  * printed raw, "\n" forges a second "kfpcache:" line and ESC or a bidi

@@ -27,17 +27,6 @@
 
 /* ---- URL ---- */
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* %XX-decode s[0..n) into a malloc'd string; what names it in errors. */
 static int url_decode(char **out, const char *s, size_t n, const char *what)
 {
@@ -46,8 +35,8 @@ static int url_decode(char **out, const char *s, size_t n, const char *what)
 
 	for (i = 0; i < n; i++) {
 		if (s[i] == '%') {
-			int hi = i + 2 < n ? hexval((unsigned char)s[i + 1]) : -1;
-			int lo = i + 2 < n ? hexval((unsigned char)s[i + 2]) : -1;
+			int hi = i + 2 < n ? hex_digit((unsigned char)s[i + 1]) : -1;
+			int lo = i + 2 < n ? hex_digit((unsigned char)s[i + 2]) : -1;
 			if (hi < 0 || lo < 0) {
 				free(d);
 				return err_set("cache-db URL: bad %%-escape in the %s", what);

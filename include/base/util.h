@@ -149,6 +149,8 @@ int read_file(const char *path, char **out, size_t *len);
 
 /* Lowercase hex of len bytes into out (2*len+1 bytes). */
 void hex_encode(char *out, const unsigned char *in, size_t len);
+/* The value of hex digit c (either case), or -1. */
+int hex_digit(int c);
 
 /*
  * Text printed for a person (errors, the terminal summary, lint text,
