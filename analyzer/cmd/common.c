@@ -17,7 +17,6 @@
 #include "load/history.h"
 #include "model/gate.h"
 #include "model/policy_file.h"
-#include "load/cachedb.h"
 #include "model/predict.h"
 #include "reports/timeline.h"
 #include "base/banned.h"
@@ -854,7 +853,7 @@ void session_release(struct session *s)
 	free(s->bspecs);
 	free(s->baseline_desc);
 	free(s->live_desc);
-	cachedb_free(s->db);
+	live_close(s->live);
 	cache_free(s->cache);
 	dag_free(s->dag);
 	spec_free(s->spec);

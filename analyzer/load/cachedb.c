@@ -292,7 +292,7 @@ struct cachedb {
 	MYSQL *m;
 	char *where;                 /* host:port, for messages */
 	char *pipeline_db, *mlmd_db;
-	char *q_lookup, *q_count, *q_params, *q_events;
+	char *q_lookup, *q_lookup_at, *q_count, *q_params, *q_events, *q_run;
 	long long read_time;
 };
 
@@ -478,7 +478,8 @@ static int check_schema(struct cachedb *db)
 		char *sql;
 	} checks[] = {
 		{ "KFP tasks table", xstrfmt("SELECT `UUID`, `Namespace`, `PipelineName`, `RunUUID`, "
-					      "`MLMDExecutionID`, `CreatedTimestamp`, `Fingerprint` "
+					      "`MLMDExecutionID`, `CreatedTimestamp`, `FinishedTimestamp`, "
+					      "`Fingerprint` "
 					      "FROM `%s`.`tasks` WHERE 1 = 0", t) },
 		{ "MLMD Execution table", xstrfmt("SELECT `id`, `last_known_state` FROM `%s`.`Execution` "
 						   "WHERE 1 = 0", m) },
@@ -590,6 +591,26 @@ int cachedb_open(struct cachedb **out, const struct cachedb_options *o)
 			       "FROM `%s`.`tasks` WHERE `Fingerprint` = ? AND `PipelineName` = ? "
 			       "AND `Namespace` = ? AND `Fingerprint` <> '' "
 			       "ORDER BY `CreatedTimestamp` DESC, `UUID` DESC LIMIT 1", db->pipeline_db);
+	db->q_lookup_at = xstrfmt("SELECT `UUID`, `RunUUID`, `MLMDExecutionID`, `CreatedTimestamp` "
+				  "FROM `%s`.`tasks` WHERE `Fingerprint` = ? AND `PipelineName` = ? "
+				  "AND `Namespace` = ? AND `Fingerprint` <> '' AND `FinishedTimestamp` <= ? "
+				  "ORDER BY `CreatedTimestamp` DESC, `UUID` DESC LIMIT 1", db->pipeline_db);
+	/* A run's executions: its system.PipelineRun context (metadata/client.go:410-468). */
+	db->q_run = xstrfmt("SELECT e.`id`, e.`last_known_state`, e.`create_time_since_epoch`, "
+			    "tn.`string_value`, fp.`string_value`, ce.`string_value` "
+			    "FROM `%s`.`Context` c "
+			    "JOIN `%s`.`Type` ct ON ct.`id` = c.`type_id` AND ct.`name` = 'system.PipelineRun' "
+			    "JOIN `%s`.`Association` a ON a.`context_id` = c.`id` "
+			    "JOIN `%s`.`Execution` e ON e.`id` = a.`execution_id` "
+			    "JOIN `%s`.`Type` et ON et.`id` = e.`type_id` AND et.`name` = 'system.ContainerExecution' "
+			    "LEFT JOIN `%s`.`ExecutionProperty` tn ON tn.`execution_id` = e.`id` "
+			    "AND tn.`name` = 'task_name' AND tn.`is_custom_property` = 1 "
+			    "LEFT JOIN `%s`.`ExecutionProperty` fp ON fp.`execution_id` = e.`id` "
+			    "AND fp.`name` = 'cache_fingerprint' AND fp.`is_custom_property` = 1 "
+			    "LEFT JOIN `%s`.`ExecutionProperty` ce ON ce.`execution_id` = e.`id` "
+			    "AND ce.`name` = 'cached_execution_id' AND ce.`is_custom_property` = 1 "
+			    "WHERE c.`name` = ? ORDER BY e.`id`", db->mlmd_db, db->mlmd_db, db->mlmd_db,
+			    db->mlmd_db, db->mlmd_db, db->mlmd_db, db->mlmd_db, db->mlmd_db);
 	db->q_count = xstrfmt("SELECT COUNT(*) FROM `%s`.`tasks` WHERE `PipelineName` = ? "
 			      "AND `Namespace` = ? AND `Fingerprint` <> ''", db->pipeline_db);
 	/* metadata/client.go:564-575: output parameters, custom property `outputs`. */
@@ -626,6 +647,8 @@ void cachedb_free(struct cachedb *db)
 	free(db->pipeline_db);
 	free(db->mlmd_db);
 	free(db->q_lookup);
+	free(db->q_lookup_at);
+	free(db->q_run);
 	free(db->q_count);
 	free(db->q_params);
 	free(db->q_events);
@@ -674,6 +697,70 @@ int cachedb_lookup(struct cachedb *db, bool *found, struct cachedb_entry *out,
 	if (ret == 0)
 		*found = out->uuid[0] != '\0';
 	return ret;
+}
+
+int cachedb_lookup_at(struct cachedb *db, bool *found, struct cachedb_entry *out,
+		      const char *pipeline, const char *ns, const char *fingerprint, long long at)
+{
+	char *pname = xstrfmt("pipeline/%s", pipeline);
+	char attext[32];
+	const char *params[4] = { fingerprint, pname, ns, attext };
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	*found = false;
+	if (!*fingerprint) {
+		free(pname);
+		return 0;
+	}
+	snprintf(attext, sizeof(attext), "%lld", at);
+	ret = db_select(db, "cache lookup", db->q_lookup_at, params, 4, 4, row_entry_once, out);
+	free(pname);
+	if (ret == 0)
+		*found = out->uuid[0] != '\0';
+	return ret;
+}
+
+struct run_ctx {
+	struct arena *a;
+	struct cachedb_execution *v;
+	size_t n, alloc;
+};
+
+static int row_execution(void *ctx, char **cols, const size_t *lens)
+{
+	struct run_ctx *c = ctx;
+	struct cachedb_execution *e;
+	char *end;
+
+	(void)lens;
+	KC_GROW(c->v, c->alloc, c->n + 1);
+	e = &c->v[c->n++];
+	e->id = cols[0] ? strtoll(cols[0], &end, 10) : 0;
+	e->state = cols[1] ? (int)strtol(cols[1], &end, 10) : 0;
+	e->created_ms = cols[2] ? strtoll(cols[2], &end, 10) : 0;
+	e->task_name = arena_strdup(c->a, cols[3] ? cols[3] : "");
+	e->fingerprint = arena_strdup(c->a, cols[4] ? cols[4] : "");
+	e->cached_id = arena_strdup(c->a, cols[5] ? cols[5] : "");
+	return 0;
+}
+
+int cachedb_run_executions(struct cachedb *db, struct arena *a, const char *run_id,
+			   struct cachedb_execution **out, size_t *n)
+{
+	struct run_ctx c = { a, NULL, 0, 0 };
+	const char *params[1] = { run_id };
+
+	if (db_select(db, "run executions", db->q_run, params, 1, 6, row_execution, &c) < 0) {
+		free(c.v);
+		return -1;
+	}
+	*n = c.n;
+	*out = arena_array(a, c.n, sizeof(**out));
+	if (c.n)
+		memcpy(*out, c.v, c.n * sizeof(**out));
+	free(c.v);
+	return 0;
 }
 
 int cachedb_count(struct cachedb *db, long long *out, const char *pipeline, const char *ns)

@@ -498,8 +498,8 @@ static int decide_live(struct run *r, const struct task *t, struct task_result *
 		return 0;
 	}
 	e = arena_alloc(&r->pr->arena, sizeof(*e));
-	found = r->live->lookup(r->live->ctx, &r->pr->arena, r->scope.pipeline, r->scope.ns,
-				res->fingerprint, e);
+	found = r->live->lookup(r->live->ctx, &r->pr->arena, t->path, r->scope.pipeline,
+				r->scope.ns, res->fingerprint, e);
 	if (found < 0)
 		return err_set("task '%s': %s", t->path, err_msg());
 	if (found) {

@@ -112,6 +112,7 @@ struct common {
 	bool keep_log;                /* explain: predictions keep their decision log */
 	bool global_after_deployment; /* a later --global-cache overrides it */
 	const char *cache_db;         /* --cache-db URL, or NULL */
+	const char *verify_run;       /* verify: the run whose drivers' moments the lookups take */
 	const char *cache_db_defaults;/* --cache-db-defaults-file */
 };
 
@@ -126,19 +127,27 @@ struct session {
 	size_t nb;
 	char *baseline_desc;          /* for the summary */
 	struct arena arena;           /* params and such */
-	struct cachedb *db;           /* --cache-db: the open connection, or NULL */
+	struct live_ctx *live;        /* --cache-db: the open connection, or NULL */
 	char *live_desc;              /* --cache-db: where the state came from */
 };
 
-struct cachedb;
 struct live_cache;
+struct cachedb_execution;
 /*
  * --cache-db: connect (a warning on stderr when the URL holds a password),
  * count the entries in scope and describe the source into s->live_desc;
- * *live then answers predict_run's lookups from s->db.
+ * *live then answers predict_run's lookups.  With c->verify_run, the run's
+ * executions are read first and each task's lookup sees only the entries
+ * written before its driver ran.  live_close (NULL-safe) closes it.
  */
 int live_open(struct session *s, const struct common *c, const char *pipeline,
 	      struct live_cache *live);
+void live_close(struct live_ctx *lc);
+/* verify: the run's container executions (borrowed from the session). */
+const struct cachedb_execution *live_run_executions(const struct session *s, size_t *n);
+/* The execution of task `path` in the run (by its last component), NULL when none; *ambiguous when several. */
+const struct cachedb_execution *live_run_execution(const struct session *s, const char *path,
+						   bool *ambiguous);
 
 /*
  * Parse argv with the common table plus cmd->opts; for each option not in

@@ -16,6 +16,7 @@ int cmd_diff(int argc, char **argv, const struct command *cmd);
 int cmd_blame(int argc, char **argv, const struct command *cmd);
 int cmd_lint(int argc, char **argv, const struct command *cmd);
 int cmd_compare(int argc, char **argv, const struct command *cmd);
+int cmd_verify(int argc, char **argv, const struct command *cmd);
 
 extern const struct opt analyze_opts[];
 extern const struct opt explain_opts[];
@@ -26,5 +27,6 @@ extern const struct opt diff_opts[];
 extern const struct opt blame_opts[];
 extern const struct opt lint_opts[];
 extern const struct opt compare_opts[];
+extern const struct opt verify_opts[];
 
 #endif

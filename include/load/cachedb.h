@@ -92,6 +92,33 @@ struct cachedb_entry {
 int cachedb_lookup(struct cachedb *db, bool *found, struct cachedb_entry *out,
 		   const char *pipeline, const char *ns, const char *fingerprint);
 
+/*
+ * The same lookup as a driver at time `at` (seconds) saw it: only rows
+ * written by then.  A row is inserted when its task finishes, with
+ * FinishedTimestamp = that moment (launcher_v2.go:300-317), so
+ * FinishedTimestamp <= at.
+ */
+int cachedb_lookup_at(struct cachedb *db, bool *found, struct cachedb_entry *out,
+		      const char *pipeline, const char *ns, const char *fingerprint, long long at);
+
+/* One container execution of a run, as KFP's driver recorded it in MLMD. */
+struct cachedb_execution {
+	long long id;
+	int state;                   /* MLMD Execution.State: COMPLETE 3, FAILED 4, CACHED 5, CANCELED 6 */
+	long long created_ms;        /* create_time_since_epoch: the driver's moment */
+	const char *task_name;       /* custom property task_name (metadata/client.go:653) */
+	const char *fingerprint;     /* cache_fingerprint, or "" */
+	const char *cached_id;       /* cached_execution_id, or "" */
+};
+
+/*
+ * The system.ContainerExecution executions associated with the run's
+ * system.PipelineRun context, named by the run id (metadata/client.go:
+ * 410-468), by id.  In arena a.
+ */
+int cachedb_run_executions(struct cachedb *db, struct arena *a, const char *run_id,
+			   struct cachedb_execution **out, size_t *n);
+
 /* Entries (rows with a fingerprint) in scope pipeline/ns. */
 int cachedb_count(struct cachedb *db, long long *out, const char *pipeline, const char *ns);
 

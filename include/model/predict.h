@@ -21,12 +21,14 @@
 
 /*
  * A live cache (cmd/ wires it to load/cachedb.h).  lookup answers KFP's
- * driver query for an exact fingerprint in scope pipeline/ns: 1 on a hit
- * (*out filled in arena a), 0 on an exact miss, -1 on an error (message set).
+ * driver query for task `path`'s exact fingerprint in scope pipeline/ns: 1
+ * on a hit (*out filled in arena a), 0 on an exact miss, -1 on an error
+ * (message set).  The path lets a replay of a recorded run look up as that
+ * task's driver did, at its moment.
  */
 struct live_cache {
-	int (*lookup)(void *ctx, struct arena *a, const char *pipeline, const char *ns,
-		      const char *fingerprint, struct live_entry *out);
+	int (*lookup)(void *ctx, struct arena *a, const char *path, const char *pipeline,
+		      const char *ns, const char *fingerprint, struct live_entry *out);
 	void *ctx;
 };
 

@@ -163,3 +163,22 @@ seed_entry() {
 seed_agent_row() {
 	echo "INSERT INTO mlpipeline.tasks (UUID, Namespace, PipelineName, RunUUID, PodName, MLMDExecutionID, CreatedTimestamp, StartedTimestamp, FinishedTimestamp, Fingerprint, Name, State) VALUES ('$1', '$3', 'pipeline/$4', '$2', 'pod-$1', '$5', 1700000500, 1700000500, 1700000600, '', 'node', 'SUCCEEDED');"
 }
+
+# seed_run_context CONTEXT_ID RUN_ID: the run's system.PipelineRun context,
+# named by the run id (v2/metadata/client.go:410-468).
+seed_run_context() {
+	echo "INSERT IGNORE INTO metadb.\`Type\` (\`id\`, \`name\`, \`type_kind\`) VALUES (4, 'system.PipelineRun', 2);"
+	echo "INSERT INTO metadb.Context (id, type_id, name, create_time_since_epoch) VALUES ($1, 4, '$2', 1700001000000);"
+}
+
+# seed_run_execution ID CONTEXT_ID TASK STATE CREATED_MS FINGERPRINT [CACHED_ID]:
+# a container execution the driver created for TASK in the run
+# (CreateExecution, client.go:641-700: task_name, cache_fingerprint,
+# cached_execution_id; associated with the run's context), in MLMD state
+# STATE (CACHED 5 on a hit, COMPLETE 3 after it ran, FAILED 4).
+seed_run_execution() {
+	echo "INSERT INTO metadb.Execution (id, type_id, last_known_state, name, create_time_since_epoch, last_update_time_since_epoch) VALUES ($1, 1, $4, 'run-exec-$1', $5, $5);"
+	echo "INSERT INTO metadb.ExecutionProperty (execution_id, name, is_custom_property, string_value) VALUES ($1, 'task_name', 1, '$3'), ($1, 'cache_fingerprint', 1, '$6'), ($1, 'pod_name', 1, '');"
+	[ -n "${7:-}" ] && echo "INSERT INTO metadb.ExecutionProperty (execution_id, name, is_custom_property, string_value) VALUES ($1, 'cached_execution_id', 1, '$7');"
+	echo "INSERT INTO metadb.Association (context_id, execution_id) VALUES ($2, $1);"
+}

@@ -204,3 +204,49 @@ err_case "bad URL" "^kfpcache: cache-db URL: unknown option 'sockt'" --cache-db 
 # usage: --cache-db replaces the baselines
 kc analyze --cache-db "$URL" --cold "$SPEC" > /dev/null 2> "$D/x.err"
 [ $? = 2 ] && echo "ok - cachedb: --cache-db with --cold is a usage error" || echo "not ok - cachedb: --cache-db --cold: $(cat "$D/x.err")"
+
+# 7. verify a recorded run: prep and train hit (as predicted), evaluate ran
+#    (its entry was written after its driver looked: predicted MISS as its
+#    driver saw the cache), solo hit although no entry serves it now: the
+#    one deliberate misprediction, which --fail-on names.
+{
+	seed_run_context 1 run-v
+	seed_run_execution 51 1 prep 5 1700001000000 "$FP_PREP" 13
+	seed_run_execution 52 1 train 5 1700001010000 "$FP_TRAIN" 21
+	seed_run_execution 53 1 evaluate 3 1700001020000 "$FP_EVAL"
+	seed_run_execution 54 1 solo 5 1700001020000 "$FP_SOLO" 31
+	seed_execution 55 "$FP_EVAL"
+	seed_entry e-eval-late run-a kubeflow live-chain "$FP_EVAL" 55 1700001030
+} > "$D/run.sql"
+sql < "$D/run.sql" && echo "ok - cachedb: recorded run seeded" || echo "not ok - cachedb: recorded run seed failed"
+kc verify --cache-db "$URL" --spec "$SPEC" run-v > "$D/v.out" 2> "$D/v.err"
+rc=$?
+sed 1d "$D/v.out" > "$D/v.table"
+cat > "$D/v.want" <<'TXT'
+task,predicted,actual,execution,fingerprint,match
+evaluate,MISS,MISS,53,equal,true
+prep,HIT,HIT,51,equal,true
+solo,MISS,HIT,54,equal,false
+train,HIT,HIT,52,equal,true
+accuracy: 3 of 4 tasks (75.0%)
+TXT
+if [ $rc = 0 ] && diff -u "$D/v.want" "$D/v.table" > "$D/v.diff"; then
+	echo "ok - cachedb: verify: predicted vs actual per task, accuracy"
+else
+	echo "not ok - cachedb: verify: exit $rc: $(cat "$D/v.err") $(cat "$D/v.diff")"
+fi
+grep -q "^run run-v: 4 container executions; live cache localhost" "$D/v.out" &&
+	echo "ok - cachedb: verify names the run and the source" || echo "not ok - cachedb: verify header: $(head -1 "$D/v.out")"
+# Without the drivers' moments evaluate would hit the late entry: check that it is there.
+kc analyze --cache-db "$URL" --csv "$D/late.csv" "$SPEC" > /dev/null 2>&1
+check "late entry (now)" "$D/late.csv" evaluate HIT
+kc verify --cache-db "$URL" --spec "$SPEC" --fail-on 'mismatch>0' run-v > /dev/null 2> "$D/v.err"
+rc=$?
+[ $rc = 4 ] && grep -q "^kfpcache: --fail-on 'mismatch>0': 1 mismatch: solo$" "$D/v.err" &&
+	echo "ok - cachedb: verify --fail-on mismatch>0 exits 4 naming the task" ||
+	echo "not ok - cachedb: verify --fail-on: exit $rc: $(cat "$D/v.err")"
+kc verify --cache-db "$URL" --spec "$SPEC" no-such-run > /dev/null 2> "$D/v.err"
+rc=$?
+[ $rc = 1 ] && grep -q "run 'no-such-run' has no container executions" "$D/v.err" &&
+	echo "ok - cachedb: verify of an unknown run: one line, exit 1" ||
+	echo "not ok - cachedb: verify unknown run: exit $rc: $(cat "$D/v.err")"

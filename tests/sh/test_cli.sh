@@ -33,6 +33,7 @@ takes() {
 	fingerprint) echo $shared_all | sed 's/ baseline baseline-namespace namespace cold cache-db cache-db-defaults-file / /' ;;
 	history|diff|blame) echo $shared_all | sed 's/ params-file baseline baseline-namespace namespace cold cache-db cache-db-defaults-file / /' ;;
 	merge) echo help ;;
+	verify) echo $shared_all | sed 's/ baseline baseline-namespace / /; s/ cold / /' ;;
 	*) echo "unknown-command-$1" ;;
 	esac
 }
