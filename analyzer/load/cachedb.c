@@ -583,7 +583,8 @@ int cachedb_open(struct cachedb **out, const struct cachedb_options *o)
 	 * The driver's lookup: ListTasksV1 with predicates on fingerprint,
 	 * pipelineName and namespace, sorted created_at desc, page size 1
 	 * (cacheutils/cache.go:105-137); the list layer adds the key column as
-	 * tiebreaker in the same direction (apiserver/list/list.go:315-328).
+	 * tiebreaker in the same direction (apiserver/list/list.go:315-328; 2.14:
+	 * :226-230).
 	 * The driver always sends a sha256 fingerprint, so a persistence-agent
 	 * row (empty Fingerprint) can never match; the test says so explicitly.
 	 */
