@@ -129,6 +129,8 @@ int report_compare_text(FILE *fp, const struct compare *c)
 	else
 		fprintf(fp, "%s under %zu %s\n", term_text(c->what), c->npolicies,
 			plural(c->npolicies, "policy", "policies"));
+	if (c->source)
+		fprintf(fp, "cache: %s\n", term_text(c->source));
 	text_counts(fp, c);
 	if (b) {
 		if (c->history)
@@ -251,6 +253,10 @@ int report_compare_md(FILE *fp, const struct compare *c)
 
 	fputs("# Cache policies compared: ", fp);
 	md_cell(fp, c->what);
+	if (c->source) {
+		fputs("\n\nAgainst the ", fp);
+		md_cell(fp, c->source);
+	}
 	fputs("\n\n## Counts\n\n", fp);
 	md_counts(fp, c);
 	if (nb)

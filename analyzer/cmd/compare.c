@@ -139,6 +139,8 @@ static int run_spec(struct compare *cmp, struct common *c, const char *spec,
 		r = session_run(&s, c, spec, true);
 		if (r == 0)
 			compare_fill(cmp, compare_block(cmp, 0, spec, ""), p, s.pr);
+		if (r == 0 && s.live_desc && !cmp->source)
+			cmp->source = arena_strdup(&cmp->arena, s.live_desc);
 		/* Every policy replays the same baselines; say "none" only once. */
 		if (r == 0 && !s.nb && !c->nbaselines)
 			c->cold = true;
@@ -288,6 +290,12 @@ int cmd_compare(int argc, char **argv, const struct command *cmd)
 	idx = cmd_args(argc, argv, cmd, &c, on_opt, &a, 1, 1, "one SPEC or PATH", &ret);
 	if (idx < 0 || check_args(cmd, &a, &c, argv[idx], &history, &ret) < 0)
 		goto done;
+	/* A history replays its commits into a simulated cache; the live one is one state. */
+	if (history && c.cache_db) {
+		ret = EXIT_USAGE;
+		cmd_usage_error(cmd, "--cache-db and --history: a history is predicted against its own replayed cache, not a live one");
+		goto done;
+	}
 	np = c.npolicy_args;
 	pfs = xcalloc(np, sizeof(*pfs));
 	pols = xcalloc(np, sizeof(*pols));

@@ -56,7 +56,7 @@ static const struct command commands[] = {
 	  "  kfpcache lint --format sarif --fail-on 'lint>=warning' pipeline.yaml\n" },
 	{ "compare", cmd_compare, "SPEC|PATH",
 	  "the same spec (or each commit of a history) under several --policy: a matrix",
-	  compare_opts, COMMON_ALL,
+	  compare_opts, COMMON_ALL | COMMON_LIVE,
 	  "  kfpcache compare --cold --policy kfp-default --policy deployment-off samples/pipelines/train.yaml\n"
 	  "  kfpcache compare --history --policy kfp-default --policy run-off pipeline.yaml\n" },
 	{ "verify", cmd_verify, "RUN_ID",

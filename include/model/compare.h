@@ -47,6 +47,7 @@ struct compare {
 	size_t npolicies;
 	bool history;               /* blocks are commits */
 	const char *what;           /* the spec or path compared */
+	const char *source;         /* --cache-db: where the state came from, or NULL */
 	struct compare_block *blocks;
 	size_t nblocks, alloc;
 };

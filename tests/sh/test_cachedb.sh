@@ -205,6 +205,21 @@ err_case "bad URL" "^kfpcache: cache-db URL: unknown option 'sockt'" --cache-db 
 kc analyze --cache-db "$URL" --cold "$SPEC" > /dev/null 2> "$D/x.err"
 [ $? = 2 ] && echo "ok - cachedb: --cache-db with --cold is a usage error" || echo "not ok - cachedb: --cache-db --cold: $(cat "$D/x.err")"
 
+# 6b. compare: every policy's column against the same live state.
+kc compare --cache-db "$URL" --policy kfp-default --policy deployment-off "$SPEC" > "$D/cmp.out" 2> "$D/cmp.err"
+rc=$?
+if [ $rc = 0 ] && grep -q "^cache: live cache localhost (socket $SOCK), databases mlpipeline and metadb, namespace kubeflow" "$D/cmp.out" &&
+   grep -Eq '^\* prep +HIT +DISABLED\(deployment\)$' "$D/cmp.out" &&
+   grep -Eq '^\* evaluate +MISS +DISABLED\(deployment\)$' "$D/cmp.out"; then
+	echo "ok - cachedb: compare --cache-db: each policy against the live state, source named"
+else
+	echo "not ok - cachedb: compare --cache-db: exit $rc: $(cat "$D/cmp.err") $(cat "$D/cmp.out")"
+fi
+kc compare --cache-db "$URL" --history --policy kfp-default --policy run-off "$SPEC" > /dev/null 2> "$D/cmp.err"
+[ $? = 2 ] && grep -q -- "--cache-db and --history" "$D/cmp.err" &&
+	echo "ok - cachedb: compare --cache-db --history is a usage error" ||
+	echo "not ok - cachedb: compare --cache-db --history: $(cat "$D/cmp.err")"
+
 # 7. verify a recorded run: prep and train hit (as predicted), evaluate ran
 #    (its entry was written after its driver looked: predicted MISS as its
 #    driver saw the cache), solo hit although no entry serves it now: the

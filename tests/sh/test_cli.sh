@@ -28,8 +28,8 @@ table() {
 shared_all="repo param params-file baseline baseline-namespace namespace cold cache-db cache-db-defaults-file global-cache deployment run-caching kfp-version publish-logs policy max-input-mb max-depth max-nodes max-string-mb max-tasks help"
 takes() {
 	case $1 in
-	analyze|explain) echo $shared_all ;;
-	lint|compare) echo $shared_all | sed 's/ cache-db cache-db-defaults-file / /' ;;
+	analyze|explain|compare) echo $shared_all ;;
+	lint) echo $shared_all | sed 's/ cache-db cache-db-defaults-file / /' ;;
 	fingerprint) echo $shared_all | sed 's/ baseline baseline-namespace namespace cold cache-db cache-db-defaults-file / /' ;;
 	history|diff|blame) echo $shared_all | sed 's/ params-file baseline baseline-namespace namespace cold cache-db cache-db-defaults-file / /' ;;
 	merge) echo help ;;
