@@ -265,7 +265,7 @@ static int diff_gate(struct gating *g, const struct prediction *pb,
 
 /*
  * Load A and B, predict A into a fresh cache, then A again and B against
- * its run, pair the tasks, write CSV and DOT, print the table, gate.  One
+ * its run (with --cache-db: A and B both against the live state), pair the tasks, write CSV and DOT, print the table, gate.  One
  * linear sequence over eleven owned objects (two specs and DAGs, three
  * predictions, the cache, the rows, the highlight set) released under one
  * label; helpers would only pass them all along.
@@ -282,11 +282,15 @@ int cmd_diff(int argc, char **argv, const struct command *cmd)
 	struct strmap hl = STRMAP_INIT;
 	struct dag_options o;
 	struct outset os;
+	struct session live_s;
+	struct live_cache live;
+	struct predict_options now = { .ns = NULL };
 	size_t n = 0, i;
 	int idx, ret = EXIT_ERROR;
 	FILE *fp;
 
 	memset(&a, 0, sizeof(a));
+	memset(&live_s, 0, sizeof(live_s));
 	gating_init(&a.gating);
 	common_init(&c);
 	outset_init(&os);
@@ -297,13 +301,27 @@ int cmd_diff(int argc, char **argv, const struct command *cmd)
 		goto done;
 	common_dag_options(&c, &c.pol, &o);     /* both versions run with the same parameters */
 	cache = cache_new();
+	now.ns = c.ns;
 	if (spec_load(&sa, argv[idx], c.repo, &c.limits) < 0 ||
 	    spec_load(&sb, argv[idx + 1], c.repo, &c.limits) < 0 ||
-	    dag_build(&da, sa, &o) < 0 || dag_build(&db, sb, &o) < 0 ||
-	    predict_run(&pa, da, &c.pol, cache, "A",
-			&(struct predict_options){ .commit = true }) < 0 ||
-	    predict_run(&pa_next, da, &c.pol, cache, "A", NULL) < 0 ||
-	    predict_run(&pb, db, &c.pol, cache, "B", NULL) < 0) {
+	    dag_build(&da, sa, &o) < 0 || dag_build(&db, sb, &o) < 0) {
+		ret = cmd_fail();
+		goto done;
+	}
+	if (c.cache_db) {
+		/* Both versions against what the deployment holds now. */
+		if (live_open(&live_s, &c, db->pipeline_name, &live) < 0) {
+			ret = cmd_fail();
+			goto done;
+		}
+		now.live = &live;
+	} else if (predict_run(&pa, da, &c.pol, cache, "A",
+			       &(struct predict_options){ .commit = true, .ns = c.ns }) < 0) {
+		ret = cmd_fail();
+		goto done;
+	}
+	if (predict_run(&pa_next, da, &c.pol, cache, "A", &now) < 0 ||
+	    predict_run(&pb, db, &c.pol, cache, "B", &now) < 0) {
 		ret = cmd_fail();
 		goto done;
 	}
@@ -329,8 +347,11 @@ int cmd_diff(int argc, char **argv, const struct command *cmd)
 		ret = cmd_fail();
 		goto done;
 	}
-	if (!a.quiet && !(a.csv && !strcmp(a.csv, "-")))
+	if (!a.quiet && !(a.csv && !strcmp(a.csv, "-"))) {
+		if (live_s.live_desc)
+			printf("cache: %s\n", term_text(live_s.live_desc));
 		write_text(stdout, argv[idx], argv[idx + 1], rows, n);
+	}
 	ret = fflush(stdout) ? EXIT_ERROR : diff_gate(&a.gating, pb, rows, n);
 done:
 	gating_release(&a.gating);
@@ -342,6 +363,8 @@ done:
 	prediction_free(pa_next);
 	prediction_free(pb);
 	cache_free(cache);
+	free(live_s.live_desc);
+	live_close(live_s.live);
 	dag_free(da);
 	dag_free(db);
 	spec_free(sa);

@@ -41,7 +41,8 @@ static const struct command commands[] = {
 	  "  kfpcache history --follow --csv - pipeline.yaml\n" },
 	{ "diff", cmd_diff, "A B",
 	  "two versions side by side: tasks whose key, caching or decision changes, and why",
-	  diff_opts, COMMON_INPUTS | COMMON_POLICY | COMMON_LIMITS,
+	  diff_opts, COMMON_INPUTS | COMMON_POLICY | COMMON_LIMITS | COMMON_LIVE |
+	  COMMON_BIT(OPT_NAMESPACE),
 	  "  kfpcache diff HEAD~1:pipeline.yaml pipeline.yaml\n"
 	  "  kfpcache diff --fail-on 'changed>0' --csv - main:pipeline.yaml HEAD:pipeline.yaml\n" },
 	{ "blame", cmd_blame, "PATH",

@@ -220,6 +220,17 @@ kc compare --cache-db "$URL" --history --policy kfp-default --policy run-off "$S
 	echo "ok - cachedb: compare --cache-db --history is a usage error" ||
 	echo "not ok - cachedb: compare --cache-db --history: $(cat "$D/cmp.err")"
 
+# 6c. diff: A and B both against the live state; B changes prep's input.
+sed 's|s3://acme/raw|s3://acme/raw-v2|' "$SPEC" > "$D/chain-b.yaml"
+kc diff --cache-db "$URL" --csv "$D/diff.csv" "$SPEC" "$D/chain-b.yaml" > "$D/diff.out" 2> "$D/diff.err"
+rc=$?
+if [ $rc = 0 ] && grep -q "^cache: live cache localhost (socket $SOCK)" "$D/diff.out" &&
+   grep -q '^prep,changed,' "$D/diff.csv" && grep -q '^train,affected,' "$D/diff.csv"; then
+	echo "ok - cachedb: diff --cache-db: B's change against the live state"
+else
+	echo "not ok - cachedb: diff --cache-db: exit $rc: $(cat "$D/diff.err") $(cat "$D/diff.csv")"
+fi
+
 # 7. verify a recorded run: prep and train hit (as predicted), evaluate ran
 #    (its entry was written after its driver looked: predicted MISS as its
 #    driver saw the cache), solo hit although no entry serves it now: the

@@ -31,7 +31,8 @@ takes() {
 	analyze|explain|compare) echo $shared_all ;;
 	lint) echo $shared_all | sed 's/ cache-db cache-db-defaults-file / /' ;;
 	fingerprint) echo $shared_all | sed 's/ baseline baseline-namespace namespace cold cache-db cache-db-defaults-file / /' ;;
-	history|diff|blame) echo $shared_all | sed 's/ params-file baseline baseline-namespace namespace cold cache-db cache-db-defaults-file / /' ;;
+	history|blame) echo $shared_all | sed 's/ params-file baseline baseline-namespace namespace cold cache-db cache-db-defaults-file / /' ;;
+	diff) echo $shared_all | sed 's/ params-file baseline baseline-namespace / /; s/ cold / /' ;;
 	merge) echo help ;;
 	verify) echo $shared_all | sed 's/ baseline baseline-namespace / /; s/ cold / /' ;;
 	*) echo "unknown-command-$1" ;;
