@@ -370,29 +370,34 @@ static void key_outputs(struct key_spec *k, const struct task *t, bool logs,
  * for any other input, or an output transformed on the way (select,
  * collected, a loop item, OneOf): those stay symbolic.
  */
-static const struct node *live_value(const struct parts_run *r, const struct task_input *in)
+const struct node *parts_live_value(struct arena *a, const struct task_result *results,
+				    const bool *decided, const struct task_input *in)
 {
 	const struct rval *v = &in->val;
 	const struct task_result *pr;
 	size_t i;
 
 	if (v->kind != RV_OUTPUT || v->nrefs != 1 || (v->xform && *v->xform) || v->inner ||
-	    v->nalts || !r->decided[v->refs[0].producer->index])
+	    v->nalts || !decided[v->refs[0].producer->index])
 		return NULL;
-	pr = &r->results[v->refs[0].producer->index];
+	pr = &results[v->refs[0].producer->index];
 	if (!pr->live || pr->decision != DECISION_HIT)
 		return NULL;
 	if (!in->artifact)
 		return pr->live->params ? node_get(pr->live->params, v->refs[0].output) : NULL;
 	for (i = 0; i < pr->live->nartifacts; i++)
 		if (!strcmp(pr->live->art_names[i], v->refs[0].output)) {
-			struct node *list = node_new(r->arena, NODE_LIST);
-			node_append(r->arena, list, NULL, 0,
-				    node_new_str(r->arena, pr->live->art_ids[i],
-						 strlen(pr->live->art_ids[i])));
+			struct node *list = node_new(a, NODE_LIST);
+			node_append(a, list, NULL, 0,
+				    node_new_str(a, pr->live->art_ids[i], strlen(pr->live->art_ids[i])));
 			return list;
 		}
 	return NULL;
+}
+
+static const struct node *live_value(const struct parts_run *r, const struct task_input *in)
+{
+	return parts_live_value(r->arena, r->results, r->decided, in);
 }
 
 /*

@@ -924,12 +924,70 @@ static void commit_run(struct run *r)
 	cache_end_run(r->c);
 }
 
+/*
+ * One walk of the run: which tasks trigger (with tv: values a live cache
+ * serves), then every task decided producers first.
+ */
+static int run_pass(struct run *r, const struct trigger_values *tv)
+{
+	const struct dag *d = r->d;
+	size_t i;
+
+	r->trig = arena_array(&r->pr->arena, d->ntasks, sizeof(*r->trig));
+	trigger_eval_with(d, r->trig, tv);
+	r->pr->triggers = r->trig;
+	parts_run_init(&r->parts, &r->pr->arena, d->spec->name, r->p, r->pr->results, r->decided,
+		       r->trig);
+	same_run_init(&r->same, d, &r->pr->arena);
+	/*
+	 * Producers first, so the key parts are assembled from results
+	 * already decided, and decide() never recurses; and what KFP finishes
+	 * before a task's driver starts before it (model/order.h), so a
+	 * same-run hit finds the entry it hits.
+	 */
+	for (i = 0; i < d->ntasks; i++)
+		if (decide(r, r->same.order.tasks[i]) < 0)
+			return -1;
+	return 0;
+}
+
+/* The previous pass's results, read by trigger_eval_with. */
+struct pass_values {
+	struct arena *a;
+	const struct task_result *results;
+	const bool *decided;
+};
+
+static const struct node *pass_value(void *ctx, const struct task_input *in)
+{
+	const struct pass_values *pv = ctx;
+
+	return parts_live_value(pv->a, pv->results, pv->decided, in);
+}
+
+/* How many condition inputs the live cache's HITs of this pass give values to. */
+static size_t conditions_resolved(const struct run *r)
+{
+	size_t i, j, n = 0;
+
+	for (i = 0; i < r->d->ntasks; i++) {
+		const struct task *t = r->d->tasks[i];
+		if (!trigger_condition(t))
+			continue;
+		for (j = 0; j < t->ninputs; j++)
+			if (!t->inputs[j].artifact && t->inputs[j].val.kind == RV_OUTPUT &&
+			    parts_live_value(&r->pr->arena, r->pr->results, r->decided, &t->inputs[j]))
+				n++;
+	}
+	return n;
+}
+
 int predict_run(struct prediction **out, const struct dag *d, const struct policy *p,
 		struct cache *c, const char *label, const struct predict_options *opt)
 {
 	struct prediction *pr = xcalloc(1, sizeof(*pr));
 	struct run r;
-	size_t i;
+	size_t i, resolved, nresolved = 0;
 	int ret = -1;
 
 	arena_init(&pr->arena);
@@ -951,20 +1009,28 @@ int predict_run(struct prediction **out, const struct dag *d, const struct polic
 	r.ns_named = strcmp(r.scope.ns, PREDICT_DEFAULT_NAMESPACE) != 0;
 	pr->ns = arena_strdup(&pr->arena, r.scope.ns);
 	r.decided = xcalloc(d->ntasks ? d->ntasks : 1, sizeof(*r.decided));
-	r.trig = arena_array(&pr->arena, d->ntasks, sizeof(*r.trig));
-	trigger_eval(d, r.trig);
-	pr->triggers = r.trig;
-	parts_run_init(&r.parts, &pr->arena, d->spec->name, p, pr->results, r.decided, r.trig);
-	same_run_init(&r.same, d, &pr->arena);
+	if (run_pass(&r, NULL) < 0)
+		goto done;
 	/*
-	 * Producers first, so the key parts are assembled from results
-	 * already decided, and decide() never recurses; and what KFP finishes
-	 * before a task's driver starts before it (model/order.h), so a
-	 * same-run hit finds the entry it hits.
+	 * Against a live cache a condition over a HIT producer's outputs is
+	 * decidable once the producer is decided: run again with those values
+	 * (trigger.h trigger_values) until no more conditions are decided.
 	 */
-	for (i = 0; i < d->ntasks; i++)
-		if (decide(&r, r.same.order.tasks[i]) < 0)
+	while (r.live && (resolved = conditions_resolved(&r)) > nresolved) {
+		struct pass_values pv = { &pr->arena, pr->results, xcalloc(d->ntasks, sizeof(bool)) };
+		struct trigger_values tv = { pass_value, &pv };
+		int pass;
+		memcpy((bool *)pv.decided, r.decided, d->ntasks * sizeof(bool));
+		nresolved = resolved;
+		pr->results = arena_array(&pr->arena, d->ntasks, sizeof(*pr->results));
+		memset(r.decided, 0, d->ntasks * sizeof(*r.decided));
+		parts_run_release(&r.parts);
+		same_run_release(&r.same);
+		pass = run_pass(&r, &tv);
+		free((bool *)pv.decided);
+		if (pass < 0)
 			goto done;
+	}
 	for (i = 0; i < d->ntasks; i++) {
 		const struct task *t = d->tasks[i];
 		pr->counts[pr->results[i].decision]++;

@@ -67,19 +67,28 @@ static const struct task_input *param_input(const struct task *t, const char *na
  * Values: numbers are doubles, a null optional input is dropped
  * (resolve.go:333-347), so reading it is CEL's "no such key".
  */
+struct lookup_ctx {
+	const struct task *t;
+	const struct trigger_values *tv;
+};
+
 static int lookup(void *ctx, const char *name, size_t len, struct cel_value *out)
 {
-	const struct task_input *in = param_input(ctx, name, len);
-	const struct node *v;
+	const struct lookup_ctx *lc = ctx;
+	const struct task_input *in = param_input(lc->t, name, len);
+	const struct node *v = NULL;
 
 	memset(out, 0, sizeof(*out));
 	if (!in || in->val.kind == RV_ABSENT)
 		return CEL_ABSENT;
-	if (in->val.kind != RV_STATIC) {
+	if (in->val.kind == RV_STATIC)
+		v = in->val.value;
+	else if (lc->tv)
+		v = lc->tv->value(lc->tv->ctx, in);
+	if (!v) {
 		out->kind = CEL_VAL_UNKNOWN;
 		return 0;
 	}
-	v = in->val.value;
 	switch (v->type) {
 	case NODE_NULL: out->kind = CEL_VAL_NULL; break;
 	case NODE_BOOL: out->kind = CEL_VAL_BOOL; out->b = v->boolean; break;
@@ -91,12 +100,14 @@ static int lookup(void *ctx, const char *name, size_t len, struct cel_value *out
 	return 0;
 }
 
-static void own_condition(const struct task *t, struct trigger_state *st)
+static void own_condition(const struct task *t, struct trigger_state *st,
+			  const struct trigger_values *tv)
 {
 	const char *c = trigger_condition(t);
+	struct lookup_ctx lc = { t, tv };
 
 	memset(&st->err, 0, sizeof(st->err));
-	st->own = c ? cel_eval(c, strlen(c), lookup, (void *)t, &st->err) : CEL_TRUE;
+	st->own = c ? cel_eval(c, strlen(c), lookup, &lc, &st->err) : CEL_TRUE;
 }
 
 /* Combine what decides t: the worst of its own condition, its group, its dependencies. */
@@ -111,7 +122,8 @@ static void combine(struct trigger_state *st, enum trigger v,
 }
 
 static const struct trigger_state *state_of(const struct dag *d, struct trigger_state *out,
-					    unsigned char *done, const struct task *t);
+					    unsigned char *done, const struct task *t,
+					    const struct trigger_values *tv);
 
 /*
  * An exit-handler task runs as the exit hook of the group it depends on
@@ -129,7 +141,7 @@ static void exit_dependency(struct trigger_state *up, const struct trigger_state
 
 /* What t inherits: its group's state and its dependencies' (exit tasks: see above). */
 static void inherit(const struct dag *d, struct trigger_state *out, unsigned char *done,
-		    const struct task *t, struct trigger_state *up)
+		    const struct task *t, struct trigger_state *up, const struct trigger_values *tv)
 {
 	size_t k;
 
@@ -137,7 +149,7 @@ static void inherit(const struct dag *d, struct trigger_state *out, unsigned cha
 	up->v = TRIGGER_YES;
 	up->distance = -1;
 	if (t->parent) {
-		const struct trigger_state *ps = state_of(d, out, done, t->parent);
+		const struct trigger_state *ps = state_of(d, out, done, t->parent, tv);
 		if (ps->v != TRIGGER_YES)
 			combine(up, ps->v, ps->cause, ps->distance + 1);
 	}
@@ -146,7 +158,7 @@ static void inherit(const struct dag *d, struct trigger_state *out, unsigned cha
 		const struct trigger_state *ds;
 		if (!p)
 			continue;
-		ds = state_of(d, out, done, p);
+		ds = state_of(d, out, done, p, tv);
 		if (is_exit_task(t))
 			exit_dependency(up, ds, p);
 		else if (ds->v != TRIGGER_YES)
@@ -156,7 +168,7 @@ static void inherit(const struct dag *d, struct trigger_state *out, unsigned cha
 }
 
 static void decide(const struct dag *d, struct trigger_state *out, unsigned char *done,
-		   const struct task *t)
+		   const struct task *t, const struct trigger_values *tv)
 {
 	struct trigger_state *st = &out[t->index];
 	struct trigger_state up;
@@ -166,8 +178,8 @@ static void decide(const struct dag *d, struct trigger_state *out, unsigned char
 	st->distance = -1;
 	st->fail_maybe = false;
 	st->race = NULL;
-	own_condition(t, st);
-	inherit(d, out, done, t, &up);
+	own_condition(t, st, tv);
+	inherit(d, out, done, t, &up, tv);
 	/* Its driver starts only if everything above and before it lets it. */
 	if (t->fail_detail && trigger_runs(&up)) {
 		combine(st, TRIGGER_FAIL, t, 0);
@@ -191,11 +203,12 @@ static void decide(const struct dag *d, struct trigger_state *out, unsigned char
  * stays shallow (checked with a chain met from its far end).
  */
 static const struct trigger_state *state_of(const struct dag *d, struct trigger_state *out,
-					    unsigned char *done, const struct task *t)
+					    unsigned char *done, const struct task *t,
+					    const struct trigger_values *tv)
 {
 	if (!done[t->index]) {
 		done[t->index] = 1;
-		decide(d, out, done, t);
+		decide(d, out, done, t, tv);
 	}
 	return &out[t->index];
 }
@@ -285,11 +298,17 @@ static void find_races(const struct dag *d, struct trigger_state *out)
 
 void trigger_eval(const struct dag *d, struct trigger_state *out)
 {
+	trigger_eval_with(d, out, NULL);
+}
+
+void trigger_eval_with(const struct dag *d, struct trigger_state *out,
+		       const struct trigger_values *tv)
+{
 	unsigned char *done = xcalloc(d->ntasks ? d->ntasks : 1, 1);
 	size_t i;
 
 	for (i = 0; i < d->ntasks; i++)
-		state_of(d, out, done, d->order[i]);
+		state_of(d, out, done, d->order[i], tv);
 	free(done);
 	find_races(d, out);
 }

@@ -39,6 +39,15 @@ void parts_run_init(struct parts_run *r, struct arena *a, const char *spec_name,
 		    const bool *decided, const struct trigger_state *trig);
 void parts_run_release(struct parts_run *r);
 
+/*
+ * The value input `in` reads from a producer that hit a deployment's live
+ * cache (results[i].live): its cached output parameter, or its output
+ * artifact's MLMD id as a one-item list; NULL for any other input or an
+ * output transformed on the way.  Nodes go into arena a.
+ */
+const struct node *parts_live_value(struct arena *a, const struct task_result *results,
+				    const bool *decided, const struct task_input *in);
+
 /* What a key's inputs depend on, gathered while building their tokens. */
 struct parts_deps {
 	const char **run_unique;       /* the per-run values, in input order */

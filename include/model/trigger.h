@@ -52,6 +52,18 @@ struct trigger_state {
  */
 void trigger_eval(const struct dag *d, struct trigger_state *out);
 
+/*
+ * Values known beyond the spec: value(ctx, in) gives the value of a
+ * non-static input (a producer's output served from a live cache), or NULL
+ * when it is not known.  trigger_eval_with evaluates conditions with them.
+ */
+struct trigger_values {
+	const struct node *(*value)(void *ctx, const struct task_input *in);
+	void *ctx;
+};
+void trigger_eval_with(const struct dag *d, struct trigger_state *out,
+		       const struct trigger_values *tv);
+
 /* Does a task in this state execute (YES, or MAYBE: if its condition holds)? */
 bool trigger_runs(const struct trigger_state *st);
 

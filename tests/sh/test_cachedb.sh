@@ -205,6 +205,20 @@ err_case "bad URL" "^kfpcache: cache-db URL: unknown option 'sockt'" --cache-db 
 kc analyze --cache-db "$URL" --cold "$SPEC" > /dev/null 2> "$D/x.err"
 [ $? = 2 ] && echo "ok - cachedb: --cache-db with --cold is a usage error" || echo "not ok - cachedb: --cache-db --cold: $(cat "$D/x.err")"
 
+# 6a. conditions over a HIT producer's cached output are decided: rows is
+#     1000, so condition-1 (> 500) holds and condition-2 (< 500) does not.
+COND=$ROOT/tests/fixtures/live-cond.yaml
+kc analyze --cache-db "$URL" --csv "$D/cond.csv" "$COND" > /dev/null 2> "$D/cond.err"
+cond() {  # cond NAME FILE TASK CONDITIONAL DECISION REASON
+	row=$(awk -F, -v t="$3" '$1 == t { print $8 "," $9 "," $10 }' "$2")
+	[ "$row" = "$4,$5,$6" ] && echo "ok - cachedb: $1: $3 $4 $5 $6" ||
+		echo "not ok - cachedb: $1: $3 is '$row', expected '$4,$5,$6' $(cat "$D/cond.err")"
+}
+cond "condition from a cached output" "$D/cond.csv" condition-1/report-big false MISS cold_cache
+cond "condition from a cached output" "$D/cond.csv" condition-2/report-small false NOT_RUN condition
+kc analyze --cache-db "$URL" --namespace team-b --csv "$D/cond-b.csv" "$COND" > /dev/null 2> "$D/cond.err"
+cond "condition, producer runs" "$D/cond-b.csv" condition-2/report-small true MISS cold_cache
+
 # 6b. compare: every policy's column against the same live state.
 kc compare --cache-db "$URL" --policy kfp-default --policy deployment-off "$SPEC" > "$D/cmp.out" 2> "$D/cmp.err"
 rc=$?
