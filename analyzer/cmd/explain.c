@@ -13,6 +13,7 @@
 #include "cmd/cmd.h"
 #include "cmd/commands.h"
 #include "model/key.h"
+#include "model/parts.h"
 #include "model/policy_file.h"
 #include "model/predict.h"
 #include "model/trigger.h"
@@ -99,15 +100,34 @@ static void input_line(void *ctx, const char *name, const char *value)
 	printf("    input %s = %s\n", term_text(name), term_text(value));
 }
 
-/* The condition of t: its text, each input it reads with its value, its result. */
-static void condition_lines(const struct task *t, const struct trigger_state *st,
-			    const char *role)
+struct live_inputs {
+	const struct prediction *pr;
+	struct arena arena;
+};
+
+/* A condition input served by a live cache HIT (what predict_run evaluated it with). */
+static const struct node *live_input(void *ctx, const struct task_input *in)
 {
+	struct live_inputs *li = ctx;
+
+	/* Every task is decided once the prediction is made. */
+	return parts_live_value(&li->arena, li->pr->results, NULL, in);
+}
+
+/* The condition of t: its text, each input it reads with its value, its result. */
+static void condition_lines(const struct prediction *pr, const struct task *t,
+			    const struct trigger_state *st, const char *role)
+{
+	struct live_inputs li;
+	struct trigger_values tv = { live_input, &li };
 	size_t n = 0;
 
+	li.pr = pr;
+	arena_init(&li.arena);
 	printf("  condition of %s (%s): %s\n", term_text(t->path), role,
 	       term_text(trigger_condition(t)));
-	trigger_inputs(t, input_line, &n);
+	trigger_inputs_with(t, &tv, input_line, &n);
+	arena_release(&li.arena);
 	if (!n)
 		printf("    reads no inputs.parameter_values\n");
 	printf("    result: %s", cel_truth_name(st->own));
@@ -166,12 +186,12 @@ static bool trigger_section(const struct prediction *pr, const struct task *t)
 		printf("may not start: the driver of %s fails, and nothing orders this task before it\n",
 		       term_text(st->race->path));
 	if (trigger_condition(t))
-		condition_lines(t, st, "this task");
+		condition_lines(pr, t, st, "this task");
 	for (g = t->parent; g; g = g->parent)
 		if (trigger_condition(g))
-			condition_lines(g, &trig[g->index], "enclosing group");
+			condition_lines(pr, g, &trig[g->index], "enclosing group");
 	if (st->cause && st->cause != t && !is_ancestor(st->cause, t) && trigger_condition(st->cause))
-		condition_lines(st->cause, &trig[st->cause->index], "upstream dependency");
+		condition_lines(pr, st->cause, &trig[st->cause->index], "upstream dependency");
 done:
 	return runs;
 }

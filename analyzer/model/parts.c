@@ -378,7 +378,7 @@ const struct node *parts_live_value(struct arena *a, const struct task_result *r
 	size_t i;
 
 	if (v->kind != RV_OUTPUT || v->nrefs != 1 || (v->xform && *v->xform) || v->inner ||
-	    v->nalts || !decided[v->refs[0].producer->index])
+	    v->nalts || (decided && !decided[v->refs[0].producer->index]))
 		return NULL;
 	pr = &results[v->refs[0].producer->index];
 	if (!pr->live || pr->decision != DECISION_HIT)

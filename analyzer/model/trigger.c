@@ -315,6 +315,7 @@ void trigger_eval_with(const struct dag *d, struct trigger_state *out,
 
 struct inputs_ctx {
 	const struct task *t;
+	const struct trigger_values *tv;
 	trigger_input_fn *each;
 	void *ctx;
 };
@@ -325,10 +326,12 @@ static void one_input(void *ctx, const char *name, size_t len)
 	const struct task_input *in = param_input(c->t, name, len);
 	struct strbuf sb = STRBUF_INIT;
 	char *key = xstrndup(name, len);
+	const struct node *v = !in ? NULL : in->val.kind == RV_STATIC ? in->val.value
+				  : c->tv && in->val.kind != RV_ABSENT ? c->tv->value(c->tv->ctx, in) : NULL;
 
 	if (!in || in->val.kind == RV_ABSENT)
 		c->each(c->ctx, key, "absent");
-	else if (in->val.kind != RV_STATIC || canon_json(&sb, in->val.value) < 0)
+	else if (!v || canon_json(&sb, v) < 0)
 		c->each(c->ctx, key, "unknown");
 	else
 		c->each(c->ctx, key, sb_str(&sb));
@@ -338,8 +341,14 @@ static void one_input(void *ctx, const char *name, size_t len)
 
 void trigger_inputs(const struct task *t, trigger_input_fn *each, void *ctx)
 {
+	trigger_inputs_with(t, NULL, each, ctx);
+}
+
+void trigger_inputs_with(const struct task *t, const struct trigger_values *tv,
+			 trigger_input_fn *each, void *ctx)
+{
 	const char *c = trigger_condition(t);
-	struct inputs_ctx ic = { t, each, ctx };
+	struct inputs_ctx ic = { t, tv, each, ctx };
 
 	if (c)
 		(void)cel_inputs(c, strlen(c), one_input, &ic, NULL);

@@ -43,7 +43,8 @@ void parts_run_release(struct parts_run *r);
  * The value input `in` reads from a producer that hit a deployment's live
  * cache (results[i].live): its cached output parameter, or its output
  * artifact's MLMD id as a one-item list; NULL for any other input or an
- * output transformed on the way.  Nodes go into arena a.
+ * output transformed on the way.  decided NULL: every result is final.
+ * Nodes go into arena a.
  */
 const struct node *parts_live_value(struct arena *a, const struct task_result *results,
 				    const bool *decided, const struct task_input *in);

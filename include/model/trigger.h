@@ -80,5 +80,8 @@ const char *trigger_condition(const struct task *t);
  */
 typedef void trigger_input_fn(void *ctx, const char *name, const char *value);
 void trigger_inputs(const struct task *t, trigger_input_fn *each, void *ctx);
+/* The same, with the values tv knows (trigger_eval_with's). */
+void trigger_inputs_with(const struct task *t, const struct trigger_values *tv,
+			 trigger_input_fn *each, void *ctx);
 
 #endif

@@ -216,6 +216,10 @@ cond() {  # cond NAME FILE TASK CONDITIONAL DECISION REASON
 }
 cond "condition from a cached output" "$D/cond.csv" condition-1/report-big false MISS cold_cache
 cond "condition from a cached output" "$D/cond.csv" condition-2/report-small false NOT_RUN condition
+kc explain --cache-db "$URL" "$COND" condition-2/report-small > "$D/cond.exp" 2>&1
+grep -q "input pipelinechannel--prep-rows = 1000$" "$D/cond.exp" && grep -q "result: false" "$D/cond.exp" &&
+	echo "ok - cachedb: explain shows the cached value the condition was decided with" ||
+	echo "not ok - cachedb: explain condition: $(grep -A3 'condition of' "$D/cond.exp")"
 kc analyze --cache-db "$URL" --namespace team-b --csv "$D/cond-b.csv" "$COND" > /dev/null 2> "$D/cond.err"
 cond "condition, producer runs" "$D/cond-b.csv" condition-2/report-small true MISS cold_cache
 
