@@ -159,7 +159,7 @@ static bool trigger_section(const struct prediction *pr, const struct task *t)
 		break;
 	case TRIGGER_FAIL:
 		printf("does not run: the driver of %s fails: %s\n", term_text(st->cause->path),
-		       term_text(st->cause->fail_message));
+		       term_text(trig[st->cause->index].fail_message));
 		break;
 	}
 	if (st->race)

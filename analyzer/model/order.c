@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "model/canon.h"
+#include "model/trigger.h"
 #include "base/banned.h"
 
 long run_order_parallelism(const struct task *t)
@@ -323,21 +324,14 @@ static bool conditions_exclude(const struct task *x, const char *cx, const struc
 	return ex;
 }
 
-static const char *condition_of(const struct task *t)
-{
-	const char *c = node_str(node_path(t->spec, "triggerPolicy", "condition", NULL));
-
-	return c && *c ? c : NULL;
-}
-
 bool run_order_exclusive(const struct task *a, const struct task *b)
 {
 	const struct task *ax, *bx;
 
 	for (ax = a; ax; ax = ax->parent)
-		for (bx = b; bx && condition_of(ax); bx = bx->parent)
-			if (ax != bx && condition_of(bx) &&
-			    conditions_exclude(ax, condition_of(ax), bx, condition_of(bx)))
+		for (bx = b; bx && trigger_condition(ax); bx = bx->parent)
+			if (ax != bx && trigger_condition(bx) &&
+			    conditions_exclude(ax, trigger_condition(ax), bx, trigger_condition(bx)))
 				return true;
 	return false;
 }

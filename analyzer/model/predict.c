@@ -757,8 +757,8 @@ static bool not_triggered(struct run *r, const struct task *t, struct task_resul
 	} else if (st->v == TRIGGER_FAIL) {
 		/* KFP's driver fails there: nothing inside or after it starts (§10). */
 		set_self_cause(r, st->cause, res, DECISION_NOT_RUN, REASON_DRIVER_ERROR,
-			       st->cause->fail_detail);
-		logf_(r, res, "driver: %s", st->cause->fail_message);
+			       r->trig[st->cause->index].fail_detail);
+		logf_(r, res, "driver: %s", r->trig[st->cause->index].fail_message);
 	} else {
 		const struct trigger_state *cs = &r->trig[st->cause->index];
 		set_self_cause(r, st->cause, res, DECISION_UNKNOWN, REASON_CONDITION_ERROR,
@@ -882,7 +882,7 @@ int predict_run(struct prediction **out, const struct dag *d, const struct polic
 	pr->ns = arena_strdup(&pr->arena, r.scope.ns);
 	r.decided = xcalloc(d->ntasks ? d->ntasks : 1, sizeof(*r.decided));
 	r.trig = arena_array(&pr->arena, d->ntasks, sizeof(*r.trig));
-	trigger_eval(d, r.trig);
+	trigger_eval(d, r.trig, &pr->arena);
 	pr->triggers = r.trig;
 	parts_run_init(&r.parts, &pr->arena, d->spec->name, p, pr->results, r.decided, r.trig);
 	same_run_init(&r.same, d, &pr->arena);
