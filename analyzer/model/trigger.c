@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "model/canon.h"
+#include "model/order.h"
 #include "base/banned.h"
 
 bool trigger_runs(const struct trigger_state *st)
@@ -35,13 +36,6 @@ static bool is_inside(const struct task *t, const struct task *g)
 		if (t == g)
 			return true;
 	return false;
-}
-
-const char *trigger_condition(const struct task *t)
-{
-	const char *c = node_str(node_path(t->spec, "triggerPolicy", "condition", NULL));
-
-	return c && *c ? c : NULL;
 }
 
 static bool is_exit_task(const struct task *t)
@@ -93,7 +87,7 @@ static int lookup(void *ctx, const char *name, size_t len, struct cel_value *out
 
 static void own_condition(const struct task *t, struct trigger_state *st)
 {
-	const char *c = trigger_condition(t);
+	const char *c = task_condition(t);
 
 	memset(&st->err, 0, sizeof(st->err));
 	st->own = c ? cel_eval(c, strlen(c), lookup, (void *)t, &st->err) : CEL_TRUE;
@@ -259,20 +253,6 @@ static const struct trigger_state *state_of(struct eval *e, const struct task *t
 /* The most failures whose races are worked out; beyond, what runs may not start. */
 #define RACE_MAX_FAILURES 256
 
-/* Stamp every sibling t waits for, through dependentTasks (bounded as state_of is). */
-static void mark_before(const struct task *t, size_t *mark, size_t stamp)
-{
-	size_t k;
-
-	for (k = 0; k < t->ndeps; k++) {
-		const struct task *p = strmap_get(&t->scope->by_key, t->deps[k]);
-		if (p && mark[p->index] != stamp) {
-			mark[p->index] = stamp;
-			mark_before(p, mark, stamp);
-		}
-	}
-}
-
 static bool depends_on(const struct task *t, const struct task *p)
 {
 	size_t k;
@@ -295,12 +275,9 @@ static bool ordered_before(const struct task *t, const struct task *f, const siz
 {
 	const struct task *tx, *fx;
 
-	for (tx = t; tx; tx = tx->parent)
-		for (fx = f; fx; fx = fx->parent)
-			if (fx->scope == tx->scope)
-				return fx != tx && (mark[tx->index] == stamp ||
-						    (is_exit_task(tx) && depends_on(tx, fx)));
-	return false;
+	if (!run_order_meet(t, f, &tx, &fx))
+		return false;
+	return tx != fx && (mark[tx->index] == stamp || (is_exit_task(tx) && depends_on(tx, fx)));
 }
 
 /*
@@ -323,7 +300,7 @@ static void find_races(const struct dag *d, struct trigger_state *out)
 			continue;
 		all = ++nf > RACE_MAX_FAILURES;
 		for (a = f; a && !all; a = a->parent)
-			mark_before(a, mark, nf);
+			run_order_mark_waited(a, mark, nf);
 		for (j = 0; j < d->ntasks; j++) {
 			struct trigger_state *st = &out[j];
 			/* A group holding the failure has started: it fails with it. */
@@ -373,7 +350,7 @@ static void one_input(void *ctx, const char *name, size_t len)
 
 void trigger_inputs(const struct task *t, trigger_input_fn *each, void *ctx)
 {
-	const char *c = trigger_condition(t);
+	const char *c = task_condition(t);
 	struct inputs_ctx ic = { t, each, ctx };
 
 	if (c)

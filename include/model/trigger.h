@@ -66,8 +66,6 @@ bool trigger_runs(const struct trigger_state *st);
 /* Does the driver of t itself fail (a FAIL state whose cause is t)? */
 bool trigger_fails_here(const struct trigger_state *trig, const struct task *t);
 
-/* The condition text of t, or NULL when it has none. */
-const char *trigger_condition(const struct task *t);
 
 /*
  * Call each(ctx, name, value) for each input the condition of t reads, in
