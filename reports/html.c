@@ -285,8 +285,10 @@ static void prediction_header(FILE *fp, const struct prediction *pr, const struc
 		} else {
 			fputs("an empty cache", fp);
 		}
-		if (info->pol)
-			fprintf(fp, "; KFP backend %d.%d", info->pol->kfp_major, info->pol->kfp_minor);
+		if (info->pol) {
+			char v[KFP_VERSION_NAME_MAX];
+			fprintf(fp, "; KFP backend %s", policy_version_name(info->pol, v));
+		}
 		fputs(".", fp);
 	}
 	if (pr->run_override_unreached)

@@ -162,8 +162,10 @@ static void policy_obj(const struct jw *w, const struct report_info *info,
 
 	fputs("{", w->fp);
 	key(w, 4, "kfp_version", true);
-	if (p)
-		fprintf(w->fp, "\"%d.%d\"", p->kfp_major, p->kfp_minor);
+	if (p) {
+		char v[KFP_VERSION_NAME_MAX];
+		fprintf(w->fp, "\"%s\"", policy_version_name(p, v));
+	}
 	else
 		fputs("null", w->fp);
 	key(w, 4, "publish_logs", false);

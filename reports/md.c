@@ -249,8 +249,10 @@ static void verdict(struct strbuf *out, const struct prediction *pr, const struc
 		} else {
 			sb_adds(out, "an empty cache");
 		}
-		if (info->pol)
-			sb_addf(out, "; KFP backend %d.%d", info->pol->kfp_major, info->pol->kfp_minor);
+		if (info->pol) {
+			char v[KFP_VERSION_NAME_MAX];
+			sb_addf(out, "; KFP backend %s", policy_version_name(info->pol, v));
+		}
 		sb_adds(out, ".\n");
 	}
 	if (pr->cold)

@@ -27,7 +27,7 @@ static void summary_failures(FILE *fp, const struct prediction *pr)
 	if (!first)
 		return;
 	fprintf(fp, "run %s fail: %s", pr->triggers[first->index].fail_maybe ? "may" : "will",
-		term_text(first->fail_message));
+		term_text(pr->triggers[first->index].fail_message));
 	if (n > 1)
 		fprintf(fp, " (and %zu more failing %s)", n - 1, plural(n - 1, "driver", "drivers"));
 	fputc('\n', fp);

@@ -125,7 +125,7 @@ static void condition_lines(const struct prediction *pr, const struct task *t,
 	li.pr = pr;
 	arena_init(&li.arena);
 	printf("  condition of %s (%s): %s\n", term_text(t->path), role,
-	       term_text(trigger_condition(t)));
+	       term_text(task_condition(t)));
 	trigger_inputs_with(t, &tv, input_line, &n);
 	arena_release(&li.arena);
 	if (!n)
@@ -155,10 +155,10 @@ static bool trigger_section(const struct prediction *pr, const struct task *t)
 {
 	const struct trigger_state *trig = pr->triggers, *st = &trig[t->index];
 	const struct task *g;
-	bool any = trigger_condition(t) != NULL, runs = trigger_runs(st);
+	bool any = task_condition(t) != NULL, runs = trigger_runs(st);
 
 	for (g = t->parent; g && !any; g = g->parent)
-		any = trigger_condition(g) != NULL;
+		any = task_condition(g) != NULL;
 	if (!any && !st->cause && !st->race)
 		goto done;
 	switch (st->v) {
@@ -179,18 +179,18 @@ static bool trigger_section(const struct prediction *pr, const struct task *t)
 		break;
 	case TRIGGER_FAIL:
 		printf("does not run: the driver of %s fails: %s\n", term_text(st->cause->path),
-		       term_text(st->cause->fail_message));
+		       term_text(trig[st->cause->index].fail_message));
 		break;
 	}
 	if (st->race)
 		printf("may not start: the driver of %s fails, and nothing orders this task before it\n",
 		       term_text(st->race->path));
-	if (trigger_condition(t))
+	if (task_condition(t))
 		condition_lines(pr, t, st, "this task");
 	for (g = t->parent; g; g = g->parent)
-		if (trigger_condition(g))
+		if (task_condition(g))
 			condition_lines(pr, g, &trig[g->index], "enclosing group");
-	if (st->cause && st->cause != t && !is_ancestor(st->cause, t) && trigger_condition(st->cause))
+	if (st->cause && st->cause != t && !is_ancestor(st->cause, t) && task_condition(st->cause))
 		condition_lines(pr, st->cause, &trig[st->cause->index], "upstream dependency");
 done:
 	return runs;

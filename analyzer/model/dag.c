@@ -32,6 +32,13 @@ bool task_is_executor(const struct task *t)
 	return t->kind != TASK_DAG;
 }
 
+const char *task_condition(const struct task *t)
+{
+	const char *c = node_str(node_path(t->spec, "triggerPolicy", "condition", NULL));
+
+	return c && *c ? c : NULL;
+}
+
 /* Tasks after expansion; a real spec has hundreds, the corpus at most 84. */
 #define DAG_MAX_TASKS_DEFAULT 50000
 /* Producers and sub-DAGs are resolved recursively: bound the stack depth. */

@@ -59,8 +59,8 @@ const struct lint_rule lint_rules[] = {
 	  "a condition KFP cannot evaluate (triggerPolicy.condition in the kfp-1.8 form inputs.parameters[...], a type or syntax error): its driver fails, and nothing it guards runs",
 	  "recompile with the KFP 2 SDK (it writes conditions over inputs.parameter_values), compare values of one type, and keep the condition valid CEL" },
 	{ "KC012", "driver-error", SEVERITY_ERROR,
-	  "KFP's driver fails on a task, decided before the run (a null into an input that is not optional, as every group input is; a loop over a value that is not a list; an input neither passed, optional nor defaulted; an input artifact a sub-pipeline's caller does not pass): nothing inside or after it runs, and the run fails",
-	  "give the parameter a default (or pass it), iterate over a list, pass the input or make it optional with a default" },
+	  "KFP's driver fails on a task, decided before the run (a null into an input that is not optional, as every group input is; a loop over a value that is not a list; an input neither passed, optional nor defaulted; an input artifact a sub-pipeline's caller does not pass; a dsl.OneOf none of whose branches triggers): nothing inside or after it runs, and the run fails",
+	  "give the parameter a default (or pass it), iterate over a list, pass the input or make it optional with a default, let a branch of the dsl.OneOf trigger" },
 	{ "KC013", "env-from-secret", SEVERITY_NOTE,
 	  "a cached task takes environment variables from a Secret or ConfigMap (kfp-kubernetes secretAsEnv, configMapAsEnv): no cache key holds their values (not even master's, which keys container.env), so a changed secret is served from cache",
 	  "put a version of the secret's content in an input (or the secret's name), or turn caching off for the task" },
@@ -507,7 +507,7 @@ static void rule_driver_error(struct lctx *c, const struct task *t)
 {
 	if (!trigger_fails_here(c->trig, t))
 		return;
-	add(c, "KC012", t, t->spec, "%s; the run fails%s", t->fail_message,
+	add(c, "KC012", t, t->spec, "%s; the run fails%s", c->trig[t->index].fail_message,
 	    t->kind == TASK_DAG ? " and nothing inside it runs" : "");
 }
 

@@ -172,30 +172,40 @@ void run_order_release(struct run_order *o)
 
 /* ---- the relation ---- */
 
-/* Does sibling b wait for sibling a, through dependentTasks? */
-static bool waits_for(struct run_order *o, const struct task *b, const struct task *a)
+void run_order_mark_waited(const struct task *t, size_t *mark, size_t stamp)
 {
 	const struct task **stack = NULL;
 	size_t n = 0, alloc = 0, k;
-	bool found = false;
 
-	o->stamp++;
 	KC_GROW(stack, alloc, n + 1);
-	stack[n++] = b;
-	while (n && !found) {
-		const struct task *t = stack[--n];
-		for (k = 0; k < t->ndeps && !found; k++) {
+	stack[n++] = t;
+	while (n) {
+		t = stack[--n];
+		for (k = 0; k < t->ndeps; k++) {
 			const struct task *p = strmap_get(&t->scope->by_key, t->deps[k]);
-			if (!p || o->mark[p->index] == o->stamp)
+			if (!p || mark[p->index] == stamp)
 				continue;
-			o->mark[p->index] = o->stamp;
-			found = p == a;
+			mark[p->index] = stamp;
 			KC_GROW(stack, alloc, n + 1);
 			stack[n++] = p;
 		}
 	}
 	free(stack);
-	return found;
+}
+
+bool run_order_meet(const struct task *a, const struct task *b, const struct task **ax,
+		    const struct task **bx)
+{
+	const struct task *x, *y;
+
+	for (x = a; x; x = x->parent)
+		for (y = b; y; y = y->parent)
+			if (x->scope == y->scope) {
+				*ax = x;
+				*bx = y;
+				return true;
+			}
+	return false;
 }
 
 /* The iteration of loop `loop` that t is inside. */
@@ -210,19 +220,12 @@ bool run_order_before(struct run_order *o, const struct task *a, const struct ta
 {
 	const struct task *ax, *bx;
 
-	if (a == b)
+	if (a == b || !run_order_meet(a, b, &ax, &bx))
 		return false;
-	/* The first pair in one DAG instance is at the lowest DAG holding both. */
-	for (ax = a; ax; ax = ax->parent)
-		for (bx = b; bx; bx = bx->parent) {
-			if (ax->scope != bx->scope)
-				continue;
-			if (ax != bx)
-				return waits_for(o, bx, ax);
-			/* Two iterations of one loop. */
-			return is_sequential(ax) && iteration_of(a, ax) < iteration_of(b, ax);
-		}
-	return false;
+	if (ax == bx)   /* two iterations of one loop */
+		return is_sequential(ax) && iteration_of(a, ax) < iteration_of(b, ax);
+	run_order_mark_waited(bx, o->mark, ++o->stamp);
+	return o->mark[ax->index] == o->stamp;
 }
 
 /* ---- conditions that exclude each other ---- */
@@ -323,21 +326,14 @@ static bool conditions_exclude(const struct task *x, const char *cx, const struc
 	return ex;
 }
 
-static const char *condition_of(const struct task *t)
-{
-	const char *c = node_str(node_path(t->spec, "triggerPolicy", "condition", NULL));
-
-	return c && *c ? c : NULL;
-}
-
 bool run_order_exclusive(const struct task *a, const struct task *b)
 {
 	const struct task *ax, *bx;
 
 	for (ax = a; ax; ax = ax->parent)
-		for (bx = b; bx && condition_of(ax); bx = bx->parent)
-			if (ax != bx && condition_of(bx) &&
-			    conditions_exclude(ax, condition_of(ax), bx, condition_of(bx)))
+		for (bx = b; bx && task_condition(ax); bx = bx->parent)
+			if (ax != bx && task_condition(bx) &&
+			    conditions_exclude(ax, task_condition(ax), bx, task_condition(bx)))
 				return true;
 	return false;
 }

@@ -58,6 +58,14 @@ int policy_set_version(struct policy *p, const char *text)
 	return 0;
 }
 
+const char *policy_version_name(const struct policy *p, char *buf)
+{
+	if (p->kfp_master)
+		return "master";
+	snprintf(buf, KFP_VERSION_NAME_MAX, "%d.%d", p->kfp_major, p->kfp_minor);
+	return buf;
+}
+
 bool policy_version_at_least(const struct policy *p, int major, int minor)
 {
 	return p->kfp_major > major || (p->kfp_major == major && p->kfp_minor >= minor);

@@ -825,8 +825,8 @@ static bool not_triggered(struct run *r, const struct task *t, struct task_resul
 	} else if (st->v == TRIGGER_FAIL) {
 		/* KFP's driver fails there: nothing inside or after it starts (§10). */
 		set_self_cause(r, st->cause, res, DECISION_NOT_RUN, REASON_DRIVER_ERROR,
-			       st->cause->fail_detail);
-		logf_(r, res, "driver: %s", st->cause->fail_message);
+			       r->trig[st->cause->index].fail_detail);
+		logf_(r, res, "driver: %s", r->trig[st->cause->index].fail_message);
 	} else {
 		const struct trigger_state *cs = &r->trig[st->cause->index];
 		set_self_cause(r, st->cause, res, DECISION_UNKNOWN, REASON_CONDITION_ERROR,
@@ -934,7 +934,7 @@ static int run_pass(struct run *r, const struct trigger_values *tv)
 	size_t i;
 
 	r->trig = arena_array(&r->pr->arena, d->ntasks, sizeof(*r->trig));
-	trigger_eval_with(d, r->trig, tv);
+	trigger_eval_with(d, r->trig, &r->pr->arena, tv);
 	r->pr->triggers = r->trig;
 	parts_run_init(&r->parts, &r->pr->arena, d->spec->name, r->p, r->pr->results, r->decided,
 		       r->trig);
@@ -972,7 +972,7 @@ static size_t conditions_resolved(const struct run *r)
 
 	for (i = 0; i < r->d->ntasks; i++) {
 		const struct task *t = r->d->tasks[i];
-		if (!trigger_condition(t))
+		if (!task_condition(t))
 			continue;
 		for (j = 0; j < t->ninputs; j++)
 			if (!t->inputs[j].artifact && t->inputs[j].val.kind == RV_OUTPUT &&

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "model/canon.h"
+#include "model/order.h"
 #include "base/banned.h"
 
 bool trigger_runs(const struct trigger_state *st)
@@ -35,13 +36,6 @@ static bool is_inside(const struct task *t, const struct task *g)
 		if (t == g)
 			return true;
 	return false;
-}
-
-const char *trigger_condition(const struct task *t)
-{
-	const char *c = node_str(node_path(t->spec, "triggerPolicy", "condition", NULL));
-
-	return c && *c ? c : NULL;
 }
 
 static bool is_exit_task(const struct task *t)
@@ -103,7 +97,7 @@ static int lookup(void *ctx, const char *name, size_t len, struct cel_value *out
 static void own_condition(const struct task *t, struct trigger_state *st,
 			  const struct trigger_values *tv)
 {
-	const char *c = trigger_condition(t);
+	const char *c = task_condition(t);
 	struct lookup_ctx lc = { t, tv };
 
 	memset(&st->err, 0, sizeof(st->err));
@@ -121,9 +115,15 @@ static void combine(struct trigger_state *st, enum trigger v,
 	}
 }
 
-static const struct trigger_state *state_of(const struct dag *d, struct trigger_state *out,
-					    unsigned char *done, const struct task *t,
-					    const struct trigger_values *tv);
+struct eval {
+	const struct dag *d;
+	struct trigger_state *out;
+	unsigned char *done;
+	struct arena *arena;
+	const struct trigger_values *tv;    /* values beyond the spec, or NULL */
+};
+
+static const struct trigger_state *state_of(struct eval *e, const struct task *t);
 
 /*
  * An exit-handler task runs as the exit hook of the group it depends on
@@ -140,8 +140,7 @@ static void exit_dependency(struct trigger_state *up, const struct trigger_state
 }
 
 /* What t inherits: its group's state and its dependencies' (exit tasks: see above). */
-static void inherit(const struct dag *d, struct trigger_state *out, unsigned char *done,
-		    const struct task *t, struct trigger_state *up, const struct trigger_values *tv)
+static void inherit(struct eval *e, const struct task *t, struct trigger_state *up)
 {
 	size_t k;
 
@@ -149,7 +148,7 @@ static void inherit(const struct dag *d, struct trigger_state *out, unsigned cha
 	up->v = TRIGGER_YES;
 	up->distance = -1;
 	if (t->parent) {
-		const struct trigger_state *ps = state_of(d, out, done, t->parent, tv);
+		const struct trigger_state *ps = state_of(e, t->parent);
 		if (ps->v != TRIGGER_YES)
 			combine(up, ps->v, ps->cause, ps->distance + 1);
 	}
@@ -158,7 +157,7 @@ static void inherit(const struct dag *d, struct trigger_state *out, unsigned cha
 		const struct trigger_state *ds;
 		if (!p)
 			continue;
-		ds = state_of(d, out, done, p, tv);
+		ds = state_of(e, p);
 		if (is_exit_task(t))
 			exit_dependency(up, ds, p);
 		else if (ds->v != TRIGGER_YES)
@@ -167,24 +166,74 @@ static void inherit(const struct dag *d, struct trigger_state *out, unsigned cha
 	}
 }
 
-static void decide(const struct dag *d, struct trigger_state *out, unsigned char *done,
-		   const struct task *t, const struct trigger_values *tv)
+/*
+ * A dsl.OneOf input of t none of whose branches can trigger: KFP's driver
+ * of t finds no selector whose branch completed and fails ("processing
+ * OneOf: No successful task found", resolve.go:1082-1088 for artifacts,
+ * :1110-1146 for parameters).  Before 2.17 an artifact OneOf reads the
+ * last selector only (2.16.0 resolve.go:1037-1041): dag.c keeps just that
+ * one.  A branch that may trigger, or whose own driver fails (the run
+ * fails there first), is no finding here.
+ */
+static const struct task_input *oneof_none(struct eval *e, const struct task *t)
 {
-	struct trigger_state *st = &out[t->index];
+	size_t i, k;
+
+	for (i = 0; i < t->ninputs; i++) {
+		const struct rval *v = &t->inputs[i].val;
+		bool none = v->kind == RV_OUTPUT && v->nalts > 0;
+		for (k = 0; none && k < v->nalts; k++) {
+			const struct trigger_state *bs = state_of(e, v->alts[k].branch);
+			none = !trigger_runs(bs) && bs->v != TRIGGER_FAIL;
+		}
+		if (none)
+			return &t->inputs[i];
+	}
+	return NULL;
+}
+
+static void set_oneof_failure(struct eval *e, struct trigger_state *st,
+			      const struct task_input *in)
+{
+	struct strbuf names = STRBUF_INIT;
+	size_t k;
+
+	for (k = 0; k < in->val.nalts; k++)
+		sb_addf(&names, "%s%s", k ? ", " : "", in->val.alts[k].branch->path);
+	st->fail_detail = arena_printf(e->arena, "oneof_none:%s", in->name);
+	st->fail_message = arena_printf(e->arena, "input '%s' is a dsl.OneOf and none of its "
+					"branches (%s) triggers: \"processing OneOf: No successful "
+					"task found\" (resolve.go:1082-1088)", in->name, sb_str(&names));
+	sb_release(&names);
+}
+
+static void decide(struct eval *e, const struct task *t)
+{
+	struct trigger_state *st = &e->out[t->index];
 	struct trigger_state up;
+	const struct task_input *none;
 
 	st->v = TRIGGER_YES;
 	st->cause = NULL;
 	st->distance = -1;
 	st->fail_maybe = false;
+	st->fail_detail = st->fail_message = NULL;
 	st->race = NULL;
-	own_condition(t, st, tv);
-	inherit(d, out, done, t, &up, tv);
+	own_condition(t, st, e->tv);
+	inherit(e, t, &up);
 	/* Its driver starts only if everything above and before it lets it. */
-	if (t->fail_detail && trigger_runs(&up)) {
-		combine(st, TRIGGER_FAIL, t, 0);
-		st->fail_maybe = up.v == TRIGGER_MAYBE;
-		return;
+	if (trigger_runs(&up)) {
+		if (t->fail_detail) {
+			st->fail_detail = t->fail_detail;
+			st->fail_message = t->fail_message;
+		} else if ((none = oneof_none(e, t))) {
+			set_oneof_failure(e, st, none);
+		}
+		if (st->fail_detail) {
+			combine(st, TRIGGER_FAIL, t, 0);
+			st->fail_maybe = up.v == TRIGGER_MAYBE;
+			return;
+		}
 	}
 	if (st->own == CEL_FALSE)
 		combine(st, TRIGGER_NO, t, 0);
@@ -202,35 +251,19 @@ static void decide(const struct dag *d, struct trigger_state *out, unsigned char
  * of which dag_build refuses beyond DAG_MAX_DEPTH (1000) levels, so it
  * stays shallow (checked with a chain met from its far end).
  */
-static const struct trigger_state *state_of(const struct dag *d, struct trigger_state *out,
-					    unsigned char *done, const struct task *t,
-					    const struct trigger_values *tv)
+static const struct trigger_state *state_of(struct eval *e, const struct task *t)
 {
-	if (!done[t->index]) {
-		done[t->index] = 1;
-		decide(d, out, done, t, tv);
+	if (!e->done[t->index]) {
+		e->done[t->index] = 1;
+		decide(e, t);
 	}
-	return &out[t->index];
+	return &e->out[t->index];
 }
 
 /* ---- what a failing driver races (kfp-cache-semantics.md §10) ---- */
 
 /* The most failures whose races are worked out; beyond, what runs may not start. */
 #define RACE_MAX_FAILURES 256
-
-/* Stamp every sibling t waits for, through dependentTasks (bounded as state_of is). */
-static void mark_before(const struct task *t, size_t *mark, size_t stamp)
-{
-	size_t k;
-
-	for (k = 0; k < t->ndeps; k++) {
-		const struct task *p = strmap_get(&t->scope->by_key, t->deps[k]);
-		if (p && mark[p->index] != stamp) {
-			mark[p->index] = stamp;
-			mark_before(p, mark, stamp);
-		}
-	}
-}
 
 static bool depends_on(const struct task *t, const struct task *p)
 {
@@ -254,12 +287,9 @@ static bool ordered_before(const struct task *t, const struct task *f, const siz
 {
 	const struct task *tx, *fx;
 
-	for (tx = t; tx; tx = tx->parent)
-		for (fx = f; fx; fx = fx->parent)
-			if (fx->scope == tx->scope)
-				return fx != tx && (mark[tx->index] == stamp ||
-						    (is_exit_task(tx) && depends_on(tx, fx)));
-	return false;
+	if (!run_order_meet(t, f, &tx, &fx))
+		return false;
+	return tx != fx && (mark[tx->index] == stamp || (is_exit_task(tx) && depends_on(tx, fx)));
 }
 
 /*
@@ -282,7 +312,7 @@ static void find_races(const struct dag *d, struct trigger_state *out)
 			continue;
 		all = ++nf > RACE_MAX_FAILURES;
 		for (a = f; a && !all; a = a->parent)
-			mark_before(a, mark, nf);
+			run_order_mark_waited(a, mark, nf);
 		for (j = 0; j < d->ntasks; j++) {
 			struct trigger_state *st = &out[j];
 			/* A group holding the failure has started: it fails with it. */
@@ -296,20 +326,20 @@ static void find_races(const struct dag *d, struct trigger_state *out)
 	free(mark);
 }
 
-void trigger_eval(const struct dag *d, struct trigger_state *out)
+void trigger_eval(const struct dag *d, struct trigger_state *out, struct arena *a)
 {
-	trigger_eval_with(d, out, NULL);
+	trigger_eval_with(d, out, a, NULL);
 }
 
-void trigger_eval_with(const struct dag *d, struct trigger_state *out,
+void trigger_eval_with(const struct dag *d, struct trigger_state *out, struct arena *a,
 		       const struct trigger_values *tv)
 {
-	unsigned char *done = xcalloc(d->ntasks ? d->ntasks : 1, 1);
+	struct eval e = { d, out, xcalloc(d->ntasks ? d->ntasks : 1, 1), a, tv };
 	size_t i;
 
 	for (i = 0; i < d->ntasks; i++)
-		state_of(d, out, done, d->order[i], tv);
-	free(done);
+		state_of(&e, d->order[i]);
+	free(e.done);
 	find_races(d, out);
 }
 
@@ -347,7 +377,7 @@ void trigger_inputs(const struct task *t, trigger_input_fn *each, void *ctx)
 void trigger_inputs_with(const struct task *t, const struct trigger_values *tv,
 			 trigger_input_fn *each, void *ctx)
 {
-	const char *c = trigger_condition(t);
+	const char *c = task_condition(t);
 	struct inputs_ctx ic = { t, tv, each, ctx };
 
 	if (c)

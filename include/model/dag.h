@@ -203,6 +203,8 @@ void dag_free(struct dag *d);
 struct task *dag_find_task(const struct dag *d, const char *path);
 
 bool task_is_executor(const struct task *t);   /* container or importer */
+/* Its triggerPolicy.condition text, or NULL when it has none (model/trigger.h). */
+const char *task_condition(const struct task *t);
 
 /*
  * The name a createpvc task gives its claim when it is not generated per

@@ -36,6 +36,17 @@ void run_order_release(struct run_order *o);
 /* Does KFP finish executor a before the driver of executor b starts? */
 bool run_order_before(struct run_order *o, const struct task *a, const struct task *b);
 
+/*
+ * The pieces of that relation trigger.c shares (what a failing driver
+ * races): stamp mark[p->index] = stamp for every sibling p that t waits
+ * for through dependentTasks, transitively (iterative: chains are long);
+ * and the ancestors-or-selves of a and b in the lowest DAG instance holding
+ * both (false when none does).
+ */
+void run_order_mark_waited(const struct task *t, size_t *mark, size_t stamp);
+bool run_order_meet(const struct task *a, const struct task *b, const struct task **ax,
+		    const struct task **bx);
+
 /* The parallelismLimit of loop task t (iteratorPolicy), 0 when none. */
 long run_order_parallelism(const struct task *t);
 

@@ -60,6 +60,13 @@ int policy_apply_file(struct policy *p, const struct policy_file *pf);
 int policy_read_deployment(struct policy *p, const char *path, char **note);
 
 bool policy_version_at_least(const struct policy *p, int major, int minor);
+
+/*
+ * The backend modelled, as the user named it: "master" for master/next
+ * (PR #14340's env in the key), else "X.Y".  Into buf (KFP_VERSION_NAME_MAX).
+ */
+#define KFP_VERSION_NAME_MAX 24
+const char *policy_version_name(const struct policy *p, char *buf);
 bool policy_honours_cache_key(const struct policy *p);   /* after 2.17 */
 bool policy_hashes_pvc_names(const struct policy *p);    /* 2.15+ */
 bool policy_logs_in_key(const struct policy *p);         /* 2.5+ and publish_logs */

@@ -38,6 +38,13 @@ struct trigger_state {
 	/* FAIL of its own: only if an undecided condition lets it start. */
 	bool fail_maybe;
 	/*
+	 * FAIL of its own (cause == this task): why, as dag.h fail_detail /
+	 * fail_message (a failure found while the DAG was built), or a
+	 * dsl.OneOf input none of whose branches triggers.
+	 */
+	const char *fail_detail;
+	const char *fail_message;
+	/*
 	 * Runs (YES / MAYBE) but may not start: the driver of `race` fails and
 	 * nothing orders this task before it; Argo schedules no new task of a
 	 * DAG with a failed task (failFast), and the failure fails every
@@ -47,10 +54,11 @@ struct trigger_state {
 };
 
 /*
- * Fill out[i] for every task of d (parallel to d->tasks).  Never fails:
- * what cannot be evaluated is TRIGGER_ERROR with a reason.
+ * Fill out[i] for every task of d (parallel to d->tasks); texts made here
+ * live in a.  Never fails: what cannot be evaluated is TRIGGER_ERROR with
+ * a reason.
  */
-void trigger_eval(const struct dag *d, struct trigger_state *out);
+void trigger_eval(const struct dag *d, struct trigger_state *out, struct arena *a);
 
 /*
  * Values known beyond the spec: value(ctx, in) gives the value of a
@@ -61,7 +69,7 @@ struct trigger_values {
 	const struct node *(*value)(void *ctx, const struct task_input *in);
 	void *ctx;
 };
-void trigger_eval_with(const struct dag *d, struct trigger_state *out,
+void trigger_eval_with(const struct dag *d, struct trigger_state *out, struct arena *a,
 		       const struct trigger_values *tv);
 
 /* Does a task in this state execute (YES, or MAYBE: if its condition holds)? */
@@ -70,8 +78,6 @@ bool trigger_runs(const struct trigger_state *st);
 /* Does the driver of t itself fail (a FAIL state whose cause is t)? */
 bool trigger_fails_here(const struct trigger_state *trig, const struct task *t);
 
-/* The condition text of t, or NULL when it has none. */
-const char *trigger_condition(const struct task *t);
 
 /*
  * Call each(ctx, name, value) for each input the condition of t reads, in

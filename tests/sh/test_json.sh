@@ -32,9 +32,11 @@ done
 kc analyze -q --baseline "$S/history/train/006.yaml" "$S/pipelines/train.yaml" --json train.json 2>> err
 kc analyze -q --cold "$ROOT/tests/fixtures/hostile-names.yaml" --json hostile.json 2>> err
 kc analyze -q --run-caching off --kfp-version 2.18 --cold "$S/pipelines/train.yaml" --json policy.json 2>> err
+kc analyze -q --kfp-version master --cold "$S/pipelines/train.yaml" --json master.json 2>> err
+grep -q '"kfp_version": "master"' master.json || echo "master.json: kfp_version is not \"master\"" >> err
 python3 "$ROOT/tests/bench/gen.py" spec 300 big.yaml
 kc analyze -q --cold big.yaml --json big.json 2>> err
-if [ "$(ls a*.json | wc -l)" = 8 ] && $PY "$V" "$A" a*.json train.json hostile.json policy.json big.json 2>> err; then
+if [ "$(ls a*.json | wc -l)" = 8 ] && $PY "$V" "$A" a*.json train.json hostile.json policy.json master.json big.json 2>> err && ! grep -q master.json err; then
 	echo "ok - json: analyze reports validate against analyze.v3.schema.json"
 else
 	echo "not ok - json: analyze reports validate against analyze.v3.schema.json"; cat err >&2
