@@ -680,28 +680,9 @@ static int row_entry_once(void *ctx, char **cols, const size_t *lens)
 	return row_entry(ctx, cols, lens) < 0 ? -1 : 0;
 }
 
-int cachedb_lookup(struct cachedb *db, bool *found, struct cachedb_entry *out,
-		   const char *pipeline, const char *ns, const char *fingerprint)
-{
-	char *pname = xstrfmt("pipeline/%s", pipeline);
-	const char *params[3] = { fingerprint, pname, ns };
-	int ret;
-
-	memset(out, 0, sizeof(*out));
-	*found = false;
-	if (!*fingerprint) {
-		free(pname);
-		return 0;
-	}
-	ret = db_select(db, "cache lookup", db->q_lookup, params, 3, 4, row_entry_once, out);
-	free(pname);
-	if (ret == 0)
-		*found = out->uuid[0] != '\0';
-	return ret;
-}
-
-int cachedb_lookup_at(struct cachedb *db, bool *found, struct cachedb_entry *out,
-		      const char *pipeline, const char *ns, const char *fingerprint, long long at)
+/* The driver's query; at >= 0: only rows written by then (cachedb_lookup_at). */
+static int lookup(struct cachedb *db, bool *found, struct cachedb_entry *out,
+		  const char *pipeline, const char *ns, const char *fingerprint, long long at)
 {
 	char *pname = xstrfmt("pipeline/%s", pipeline);
 	char attext[32];
@@ -715,11 +696,35 @@ int cachedb_lookup_at(struct cachedb *db, bool *found, struct cachedb_entry *out
 		return 0;
 	}
 	snprintf(attext, sizeof(attext), "%lld", at);
-	ret = db_select(db, "cache lookup", db->q_lookup_at, params, 4, 4, row_entry_once, out);
+	ret = db_select(db, "cache lookup", at < 0 ? db->q_lookup : db->q_lookup_at, params,
+			at < 0 ? 3 : 4, 4, row_entry_once, out);
 	free(pname);
 	if (ret == 0)
 		*found = out->uuid[0] != '\0';
 	return ret;
+}
+
+int cachedb_lookup(struct cachedb *db, bool *found, struct cachedb_entry *out,
+		   const char *pipeline, const char *ns, const char *fingerprint)
+{
+	return lookup(db, found, out, pipeline, ns, fingerprint, -1);
+}
+
+int cachedb_lookup_at(struct cachedb *db, bool *found, struct cachedb_entry *out,
+		      const char *pipeline, const char *ns, const char *fingerprint, long long at)
+{
+	return lookup(db, found, out, pipeline, ns, fingerprint, at < 0 ? 0 : at);
+}
+
+/* A malloc'd array of n items copied into arena a; v is freed. */
+static void *into_arena(struct arena *a, void *v, size_t n, size_t size)
+{
+	void *copy = arena_array(a, n, size);
+
+	if (n)
+		memcpy(copy, v, n * size);
+	free(v);
+	return copy;
 }
 
 struct run_ctx {
@@ -757,10 +762,7 @@ int cachedb_run_executions(struct cachedb *db, struct arena *a, const char *run_
 		return -1;
 	}
 	*n = c.n;
-	*out = arena_array(a, c.n, sizeof(**out));
-	if (c.n)
-		memcpy(*out, c.v, c.n * sizeof(**out));
-	free(c.v);
+	*out = into_arena(a, c.v, c.n, sizeof(**out));
 	return 0;
 }
 
@@ -827,10 +829,7 @@ int cachedb_outputs(struct cachedb *db, struct arena *a, long long id, struct no
 	}
 	*params = c.params;
 	*narts = c.n;
-	*arts = arena_array(a, c.n, sizeof(**arts));
-	if (c.n)
-		memcpy(*arts, c.arts, c.n * sizeof(**arts));
-	free(c.arts);
+	*arts = into_arena(a, c.arts, c.n, sizeof(**arts));
 	return 0;
 }
 
