@@ -214,7 +214,6 @@ struct dgraph {
 	struct dedge *edges;
 	size_t nedges, ealloc;
 	size_t *root_kids, nroot_kids, ralloc;
-	size_t *root_nodes, nroot_nodes, rnalloc;
 	struct strmap node_by_name;   /* name -> index + 1 */
 	struct strmap sub_by_name;    /* "parent\x1fname" -> index + 1 */
 	struct strmap sub_names;      /* every subgraph name */
@@ -244,7 +243,6 @@ static void dg_release(struct dgraph *d)
 	free(d->nodes);
 	free(d->edges);
 	free(d->root_kids);
-	free(d->root_nodes);
 	strmap_release(&d->node_by_name);
 	strmap_release(&d->sub_by_name);
 	strmap_release(&d->sub_names);
@@ -254,6 +252,12 @@ static void dg_release(struct dgraph *d)
 static const char *dg_str(struct dgraph *d, const char *s)
 {
 	return arena_strdup(&d->arena, s);
+}
+
+static void push_index(size_t **list, size_t *n, size_t *alloc, size_t i)
+{
+	KC_GROW(*list, *alloc, *n + 1);
+	(*list)[(*n)++] = i;
 }
 
 /* agsubg(parent, name, 1): the existing child of that name, or a new one. */
@@ -280,14 +284,10 @@ static size_t dg_sub(struct dgraph *d, size_t parent, const char *name)
 	d->subs[i].parent = parent;
 	strmap_put(&d->sub_by_name, key.buf, (void *)(uintptr_t)(i + 1));
 	sb_release(&key);
-	if (parent == DG_ROOT) {
-		KC_GROW(d->root_kids, d->ralloc, d->nroot_kids + 1);
-		d->root_kids[d->nroot_kids++] = i;
-	} else {
-		struct dsub *p = &d->subs[parent];
-		KC_GROW(p->kids, p->kalloc, p->nkids + 1);
-		p->kids[p->nkids++] = i;
-	}
+	if (parent == DG_ROOT)
+		push_index(&d->root_kids, &d->nroot_kids, &d->ralloc, i);
+	else
+		push_index(&d->subs[parent].kids, &d->subs[parent].nkids, &d->subs[parent].kalloc, i);
 	return i;
 }
 
@@ -306,14 +306,9 @@ static size_t dg_node(struct dgraph *d, size_t sub, const char *name)
 	d->nodes[i].min_in = SIZE_MAX;
 	if (!strmap_has(&d->node_by_name, name))
 		strmap_put(&d->node_by_name, name, (void *)(uintptr_t)(i + 1));
-	if (sub == DG_ROOT) {
-		KC_GROW(d->root_nodes, d->rnalloc, d->nroot_nodes + 1);
-		d->root_nodes[d->nroot_nodes++] = i;
-	} else {
-		struct dsub *s = &d->subs[sub];
-		KC_GROW(s->nodes, s->nalloc, s->nnodes + 1);
-		s->nodes[s->nnodes++] = i;
-	}
+	/* the root graph's body goes through every node: no list of its own */
+	if (sub != DG_ROOT)
+		push_index(&d->subs[sub].nodes, &d->subs[sub].nnodes, &d->subs[sub].nalloc, i);
 	return i;
 }
 
@@ -807,6 +802,21 @@ static void indent(struct strbuf *out, int level)
 		sb_addc(out, '\t');
 }
 
+/* name=value after `open` (the first of a list) or after ",\n" and the indent. */
+static void write_pair(struct strbuf *out, int level, const char *open, const char *name,
+		       const char *value)
+{
+	if (open) {
+		sb_adds(out, open);
+	} else {
+		sb_adds(out, ",\n");
+		indent(out, level + 1);
+	}
+	canon(out, name);
+	sb_addc(out, '=');
+	canon(out, value);
+}
+
 /* An attribute statement (graph/node/edge [a=b, ...];) of the set values. */
 static void write_dict(struct strbuf *out, int level, const char *kind,
 		       const char *const *names, const char *const *values, size_t n)
@@ -819,14 +829,8 @@ static void write_dict(struct strbuf *out, int level, const char *kind,
 		if (cnt++ == 0) {
 			indent(out, level);
 			sb_adds(out, kind);
-			sb_adds(out, " [");
-		} else {
-			sb_adds(out, ",\n");
-			indent(out, level + 1);
 		}
-		canon(out, names[i]);
-		sb_addc(out, '=');
-		canon(out, values[i]);
+		write_pair(out, level, cnt == 1 ? " [" : NULL, names[i], values[i]);
 	}
 	if (cnt > 1) {
 		sb_addc(out, '\n');
@@ -845,15 +849,8 @@ static void write_attrs(struct strbuf *out, int level, int kind, const char *con
 	for (i = 0; i < n; i++) {
 		if (!values[i] || !strcmp(values[i], attr_default(kind, names[i])))
 			continue;
-		if (cnt++ == 0) {
-			sb_adds(out, "\t[");
-		} else {
-			sb_adds(out, ",\n");
-			indent(out, level + 1);
-		}
-		canon(out, names[i]);
-		sb_addc(out, '=');
-		canon(out, values[i]);
+		cnt++;
+		write_pair(out, level, cnt == 1 ? "\t[" : NULL, names[i], values[i]);
 	}
 	if (cnt)
 		sb_addc(out, ']');
