@@ -5,6 +5,7 @@
 #include "base/util.h"
 
 #include <errno.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -560,10 +561,14 @@ int read_file(const char *path, char **out, size_t *len)
 	char chunk[65536];
 	size_t n;
 	int is_stdin = !strcmp(path, "-");
+	struct stat st;
 
 	f = is_stdin ? stdin : fopen(path, "rb");
 	if (!f)
 		return err_set("%s: cannot open: %s", path, strerror(errno));
+	/* A regular file is read into one buffer of its size, not a doubling one. */
+	if (!is_stdin && !fstat(fileno(f), &st) && S_ISREG(st.st_mode) && st.st_size > 0)
+		sb_grow(&sb, (size_t)st.st_size + 1);
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
 		sb_add(&sb, chunk, n);
 	if (ferror(f)) {

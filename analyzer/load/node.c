@@ -71,7 +71,7 @@ void node_index(struct arena *a, struct node *root)
 				cap *= 2;
 			mask = cap - 1;
 			m->index = arena_array(a, cap, sizeof(*m->index));
-			m->index_cap = cap;
+			m->index_cap = (uint32_t)cap;
 			/* Later duplicates never reach here: loaders reject them. */
 			for (i = 0; i < m->n; i++) {
 				size_t h = (size_t)kc_hash(m->keys[i], m->key_lens[i]) & mask;

@@ -32,12 +32,24 @@ struct frame {
 	const char *key;
 	size_t key_len;
 	unsigned key_line, key_col;
-	/* ... and the line,col of every key so far, for duplicate errors */
-	unsigned *key_pos;
-	size_t key_pos_alloc;
+	/* its children so far: pending[first ...] (see struct yctx) */
+	size_t first;
+	size_t nkids;
 	/* a plain << key is waiting for its value; merge_at: its index + 1 */
 	bool merge_pending;
 	size_t merge_at;
+};
+
+/*
+ * A child of an open collection, with the key and its line,col (maps).
+ * Children wait on one stack shared by the open collections, innermost on
+ * top, and move into exact-size arrays of the tree when theirs closes.
+ */
+struct pending {
+	struct node *node;
+	const char *key;
+	size_t key_len;
+	unsigned line, col;
 };
 
 struct yctx {
@@ -49,6 +61,9 @@ struct yctx {
 	size_t depth, alloc;
 	struct strmap anchors;      /* name -> struct anchor, per document */
 	size_t count;               /* nodes so far, aliases expanded */
+	struct pending *pending;    /* children of the open collections */
+	size_t npending, pending_alloc;
+	struct strmap keys;         /* key text -> its one copy in the result arena */
 	struct node *doc;
 };
 
@@ -302,12 +317,25 @@ static bool wants_key(struct yctx *c)
 	return f && f->node->type == NODE_MAP && !f->have_key;
 }
 
+/* Keys repeat (every task has "componentRef"): one copy of each text. */
+static const char *intern_key(struct yctx *c, const char *key, size_t len)
+{
+	char *copy;
+
+	if (strlen(key) == len && (copy = strmap_get(&c->keys, key)))
+		return copy;
+	copy = arena_strndup(c->a, key, len);
+	if (strlen(copy) == len)
+		strmap_put(&c->keys, copy, copy);
+	return copy;
+}
+
 static void take_key(struct yctx *c, const char *key, size_t len,
 		     const yaml_mark_t *m)
 {
 	struct frame *f = top(c);
 
-	f->key = arena_strndup(&c->tmp, key, len);
+	f->key = intern_key(c, key, len);
 	f->key_len = len;
 	f->key_line = (unsigned)m->line + 1;
 	f->key_col = (unsigned)m->column + 1;
@@ -318,33 +346,27 @@ static void take_key(struct yctx *c, const char *key, size_t len,
 static void place(struct yctx *c, struct node *n, size_t height)
 {
 	struct frame *f = top(c);
+	struct pending *p;
 
 	if (!f) {
 		c->doc = n;
 		return;
 	}
+	KC_GROW(c->pending, c->pending_alloc, c->npending + 1);
+	p = &c->pending[c->npending++];
+	memset(p, 0, sizeof(*p));
+	p->node = n;
 	if (f->node->type == NODE_MAP) {
-		size_t i = f->node->n;
-
-		if (2 * (i + 1) > f->key_pos_alloc) {
-			size_t cap = f->key_pos_alloc ? f->key_pos_alloc * 2 : 16;
-			unsigned *pos = arena_array(&c->tmp, cap, sizeof(*pos));
-
-			if (i)
-				memcpy(pos, f->key_pos, 2 * i * sizeof(*pos));
-			f->key_pos = pos;
-			f->key_pos_alloc = cap;
-		}
-		f->key_pos[2 * i] = f->key_line;
-		f->key_pos[2 * i + 1] = f->key_col;
-		node_append(c->a, f->node, f->key, f->key_len, n);
+		p->key = f->key;
+		p->key_len = f->key_len;
+		p->line = f->key_line;
+		p->col = f->key_col;
 		f->have_key = false;
 		if (f->merge_pending)
-			f->merge_at = i + 1;
+			f->merge_at = f->nkids + 1;
 		f->merge_pending = false;
-	} else {
-		node_append(c->a, f->node, NULL, 0, n);
 	}
+	f->nkids++;
 	if (height + 1 > f->height)
 		f->height = height + 1;
 }
@@ -448,6 +470,7 @@ static int on_start(struct yctx *c, const yaml_event_t *ev, enum node_type t)
 	f->node = n;
 	f->anchor = anchor ? arena_strdup(&c->tmp, anchor) : NULL;
 	f->start_count = c->count - 1;
+	f->first = c->npending;
 	f->height = 1;
 	return 0;
 }
@@ -470,8 +493,8 @@ static int apply_merge(struct yctx *c, const struct frame *f)
 	if (!(v->type == NODE_MAP || v->type == NODE_LIST)) {
 		yaml_mark_t mk;
 		memset(&mk, 0, sizeof(mk));
-		mk.line = f->key_pos[2 * (f->merge_at - 1)] - 1;
-		mk.column = f->key_pos[2 * (f->merge_at - 1) + 1] - 1;
+		mk.line = c->pending[f->first + f->merge_at - 1].line - 1;
+		mk.column = c->pending[f->first + f->merge_at - 1].col - 1;
 		yerr(c, &mk, "the merge key '<<' takes a map or a list of maps, not a %s",
 		     node_type_name(v->type));
 		goto done;
@@ -508,23 +531,48 @@ done:
 	return ret;
 }
 
+/* The closing collection's children, from the pending stack into the tree. */
+static void close_children(struct yctx *c, const struct frame *f)
+{
+	struct node *m = f->node;
+	const struct pending *p = c->pending + f->first;
+	size_t i, n = f->nkids;
+
+	m->n = n;
+	if (!n)
+		return;
+	m->items = arena_array(c->a, n, sizeof(*m->items));
+	for (i = 0; i < n; i++)
+		m->items[i] = p[i].node;
+	if (m->type != NODE_MAP)
+		return;
+	m->keys = arena_array(c->a, n, sizeof(*m->keys));
+	m->key_lens = arena_array(c->a, n, sizeof(*m->key_lens));
+	for (i = 0; i < n; i++) {
+		m->keys[i] = p[i].key;
+		m->key_lens[i] = p[i].key_len;
+	}
+}
+
 static int on_end(struct yctx *c, const yaml_event_t *ev)
 {
 	struct frame f = c->stack[--c->depth];
 	struct frame *parent = top(c);
 	size_t dup;
 
+	close_children(c, &f);
 	if (f.node->type == NODE_MAP && parse_find_dup_key(f.node, &dup)) {
 		yaml_mark_t m = ev->start_mark;
 
-		m.line = f.key_pos[2 * dup] - 1;
-		m.column = f.key_pos[2 * dup + 1] - 1;
+		m.line = c->pending[f.first + dup].line - 1;
+		m.column = c->pending[f.first + dup].col - 1;
 		return yerr(c, &m, "duplicate key '%.*s'",
 			    (int)(f.node->key_lens[dup] > 80 ? 80 : f.node->key_lens[dup]),
 			    f.node->keys[dup]);
 	}
 	if (f.merge_at && apply_merge(c, &f) < 0)
 		return -1;
+	c->npending = f.first;
 	if (f.anchor)
 		register_anchor(c, f.anchor, f.node, c->count - f.start_count, f.height);
 	if (parent && f.height + 1 > parent->height)
@@ -597,6 +645,7 @@ int yaml_parse(struct arena *a, const char *buf, size_t len, const char *name,
 	c.name = name;
 	arena_init(&c.tmp);
 	strmap_init(&c.anchors);
+	strmap_init(&c.keys);
 	parse_limits_fill(&c.lim, lim);
 	*docs = NULL;
 	*ndocs = 0;
@@ -645,7 +694,9 @@ done:
 		yaml_parser_delete(&parser);
 	free(list);
 	free(c.stack);
+	free(c.pending);
 	strmap_release(&c.anchors);
+	strmap_release(&c.keys);
 	arena_release(&c.tmp);
 	return ret;
 }

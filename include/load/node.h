@@ -22,12 +22,16 @@ enum node_type {
 	NODE_MAP
 };
 
+/* 80 bytes: a spec of 10,000 tasks has some 400,000 nodes. */
 struct node {
 	enum node_type type;
 	unsigned line;          /* 1-based; 0 when unknown */
 	unsigned col;           /* 1-based; 0 when unknown */
-	bool boolean;
-	double number;
+	uint32_t index_cap;     /* index slots, a power of two */
+	union {
+		bool boolean;   /* NODE_BOOL */
+		double number;  /* NODE_NUMBER */
+	};
 	const char *str;        /* NODE_STRING: NUL-terminated ... */
 	size_t len;             /* ... and its byte length (may hold NULs) */
 	size_t n;               /* NODE_LIST / NODE_MAP: number of children */
@@ -35,7 +39,6 @@ struct node {
 	size_t *key_lens;       /* NODE_MAP: key byte lengths */
 	struct node **items;    /* children, in document order */
 	uint32_t *index;        /* NODE_MAP with many keys: hash slots (i + 1), or NULL */
-	size_t index_cap;       /* slots, a power of two */
 };
 
 const char *node_type_name(enum node_type t);
