@@ -10,7 +10,7 @@
 
 #include "base/banned.h"
 
-static void duration_text(char *out, size_t cap, double secs)
+void report_duration_text(char *out, size_t cap, double secs)
 {
 	long s = (long)(secs + 0.5);
 
@@ -29,7 +29,7 @@ static void text_row(FILE *fp, const char *label, const struct cost_row *r, bool
 	snprintf(mem, sizeof(mem), "%.1f GiB", r->memory / 1073741824.0);
 	fprintf(fp, "  %-15s %5zu %7.2f %10s %4g", label, r->tasks, r->cpu, mem, r->gpus);
 	if (durations) {
-		duration_text(time, sizeof(time), r->seconds);
+		report_duration_text(time, sizeof(time), r->seconds);
 		fprintf(fp, " %9s", time);
 		if (r->timed < r->tasks)
 			fprintf(fp, " (%zu untimed)", r->tasks - r->timed);

@@ -1,7 +1,7 @@
 /*
  * timeline.c - the history timeline: rows from predictions, CSV out and back
- * in (through csv.c's cells and reader), and the terminal summary of the
- * commits that invalidated most.
+ * in (through csv.c's cells and reader), and the terminal summary: a line
+ * per commit and the commits that invalidated most.
  */
 #include "reports/timeline.h"
 
@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "reports/report.h"
+#include "reports/style.h"
 #include "base/banned.h"
 
 static const char *const columns[] = {
@@ -297,21 +298,130 @@ void timeline_sort(struct timeline_row *rows, size_t n)
 		qsort(rows, n, sizeof(*rows), cmp_row);
 }
 
+/* Most invalidated first; a tie goes to the newest commit (author date, then history order). */
 static int cmp_invalidated(const void *x, const void *y)
 {
 	const struct timeline_row *a = *(const struct timeline_row *const *)x;
 	const struct timeline_row *b = *(const struct timeline_row *const *)y;
+	int c;
 
 	if (a->invalidated != b->invalidated)
 		return a->invalidated < b->invalidated ? 1 : -1;
-	return cmp_row(a, b);
+	if (a->time != b->time)
+		return a->time < b->time ? 1 : -1;
+	if ((c = path_cmp(a->spec, b->spec)))
+		return c;
+	return a->seq < b->seq ? 1 : a->seq > b->seq ? -1 : 0;
 }
 
-void timeline_summary(FILE *fp, const struct timeline_row *rows, size_t n)
+/* The first root cause of a row's list cell and how many more it stands for. */
+static size_t first_cause(const char *list, struct strbuf *first)
 {
+	struct strbuf item = STRBUF_INIT;
+	const char *p = list ? list : "";
+	size_t n = 0;
+
+	sb_reset(first);
+	while (list_next(&p, &item) > 0) {
+		/* timeline_row_fill's last item "+N more" stands for N causes. */
+		if (n && item.buf[0] == '+')
+			n += strtoul(item.buf + 1, NULL, 10);
+		else if (!n++)
+			sb_adds(first, item.buf);
+	}
+	sb_release(&item);
+	return n ? n - 1 : 0;
+}
+
+/* s (escaped) cut to max columns, an ellipsis as the last. */
+static void cut_end(struct strbuf *sb, const char *s, size_t max)
+{
+	size_t b = 0, w = 0;
+
+	sb_reset(sb);
+	if (report_term_width(s) <= max) {
+		sb_adds(sb, s);
+		return;
+	}
+	while (s[b] && w + 1 < max) {
+		b++;
+		while (((unsigned char)s[b] & 0xc0) == 0x80)
+			b++;
+		w++;
+	}
+	sb_add(sb, s, b);
+	sb_adds(sb, "\xe2\x80\xa6");
+}
+
+/* A count in decision d's colour when it is not 0. */
+static void count_cell(FILE *fp, enum decision d, size_t n, bool color)
+{
+	char num[32];
+
+	snprintf(num, sizeof(num), "%4zu", n);
+	report_term_decision(fp, n ? d : DECISION_NONE, num, color);
+}
+
+/*
+ * One line per commit, oldest first (as the rows are sorted): date, short
+ * commit, HIT and MISS+MISS_UPSTREAM counts, subject, the first root cause;
+ * a commit that did not load says why instead.
+ */
+static void commit_table(FILE *fp, const struct timeline_row *rows, size_t n, size_t specs,
+			 bool color)
+{
+	struct strbuf sb = STRBUF_INIT, cause = STRBUF_INIT;
+	size_t i, more;
+
+	fprintf(fp, "%-10s  %-12s  %4s %4s  %-*s  %s\n", "date", "commit", "hit", "miss",
+		TIMELINE_SUBJECT_WIDTH, "subject", "root cause");
+	for (i = 0; i < n; i++) {
+		const struct timeline_row *r = &rows[i];
+		bool ok = !r->error || !*r->error;
+		if (specs > 1 && (!i || strcmp(r->spec, rows[i - 1].spec)))
+			fprintf(fp, "%s:\n", term_text(r->spec));
+		fprintf(fp, "%.10s  %.12s  ", term_text(r->date), term_text(r->commit));
+		if (ok) {
+			count_cell(fp, DECISION_HIT, r->counts[DECISION_HIT], color);
+			fputc(' ', fp);
+			count_cell(fp, DECISION_MISS, r->counts[DECISION_MISS] + r->counts[DECISION_MISS_UPSTREAM],
+				   color);
+		} else {
+			fprintf(fp, "%4s %4s", "-", "-");
+		}
+		fputs("  ", fp);
+		cut_end(&sb, term_text(r->subject), TIMELINE_SUBJECT_WIDTH);
+		if (!ok) {
+			report_term_pad(fp, sb_str(&sb), TIMELINE_SUBJECT_WIDTH);
+			fprintf(fp, "  (%s)\n", term_text(r->error));
+			continue;
+		}
+		more = first_cause(r->root_causes, &cause);
+		if (!cause.len) {
+			fprintf(fp, "%s\n", sb_str(&sb));
+			continue;
+		}
+		report_term_pad(fp, sb_str(&sb), TIMELINE_SUBJECT_WIDTH);
+		sb_reset(&sb);
+		report_short_path(&sb, term_text(sb_str(&cause)), TIMELINE_CAUSE_WIDTH);
+		fprintf(fp, "  %s", sb_str(&sb));
+		if (more)
+			fprintf(fp, " +%zu more", more);
+		fputc('\n', fp);
+	}
+	sb_release(&sb);
+	sb_release(&cause);
+}
+
+void timeline_summary(FILE *fp, const struct timeline_row *rows, size_t n,
+		      const struct timeline_print *o)
+{
+	static const struct timeline_print plain = { false, false };
 	const struct timeline_row **v = xcalloc(n ? n : 1, sizeof(*v));
 	size_t i, errors = 0, shown = 0, specs = 0, not_run = 0, not_run_commits = 0;
 
+	if (!o)
+		o = &plain;
 	for (i = 0; i < n; i++) {
 		v[i] = &rows[i];
 		if (rows[i].error && *rows[i].error && strcmp(rows[i].error, "deleted"))
@@ -323,6 +433,8 @@ void timeline_summary(FILE *fp, const struct timeline_row *rows, size_t n)
 		if (!i || strcmp(rows[i].spec, rows[i - 1].spec))
 			specs++;
 	}
+	if (o->table && n)
+		commit_table(fp, rows, n, specs, o->color);
 	fprintf(fp, "%zu %s of %zu %s", n, plural(n, "commit", "commits"), specs, plural(specs, "spec", "specs"));
 	if (errors)
 		fprintf(fp, ", %zu not analyzable (see the error column)", errors);
@@ -330,17 +442,19 @@ void timeline_summary(FILE *fp, const struct timeline_row *rows, size_t n)
 		fprintf(fp, ", %zu NOT_RUN %s on %zu %s (a false condition)", not_run,
 			plural(not_run, "task", "tasks"), not_run_commits, plural(not_run_commits, "commit", "commits"));
 	fputc('\n', fp);
-	qsort(v, n, sizeof(*v), cmp_invalidated);
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_invalidated);
 	for (i = 0; i < n && shown < 5; i++) {
-		if (!v[i]->invalidated)
+		const struct timeline_row *r = v[i];
+		if (!r->invalidated)
 			break;
 		if (!shown++)
-			fputs("commits that invalidated most:\n", fp);
+			fputs("commits that invalidated most (ties: the newest first):\n", fp);
 		/* A commit subject or a task name may hold control characters. */
-		fprintf(fp, "  %.12s %.10s %3zu task%s  %s\n      %s%s%s\n", term_text(v[i]->commit),
-			term_text(v[i]->date), v[i]->invalidated, v[i]->invalidated == 1 ? " " : "s",
-			term_text(v[i]->subject), specs > 1 ? term_text(v[i]->spec) : "",
-			specs > 1 ? ": " : "", term_text(v[i]->root_causes));
+		fprintf(fp, "  %.12s %.10s %3zu task%s  %s\n      %s%s%s\n", term_text(r->commit),
+			term_text(r->date), r->invalidated, r->invalidated == 1 ? " " : "s",
+			term_text(r->subject), specs > 1 ? term_text(r->spec) : "",
+			specs > 1 ? ": " : "", term_text(r->root_causes));
 	}
 	if (!shown)
 		fputs("no commit invalidated cached tasks\n", fp);

@@ -41,7 +41,7 @@ static const struct format_row {
 };
 
 /* Option ids: a format's is A_FORMAT + its row. */
-enum { A_FORMAT = 256, A_OUTDIR = A_FORMAT + F_COUNT, A_QUIET, A_REPORT, A_MAX_RENDER };
+enum { A_FORMAT = 256, A_OUTDIR = A_FORMAT + F_COUNT, A_QUIET, A_REPORT, A_MAX_RENDER, A_LIST };
 #define A_CSV (A_FORMAT + F_CSV)
 #define A_DOT (A_FORMAT + F_DOT)
 #define A_SVG (A_FORMAT + F_SVG)
@@ -66,13 +66,19 @@ const struct opt analyze_opts[] = {
 	{ "cost-csv", 0, "FILE", "write resources and time per decision as CSV ('-' for stdout)", OPT_COST_CSV, OPT_OUT, OPTG_OUTPUTS, "not written" },
 	{ "max-render-nodes", 0, "N", "refuse to lay out SVG, PNG and the HTML graph above N nodes or 4N edges; DOT has no limit", A_MAX_RENDER, 0, OPTG_LIMITS, "2000" },
 	{ "quiet", 'q', NULL, "no summary on stdout", A_QUIET, 0, OPTG_OUTPUTS, "off" },
+	{ "list", 0, "DECISION[,...]", "print only the paths of the tasks with these decisions, one a line, for scripts (HIT MISS MISS_UPSTREAM DISABLED UNKNOWN NOT_RUN)", A_LIST, 0, OPTG_OUTPUTS, "the summary" },
+	CMD_OPT_COLOR,
+	{ "verbose", 'v', NULL, "the decision log of every task on stderr: policy, key parts, lookup, result", OPT_VERBOSE, 0, OPTG_OUTPUTS, "off" },
 	{ NULL, 0, NULL, NULL, 0, 0, 0, NULL }
 };
 
 struct analyze_args {
 	const char *path[F_COUNT];    /* per format, or NULL */
 	const char *outdir;
-	bool quiet;
+	bool quiet, verbose;
+	bool listing;                 /* --list: the tasks of the decisions in list[] */
+	bool list[DECISION_COUNT];
+	enum color_mode color;
 	size_t render_max;
 	struct gating gating;
 };
@@ -95,6 +101,46 @@ static int by_extension(struct analyze_args *a, const char *path)
 		       path);
 }
 
+/*
+ * --list MISS,MISS_UPSTREAM: the decisions by their CSV names (any case);
+ * an unknown one suggests the nearest, as an unknown option does.
+ */
+static int list_decisions(struct analyze_args *a, const char *arg)
+{
+	const char *names[DECISION_ORDER_N], *p = arg;
+	size_t i, hit[2];
+
+	for (i = 0; i < DECISION_ORDER_N; i++)
+		names[i] = decision_name(decision_order[i]);
+	a->listing = true;
+	do {
+		size_t len = strcspn(p, ","), k;
+		char *word = xstrndup(p, len);
+		for (k = 0; word[k]; k++)
+			if (word[k] >= 'a' && word[k] <= 'z')
+				word[k] = (char)(word[k] - 'a' + 'A');
+		for (i = 0; i < DECISION_ORDER_N && strcmp(word, names[i]); i++)
+			;
+		if (i < DECISION_ORDER_N) {
+			a->list[decision_order[i]] = true;
+		} else {
+			size_t n = *word ? kc_did_you_mean(word, names, DECISION_ORDER_N, hit, 2) : 0;
+			int r;
+			if (n)
+				r = err_set("--list: unknown decision '%.*s'. Did you mean '%s'?", (int)len, p,
+					    names[hit[0]]);
+			else
+				r = err_set("--list: unknown decision '%.*s' (HIT, MISS, MISS_UPSTREAM, DISABLED, UNKNOWN, NOT_RUN)",
+					    (int)len, p);
+			free(word);
+			return r;
+		}
+		free(word);
+		p += len;
+	} while (*p++);
+	return 0;
+}
+
 static int on_opt(int id, const char *arg, void *ctx)
 {
 	struct analyze_args *a = ctx;
@@ -107,6 +153,9 @@ static int on_opt(int id, const char *arg, void *ctx)
 	case A_REPORT: return by_extension(a, arg);
 	case A_OUTDIR: a->outdir = arg; break;
 	case A_QUIET: a->quiet = true; break;
+	case A_LIST: return list_decisions(a, arg);
+	case OPT_COLOR: return cmd_color_mode(arg, &a->color);
+	case OPT_VERBOSE: a->verbose = true; break;
 	case A_MAX_RENDER: {
 		char *end;
 		unsigned long long v = strtoull(arg, &end, 10);
@@ -183,13 +232,14 @@ static void outdir_paths(struct analyze_args *a, struct common *c, struct strbuf
 /* The summary on stdout: baseline, counts, the override's reach, the reports written. */
 static void print_summary(const struct analyze_args *a, const struct session *s)
 {
+	struct summary_opts o = { cmd_color_on(a->color), &a->gating.cost };
 	size_t f;
 
 	if (s->live_desc)
 		printf("cache: %s\n", term_text(s->live_desc));
 	else
 		printf("baseline: %s\n", *s->baseline_desc ? term_text(s->baseline_desc) : "none (cold cache)");
-	report_summary(stdout, s->pr);
+	report_summary(stdout, s->pr, &o);
 	if (s->pr->run_override_unreached)
 		printf("run-level override: reaches root-DAG tasks only; %zu nested %s\n",
 		       s->pr->run_override_unreached,
@@ -197,6 +247,79 @@ static void print_summary(const struct analyze_args *a, const struct session *s)
 	for (f = 0; f < F_COUNT; f++)
 		if (a->path[f])
 			printf("%s: %s\n", formats[f].name, term_text(a->path[f]));
+}
+
+/* --list: the paths of the tasks whose decision was asked for, in path order. */
+static void print_list(const struct analyze_args *a, const struct prediction *pr)
+{
+	size_t i;
+
+	for (i = 0; i < pr->n; i++)
+		if (pr->results[i].decision != DECISION_NONE && a->list[pr->results[i].decision])
+			printf("%s\n", term_text(pr->results[i].task->path));
+}
+
+/*
+ * The key step of -v: how many parts the key has and which of them differ
+ * from the same task in the newest baseline (by digest, as explain does).
+ */
+static void log_key(const char *path, const struct task_result *r)
+{
+	size_t i, j, changed = 0;
+
+	if (!r->nparts)
+		return;
+	fprintf(stderr, "%s: key: %zu %s", path, r->nparts, plural(r->nparts, "part", "parts"));
+	if (!r->prev) {
+		fputs(", no baseline task at this path\n", stderr);
+		return;
+	}
+	for (i = 0; i < r->nparts; i++) {
+		const struct keypart *p = &r->parts[i];
+		for (j = 0; j < r->nprev && strcmp(r->prev[j].name, p->name); j++)
+			;
+		if (j < r->nprev && !strcmp(r->prev[j].digest, p->digest))
+			continue;
+		fprintf(stderr, "%s%s%s", changed++ ? ", " : ", not as in the baseline: ",
+			term_text(p->name), j < r->nprev ? "" : " (new)");
+	}
+	fputs(changed ? "\n" : ", each as in the baseline\n", stderr);
+}
+
+/*
+ * -v: each task's decision log on stderr, a line per step as the driver
+ * takes them (container.go:47-343): the policy layer, the key parts, the
+ * lookup, then the result.  Stderr, so that it never mixes with a report
+ * or --list on stdout.
+ */
+static void print_log(const struct prediction *pr)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i, k;
+
+	for (i = 0; i < pr->n; i++) {
+		const struct task_result *r = &pr->results[i];
+		const char *path;
+		if (r->decision == DECISION_NONE)
+			continue;
+		path = term_text(r->task->path);
+		sb_reset(&sb);
+		sb_adds(&sb, path);
+		for (k = 0; k < r->nlog; k++) {
+			/* The key is made after the policy step, before the lookup. */
+			if (!strncmp(r->log[k], "lookup:", 7))
+				log_key(sb_str(&sb), r);
+			fprintf(stderr, "%s: %s\n", sb_str(&sb), term_text(r->log[k]));
+		}
+		fprintf(stderr, "%s: result: %s", sb_str(&sb), decision_name(r->decision));
+		if (r->nreasons)
+			fprintf(stderr, " %s", term_text(result_reasons_str(&sb, r)));
+		if (r->ncauses)
+			fprintf(stderr, " (root cause %s, distance %d)", term_text(result_causes_str(&sb, r)),
+				r->distance);
+		fputc('\n', stderr);
+	}
+	sb_release(&sb);
 }
 
 /* Every report asked for, renamed into place together, or none. */
@@ -249,6 +372,12 @@ int cmd_analyze(int argc, char **argv, const struct command *cmd)
 	idx = cmd_args(argc, argv, cmd, &c, on_opt, &a, 1, 1, "one SPEC", &ret);
 	if (idx < 0)
 		goto done;
+	if (a.listing && any_stdout(&a)) {
+		cmd_usage_error(cmd, "--list and a report on stdout ('-'): give one of them");
+		ret = EXIT_USAGE;
+		goto done;
+	}
+	c.keep_log = a.verbose;
 	if (a.outdir)
 		outdir_paths(&a, &c, paths, argv[idx]);
 	if (cmd_claims_check(cmd, &c, &ret) < 0 ||
@@ -270,13 +399,17 @@ int cmd_analyze(int argc, char **argv, const struct command *cmd)
 	}
 	for (i = 0; i < (int)s.dag->nwarnings; i++)
 		fprintf(stderr, "kfpcache: note: %s\n", term_text(s.dag->warnings[i]));
-	if (!a.quiet && !any_stdout(&a))
+	if (a.verbose)
+		print_log(s.pr);
+	if (a.listing)
+		print_list(&a, s.pr);
+	else if (!a.quiet && !any_stdout(&a))
 		print_summary(&a, &s);
 	if (fflush(stdout)) {
 		fprintf(stderr, "kfpcache: cannot write to stdout\n");
 		goto done;
 	}
-	ret = gating_analyze(&a.gating, &s, !a.quiet && !any_stdout(&a), EXIT_OK);
+	ret = gating_analyze(&a.gating, &s, !a.quiet && !a.listing && !any_stdout(&a), EXIT_OK);
 done:
 	gating_release(&a.gating);
 	if (have_session)

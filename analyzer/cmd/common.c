@@ -861,6 +861,28 @@ void session_release(struct session *s)
 	memset(s, 0, sizeof(*s));
 }
 
+int cmd_color_mode(const char *arg, enum color_mode *out)
+{
+	static const char *const names[] = { "auto", "always", "never" };
+	size_t i;
+
+	for (i = 0; i < KC_ARRAY_SIZE(names); i++)
+		if (!strcmp(arg, names[i])) {
+			*out = (enum color_mode)i;
+			return 0;
+		}
+	return err_set("--color takes auto, always or never, not '%s'", arg);
+}
+
+bool cmd_color_on(enum color_mode mode)
+{
+	const char *no = getenv("NO_COLOR"), *term = getenv("TERM");
+
+	if (mode != COLOR_AUTO)
+		return mode == COLOR_ALWAYS;
+	return isatty(1) && !(no && *no) && !(term && !strcmp(term, "dumb"));
+}
+
 bool cmd_on_stdout(const char *const *paths, size_t n)
 {
 	size_t i;

@@ -52,6 +52,7 @@ const struct opt history_opts[] = {
 	{ "fail-on", 0, "EXPR", "exit 4 when a condition holds at any commit: miss>0, lint>=warning, ... (repeatable)", OPT_FAIL_ON, 0, OPTG_OUTPUTS, "none" },
 	{ "durations", 0, "FILE", "CSV task,seconds from past runs (for seconds_run / seconds_saved)", OPT_DURATIONS, OPT_IN, OPTG_INPUTS, "none" },
 	{ "quiet", 'q', NULL, "no summary and no progress", H_QUIET, 0, OPTG_OUTPUTS, "off" },
+	CMD_OPT_COLOR,
 	{ "shard", 0, "K/N", "this job's share of the work: K of N (join with kfpcache merge)", H_SHARD, 0, OPTG_LIMITS, "1/1" },
 	{ "jobs", 'j', "N", "threads: load versions in parallel with predicting", H_JOBS, 0, OPTG_LIMITS, "the cores, at most 4" },
 	{ NULL, 0, NULL, NULL, 0, 0, 0, NULL }
@@ -62,6 +63,7 @@ struct history_args {
 	const char *json, *html, *plot;
 	struct hist_options ho;
 	bool previous, quiet;
+	enum color_mode color;
 	unsigned shard_k, shard_n;
 	int jobs;
 	struct gating gating;
@@ -102,6 +104,7 @@ static int on_opt(int id, const char *arg, void *ctx)
 	case H_PLOT: a->plot = arg; return 0;
 	case H_OUTDIR: a->outdir = arg; return 0;
 	case H_QUIET: a->quiet = true; return 0;
+	case OPT_COLOR: return cmd_color_mode(arg, &a->color);
 	case H_SHARD:
 		a->shard_k = (unsigned)strtoul(arg, &end, 10);
 		if (*end == '/')
@@ -170,6 +173,7 @@ static int on_commit(struct walk *w, size_t index, const struct hist_entry *e,
 	row->seq = index + 1;
 	memcpy(row->commit, e->commit, sizeof(row->commit));
 	history_format_date(row->date, e->time, e->offset);
+	row->time = e->time;
 	row->author = xstrdup(e->author);
 	row->subject = xstrdup(e->subject);
 	row->path = xstrdup(e->path);
@@ -389,8 +393,11 @@ static int finish(struct history_args *a, const struct run_ctx *rc)
 {
 	int ret;
 
-	if (!a->quiet && !cmd_on_stdout((const char *const[]){ a->csv, a->json, a->plot, a->html }, 4))
-		timeline_summary(stdout, rc->rows, rc->nrows);
+	/* As analyze prints its summary: unless -q, or a report is on stdout. */
+	if (!a->quiet && !cmd_on_stdout((const char *const[]){ a->csv, a->json, a->plot, a->html }, 4)) {
+		struct timeline_print o = { true, cmd_color_on(a->color) };
+		timeline_summary(stdout, rc->rows, rc->nrows, &o);
+	}
 	if (rc->errors)
 		fprintf(stderr, "kfpcache: warning: %zu %s could not be analyzed; the timeline is partial (exit status 3)\n",
 			rc->errors, plural(rc->errors, "commit", "commits"));

@@ -12,6 +12,7 @@
 #include "base/util.h"
 #include "cmd/cmd.h"
 #include "cmd/commands.h"
+#include "load/history.h"
 #include "reports/timeline.h"
 #include "base/banned.h"
 
@@ -85,6 +86,12 @@ int cmd_merge(int argc, char **argv, const struct command *cmd)
 		free(rows);
 	}
 	timeline_sort(all, nall);
+	/* The summary ranks ties by date, which the CSV holds as text; one it cannot read ranks oldest. */
+	for (i = 0; i < nall; i++)
+		if (history_parse_date(all[i].date, &all[i].time) < 0) {
+			all[i].time = 0;
+			err_clear();
+		}
 	for (i = 1; i < nall; i++)
 		if (!strcmp(all[i].spec, all[i - 1].spec) && all[i].seq == all[i - 1].seq) {
 			fprintf(stderr, "kfpcache: %s commit %zu (%.12s) appears in two shards\n",
@@ -108,7 +115,7 @@ int cmd_merge(int argc, char **argv, const struct command *cmd)
 	}
 	if (!m.quiet && !(csv_out && !m.csv) &&
 	    !cmd_on_stdout((const char *const[]){ m.csv, m.json, m.plot, m.html }, 4))
-		timeline_summary(stdout, all, nall);
+		timeline_summary(stdout, all, nall, NULL);
 	ret = EXIT_OK;
 	for (i = 0; i < nall; i++)
 		if (*all[i].error && strcmp(all[i].error, "deleted"))

@@ -58,6 +58,23 @@ enum {
 extern const struct opt common_opts[];
 
 /*
+ * --color, in the tables of the commands that print decisions on the
+ * terminal (analyze, history): one row, so its text cannot drift.
+ */
+enum { OPT_COLOR = 1200, OPT_VERBOSE };
+enum color_mode { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
+#define CMD_OPT_COLOR { "color", 0, "auto|always|never", \
+	"colour the decisions on stdout; auto: when it is a terminal and NO_COLOR is unset or empty", \
+	OPT_COLOR, 0, OPTG_OUTPUTS, "auto" }
+/* "auto", "always" or "never" into *out; -1 (recorded) for anything else. */
+int cmd_color_mode(const char *arg, enum color_mode *out);
+/*
+ * Whether to colour stdout: always, never, or (auto) when stdout is a
+ * terminal, NO_COLOR is unset or empty (no-color.org) and TERM is not "dumb".
+ */
+bool cmd_color_on(enum color_mode mode);
+
+/*
  * Which common options a command takes.  One it would ignore is refused
  * (cmd_parse) and not listed by its --help: a flag that silently does
  * nothing is worse than an error.

@@ -89,8 +89,24 @@ int report_json_write_opts(FILE *fp, const struct prediction *pr,
 /* A self-contained HTML page: the SVG with pan and zoom, a sortable, filterable table. */
 int report_html_write(FILE *fp, const struct prediction *pr, const struct report_info *info);
 
-/* Counts per decision and the top root causes, for the terminal. */
-void report_summary(FILE *fp, const struct prediction *pr);
+/*
+ * The terminal summary: counts per decision, the hit rate (HIT over the
+ * executor tasks that run or hit: NOT_RUN ones are left out, and said),
+ * the time spent and saved (with durations), the tasks that do not hit
+ * grouped by decision and reason with their root causes (at most
+ * SUMMARY_GROUP_MAX per group, paths shortened to SUMMARY_PATH_WIDTH
+ * columns), and the top root causes.  Colour (ANSI) only with color.
+ */
+#define SUMMARY_GROUP_MAX 10
+#define SUMMARY_PATH_WIDTH 48
+struct summary_opts {
+	bool color;                  /* the decisions in their terminal colours */
+	const struct cost *cost;     /* for the time line when it has durations; may be NULL */
+};
+/* o may be NULL: no colour, no cost. */
+void report_summary(FILE *fp, const struct prediction *pr, const struct summary_opts *o);
+/* "1h42m", "10m00s", "45s": a duration for a person. */
+void report_duration_text(char *out, size_t cap, double secs);
 
 /* Lint findings (reports/lint.c): compiler-style text, JSON, SARIF 2.1.0. */
 int report_lint_text(FILE *fp, const struct lint_result *r);

@@ -6,6 +6,7 @@
 #ifndef KFPCACHE_TIMELINE_H
 #define KFPCACHE_TIMELINE_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "model/result.h"
@@ -15,6 +16,7 @@ struct timeline_row {
 	size_t seq;                  /* 1-based position in that spec's history */
 	char commit[41];
 	char date[32];               /* author date, ISO 8601 with offset */
+	int64_t time;                /* the same in seconds since 1970 (UTC), for ordering */
 	char *author;
 	char *subject;
 	char *path;                  /* the path at that commit (renames) */
@@ -39,8 +41,21 @@ int timeline_csv_read_buf(const char *buf, size_t len, const char *path,
 /* Sort rows by (spec, seq): the order a single run writes. */
 void timeline_sort(struct timeline_row *rows, size_t n);
 
-/* The commits that invalidated most, and why. */
-void timeline_summary(FILE *fp, const struct timeline_row *rows, size_t n);
+/*
+ * The terminal summary: with table, a line per commit (date, commit, HIT
+ * and MISS+MISS_UPSTREAM counts, the subject cut to TIMELINE_SUBJECT_WIDTH
+ * columns, the root cause of the most tasks in TIMELINE_CAUSE_WIDTH), the counts coloured with
+ * color; then the commits that invalidated most, a tie going to the newest
+ * (author date, then the later in history).  o may be NULL: neither.
+ */
+#define TIMELINE_SUBJECT_WIDTH 32
+#define TIMELINE_CAUSE_WIDTH 44
+struct timeline_print {
+	bool table;
+	bool color;
+};
+void timeline_summary(FILE *fp, const struct timeline_row *rows, size_t n,
+		      const struct timeline_print *o);
 
 /*
  * JSON, schema "kfpcache/history/v2" (reports/schema/history.v2.schema.json);

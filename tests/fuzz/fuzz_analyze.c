@@ -26,7 +26,7 @@ static void reports(const struct prediction *pr)
 	report_csv_write(fp, pr);
 	report_fingerprint_csv(fp, pr);
 	report_dot_write(fp, pr);
-	report_summary(fp, pr);
+	report_summary(fp, pr, NULL);
 	/* The review formats escape every name themselves (HTML needs gvc: too slow here). */
 	report_md_write(fp, pr, NULL);
 	report_json_write(fp, pr, NULL);

@@ -4,14 +4,15 @@
 # synopsis, --version works.
 . "$ROOT/tests/lib.sh"
 mkdir -p "$TMP" && cd "$TMP" || exit 1
-# rows FILE NAME: the rows of the option table NAME[] in FILE (up to its { NULL ... }).
+# rows FILE NAME: the rows of the option table NAME[] in FILE (up to its
+# { NULL ... }); a row may be a shared one of cmd.h (CMD_OPT_COLOR).
 rows() {
 	awk -v t="const struct opt $2[] = {" 'index($0, t) == 1 { on = 1; next }
 		on && /^[ \t]*\{ NULL/ { exit }
-		on && /^[ \t]*\{/' "$1"
+		on && /^[ \t]*(\{|CMD_OPT_[A-Z]+,)/' "$1"
 }
 # names: the long option names of those rows.
-names() { sed -n 's/^[ \t]*{ "\([a-z][a-z0-9-]*\)", .*/\1/p'; }
+names() { sed -n -e 's/^[ \t]*{ "\([a-z][a-z0-9-]*\)", .*/\1/p' -e 's/^[ \t]*CMD_OPT_COLOR,$/color/p'; }
 # table FILE NAME: the long names, or "not ok" when a row does not parse.
 table() {
 	r=$(rows "$1" "$2" | wc -l)

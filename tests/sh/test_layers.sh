@@ -19,7 +19,7 @@ fi
 
 # A command file includes no other command's file and calls no cmd_* entry
 # point but the shared layer's (cmd_args, cmd_fail, ...).
-shared='cmd_args|cmd_parse|cmd_fail|cmd_usage|cmd_usage_error|cmd_claims_check|cmd_gate_exit|cmd_gating_ready|cmd_on_stdout|cmd_write_timeline|cmd_note_missing_blobs'
+shared='cmd_args|cmd_parse|cmd_fail|cmd_usage|cmd_usage_error|cmd_claims_check|cmd_gate_exit|cmd_gating_ready|cmd_on_stdout|cmd_write_timeline|cmd_note_missing_blobs|cmd_color_mode|cmd_color_on'
 bad=
 for f in "$ROOT"/analyzer/cmd/*.c; do
 	n=$(basename "$f" .c)
