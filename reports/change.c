@@ -7,6 +7,7 @@
 #include "reports/change.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -302,4 +303,23 @@ bool change_part(const struct task_result *r, size_t i, const char **name, const
 	*old = p->text;
 	*new_ = NULL;
 	return true;
+}
+
+void change_print(FILE *fp, const char *indent, int width, const char *name, const char *old,
+		  const char *new_, size_t max_lines, const char *suffix)
+{
+	struct change_view v;
+	const char *p, *nl;
+
+	change_view_init(&v, old, new_, max_lines);
+	fprintf(fp, "%s%-*s ", indent, width, term_text(name));
+	if (v.is_inline) {
+		fprintf(fp, "%.*s%s\n", (int)(v.text.len - 1), sb_str(&v.text), suffix);
+	} else {
+		fprintf(fp, "(%zu -> %zu bytes, -%zu +%zu lines)%s\n", old ? strlen(old) : 0,
+			new_ ? strlen(new_) : 0, v.removed, v.added, suffix);
+		for (p = sb_str(&v.text); (nl = strchr(p, '\n')); p = nl + 1)
+			fprintf(fp, "%s%*s   %.*s\n", indent, width, "", (int)(nl - p), p);
+	}
+	change_view_release(&v);
 }

@@ -231,31 +231,6 @@ static void value_line(const struct keypart *p, const char *status)
 	}
 }
 
-/*
- * A part whose value differs from the baseline's: "old -> new", or for a
- * long value its size then and now and the diff of its lines below.
- */
-static void changed_line(const char *name, const char *old, const char *new_, const char *status)
-{
-	struct change_view v;
-	const char *p;
-
-	change_view_init(&v, old, new_, CHANGE_MAX_LINES_EXPLAIN);
-	if (v.is_inline) {
-		printf("  %-22s %.*s [%s]\n", term_text(name), (int)(v.text.len - 1), sb_str(&v.text),
-		       status);
-	} else {
-		printf("  %-22s (%zu -> %zu bytes, -%zu +%zu lines) [%s]\n", term_text(name),
-		       old ? strlen(old) : 0, new_ ? strlen(new_) : 0, v.removed, v.added, status);
-		for (p = sb_str(&v.text); *p;) {
-			const char *nl = strchr(p, '\n');
-			printf("  %-22s   %.*s\n", "", (int)(nl - p), p);
-			p = nl + 1;
-		}
-	}
-	change_view_release(&v);
-}
-
 /* A key part with how it compares to the baseline: its old and new value when it changed. */
 static void part_line(const struct prediction *pr, const struct keypart *p,
 		      const struct task_result *r)
@@ -266,7 +241,7 @@ static void part_line(const struct prediction *pr, const struct keypart *p,
 	if (p->upstream)
 		value_line(p, upstream_status(pr, r->task, p));
 	else if (st == PART_CHANGED && b && b->text)
-		changed_line(p->name, b->text, p->text, "changed");
+		change_print(stdout, "  ", 22, p->name, b->text, p->text, CHANGE_MAX_LINES_EXPLAIN, " [changed]");
 	else
 		value_line(p, st == PART_NO_BASELINE ? "no baseline" : part_status_name(st));
 }
@@ -306,7 +281,8 @@ static void key_section(const struct policy *p, const struct prediction *pr,
 	for (i = 0; i < r->nparts; i++)
 		part_line(pr, &r->parts[i], r);
 	for (i = 0; (gone = result_removed_part(r, i)); i++)
-		changed_line(gone->name, gone->text, NULL, "removed");
+		change_print(stdout, "  ", 22, gone->name, gone->text, NULL, CHANGE_MAX_LINES_EXPLAIN,
+			     " [removed]");
 }
 
 /*

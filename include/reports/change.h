@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "base/util.h"
 #include "model/result.h"
@@ -52,6 +53,14 @@ void change_view_release(struct change_view *v);
  */
 bool change_part(const struct task_result *r, size_t i, const char **name, const char **old,
 		 const char **new_);
+
+/*
+ * For a terminal: indent, the part's name padded to width, then "old ->
+ * new" and suffix; or the sizes and line counts, suffix, and the diff
+ * lines below, indented past the name.
+ */
+void change_print(FILE *fp, const char *indent, int width, const char *name, const char *old,
+		  const char *new_, size_t max_lines, const char *suffix);
 
 /* A value on one line, escaped, shortened in the middle to about max bytes. */
 void change_short(struct strbuf *sb, const char *s, size_t max);
