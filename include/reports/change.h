@@ -24,7 +24,7 @@
 #define CHANGE_CONTEXT 2
 #define CHANGE_MAX_LINES 12
 #define CHANGE_MAX_LINES_EXPLAIN 24
-#define CHANGE_MAX_LINES_SUMMARY 6
+#define CHANGE_MAX_LINES_SUMMARY 8
 
 struct change_view {
 	bool is_inline;          /* one line: "old -> new" */
