@@ -272,6 +272,16 @@ void change_view_release(struct change_view *v)
 	sb_release(&v->text);
 }
 
+static bool names_part(const struct task_result *r, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < r->nreasons; i++)
+		if (r->reasons[i].kind == REASON_CHANGED && !strcmp(r->reasons[i].detail, name))
+			return true;
+	return false;
+}
+
 bool change_part(const struct task_result *r, size_t i, const char **name, const char **old,
 		 const char **new_)
 {
@@ -280,14 +290,9 @@ bool change_part(const struct task_result *r, size_t i, const char **name, const
 
 	if (!r->prev)
 		return false;
-	/* As predict.c's own_changes: a part that depends on a producer is not the task's change. */
 	for (k = 0; k < r->nparts; k++) {
-		enum part_status st;
 		p = &r->parts[k];
-		if (p->upstream)
-			continue;
-		st = result_part_status(r, p);
-		if (st != PART_CHANGED && st != PART_NEW)
+		if (!names_part(r, p->name))
 			continue;
 		if (!i--) {
 			const struct keypart *b = result_prev_part(r, p->name);
@@ -297,7 +302,10 @@ bool change_part(const struct task_result *r, size_t i, const char **name, const
 			return true;
 		}
 	}
-	if (!(p = result_removed_part(r, i)))
+	for (k = 0; (p = result_removed_part(r, k)); k++)
+		if (names_part(r, p->name) && !i--)
+			break;
+	if (!p)
 		return false;
 	*name = p->name;
 	*old = p->text;

@@ -34,29 +34,14 @@ static void summary_failures(FILE *fp, const struct prediction *pr)
 	fputc('\n', fp);
 }
 
-static bool names_part(const struct task_result *r, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < r->nreasons; i++)
-		if (r->reasons[i].kind == REASON_CHANGED && !strcmp(r->reasons[i].detail, name))
-			return true;
-	return false;
-}
-
-/*
- * Under a root cause: each changed part its reasons name, old -> new
- * (reports/change.h).  A task that misses for a per-run value keeps its
- * other changes to explain.
- */
+/* Under a root cause: each changed part its reasons name, old -> new (reports/change.h). */
 static void summary_values(FILE *fp, const struct task_result *r)
 {
 	const char *name, *old, *new_;
 	size_t i;
 
 	for (i = 0; change_part(r, i, &name, &old, &new_); i++)
-		if (names_part(r, name))
-			change_print(fp, "      ", 0, name, old, new_, CHANGE_MAX_LINES_SUMMARY, "");
+		change_print(fp, "      ", 0, name, old, new_, CHANGE_MAX_LINES_SUMMARY, "");
 }
 
 /*

@@ -45,11 +45,13 @@ void change_view_init(struct change_view *out, const char *old, const char *new_
 void change_view_release(struct change_view *v);
 
 /*
- * A part that differs from the baseline for the reports to show: a part
- * whose own value changed (not one that only depends on a producer), was
- * added, or was removed since the baseline.  Fills *name, *old, *new_
- * (NULL for a side without the part) for the i-th such part of r (from
- * 0); false past the last.  Parts in key order, then the removed ones.
+ * A part that differs from the baseline for the reports to show: one the
+ * task's reasons name as changed (reason `image`, `input:x`: its own value
+ * changed, was added or was removed since the baseline; not one that
+ * depends on a producer, nor one of a task that misses for another
+ * reason).  Fills *name, *old, *new_ (NULL for a side without the part)
+ * for the i-th such part of r (from 0); false past the last.  Parts in
+ * key order, then the removed ones.
  */
 bool change_part(const struct task_result *r, size_t i, const char **name, const char **old,
 		 const char **new_);
