@@ -52,17 +52,6 @@ void change_short(struct strbuf *sb, const char *s, size_t max)
 	add_short(sb, s, strlen(s), max);
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static void add_utf8(struct strbuf *sb, uint32_t cp)
 {
 	if (cp < 0x80) {
@@ -89,7 +78,7 @@ static long hex4(const char **p)
 	int i;
 
 	for (i = 0; i < 4; i++) {
-		int h = hexval((*p)[i]);
+		int h = kc_hex_value((*p)[i]);
 		if (h < 0)
 			return -1;
 		v = v << 4 | h;

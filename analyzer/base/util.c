@@ -768,3 +768,14 @@ bool list_has(const char *list, const char *item)
 	sb_release(&it);
 	return found;
 }
+
+int kc_hex_value(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}

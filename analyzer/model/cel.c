@@ -251,17 +251,6 @@ static bool is_digit(int c)
 	return c >= '0' && c <= '9';
 }
 
-static int hex_value(int c)
-{
-	if (is_digit(c))
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static size_t skip_space(const struct parser *p, size_t i)
 {
 	while (i < p->len) {
@@ -342,7 +331,7 @@ static size_t lex_escape(struct parser *p, size_t *i, char *out, bool bytes)
 	if (bytes && n > 2)
 		syntax_error(p, at, "unicode escape in a bytes literal");
 	for (k = 0; k < n; k++) {
-		int h = *i < p->len ? hex_value((unsigned char)p->src[*i]) : -1;
+		int h = *i < p->len ? kc_hex_value((unsigned char)p->src[*i]) : -1;
 		if (h < 0)
 			syntax_error(p, at, "invalid hex escape");
 		cp = cp * 16 + (uint32_t)h;
@@ -418,12 +407,12 @@ static void lex_number(struct parser *p, size_t i, struct tok *t)
 
 	if (hex) {
 		j += 2;
-		if (j >= p->len || hex_value((unsigned char)s[j]) < 0)
+		if (j >= p->len || kc_hex_value((unsigned char)s[j]) < 0)
 			syntax_error(p, i, "invalid hex literal");
-		for (; j < p->len && hex_value((unsigned char)s[j]) >= 0; j++) {
+		for (; j < p->len && kc_hex_value((unsigned char)s[j]) >= 0; j++) {
 			if (u > UINT64_MAX >> 4)
 				syntax_error(p, i, "invalid int literal");
-			u = u << 4 | (uint64_t)hex_value((unsigned char)s[j]);
+			u = u << 4 | (uint64_t)kc_hex_value((unsigned char)s[j]);
 		}
 	} else {
 		while (j < p->len && is_digit(s[j]))
@@ -790,10 +779,10 @@ static bool parse_go_double(struct parser *p, const char *s, size_t len, double 
 		hex = true;
 		i += 2;
 	}
-	for (; i < len && (hex ? hex_value((unsigned char)s[i]) >= 0 : is_digit(s[i])); i++)
+	for (; i < len && (hex ? kc_hex_value((unsigned char)s[i]) >= 0 : is_digit(s[i])); i++)
 		digits++;
 	if (i < len && s[i] == '.')
-		for (i++; i < len && (hex ? hex_value((unsigned char)s[i]) >= 0 : is_digit(s[i])); i++)
+		for (i++; i < len && (hex ? kc_hex_value((unsigned char)s[i]) >= 0 : is_digit(s[i])); i++)
 			digits++;
 	if (!digits)
 		return false;

@@ -147,6 +147,9 @@ size_t kc_did_you_mean(const char *word, const char *const *cand, size_t n,
 /* Read a whole file ("-" = stdin) into a malloc'd buffer; NUL-terminated. */
 int read_file(const char *path, char **out, size_t *len);
 
+/* The value of hex digit c (either case), or -1. */
+int kc_hex_value(int c);
+
 /* Lowercase hex of len bytes into out (2*len+1 bytes). */
 void hex_encode(char *out, const unsigned char *in, size_t len);
 
