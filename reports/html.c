@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "reports/change.h"
 #include "reports/style.h"
 #include "reports/timeline.h"
 #include "base/banned.h"
@@ -35,7 +36,9 @@ static const char style_tail[] =
 	"th{background:#f5f5f5;cursor:pointer;user-select:none;position:sticky;top:0}\n"
 	"th[aria-sort=ascending]::after{content:\" \\25B2\"}th[aria-sort=descending]::after{content:\" \\25BC\"}\n"
 	"td.num{text-align:right}td.path{font-family:monospace;word-break:break-all;min-width:14em}\n"
-	"#plot{overflow-x:auto}\n";
+	"#plot{overflow-x:auto}\n"
+	"pre.diff{background:#f8f8f8;border:1px solid #ddd;padding:.4em;margin:.3em 0 .6em;overflow-x:auto}\n"
+	"pre.diff .del{background:#fdd}pre.diff .add{background:#dfd}pre.diff .hunk{color:#777}\n";
 
 /*
  * Shared by both pages.  The table is #kc-table, rows carry their filter
@@ -301,6 +304,73 @@ static void prediction_header(FILE *fp, const struct prediction *pr, const struc
 	fputs("</p>\n</header>\n", fp);
 }
 
+/* At most this many tasks' changed parts are shown; the JSON below has them all. */
+#define HTML_CHANGED 50
+
+/* One changed part: its old -> new value, or its sizes and the diff of its lines. */
+static void html_change(FILE *fp, const char *task, const char *name, const char *old,
+			const char *new_)
+{
+	struct change_view v;
+	const char *p, *nl;
+
+	change_view_init(&v, old, new_, CHANGE_MAX_LINES);
+	fputs("<li><code>", fp);
+	report_markup_text(fp, task);
+	fputs("</code> <code>", fp);
+	report_markup_text(fp, name);
+	fputs("</code>", fp);
+	if (v.is_inline) {
+		v.text.buf[--v.text.len] = '\0';
+		fputs(": <code>", fp);
+		report_markup_text(fp, sb_str(&v.text));
+		fputs("</code></li>\n", fp);
+	} else {
+		fprintf(fp, " (%zu -&gt; %zu bytes, -%zu +%zu lines)\n<pre class=\"diff\">",
+			old ? strlen(old) : 0, new_ ? strlen(new_) : 0, v.removed, v.added);
+		for (p = sb_str(&v.text); (nl = strchr(p, '\n')); p = nl + 1) {
+			char *line = xstrndup(p, (size_t)(nl - p));
+			const char *cls = *p == '-' ? "del" : *p == '+' ? "add" : *p == '@' ? "hunk" : NULL;
+			if (cls)
+				fprintf(fp, "<span class=\"%s\">", cls);
+			report_markup_text(fp, line);
+			fputs(cls ? "</span>\n" : "\n", fp);
+			free(line);
+		}
+		fputs("</pre></li>\n", fp);
+	}
+	change_view_release(&v);
+}
+
+/* The key parts that changed since the baseline, old -> new (reports/change.h). */
+static void changes(FILE *fp, const struct prediction *pr)
+{
+	const char *name, *old, *new_;
+	size_t i, k, shown = 0, more = 0;
+
+	for (i = 0; i < pr->n; i++) {
+		const struct task_result *r = &pr->results[i];
+		if (!change_part(r, 0, &name, &old, &new_))
+			continue;
+		if (shown == HTML_CHANGED) {
+			more++;
+			continue;
+		}
+		if (!shown++)
+			fputs("<section>\n<h2>What changed</h2>\n<p>The key parts that differ from the "
+			      "baseline, old -&gt; new:</p>\n<ul class=\"changes\">\n", fp);
+		for (k = 0; change_part(r, k, &name, &old, &new_); k++)
+			html_change(fp, r->task->path, name, old, new_);
+	}
+	if (!shown)
+		return;
+	fputs("</ul>\n", fp);
+	if (more)
+		fprintf(fp, "<p>%zu more %s changed key parts (the embedded JSON has them all).</p>\n",
+			more, plural(more, "task has", "tasks have"));
+	fputs("</section>\n", fp);
+}
+
 /* A table row per task, tagged for the filter: its decision, "dag", "nothit". */
 static void task_rows(FILE *fp, const struct prediction *pr)
 {
@@ -340,6 +410,7 @@ int report_html_write(FILE *fp, const struct prediction *pr, const struct report
 
 	head(fp, "kfpcache: ", pr->dag->pipeline_name);
 	prediction_header(fp, pr, info);
+	changes(fp, pr);
 	fputs("<section>\n<h2>Graph</h2>\n<div class=\"toolbar\">"
 	      "<button id=\"zoom-in\" title=\"zoom in\">+</button> "
 	      "<button id=\"zoom-out\" title=\"zoom out\">&#8722;</button> "

@@ -1,5 +1,5 @@
 /*
- * json.c - the machine-readable reports: analyze as "kfpcache/analyze/v3"
+ * json.c - the machine-readable reports: analyze as "kfpcache/analyze/v4"
  * and the history timeline as "kfpcache/history/v2" (schemas in
  * reports/schema/).  Written by hand, so reports need no JSON library;
  * every string goes through one escaper that also keeps the text valid
@@ -201,19 +201,6 @@ static void counts_obj(const struct jw *w, const struct prediction *pr)
 	fputs("\n  }", w->fp);
 }
 
-/* How a key part compares with the same path's parts in the newest baseline. */
-static const char *part_status(const struct task_result *r, const struct keypart *p)
-{
-	size_t j;
-
-	if (!r->prev)
-		return NULL;
-	for (j = 0; j < r->nprev; j++)
-		if (!strcmp(r->prev[j].name, p->name))
-			return strcmp(r->prev[j].digest, p->digest) ? "changed" : "same";
-	return "new";
-}
-
 /* The longest prefix of s of at most max bytes that ends on a character boundary. */
 static size_t utf8_cut(const char *s, size_t len, size_t max)
 {
@@ -224,6 +211,26 @@ static size_t utf8_cut(const char *s, size_t len, size_t max)
 	return max;
 }
 
+/* A part's value: "digest", "text" (cut at PART_TEXT_MAX), "truncated", "bytes"; indent ind. */
+static void value_members(const struct jw *w, int ind, const struct keypart *p, bool first)
+{
+	size_t len = strlen(p->text), cut = utf8_cut(p->text, len, PART_TEXT_MAX);
+
+	key(w, ind, "digest", first);
+	str(w, p->digest);
+	key(w, ind, "text", false);
+	string_n(w->fp, p->text, cut, w->html);
+	key(w, ind, "truncated", false);
+	fputs(cut < len ? "true" : "false", w->fp);
+	key(w, ind, "bytes", false);
+	fprintf(w->fp, "%zu", len);
+}
+
+/*
+ * Each part with how it compares with the same path in the newest
+ * baseline ("status", v3's "baseline") and, when it changed, the
+ * baseline's value ("baseline", v4).
+ */
 static void key_parts(const struct jw *w, const struct task_result *r)
 {
 	size_t i;
@@ -231,26 +238,44 @@ static void key_parts(const struct jw *w, const struct task_result *r)
 	fputc('[', w->fp);
 	for (i = 0; i < r->nparts; i++) {
 		const struct keypart *p = &r->parts[i];
-		size_t len = strlen(p->text), cut = utf8_cut(p->text, len, PART_TEXT_MAX);
-		const char *status = part_status(r, p);
+		enum part_status st = result_part_status(r, p);
+		const struct keypart *b = st == PART_CHANGED ? result_prev_part(r, p->name) : NULL;
 		fprintf(w->fp, "%s\n        {", i ? "," : "");
 		key(w, 10, "name", true);
 		str(w, p->name);
-		key(w, 10, "digest", false);
-		str(w, p->digest);
-		key(w, 10, "text", false);
-		string_n(w->fp, p->text, cut, w->html);
-		key(w, 10, "truncated", false);
-		fputs(cut < len ? "true" : "false", w->fp);
-		key(w, 10, "bytes", false);
-		fprintf(w->fp, "%zu", len);
+		value_members(w, 10, p, false);
 		key(w, 10, "upstream", false);
 		fputs(p->upstream ? "true" : "false", w->fp);
+		key(w, 10, "status", false);
+		str_or_null(w, part_status_name(st));
 		key(w, 10, "baseline", false);
-		str_or_null(w, status);
+		if (b && b->text) {
+			fputc('{', w->fp);
+			value_members(w, 12, b, true);
+			fputs("\n          }", w->fp);
+		} else {
+			fputs("null", w->fp);
+		}
 		fputs("\n        }", w->fp);
 	}
 	fputs(r->nparts ? "\n      ]" : "]", w->fp);
+}
+
+/* The baseline's parts the key no longer has (v4), with their values. */
+static void removed_parts(const struct jw *w, const struct task_result *r)
+{
+	const struct keypart *p;
+	size_t i;
+
+	fputc('[', w->fp);
+	for (i = 0; (p = result_removed_part(r, i)) && p->text; i++) {
+		fprintf(w->fp, "%s\n        {", i ? "," : "");
+		key(w, 10, "name", true);
+		str(w, p->name);
+		value_members(w, 10, p, false);
+		fputs("\n        }", w->fp);
+	}
+	fputs(i ? "\n      ]" : "]", w->fp);
 }
 
 static void task_obj(const struct jw *w, const struct task_result *r)
@@ -296,6 +321,8 @@ static void task_obj(const struct jw *w, const struct task_result *r)
 	str_or_null(w, exec ? r->key : NULL);
 	key(w, 6, "key_parts", false);
 	key_parts(w, r);
+	key(w, 6, "key_parts_removed", false);
+	removed_parts(w, r);
 	fputs("\n    }", w->fp);
 }
 

@@ -10,13 +10,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "reports/change.h"
 #include "reports/style.h"
 #include "base/banned.h"
 
 /* Past this many rows the list of tasks that do not hit is collapsed. */
 #define MD_LIST_OPEN 50
-/* At most this many root causes are listed. */
+/* At most this many root causes are listed, and this many tasks' changed parts. */
 #define MD_CAUSES 10
+#define MD_CHANGED 10
+#define MD_CHANGED_BYTES 8000
 /*
  * GitHub refuses comments longer than 65536 characters: the document stays
  * under MD_BUDGET bytes.  Table rows past a section's share are left out
@@ -288,6 +291,81 @@ static void causes(struct strbuf *out, const struct prediction *pr)
 		sb_addc(out, '\n');
 	}
 	free(c);
+}
+
+/* A fenced block of lines: the fence is longer than any backtick run inside. */
+static void md_fence(struct strbuf *out, const char *indent, const char *lang, const char *text)
+{
+	size_t run = 0, longest = 0, i;
+	const char *p, *nl;
+
+	for (p = text; *p; p++) {
+		run = *p == '`' ? run + 1 : 0;
+		if (run > longest)
+			longest = run;
+	}
+	sb_adds(out, indent);
+	for (i = 0; i < (longest < 3 ? 3 : longest + 1); i++)
+		sb_addc(out, '`');
+	sb_addf(out, "%s\n", lang);
+	for (p = text; (nl = strchr(p, '\n')); p = nl + 1) {
+		sb_adds(out, indent);
+		sb_add(out, p, (size_t)(nl - p) + 1);
+	}
+	sb_adds(out, indent);
+	for (i = 0; i < (longest < 3 ? 3 : longest + 1); i++)
+		sb_addc(out, '`');
+	sb_addc(out, '\n');
+}
+
+/* One changed part of a task: "`old -> new`", or its sizes and a diff block. */
+static void md_change(struct strbuf *out, const char *task, const char *name, const char *old,
+		      const char *new_)
+{
+	struct change_view v;
+
+	change_view_init(&v, old, new_, CHANGE_MAX_LINES);
+	sb_adds(out, "- ");
+	md_code(out, task);
+	sb_adds(out, " ");
+	md_code(out, name);
+	if (v.is_inline) {
+		v.text.buf[--v.text.len] = '\0';
+		sb_adds(out, ": ");
+		md_code(out, sb_str(&v.text));
+		sb_addc(out, '\n');
+	} else {
+		sb_addf(out, " (%zu -> %zu bytes, -%zu +%zu lines):\n\n", old ? strlen(old) : 0,
+			new_ ? strlen(new_) : 0, v.removed, v.added);
+		md_fence(out, "  ", "diff", sb_str(&v.text));
+	}
+	change_view_release(&v);
+}
+
+/* The key parts that changed since the baseline, old -> new, task by task. */
+static void changes(struct strbuf *out, const struct prediction *pr)
+{
+	const char *name, *old, *new_;
+	size_t i, k, shown = 0, more = 0, start = out->len;
+
+	for (i = 0; i < pr->n; i++) {
+		const struct task_result *r = &pr->results[i];
+		if (!change_part(r, 0, &name, &old, &new_))
+			continue;
+		if (shown == MD_CHANGED || out->len - start > MD_CHANGED_BYTES) {
+			more++;
+			continue;
+		}
+		if (!shown++)
+			sb_adds(out, "### What changed\n\nThe key parts that differ from the baseline, old -> new:\n\n");
+		for (k = 0; change_part(r, k, &name, &old, &new_); k++)
+			md_change(out, r->task->path, name, old, new_);
+	}
+	if (more)
+		sb_addf(out, "\n%zu more %s changed key parts (`kfpcache explain` shows each).\n", more,
+			plural(more, "task has", "tasks have"));
+	if (shown)
+		sb_addc(out, '\n');
 }
 
 /*
@@ -833,6 +911,7 @@ int report_md_write(FILE *fp, const struct prediction *pr, const struct report_i
 	mermaid(&graph, pr);
 	verdict(&doc, pr, info);
 	causes(&doc, pr);
+	changes(&doc, pr);
 	/* The tasks that do not hit first, then lint, then the full table. */
 	not_hit(&doc, pr, info, share(&doc, graph.len + slack) * 2 / 3);
 	findings(&doc, info, share(&doc, graph.len + slack) / 2);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "model/trigger.h"
+#include "reports/change.h"
 #include "reports/style.h"
 #include "base/banned.h"
 
@@ -36,6 +37,16 @@ static void summary_failures(FILE *fp, const struct prediction *pr)
 	fputc('\n', fp);
 }
 
+/* Under a root cause: each changed part its reasons name, old -> new (reports/change.h). */
+static void summary_values(FILE *fp, const struct task_result *r)
+{
+	const char *name, *old, *new_;
+	size_t i;
+
+	for (i = 0; change_part(r, i, &name, &old, &new_); i++)
+		change_print(fp, "      ", 0, name, old, new_, CHANGE_MAX_LINES_SUMMARY, "");
+}
+
 /*
  * "preprocess   DISABLED spec: 7 tasks do not hit": the cause's own
  * decision and reason, then how many tasks it keeps from hitting (itself
@@ -54,6 +65,7 @@ static void summary_cause(FILE *fp, const struct cause_count *c, const struct ta
 		fprintf(fp, " %s", term_text(result_reasons_str(sb, r)));
 	}
 	fprintf(fp, ": %zu %s not hit\n", c->n, plural(c->n, "task does", "tasks do"));
+	summary_values(fp, r);
 }
 
 /* How many tasks have a reason of that kind. */

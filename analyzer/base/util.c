@@ -784,3 +784,4 @@ bool list_has(const char *list, const char *item)
 	sb_release(&it);
 	return found;
 }
+

@@ -14,6 +14,7 @@
 #include "cmd/gating.h"
 #include "model/gate.h"
 #include "model/predict.h"
+#include "reports/change.h"
 #include "reports/report.h"
 #include "base/banned.h"
 
@@ -198,6 +199,25 @@ static int write_csv(FILE *fp, const struct diff_row *rows, size_t n)
 	return ferror(fp) ? err_set("write error") : 0;
 }
 
+static const char *part_text(const struct task_result *r, const char *name)
+{
+	const struct keypart *p = result_part(r, name);
+
+	return p ? p->text : NULL;
+}
+
+/* Under a changed task: each part that differs, A's value -> B's (reports/change.h). */
+static void changed_values(FILE *fp, const struct diff_row *r)
+{
+	struct strbuf item = STRBUF_INIT;
+	const char *p = r->parts;
+
+	while (p && list_next(&p, &item) > 0)
+		change_print(fp, "             ", 0, sb_str(&item), part_text(r->a, sb_str(&item)),
+			     part_text(r->b, sb_str(&item)), CHANGE_MAX_LINES, "");
+	sb_release(&item);
+}
+
 static void write_text(FILE *fp, const char *na, const char *nb,
 		       const struct diff_row *rows, size_t n)
 {
@@ -232,6 +252,8 @@ static void write_text(FILE *fp, const char *na, const char *nb,
 					term_text(result_causes_str(&csb, r->b)), r->b->distance);
 		}
 		fputc('\n', fp);
+		if (r->a && r->b)
+			changed_values(fp, r);
 	}
 	sb_release(&rsb);
 	sb_release(&csb);

@@ -17,6 +17,7 @@
 #include "model/policy_file.h"
 #include "model/predict.h"
 #include "model/trigger.h"
+#include "reports/change.h"
 #include "base/banned.h"
 
 const struct opt explain_opts[] = {
@@ -235,22 +236,11 @@ static const char *upstream_status(const struct prediction *pr, const struct tas
 	return "from a producer whose outputs are not known before the run";
 }
 
-/* A key part, shortened when long, with how it compares to the baseline. */
-static void part_line(const struct prediction *pr, const struct keypart *p,
-		      const struct task_result *r)
+/* The value of a part that did not change (or has nothing to compare with), shortened. */
+static void value_line(const struct keypart *p, const char *status)
 {
-	const char *status = "new";
-	size_t j, len = strlen(p->text);
+	size_t len = strlen(p->text);
 
-	for (j = 0; j < r->nprev; j++)
-		if (!strcmp(r->prev[j].name, p->name)) {
-			status = !strcmp(r->prev[j].digest, p->digest) ? "same" : "changed";
-			break;
-		}
-	if (!r->prev)
-		status = "no baseline";
-	if (p->upstream)
-		status = upstream_status(pr, r->task, p);
 	if (len > 100) {
 		char *head = xstrndup(p->text, 72);
 		printf("  %-22s %s... (%zu bytes) [%s]\n", term_text(p->name), term_text(head), len,
@@ -259,6 +249,21 @@ static void part_line(const struct prediction *pr, const struct keypart *p,
 	} else {
 		printf("  %-22s %s [%s]\n", term_text(p->name), term_text(p->text), status);
 	}
+}
+
+/* A key part with how it compares to the baseline: its old and new value when it changed. */
+static void part_line(const struct prediction *pr, const struct keypart *p,
+		      const struct task_result *r)
+{
+	enum part_status st = result_part_status(r, p);
+	const struct keypart *b = result_prev_part(r, p->name);
+
+	if (p->upstream)
+		value_line(p, upstream_status(pr, r->task, p));
+	else if (st == PART_CHANGED && b && b->text)
+		change_print(stdout, "  ", 22, p->name, b->text, p->text, CHANGE_MAX_LINES_EXPLAIN, " [changed]");
+	else
+		value_line(p, st == PART_NO_BASELINE ? "no baseline" : part_status_name(st));
 }
 
 /*
@@ -285,6 +290,7 @@ static void key_section(const struct policy *p, const struct prediction *pr,
 			const struct task_result *r)
 {
 	const struct task *t = r->task;
+	const struct keypart *gone;
 	size_t i;
 
 	if (t->kind == TASK_CONTAINER)
@@ -294,6 +300,9 @@ static void key_section(const struct policy *p, const struct prediction *pr,
 	printf("key parts (against the same task in the newest baseline):\n");
 	for (i = 0; i < r->nparts; i++)
 		part_line(pr, &r->parts[i], r);
+	for (i = 0; (gone = result_removed_part(r, i)); i++)
+		change_print(stdout, "  ", 22, gone->name, gone->text, NULL, CHANGE_MAX_LINES_EXPLAIN,
+			     " [removed]");
 }
 
 /*

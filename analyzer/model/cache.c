@@ -6,6 +6,7 @@
  */
 #include "model/cache.h"
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,7 +38,19 @@ struct interned {
 	size_t n, alloc;
 };
 
-/* A task path's newest parts: names and digests, texts dropped. */
+/*
+ * A part text the cache holds: each distinct text once (by digest), shared
+ * by every task path whose newest parts have it, freed with its last user.
+ * A digest collision (another text) gets its own, unshared copy.
+ */
+struct ctext {
+	size_t refs;
+	bool mapped;               /* c->texts names it */
+	char digest[17];
+	char text[];
+};
+
+/* A task path's newest parts: names, digests, and the shared texts. */
 struct part_set {
 	struct keypart *parts;
 	size_t nparts;
@@ -70,6 +83,7 @@ struct cache {
 	size_t *per_scope;         /* CACHE_EXEC entries per scope id */
 	size_t per_scope_alloc;
 	struct strmap last;        /* task path -> struct part_set * */
+	struct strmap texts;       /* digest -> struct ctext * (NULL once freed) */
 	size_t nexec;              /* CACHE_EXEC entries */
 	size_t nruns;
 };
@@ -116,6 +130,57 @@ static void release_statics(struct cache *c)
 	strmap_release(&c->statics);
 }
 
+static struct ctext *ctext_of(const char *text)
+{
+	return (struct ctext *)(void *)(text - offsetof(struct ctext, text));
+}
+
+/* The shared copy of text (digest d), one more reference to it. */
+static const char *text_ref(struct cache *c, const char *text, const char *d)
+{
+	struct ctext *t = strmap_get(&c->texts, d);
+	size_t len;
+
+	if (t && !strcmp(t->text, text)) {
+		t->refs++;
+		return t->text;
+	}
+	len = strlen(text);
+	t = xmalloc(sizeof(*t) + len + 1);
+	t->refs = 1;
+	t->mapped = !strmap_get(&c->texts, d);
+	memcpy(t->digest, d, sizeof(t->digest));
+	t->digest[sizeof(t->digest) - 1] = '\0';
+	memcpy(t->text, text, len + 1);
+	if (t->mapped)
+		strmap_put(&c->texts, t->digest, t);
+	return t->text;
+}
+
+static void text_unref(struct cache *c, const char *text)
+{
+	struct ctext *t;
+
+	if (!text)
+		return;
+	t = ctext_of(text);
+	if (--t->refs)
+		return;
+	if (t->mapped)
+		strmap_put(&c->texts, t->digest, NULL);
+	free(t);
+}
+
+static void release_set(const char *key, void *v, void *ctx)
+{
+	struct part_set *ps = v;
+	size_t k;
+
+	(void)key;
+	for (k = 0; k < ps->nparts; k++)
+		text_unref(ctx, ps->parts[k].text);
+}
+
 struct cache *cache_new(void)
 {
 	struct cache *c = xcalloc(1, sizeof(*c));
@@ -126,6 +191,7 @@ struct cache *cache_new(void)
 	strmap_init(&c->runs.ids);
 	strmap_init(&c->paths.ids);
 	strmap_init(&c->last);
+	strmap_init(&c->texts);
 	strmap_init(&c->statics);
 	return c;
 }
@@ -144,7 +210,9 @@ void cache_free(struct cache *c)
 	interned_release(&c->paths);
 	free(c->per_pipeline);
 	free(c->per_scope);
+	strmap_each(&c->last, release_set, c);
 	strmap_release(&c->last);
+	strmap_release(&c->texts);
 	release_statics(c);
 	arena_release(&c->arena);
 	free(c);
@@ -318,13 +386,22 @@ void cache_set_parts(struct cache *c, const char *path, const struct keypart *pa
 		     size_t n)
 {
 	struct part_set *ps = strmap_get(&c->last, path);
+	const char **texts = xcalloc(n ? n : 1, sizeof(*texts));
 	size_t k;
 
 	/*
-	 * Only names and digests are kept (texts can be kilobytes), in place
-	 * when the task has the same parts as before: over a long history the
-	 * cache grows with its entries, not with commits.
+	 * Texts (kilobytes for a command) are shared: the tasks of a run and
+	 * the runs of a history mostly repeat them, so the cache holds each
+	 * distinct newest text once.  In place when the task has the same
+	 * parts as before: over a long history the cache grows with its
+	 * entries and the texts in use, not with commits.  The new texts are
+	 * taken before the old ones are let go, so an unchanged text stays.
 	 */
+	for (k = 0; k < n; k++)
+		texts[k] = parts[k].text ? text_ref(c, parts[k].text, parts[k].digest) : NULL;
+	if (ps)
+		for (k = 0; k < ps->nparts; k++)
+			text_unref(c, ps->parts[k].text);
 	if (!ps || !same_part_names(ps, parts, n)) {
 		ps = arena_alloc(&c->arena, sizeof(*ps));
 		ps->nparts = n;
@@ -334,11 +411,12 @@ void cache_set_parts(struct cache *c, const char *path, const struct keypart *pa
 		strmap_put(&c->last, path, ps);
 	}
 	for (k = 0; k < n; k++) {
-		ps->parts[k].text = NULL;
+		ps->parts[k].text = texts[k];
 		ps->parts[k].upstream = parts[k].upstream;
 		ps->parts[k].wild = parts[k].wild;
 		memcpy(ps->parts[k].digest, parts[k].digest, sizeof(ps->parts[k].digest));
 	}
+	free(texts);
 }
 
 void cache_end_run(struct cache *c)

@@ -98,10 +98,34 @@ static void set_causes(struct run *r, struct task_result *res, const struct part
 	res->ncauses = n;
 }
 
-/* The same task path's key parts in the newest earlier run, if any. */
+/*
+ * The same task path's key parts in the newest earlier run, if any, copied
+ * into the prediction: committing this run replaces the cache's (a history
+ * reports each commit after its run joined the cache).  A text equal to
+ * the current part's is shared with it, so only changed and removed parts
+ * cost a copy.
+ */
 static void load_prev(struct run *r, const struct task *t, struct task_result *res)
 {
-	res->prev = cache_prev_parts(r->c, t->path, &res->nprev);
+	const struct keypart *p = cache_prev_parts(r->c, t->path, &res->nprev);
+	struct keypart *v;
+	size_t i;
+
+	res->prev = NULL;
+	if (!p)
+		return;
+	v = arena_array(&r->pr->arena, res->nprev ? res->nprev : 1, sizeof(*v));
+	for (i = 0; i < res->nprev; i++) {
+		const struct keypart *cur = result_part(res, p[i].name);
+		v[i] = p[i];
+		v[i].name = arena_strdup(&r->pr->arena, p[i].name);
+		if (cur && !strcmp(cur->digest, p[i].digest) && cur->text && p[i].text &&
+		    !strcmp(cur->text, p[i].text))
+			v[i].text = cur->text;
+		else if (p[i].text)
+			v[i].text = arena_strdup(&r->pr->arena, p[i].text);
+	}
+	res->prev = v;
 }
 
 struct reasons {

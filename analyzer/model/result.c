@@ -112,6 +112,56 @@ const char *result_causes_str(struct strbuf *sb, const struct task_result *r)
 	return sb_str(sb);
 }
 
+static const struct keypart *find_part(const struct keypart *v, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; v && i < n; i++)
+		if (!strcmp(v[i].name, name))
+			return &v[i];
+	return NULL;
+}
+
+const struct keypart *result_part(const struct task_result *r, const char *name)
+{
+	return find_part(r->parts, r->nparts, name);
+}
+
+const struct keypart *result_prev_part(const struct task_result *r, const char *name)
+{
+	return find_part(r->prev, r->nprev, name);
+}
+
+enum part_status result_part_status(const struct task_result *r, const struct keypart *p)
+{
+	const struct keypart *b;
+
+	if (!r->prev)
+		return PART_NO_BASELINE;
+	if (!(b = result_prev_part(r, p->name)))
+		return PART_NEW;
+	return strcmp(b->digest, p->digest) ? PART_CHANGED : PART_SAME;
+}
+
+const char *part_status_name(enum part_status s)
+{
+	static const char *const names[] = {
+		[PART_NO_BASELINE] = NULL, [PART_NEW] = "new", [PART_SAME] = "same",
+		[PART_CHANGED] = "changed", [PART_REMOVED] = "removed"
+	};
+	return names[s];
+}
+
+const struct keypart *result_removed_part(const struct task_result *r, size_t i)
+{
+	size_t j;
+
+	for (j = 0; j < r->nprev; j++)
+		if (!result_part(r, r->prev[j].name) && !i--)
+			return &r->prev[j];
+	return NULL;
+}
+
 bool result_has_reason(const struct task_result *r, enum reason_kind kind)
 {
 	size_t i;

@@ -37,11 +37,12 @@ struct cache_entry {
 
 /*
  * One part of a symbolic key (predict.c makes them).  The cache keeps the
- * newest committed run's parts of each task path without their texts.
+ * newest committed run's parts of each task path with their texts (what
+ * "old -> new" shows), each distinct text once, shared.
  */
 struct keypart {
 	const char *name;       /* image, command, args, input:<n>, outputs, pvc, cache_key, component */
-	const char *text;       /* readable value (canonical JSON or symbolic); NULL in the cache */
+	const char *text;       /* readable value (canonical JSON or symbolic) */
 	bool upstream;          /* depends on a producer that does not hit (runs, or UNKNOWN) */
 	char digest[17];        /* 64-bit hash of the text, in hex (equality only) */
 	/*
@@ -101,12 +102,18 @@ enum cache_scope_state cache_scope_state(const struct cache *c, const struct cac
 
 /*
  * The parts task `path` had in the newest committed run, or NULL (*n = 0)
- * when no committed run had the path.  Borrowed: valid until the next
- * cache_set_parts of that path or cache_free.
+ * when no committed run had the path.  Borrowed: valid (texts included)
+ * until the next cache_set_parts of that path or cache_free; a result
+ * that outlives the next commit copies them (predict.c load_prev).
  */
 const struct keypart *cache_prev_parts(const struct cache *c, const char *path, size_t *n);
 
-/* Remember parts[0..n) as `path`'s newest (names, digests and upstream flags). */
+/*
+ * Remember parts[0..n) as `path`'s newest (names, digests, flags, and the
+ * texts, shared with every other path's equal text).  Memory: one copy of
+ * each distinct text in the newest parts of some path, freed when no
+ * path's newest parts have it any more.
+ */
 void cache_set_parts(struct cache *c, const char *path, const struct keypart *parts,
 		     size_t n);
 

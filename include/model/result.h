@@ -115,7 +115,11 @@ struct task_result {
 	size_t nbranch_keys;
 	struct keypart *parts;
 	size_t nparts;
-	const struct keypart *prev;     /* the same path's parts in the newest baseline (text NULL) */
+	/*
+	 * The same path's parts in the newest baseline, texts included (NULL:
+	 * no baseline had the path); owned by the prediction.
+	 */
+	const struct keypart *prev;
 	size_t nprev;
 	const char *exec_id;            /* execution whose outputs consumers read */
 	struct cache_entry hit;         /* HIT: the entry (run, path); NULLs otherwise */
@@ -155,6 +159,22 @@ void result_cause_list(struct strbuf *sb, const struct task_result *r);
 const char *result_reasons_str(struct strbuf *sb, const struct task_result *r);
 const char *result_causes_str(struct strbuf *sb, const struct task_result *r);
 bool result_has_reason(const struct task_result *r, enum reason_kind kind);
+
+/* The part named `name` of r's key, or of its baseline version; NULL when none. */
+const struct keypart *result_part(const struct task_result *r, const char *name);
+const struct keypart *result_prev_part(const struct task_result *r, const char *name);
+
+/*
+ * How part p of r's key compares with the baseline version of the task:
+ * PART_NO_BASELINE (no baseline had the path), PART_NEW (no part of
+ * that name before), PART_SAME, PART_CHANGED.  Parts of the baseline that
+ * r's key no longer has are PART_REMOVED (result_removed_part lists them).
+ */
+enum part_status { PART_NO_BASELINE, PART_NEW, PART_SAME, PART_CHANGED, PART_REMOVED };
+enum part_status result_part_status(const struct task_result *r, const struct keypart *p);
+const char *part_status_name(enum part_status s);   /* "same", ...; NULL for NO_BASELINE */
+/* The i-th baseline part r's key no longer has (i from 0), or NULL past the last. */
+const struct keypart *result_removed_part(const struct task_result *r, size_t i);
 /* The result of the task that is root cause i of r. */
 const struct task_result *result_cause(const struct prediction *pr,
 				       const struct task_result *r, size_t i);

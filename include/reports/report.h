@@ -73,8 +73,8 @@ struct report_info {
 int report_md_write(FILE *fp, const struct prediction *pr, const struct report_info *info);
 /* The one-line verdict, plain text: "4 of 11 executor tasks run (MISS 3, ...), 7 hit the cache". */
 void report_verdict(struct strbuf *sb, const struct prediction *pr);
-/* JSON, schema "kfpcache/analyze/v3" (reports/schema/analyze.v3.schema.json). */
-#define REPORT_JSON_SCHEMA "kfpcache/analyze/v3"
+/* JSON, schema "kfpcache/analyze/v4" (reports/schema/analyze.v4.schema.json). */
+#define REPORT_JSON_SCHEMA "kfpcache/analyze/v4"
 int report_json_write(FILE *fp, const struct prediction *pr, const struct report_info *info);
 /*
  * One JSON string literal.  Invalid UTF-8 becomes U+FFFD; with html_safe,

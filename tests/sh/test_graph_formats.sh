@@ -70,7 +70,7 @@ if kc analyze -q --cold "$S/pipelines/train.yaml" --report r.csv --report r.dot 
 	--report r.png --report r.md --report r.json --report r.html 2> report.err &&
 	head -1 r.csv | grep -q '^task,kind,' && head -1 r.dot | grep -q '^digraph' &&
 	grep -q '<svg' r.svg && head -c 4 r.png | grep -q PNG && head -1 r.md | grep -q '^\*\*kfpcache' &&
-	python3 -c 'import json,sys; sys.exit(json.load(open("r.json"))["schema"] != "kfpcache/analyze/v3")' &&
+	python3 -c 'import json,sys; sys.exit(json.load(open("r.json"))["schema"] != "kfpcache/analyze/v4")' &&
 	head -1 r.html | grep -q '^<!DOCTYPE html>'; then
 	echo "ok - graph formats: --report picks the format from the extension"
 else

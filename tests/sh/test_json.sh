@@ -8,7 +8,7 @@
 . "$ROOT/tests/lib.sh"
 mkdir -p "$TMP" && cd "$TMP" || exit 1
 S=$ROOT/samples
-A=$ROOT/reports/schema/analyze.v3.schema.json
+A=$ROOT/reports/schema/analyze.v4.schema.json
 H=$ROOT/reports/schema/history.v2.schema.json
 PY=/usr/bin/python3
 V=$ROOT/tests/sh/json_validate.py
@@ -37,9 +37,9 @@ grep -q '"kfp_version": "master"' master.json || echo "master.json: kfp_version 
 python3 "$ROOT/tests/bench/gen.py" spec 300 big.yaml
 kc analyze -q --cold big.yaml --json big.json 2>> err
 if [ "$(ls a*.json | wc -l)" = 8 ] && $PY "$V" "$A" a*.json train.json hostile.json policy.json master.json big.json 2>> err && ! grep -q master.json err; then
-	echo "ok - json: analyze reports validate against analyze.v3.schema.json"
+	echo "ok - json: analyze reports validate against analyze.v4.schema.json"
 else
-	echo "not ok - json: analyze reports validate against analyze.v3.schema.json"; cat err >&2
+	echo "not ok - json: analyze reports validate against analyze.v4.schema.json"; cat err >&2
 fi
 
 # The corpus, when present.
@@ -64,7 +64,7 @@ import json, sys
 r = json.load(open(sys.argv[1]))
 t = {x["task"]: x for x in r["tasks"]}
 lr = t["exit-handler-1/log-run"]
-assert r["schema"] == "kfpcache/analyze/v3" and r["pipeline"] == "churn-training", r["pipeline"]
+assert r["schema"] == "kfpcache/analyze/v4" and r["pipeline"] == "churn-training", r["pipeline"]
 assert r["counts"]["HIT"] == 7 and r["counts"]["MISS"] == 3 and r["counts"]["DISABLED"] == 1, r["counts"]
 assert lr["decision"] == "MISS" and lr["reason"] == ["run_unique:create_time", "run_unique:job_uuid"], lr
 assert lr["root_cause"] == ["exit-handler-1/log-run"] and lr["distance"] == 0, lr
@@ -82,6 +82,29 @@ then
 	echo "ok - json: decisions, reasons, root causes, key parts and names as in the spec"
 else
 	echo "not ok - json: decisions, reasons, root causes, key parts and names as in the spec"; cat err >&2
+fi
+
+# v4: a changed part carries the baseline's value, a removed part is listed
+# (the goldens of report-changed-values, so the checked output is valid).
+G=$ROOT/tests/golden/report-changed-values/expected
+if $PY "$V" "$A" "$G/v.json" "$G/image.json" 2>> err && python3 - "$G/v.json" "$G/image.json" <<'PY' 2>> err
+import json, sys
+t = {x["task"]: x for x in json.load(open(sys.argv[1]))["tasks"]}
+pre = t["exit-handler-1/preprocess"]
+parts = {p["name"]: p for p in pre["key_parts"]}
+cmd = parts["command"]
+assert cmd["status"] == "changed" and cmd["baseline"]["bytes"] == 1528 and cmd["bytes"] == 1718, cmd
+assert "train and test sets." in cmd["baseline"]["text"] and "stratified" not in cmd["baseline"]["text"], cmd["baseline"]
+assert parts["image"]["status"] == "same" and parts["image"]["baseline"] is None, parts["image"]
+assert [(p["name"], p["text"]) for p in pre["key_parts_removed"]] == [("input:test_size", "0.2")], pre
+t = {x["task"]: x for x in json.load(open(sys.argv[2]))["tasks"]}
+img = [p for p in t["exit-handler-1/preprocess"]["key_parts"] if p["name"] == "image"][0]
+assert img["text"] == "python:3.10" and img["baseline"]["text"] == "python:3.11", img
+PY
+then
+	echo "ok - json: changed key parts carry the baseline's value, removed parts are listed (v4)"
+else
+	echo "not ok - json: changed key parts carry the baseline's value, removed parts are listed (v4)"; cat err >&2
 fi
 
 # history and merge on the sample repository.
@@ -138,12 +161,16 @@ json.dump(r, open("bad-part.json", "w"))
 r = json.load(open(sys.argv[1]))
 r["schema"] = "kfpcache/analyze/v1"
 json.dump(r, open("bad-schema.json", "w"))
+r = json.load(open(sys.argv[1]))
+r["tasks"][3]["key_parts"][0]["status"] = "changed"
+r["tasks"][3]["key_parts"][0]["baseline"] = None
+json.dump(r, open("bad-baseline.json", "w"))
 h = json.load(open(sys.argv[2]))
 h["commits"][0]["commit"] = "HEAD"
 json.dump(h, open("bad-commit.json", "w"))
 PY
 bad=0
-for f in bad-decision bad-part bad-schema; do
+for f in bad-decision bad-part bad-schema bad-baseline; do
 	[ -s $f.json ] || bad=1
 	$PY "$V" "$A" $f.json 2> /dev/null && bad=1
 done

@@ -164,7 +164,8 @@ static void test_parts(void)
 	CHECK_INT(n, 2);
 	if (got && n == 2) {
 		CHECK_STR(got[0].name, "image");
-		CHECK(got[0].text == NULL);          /* texts are not kept */
+		CHECK_STR(got[0].text, "python:3.11");   /* texts are kept: old -> new */
+		CHECK(got[0].text != v[0].text);         /* as the cache's own copy */
 		CHECK_STR(got[1].digest, "00000000000000bb");
 		CHECK(got[1].upstream);
 	}
@@ -178,6 +179,41 @@ static void test_parts(void)
 	got = cache_prev_parts(c, "make", &n);
 	CHECK(got && n == 1 && !strcmp(got[0].name, "image"));
 	CHECK(cache_prev_parts(c, "other", &n) == NULL);
+	cache_free(c);
+}
+
+/* Equal texts are stored once, shared by every path, and follow each path's newest value. */
+static void test_part_texts_shared(void)
+{
+	struct cache *c = cache_new();
+	struct keypart a = { "image", "python:3.10", false, "00000000000000aa", false };
+	struct keypart b = { "image", "python:3.11", false, "00000000000000bb", false };
+	const struct keypart *p1, *p2;
+	size_t n;
+
+	cache_set_parts(c, "one", &a, 1);
+	cache_set_parts(c, "two", &a, 1);
+	p1 = cache_prev_parts(c, "one", &n);
+	p2 = cache_prev_parts(c, "two", &n);
+	CHECK(p1 && p2 && p1[0].text == p2[0].text);
+	/* one moves on; two keeps the old text, which stays valid */
+	cache_set_parts(c, "one", &b, 1);
+	p1 = cache_prev_parts(c, "one", &n);
+	p2 = cache_prev_parts(c, "two", &n);
+	CHECK(p1 && p2);
+	if (p1 && p2) {
+		CHECK_STR(p1[0].text, "python:3.11");
+		CHECK_STR(p2[0].text, "python:3.10");
+	}
+	/* the last user of python:3.10 lets it go (ASan sees a leak or a use after free otherwise) */
+	cache_set_parts(c, "two", &b, 1);
+	p2 = cache_prev_parts(c, "two", &n);
+	CHECK(p2 && !strcmp(p2[0].text, "python:3.11") && p1[0].text == p2[0].text);
+	/* and the same text under another digest (a collision) is a copy of its own */
+	memcpy(a.digest, "00000000000000bb", 17);
+	cache_set_parts(c, "three", &a, 1);
+	p1 = cache_prev_parts(c, "three", &n);
+	CHECK(p1 && !strcmp(p1[0].text, "python:3.10"));
 	cache_free(c);
 }
 
@@ -372,6 +408,7 @@ int main(void)
 	TEST(test_namespace_scopes);
 	TEST(test_many_entries);
 	TEST(test_parts);
+	TEST(test_part_texts_shared);
 	TEST(test_producer_token);
 	TEST(test_static_index);
 	return T_DONE();
