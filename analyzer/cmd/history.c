@@ -283,21 +283,18 @@ static int spec_dir(struct run_ctx *rc, const char *spec, bool several)
 }
 
 /*
- * Replay one spec's commits (only its shard's range when a single spec is
- * sharded), appending a timeline row per commit to rc->rows.  A failed walk
- * removes every output written so far.
+ * Replay one spec's commits, entries[0..n) (only its shard's range when a
+ * single spec is sharded), appending a timeline row per commit to
+ * rc->rows.  A failed walk removes every output written so far.
  */
 static int replay_spec(struct run_ctx *rc, struct gitrepo *repo, struct common *c,
-		       const char *spec, bool several)
+		       const char *spec, bool several, const struct hist_entry *entries, size_t n)
 {
 	const struct history_args *a = rc->a;
-	struct hist_entry *entries = NULL;
 	struct walk w;
-	size_t n, lo, hi;
+	size_t lo, hi;
 	int r;
 
-	if (history_log(repo, spec, &a->ho, &entries, &n) < 0)
-		return -1;
 	cmd_note_missing_blobs(spec, entries, n);
 	lo = 0;
 	hi = n;
@@ -315,12 +312,9 @@ static int replay_spec(struct run_ctx *rc, struct gitrepo *repo, struct common *
 	w.on_commit = on_commit;
 	w.ctx = rc;
 	rc->spec = spec;
-	if (spec_dir(rc, spec, several) < 0) {
-		history_entries_free(entries, n);
+	if (spec_dir(rc, spec, several) < 0)
 		return -1;
-	}
 	r = walk_spec(&w, entries, n, lo, hi);
-	history_entries_free(entries, n);
 	if (r < 0)
 		outset_abort(rc->os);
 	return r;
@@ -417,8 +411,9 @@ int cmd_history(int argc, char **argv, const struct command *cmd)
 	struct gitrepo *repo = NULL;
 	struct outset os;
 	struct run_ctx rc;
-	char **specs = NULL;
-	size_t nspecs = 0, i;
+	char **specs = NULL, **mine = NULL;
+	struct hist_entry **logs = NULL;
+	size_t nspecs = 0, nmine = 0, *nlogs = NULL, i;
 	struct strbuf timeline_path = STRBUF_INIT;
 	int idx, ret = EXIT_ERROR;
 
@@ -443,10 +438,23 @@ int cmd_history(int argc, char **argv, const struct command *cmd)
 	}
 	rc.a = &a;
 	rc.os = &os;
-	for (i = 0; i < nspecs; i++) {
-		if (nspecs > 1 && a.shard_n && i % a.shard_n != a.shard_k - 1)
-			continue;
-		if (replay_spec(&rc, repo, &c, specs[i], nspecs > 1) < 0) {
+	/* This shard's specs, their commits found in one walk of the history. */
+	mine = xcalloc(nspecs, sizeof(*mine));
+	for (i = 0; i < nspecs; i++)
+		if (!(nspecs > 1 && a.shard_n && i % a.shard_n != a.shard_k - 1))
+			mine[nmine++] = specs[i];
+	logs = xcalloc(nmine ? nmine : 1, sizeof(*logs));
+	nlogs = xcalloc(nmine ? nmine : 1, sizeof(*nlogs));
+	if (history_log_many(repo, mine, nmine, &a.ho, logs, nlogs) < 0) {
+		ret = cmd_fail();
+		goto done;
+	}
+	for (i = 0; i < nmine; i++) {
+		int r = replay_spec(&rc, repo, &c, mine[i], nspecs > 1, logs[i], nlogs[i]);
+		history_entries_free(logs[i], nlogs[i]);
+		logs[i] = NULL;
+		nlogs[i] = 0;
+		if (r < 0) {
 			ret = cmd_fail();
 			goto done;
 		}
@@ -459,6 +467,11 @@ done:
 	for (i = 0; i < rc.nrows; i++)
 		timeline_row_release(&rc.rows[i]);
 	free(rc.rows);
+	for (i = 0; logs && i < nmine; i++)
+		history_entries_free(logs[i], nlogs[i]);
+	free(logs);
+	free(nlogs);
+	free(mine);
 	for (i = 0; i < nspecs; i++)
 		free(specs[i]);
 	free(specs);

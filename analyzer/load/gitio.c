@@ -792,6 +792,107 @@ int gitio_commit_blob(const struct gitio_commit *c, const char *path, char blob_
 	return 0;
 }
 
+/* Add prefix + name (+ '/' for a whole directory) to the changed set. */
+static void change_add(struct strmap *out, struct strbuf *prefix, const char *name, bool dir)
+{
+	size_t len = prefix->len;
+
+	sb_adds(prefix, name);
+	if (dir)
+		sb_addc(prefix, '/');
+	strmap_put(out, prefix->buf, NULL);
+	prefix->len = len;
+	prefix->buf[len] = '\0';
+}
+
+/* Entries of a (NULL: none) that b lacks or holds otherwise; with both, both ways. */
+static int tree_changes(git_repository *repo, const git_tree *a, const git_tree *b,
+			struct strbuf *prefix, struct strmap *out)
+{
+	size_t i, n = a ? git_tree_entrycount(a) : 0;
+
+	for (i = 0; i < n; i++) {
+		const git_tree_entry *ea = git_tree_entry_byindex(a, i);
+		const char *name = git_tree_entry_name(ea);
+		const git_tree_entry *eb = b ? git_tree_entry_byname(b, name) : NULL;
+		bool ta = git_tree_entry_type(ea) == GIT_OBJECT_TREE;
+		bool tb = eb && git_tree_entry_type(eb) == GIT_OBJECT_TREE;
+		git_tree *sa = NULL, *sb = NULL;
+		size_t len = prefix->len;
+		int r;
+
+		if (eb && git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)) &&
+		    git_tree_entry_filemode(ea) == git_tree_entry_filemode(eb))
+			continue;
+		if (!ta || !tb) {
+			change_add(out, prefix, name, false);
+			if (ta || tb)
+				change_add(out, prefix, name, true);
+			continue;
+		}
+		if (git_tree_lookup(&sa, repo, git_tree_entry_id(ea)) < 0 ||
+		    git_tree_lookup(&sb, repo, git_tree_entry_id(eb)) < 0) {
+			git_tree_free(sa);
+			return -1;
+		}
+		sb_adds(prefix, name);
+		sb_addc(prefix, '/');
+		r = tree_changes(repo, sa, sb, prefix, out);
+		prefix->len = len;
+		prefix->buf[len] = '\0';
+		git_tree_free(sa);
+		git_tree_free(sb);
+		if (r < 0)
+			return -1;
+	}
+	/* What only b has. */
+	n = b ? git_tree_entrycount(b) : 0;
+	for (i = 0; i < n; i++) {
+		const git_tree_entry *eb = git_tree_entry_byindex(b, i);
+		const char *name = git_tree_entry_name(eb);
+
+		if (!a || !git_tree_entry_byname(a, name))
+			change_add(out, prefix, name, git_tree_entry_type(eb) == GIT_OBJECT_TREE);
+	}
+	return 0;
+}
+
+bool gitio_commit_changes(const struct gitio_commit *c, struct strmap *changed)
+{
+	git_commit *p = NULL;
+	git_tree *a = NULL, *b = NULL;
+	struct strbuf prefix = STRBUF_INIT;
+	bool ok = false;
+
+	if (!git_commit_parentcount(c->c))
+		return false;
+	sb_adds(&prefix, "");
+	if (git_commit_parent(&p, c->c, 0) == 0 && git_commit_tree(&a, p) == 0 &&
+	    git_commit_tree(&b, c->c) == 0)
+		ok = tree_changes(git_commit_owner(c->c), a, b, &prefix, changed) == 0;
+	git_error_clear();
+	sb_release(&prefix);
+	git_tree_free(a);
+	git_tree_free(b);
+	git_commit_free(p);
+	return ok;
+}
+
+bool gitio_changes_has(const struct strmap *changed, const char *path)
+{
+	struct strbuf dir = STRBUF_INIT;
+	const char *slash;
+	bool hit = strmap_has(changed, path);
+
+	for (slash = strchr(path, '/'); !hit && slash; slash = strchr(slash + 1, '/')) {
+		sb_reset(&dir);
+		sb_add(&dir, path, (size_t)(slash - path) + 1);
+		hit = strmap_has(changed, dir.buf);
+	}
+	sb_release(&dir);
+	return hit;
+}
+
 /* ---- following a path: git's rename and copy detection (similar.c) ---- */
 
 struct follow_src {

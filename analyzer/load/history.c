@@ -122,79 +122,128 @@ static void entry_fill(struct hist_entry *h, struct gitio_walk *w, const struct 
 		h->in_window = !gitio_walk_hides(w, c);
 }
 
-int history_log(struct gitrepo *r, const char *path, const struct hist_options *o,
-		struct hist_entry **out, size_t *n)
+/* One path's walk: its name at the commit being looked at, and its entries. */
+struct path_log {
+	char *cur;
+	bool ever;                /* present in some commit */
+	struct hist_entry *v;
+	size_t cnt, alloc;
+};
+
+/* Commit c for one path: its entry when c changed it; renames move lg->cur. */
+static int log_commit(struct path_log *lg, struct gitio_walk *w, const struct hist_options *o,
+		      struct gitio_commit *c, bool git_walk)
+{
+	struct change ch;
+	char cblob[41];
+	bool cpres;
+
+	if (gitio_commit_blob(c, lg->cur, cblob, &cpres) < 0)
+		return -1;
+	lg->ever = lg->ever || cpres;
+	/*
+	 * git log --follow diffs no merge (log-tree.c log_tree_diff
+	 * hides them without -m): it lists none and renames nothing
+	 * there.
+	 */
+	if (git_walk && gitio_commit_parentcount(c) > 1)
+		return 0;
+	if (commit_change(&ch, w, o, c, lg->cur, cblob, cpres) < 0)
+		return -1;
+	if (ch.changed) {
+		KC_GROW(lg->v, lg->alloc, lg->cnt + 1);
+		entry_fill(&lg->v[lg->cnt++], w, o, c, lg->cur, cblob, &ch);
+	}
+	if (ch.old) {
+		free(lg->cur);
+		lg->cur = ch.old;
+	}
+	return 0;
+}
+
+int history_log_many(struct gitrepo *r, char *const *paths, size_t npaths,
+		     const struct hist_options *o, struct hist_entry **outs, size_t *ns)
 {
 	struct gitio_walk *w = NULL;
 	struct gitio_commit *c = NULL;
-	struct hist_entry *v = NULL;
-	size_t cnt = 0, alloc = 0, i;
-	char *cur = xstrdup(path);
+	struct path_log *logs = xcalloc(npaths ? npaths : 1, sizeof(*logs));
+	struct strmap changed = STRMAP_INIT;
 	/*
 	 * --follow over every parent is git log --follow's walk: date order,
 	 * no history simplification (revision.c: no pruning with
 	 * follow_renames), one followed name for the whole walk.
 	 */
 	bool git_walk = o->follow && o->all_parents;
-	bool ever = false;
+	size_t k, i;
 	int e, ret = -1;
 
-	*out = NULL;
-	*n = 0;
-	if (gitio_walk_begin(&w, r, o->range, !o->all_parents, git_walk, path) < 0)
+	for (k = 0; k < npaths; k++) {
+		logs[k].cur = xstrdup(paths[k]);
+		outs[k] = NULL;
+		ns[k] = 0;
+	}
+	if (!npaths) {
+		ret = 0;
 		goto done;
+	}
+	if (gitio_walk_begin(&w, r, o->range, !o->all_parents, git_walk, paths[0]) < 0)
+		goto done;
+	/*
+	 * One walk for every path, and one tree comparison per commit with its
+	 * first parent: a path that comparison leaves alone is as in the first
+	 * parent, so the commit did not change it (TREESAME) and is skipped
+	 * without a look-up; its presence is that of the parent, walked later.
+	 */
 	while ((e = gitio_walk_next(w, &c)) == 1) {
-		struct change ch;
-		char cblob[41];
-		bool cpres;
-		if (gitio_commit_blob(c, cur, cblob, &cpres) < 0)
-			goto done;
-		ever = ever || cpres;
-		/*
-		 * git log --follow diffs no merge (log-tree.c log_tree_diff
-		 * hides them without -m): it lists none and renames nothing
-		 * there.
-		 */
-		if (git_walk && gitio_commit_parentcount(c) > 1) {
-			gitio_commit_free(c);
-			c = NULL;
-			continue;
-		}
-		if (commit_change(&ch, w, o, c, cur, cblob, cpres) < 0)
-			goto done;
-		if (ch.changed) {
-			KC_GROW(v, alloc, cnt + 1);
-			entry_fill(&v[cnt++], w, o, c, cur, cblob, &ch);
-		}
-		if (ch.old) {
-			free(cur);
-			cur = ch.old;
-		}
+		bool known = gitio_commit_changes(c, &changed);
+		for (k = 0; k < npaths; k++)
+			if ((!known || gitio_changes_has(&changed, logs[k].cur)) &&
+			    log_commit(&logs[k], w, o, c, git_walk) < 0)
+				goto done;
+		strmap_release(&changed);
 		gitio_commit_free(c);
 		c = NULL;
 	}
 	if (e < 0)
 		goto done;
-	if (!ever) {
-		err_set("%s: not present in any commit of %s", path, o->range ? o->range : "HEAD");
-		goto done;
+	for (k = 0; k < npaths; k++)
+		if (!logs[k].ever) {
+			err_set("%s: not present in any commit of %s", paths[k],
+				o->range ? o->range : "HEAD");
+			goto done;
+		}
+	for (k = 0; k < npaths; k++) {
+		struct path_log *lg = &logs[k];
+		/* Oldest first. */
+		for (i = 0; i < lg->cnt / 2; i++) {
+			struct hist_entry tmp = lg->v[i];
+			lg->v[i] = lg->v[lg->cnt - 1 - i];
+			lg->v[lg->cnt - 1 - i] = tmp;
+		}
+		outs[k] = lg->v;
+		ns[k] = lg->cnt;
+		lg->v = NULL;
+		lg->cnt = 0;
 	}
-	/* Oldest first. */
-	for (i = 0; i < cnt / 2; i++) {
-		struct hist_entry tmp = v[i];
-		v[i] = v[cnt - 1 - i];
-		v[cnt - 1 - i] = tmp;
-	}
-	*out = v;
-	*n = cnt;
-	v = NULL;
 	ret = 0;
 done:
-	history_entries_free(v, cnt);
+	for (k = 0; k < npaths; k++) {
+		history_entries_free(logs[k].v, logs[k].cnt);
+		free(logs[k].cur);
+	}
+	free(logs);
+	strmap_release(&changed);
 	gitio_commit_free(c);
 	gitio_walk_free(w);
-	free(cur);
 	return ret;
+}
+
+int history_log(struct gitrepo *r, const char *path, const struct hist_options *o,
+		struct hist_entry **out, size_t *n)
+{
+	char *p = (char *)path;
+
+	return history_log_many(r, &p, 1, o, out, n);
 }
 
 /* ---- discovery ---- */

@@ -61,21 +61,35 @@ struct part_set {
  * same digests of the parts that are never wild (image, command, args,
  * outputs, ...) share a bucket, keyed by the scope and a hash over those;
  * a bucket holds each distinct signature of the other parts (inputs, PVC
- * names) once, a digest or a wild mark per part.
+ * names) once, flat: len digests and len wild marks per signature.  Over a
+ * long history a bucket gathers thousands of signatures (a task whose
+ * producer reran every commit), so a bucket past SIG_SCAN signatures gets
+ * its own open-addressing index of them and an insert stays O(1).
  */
-struct sig_part {
-	uint64_t digest;
-	bool wild;
-};
+#define SIG_SCAN 8
+
 struct sig_bucket {
-	struct sig_part **sigs;
-	size_t nsigs, alloc;
-	size_t len;                /* parts per signature */
+	uint64_t name;             /* hash of the part names and fixed digests */
+	uint32_t scope;            /* scope id */
+	uint32_t len;              /* parts per signature */
+	uint32_t nsigs;
+	size_t dalloc, walloc;     /* elements the arrays hold */
+	uint64_t *digests;         /* nsigs * len; 0 where wild */
+	unsigned char *wild;       /* nsigs * len */
+	uint32_t *index;           /* signature index + 1 by hash, or NULL */
+	size_t icap;
+};
+
+struct sig_table {
+	struct sig_bucket *b;
+	size_t n, alloc;
+	uint32_t *slots;           /* bucket index + 1 by (scope, name) */
+	size_t cap;
 };
 
 struct cache {
 	struct arena arena;
-	struct strmap statics;     /* "<scope id>:<fixed hash>" -> struct sig_bucket * */
+	struct sig_table statics;
 	struct ctable tables[2];   /* by enum cache_table */
 	struct interned pipelines, scopes, runs, paths;
 	size_t *per_pipeline;      /* CACHE_EXEC entries per pipeline id */
@@ -115,19 +129,17 @@ static void interned_release(struct interned *t)
 	free(t->names);
 }
 
-static void free_bucket(const char *key, void *v, void *ctx)
-{
-	struct sig_bucket *bk = v;
-
-	(void)key;
-	(void)ctx;
-	free(bk->sigs);
-}
-
 static void release_statics(struct cache *c)
 {
-	strmap_each(&c->statics, free_bucket, NULL);
-	strmap_release(&c->statics);
+	size_t i;
+
+	for (i = 0; i < c->statics.n; i++) {
+		free(c->statics.b[i].digests);
+		free(c->statics.b[i].wild);
+		free(c->statics.b[i].index);
+	}
+	free(c->statics.b);
+	free(c->statics.slots);
 }
 
 static struct ctext *ctext_of(const char *text)
@@ -192,7 +204,6 @@ struct cache *cache_new(void)
 	strmap_init(&c->paths.ids);
 	strmap_init(&c->last);
 	strmap_init(&c->texts);
-	strmap_init(&c->statics);
 	return c;
 }
 
@@ -435,11 +446,11 @@ static bool part_varies(const struct keypart *p)
 	return !strncmp(p->name, "input:", 6) || !strcmp(p->name, "pvc");
 }
 
-/* The bucket name of parts[0..n) in scope pid: names and fixed digests. */
-static void static_bucket_name(char *out, size_t size, uint32_t pid,
-			       const struct keypart *parts, size_t n)
+/* The bucket name of parts[0..n): a hash of the names and fixed digests. */
+static uint64_t static_bucket_name(const struct keypart *parts, size_t n)
 {
 	struct strbuf sb = STRBUF_INIT;
+	uint64_t h;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
@@ -449,33 +460,112 @@ static void static_bucket_name(char *out, size_t size, uint32_t pid,
 			sb_adds(&sb, parts[i].digest);
 		sb_addc(&sb, '\n');
 	}
-	snprintf(out, size, "%u:%016llx", (unsigned)pid,
-		 (unsigned long long)kc_hash(sb.buf ? sb.buf : "", sb.len));
+	h = kc_hash(sb.buf ? sb.buf : "", sb.len);
 	sb_release(&sb);
+	return h;
 }
 
-static bool sig_equal(const struct sig_part *a, const struct sig_part *b, size_t n)
+static size_t bucket_home(uint64_t name, uint32_t scope, size_t cap)
+{
+	return (size_t)((name ^ (uint64_t)scope * 0x9e3779b97f4a7c15ULL) & (cap - 1));
+}
+
+static struct sig_bucket *bucket_find(const struct sig_table *t, uint64_t name, uint32_t scope,
+				      size_t *slot)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		if (a[i].wild != b[i].wild || (!a[i].wild && a[i].digest != b[i].digest))
-			return false;
-	return true;
+	if (!t->cap)
+		return NULL;
+	for (i = bucket_home(name, scope, t->cap);; i = (i + 1) & (t->cap - 1)) {
+		uint32_t v = t->slots[i];
+		if (!v) {
+			if (slot)
+				*slot = i;
+			return NULL;
+		}
+		if (t->b[v - 1].name == name && t->b[v - 1].scope == scope)
+			return &t->b[v - 1];
+	}
 }
 
-/* The varying parts of parts[0..n) as a signature into out (len entries). */
-static size_t make_sig(struct sig_part *out, const struct keypart *parts, size_t n)
+static struct sig_bucket *bucket_add(struct sig_table *t, uint64_t name, uint32_t scope,
+				     uint32_t len)
+{
+	struct sig_bucket *bk;
+	size_t slot, i;
+
+	if ((t->n + 1) * 4 >= t->cap * 3) {
+		free(t->slots);
+		t->cap = t->cap ? t->cap * 2 : 256;
+		t->slots = xcalloc(t->cap, sizeof(*t->slots));
+		for (i = 0; i < t->n; i++) {
+			bucket_find(t, t->b[i].name, t->b[i].scope, &slot);
+			t->slots[slot] = (uint32_t)i + 1;
+		}
+	}
+	bucket_find(t, name, scope, &slot);
+	KC_GROW(t->b, t->alloc, t->n + 1);
+	bk = &t->b[t->n];
+	memset(bk, 0, sizeof(*bk));
+	bk->name = name;
+	bk->scope = scope;
+	bk->len = len;
+	t->slots[slot] = (uint32_t)++t->n;
+	return bk;
+}
+
+/* The varying parts of parts[0..n) as a signature: len digests and wild marks. */
+static size_t make_sig(uint64_t *dig, unsigned char *wild, const struct keypart *parts, size_t n)
 {
 	size_t i, len = 0;
 
 	for (i = 0; i < n; i++)
 		if (part_varies(&parts[i])) {
-			out[len].wild = parts[i].wild;
-			out[len].digest = parts[i].wild ? 0 : hex64(parts[i].digest);
+			wild[len] = parts[i].wild;
+			dig[len] = parts[i].wild ? 0 : hex64(parts[i].digest);
 			len++;
 		}
 	return len;
+}
+
+static uint64_t sig_hash(const uint64_t *dig, const unsigned char *wild, size_t len)
+{
+	uint64_t h = 0x84222325cbf29ce4ULL;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ dig[i] ^ wild[i]) * 0x100000001b3ULL + (h >> 29);
+	return h;
+}
+
+static bool sig_equal(const struct sig_bucket *bk, uint32_t k, const uint64_t *dig,
+		      const unsigned char *wild)
+{
+	return !memcmp(bk->digests + (size_t)k * bk->len, dig, bk->len * sizeof(*dig)) &&
+	       !memcmp(bk->wild + (size_t)k * bk->len, wild, bk->len);
+}
+
+/* Slot of signature (dig, wild) in bk's index: its own, or the empty one it would take. */
+static size_t sig_slot(const struct sig_bucket *bk, const uint64_t *dig, const unsigned char *wild)
+{
+	size_t i = (size_t)sig_hash(dig, wild, bk->len) & (bk->icap - 1);
+
+	while (bk->index[i] && !sig_equal(bk, bk->index[i] - 1, dig, wild))
+		i = (i + 1) & (bk->icap - 1);
+	return i;
+}
+
+static void sig_reindex(struct sig_bucket *bk)
+{
+	uint32_t k;
+
+	free(bk->index);
+	bk->icap = bk->icap ? bk->icap * 2 : 4 * SIG_SCAN;
+	bk->index = xcalloc(bk->icap, sizeof(*bk->index));
+	for (k = 0; k < bk->nsigs; k++)
+		bk->index[sig_slot(bk, bk->digests + (size_t)k * bk->len,
+				   bk->wild + (size_t)k * bk->len)] = k + 1;
 }
 
 void cache_static_insert(struct cache *c, const struct cache_scope *s,
@@ -483,24 +573,38 @@ void cache_static_insert(struct cache *c, const struct cache_scope *s,
 {
 	struct strbuf sb = STRBUF_INIT;
 	uint32_t pid = intern(c, &c->scopes, scope_name(&sb, s));
-	struct sig_part *sig = arena_array(&c->arena, n ? n : 1, sizeof(*sig));
+	uint64_t name = static_bucket_name(parts, n);
+	uint64_t *dig = xcalloc(n ? n : 1, sizeof(*dig));
+	unsigned char *wild = xcalloc(n ? n : 1, 1);
+	size_t len = make_sig(dig, wild, parts, n), slot = 0;
 	struct sig_bucket *bk;
-	char name[48];
-	size_t len = make_sig(sig, parts, n), i;
+	uint32_t k;
 
 	sb_release(&sb);
-	static_bucket_name(name, sizeof(name), pid, parts, n);
-	if (!(bk = strmap_get(&c->statics, name))) {
-		bk = arena_alloc(&c->arena, sizeof(*bk));
-		bk->len = len;
-		strmap_put(&c->statics, name, bk);
-	}
+	if (!(bk = bucket_find(&c->statics, name, pid, NULL)))
+		bk = bucket_add(&c->statics, name, pid, (uint32_t)len);
 	/* Over a long history most entries repeat a signature: keep each once. */
-	for (i = 0; i < bk->nsigs; i++)
-		if (sig_equal(bk->sigs[i], sig, len))
-			return;
-	KC_GROW(bk->sigs, bk->alloc, bk->nsigs + 1);
-	bk->sigs[bk->nsigs++] = sig;
+	if (bk->index) {
+		slot = sig_slot(bk, dig, wild);
+		if (bk->index[slot])
+			goto done;
+	} else {
+		for (k = 0; k < bk->nsigs; k++)
+			if (sig_equal(bk, k, dig, wild))
+				goto done;
+	}
+	KC_GROW(bk->digests, bk->dalloc, ((size_t)bk->nsigs + 1) * (len ? len : 1));
+	KC_GROW(bk->wild, bk->walloc, ((size_t)bk->nsigs + 1) * (len ? len : 1));
+	memcpy(bk->digests + (size_t)bk->nsigs * len, dig, len * sizeof(*dig));
+	memcpy(bk->wild + (size_t)bk->nsigs * len, wild, len);
+	k = bk->nsigs++;
+	if (bk->index && (size_t)bk->nsigs * 4 < bk->icap * 3)
+		bk->index[slot] = k + 1;
+	else if (bk->nsigs > SIG_SCAN)
+		sig_reindex(bk);
+done:
+	free(dig);
+	free(wild);
 }
 
 bool cache_static_match(const struct cache *c, const struct cache_scope *s,
@@ -508,27 +612,27 @@ bool cache_static_match(const struct cache *c, const struct cache_scope *s,
 {
 	struct strbuf sb = STRBUF_INIT;
 	const struct sig_bucket *bk;
-	struct sig_part *sig;
-	char name[48];
+	uint64_t *dig;
+	unsigned char *wild;
 	uint32_t pid;
 	size_t len, i, k;
 	bool known = interned_find(&c->scopes, scope_name(&sb, s), &pid), found = false;
 
 	sb_release(&sb);
-	if (!known)
+	if (!known || !(bk = bucket_find(&c->statics, static_bucket_name(parts, n), pid, NULL)))
 		return false;
-	static_bucket_name(name, sizeof(name), pid, parts, n);
-	if (!(bk = strmap_get(&c->statics, name)))
-		return false;
-	sig = xcalloc(n ? n : 1, sizeof(*sig));
-	len = make_sig(sig, parts, n);
+	dig = xcalloc(n ? n : 1, sizeof(*dig));
+	wild = xcalloc(n ? n : 1, 1);
+	len = make_sig(dig, wild, parts, n);
 	for (i = 0; !found && i < bk->nsigs; i++) {
-		const struct sig_part *e = bk->sigs[i];
+		const uint64_t *ed = bk->digests + i * len;
+		const unsigned char *ew = bk->wild + i * len;
 		for (k = 0; k < len; k++)
-			if (!sig[k].wild && !e[k].wild && sig[k].digest != e[k].digest)
+			if (!wild[k] && !ew[k] && dig[k] != ed[k])
 				break;
 		found = k == len;
 	}
-	free(sig);
+	free(dig);
+	free(wild);
 	return found;
 }

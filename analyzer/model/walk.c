@@ -8,7 +8,9 @@
  * Loading a version (git read, parse, task model) does not depend on the
  * cache, so with jobs > 1 worker threads load the next versions while the
  * calling thread predicts, strictly in commit order: the output is the same
- * bytes whatever the number of jobs.
+ * bytes whatever the number of jobs.  A version is freed as soon as its row
+ * is reported (--cache-model previous keeps one more), unless a later commit
+ * has the same blob; loading runs ahead only within WALK_BUDGET bytes.
  */
 #include "model/walk.h"
 
@@ -24,14 +26,21 @@
 
 struct loader_arg;
 
-/* Loaded versions by blob id: a blob seen again (a revert) is parsed once. */
-#define RECENT 2
+/*
+ * Memory, not a count of versions, bounds the loading: loaders run ahead
+ * while the parsed versions alive (those waiting, the one predicted, those
+ * kept for a later commit) hold less than this, and always load the one the
+ * predicting thread waits for.
+ */
+#define WALK_BUDGET (8u << 20)
+#define NO_USE ((size_t)-1)
 
 struct parsed {
 	char blob[41];
 	struct spec *spec;
 	struct dag *dag;
 	char *error;
+	size_t bytes;                /* what the spec and the task model hold */
 	int refs;                    /* holders; freed at zero (under the lock) */
 };
 
@@ -39,13 +48,18 @@ struct pipeline {
 	struct walk *w;
 	const struct hist_entry *entries;
 	size_t hi;                   /* load entries [0, hi) */
-	size_t window;               /* slots: how far loading may run ahead */
-	struct parsed **slot;        /* slot[i % window] holds entry i when ready */
+	struct parsed **slot;        /* slot[i] holds entry i when ready[i] */
 	bool *ready;
+	size_t *next_use;            /* the next entry with entry i's blob, or NO_USE */
+	/*
+	 * Loaded versions by blob id, kept (one reference) until the next
+	 * entry with the same blob takes them: a blob seen again (a revert,
+	 * any number of commits later) is parsed once while it fits the budget.
+	 */
+	struct strmap shared;
+	size_t live;                 /* bytes of the parsed versions alive */
 	size_t next;                 /* next entry to hand to a loader */
 	size_t consumed;             /* entries the consumer has taken */
-	struct parsed *recent[RECENT];
-	unsigned long used[RECENT], tick;
 	bool stop;
 	pthread_mutex_t lock;
 	pthread_cond_t changed;
@@ -54,10 +68,12 @@ struct pipeline {
 	size_t nthreads;
 };
 
-static void parsed_unref(struct parsed *p)
+/* Drop a reference (lock held); the last frees the version. */
+static void parsed_unref(struct pipeline *pl, struct parsed *p)
 {
 	if (!p || --p->refs > 0)
 		return;
+	pl->live -= p->bytes;
 	dag_free(p->dag);
 	spec_free(p->spec);
 	free(p->error);
@@ -84,51 +100,36 @@ static struct parsed *load(struct gitrepo *repo, const struct walk *w,
 		p->dag = NULL;
 		p->spec = NULL;
 	}
+	p->bytes = sizeof(*p) + (p->spec ? p->spec->arena.total : 0) +
+		   (p->dag ? p->dag->arena.total : 0);
 	free(buf);
 	sb_release(&name);
 	return p;
 }
 
-/* A recently loaded version of this blob, with a reference for the caller. */
-static struct parsed *recent_get(struct pipeline *pl, const char *blob)
-{
-	size_t i;
-
-	for (i = 0; i < RECENT; i++)
-		if (pl->recent[i] && !strcmp(pl->recent[i]->blob, blob)) {
-			pl->used[i] = ++pl->tick;
-			pl->recent[i]->refs++;
-			return pl->recent[i];
-		}
-	return NULL;
-}
-
-static void recent_put(struct pipeline *pl, struct parsed *p)
-{
-	size_t i, victim = 0;
-
-	for (i = 1; i < RECENT; i++)
-		if (pl->used[i] < pl->used[victim])
-			victim = i;
-	parsed_unref(pl->recent[victim]);
-	pl->recent[victim] = p;
-	pl->used[victim] = ++pl->tick;
-	p->refs++;
-}
-
-/* Take the next entry to load, waiting while the window is full. */
+/* Take the next entry to load, waiting while the budget is spent. */
 static bool take(struct pipeline *pl, size_t *i)
 {
 	bool ok;
 
 	pthread_mutex_lock(&pl->lock);
-	while (!pl->stop && pl->next < pl->hi && pl->next >= pl->consumed + pl->window)
+	while (!pl->stop && pl->next < pl->hi && pl->next > pl->consumed &&
+	       pl->live >= WALK_BUDGET)
 		pthread_cond_wait(&pl->changed, &pl->lock);
 	ok = !pl->stop && pl->next < pl->hi;
 	if (ok)
 		*i = pl->next++;
 	pthread_mutex_unlock(&pl->lock);
 	return ok;
+}
+
+/* Keep p for the next entry with its blob, when there is one and it fits (lock held). */
+static void share(struct pipeline *pl, struct parsed *p, size_t i)
+{
+	if (pl->next_use[i] == NO_USE || pl->live > WALK_BUDGET)
+		return;
+	p->refs++;
+	parsed_unref(pl, strmap_put(&pl->shared, p->blob, p));
 }
 
 static void fill(struct pipeline *pl, struct gitrepo *repo, size_t i)
@@ -138,19 +139,24 @@ static void fill(struct pipeline *pl, struct gitrepo *repo, size_t i)
 
 	if (e->blob[0]) {
 		pthread_mutex_lock(&pl->lock);
-		p = recent_get(pl, e->blob);
+		/* The table's reference becomes this entry's. */
+		p = strmap_get(&pl->shared, e->blob);
+		if (p)
+			strmap_put(&pl->shared, e->blob, NULL);
 		pthread_mutex_unlock(&pl->lock);
 		if (!p) {
 			p = load(repo, pl->w, e);
 			p->refs = 1;
 			pthread_mutex_lock(&pl->lock);
-			recent_put(pl, p);
+			pl->live += p->bytes;
 			pthread_mutex_unlock(&pl->lock);
 		}
 	}
 	pthread_mutex_lock(&pl->lock);
-	pl->slot[i % pl->window] = p;
-	pl->ready[i % pl->window] = true;
+	if (p)
+		share(pl, p, i);
+	pl->slot[i] = p;
+	pl->ready[i] = true;
 	pthread_cond_broadcast(&pl->changed);
 	pthread_mutex_unlock(&pl->lock);
 }
@@ -180,10 +186,10 @@ static struct parsed *next_loaded(struct pipeline *pl, size_t i, bool threaded)
 		fill(pl, pl->w->repo, i);
 	}
 	pthread_mutex_lock(&pl->lock);
-	while (!pl->ready[i % pl->window])
+	while (!pl->ready[i])
 		pthread_cond_wait(&pl->changed, &pl->lock);
-	p = pl->slot[i % pl->window];
-	pl->ready[i % pl->window] = false;
+	p = pl->slot[i];
+	pl->ready[i] = false;
 	pl->consumed = i + 1;
 	pthread_cond_broadcast(&pl->changed);
 	pthread_mutex_unlock(&pl->lock);
@@ -211,7 +217,8 @@ static void progress(const struct walk *w, size_t done, size_t total, double sta
 static void release(struct pipeline *pl, struct parsed *p)
 {
 	pthread_mutex_lock(&pl->lock);
-	parsed_unref(p);
+	parsed_unref(pl, p);
+	pthread_cond_broadcast(&pl->changed);
 	pthread_mutex_unlock(&pl->lock);
 }
 
@@ -232,9 +239,21 @@ static void pipeline_start(struct pipeline *pl, struct walk *w,
 	pl->w = w;
 	pl->entries = entries;
 	pl->hi = hi;
-	pl->window = w->jobs > 1 ? (size_t)w->jobs + 1 : 1;
-	pl->slot = xcalloc(pl->window, sizeof(*pl->slot));
-	pl->ready = xcalloc(pl->window, sizeof(*pl->ready));
+	pl->slot = xcalloc(hi ? hi : 1, sizeof(*pl->slot));
+	pl->ready = xcalloc(hi ? hi : 1, sizeof(*pl->ready));
+	pl->next_use = xcalloc(hi ? hi : 1, sizeof(*pl->next_use));
+	strmap_init(&pl->shared);
+	for (k = hi; k-- > 0;) {
+		uintptr_t later;
+		pl->next_use[k] = NO_USE;
+		if (!entries[k].blob[0])
+			continue;
+		later = (uintptr_t)strmap_put(&pl->shared, entries[k].blob, (void *)(uintptr_t)(k + 1));
+		if (later)
+			pl->next_use[k] = (size_t)later - 1;
+	}
+	strmap_release(&pl->shared);
+	strmap_init(&pl->shared);
 	pthread_mutex_init(&pl->lock, NULL);
 	pthread_cond_init(&pl->changed, NULL);
 	if (w->jobs <= 1 || hi <= 1)
@@ -256,6 +275,12 @@ static void pipeline_start(struct pipeline *pl, struct walk *w,
 	}
 }
 
+static void unref_shared(const char *key, void *value, void *ctx)
+{
+	(void)key;
+	parsed_unref(ctx, value);
+}
+
 /* Stop and join the loaders, then free what they loaded and nobody took. */
 static void pipeline_stop(struct pipeline *pl)
 {
@@ -271,14 +296,15 @@ static void pipeline_stop(struct pipeline *pl)
 	}
 	free(pl->threads);
 	free(pl->args);
-	/* Loaded but never consumed (an early stop). */
-	for (k = 0; k < pl->window; k++)
+	/* Loaded but never consumed (an early stop), and kept for later. */
+	for (k = 0; k < pl->hi; k++)
 		if (pl->ready[k])
-			parsed_unref(pl->slot[k]);
-	for (k = 0; k < RECENT; k++)
-		parsed_unref(pl->recent[k]);
+			parsed_unref(pl, pl->slot[k]);
+	strmap_each(&pl->shared, unref_shared, pl);
+	strmap_release(&pl->shared);
 	free(pl->slot);
 	free(pl->ready);
+	free(pl->next_use);
 	pthread_mutex_destroy(&pl->lock);
 	pthread_cond_destroy(&pl->changed);
 }
@@ -333,8 +359,13 @@ static int walk_one(struct pipeline *pl, struct cache **c, struct parsed **prev,
 		return -1;
 	}
 	prediction_free(pr);
+	/* Only --cache-model previous needs the version after its row. */
 	release(pl, *prev);
-	*prev = p;
+	*prev = NULL;
+	if (w->previous_only)
+		*prev = p;
+	else
+		release(pl, p);
 	return 0;
 }
 
@@ -359,8 +390,8 @@ int walk_spec(struct walk *w, const struct hist_entry *entries, size_t n,
 		if (r == 0)
 			progress(w, i + 1, hi, start);
 	}
+	release(&pl, prev);
 	pipeline_stop(&pl);
-	parsed_unref(prev);
 	cache_free(c);
 	return r < 0 ? -1 : 0;
 }

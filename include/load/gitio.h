@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct strmap;
+
 struct gitrepo;
 
 /* Open the repository containing dir (discovering upward); NULL = ".". */
@@ -118,6 +120,19 @@ unsigned gitio_commit_parentcount(const struct gitio_commit *c);
  */
 int gitio_commit_blob(const struct gitio_commit *c, const char *path, char blob_hex[41],
 		      bool *present);
+
+/*
+ * The paths whose tree entries differ between c and its first parent
+ * (added, removed, changed in id or mode; no rename detection), into
+ * `changed` (keys; values NULL): a file's path, or a directory's followed
+ * by '/' when everything under it changed (a tree added, removed, or
+ * replaced by a file).  Identical subtrees are skipped by id, so this costs
+ * what the commit changed, not the size of the tree.  True when computed;
+ * false for a root commit or one whose parent or trees cannot be read (the
+ * caller then looks at the paths one by one, which reports the error).
+ */
+bool gitio_commit_changes(const struct gitio_commit *c, struct strmap *changed);
+bool gitio_changes_has(const struct strmap *changed, const char *path);
 
 /*
  * Where c's PATH came from when c adds it, as `git log --follow` decides

@@ -50,6 +50,13 @@ int history_log(struct gitrepo *r, const char *path, const struct hist_options *
 void history_entries_free(struct hist_entry *e, size_t n);
 
 /*
+ * history_log of several paths in one walk of the history: outs[k] and
+ * ns[k] are paths[k]'s.  On error none is set.
+ */
+int history_log_many(struct gitrepo *r, char *const *paths, size_t npaths,
+		     const struct hist_options *o, struct hist_entry **outs, size_t *ns);
+
+/*
  * How many entries' blobs are missing from this clone (a partial clone),
  * and *first the oldest of them (unset when none).
  */

@@ -4,6 +4,10 @@
   gen.py spec N OUT.yaml            a compiled spec with N executor tasks
   gen.py history N M REPO           a git repository whose spec.yaml has M
                                     commits of realistic edits (fast-import)
+  gen.py discover S M REPO          a repository of S specs (20 tasks each)
+                                    under pipelines/ and M commits, one in
+                                    ten editing a spec, the others source
+                                    files (the shape --glob discovery meets)
 
 Specs look like `kfp dsl compile` output: Python-function components with the
 SDK bootstrap command, sub-pipelines of 50 tasks chained by artifacts, fan-in
@@ -169,11 +173,48 @@ def history(n, m, repo):
     subprocess.run(["git", "-C", repo, "reset", "-q", "--hard"], check=True)
 
 
+def discover(nspecs, m, repo):
+    rnd = random.Random(7)
+    states = [initial_state() for _ in range(nspecs)]
+    subprocess.run(["git", "init", "-q", "-b", "main", repo], check=True)
+    fi = subprocess.Popen(["git", "-C", repo, "fast-import", "--quiet"], stdin=subprocess.PIPE)
+    w = fi.stdin.write
+    t0 = 1767225600
+
+    def blob(path, data):
+        w(f"M 100644 inline {path}\ndata {len(data)}\n".encode() + data + b"\n")
+    for c in range(m):
+        when = t0 + c * 600
+        w(b"commit refs/heads/main\n")
+        w(f"author Bench <bench@kfpcache.invalid> {when} +0000\n".encode())
+        w(f"committer Bench <bench@kfpcache.invalid> {when} +0000\n".encode())
+        msg = f"change {c}".encode()
+        w(f"data {len(msg)}\n".encode() + msg + b"\n")
+        if c == 0:
+            for k in range(nspecs):
+                blob(f"pipelines/group-{k % 10}/spec-{k}.yaml", spec(20, states[k]).encode())
+            for k in range(50):
+                blob(f"src/module-{k}.py", f"# module {k}\n".encode())
+        elif c % 10 == 0:
+            k = rnd.randrange(nspecs)
+            states[k][rnd.randrange(EXECUTORS)][0] += 1
+            blob(f"pipelines/group-{k % 10}/spec-{k}.yaml", spec(20, states[k]).encode())
+        else:
+            k = rnd.randrange(50)
+            blob(f"src/module-{k}.py", f"# module {k}, revision {c}\n".encode())
+    fi.stdin.close()
+    if fi.wait():
+        sys.exit("git fast-import failed")
+    subprocess.run(["git", "-C", repo, "reset", "-q", "--hard"], check=True)
+
+
 if __name__ == "__main__":
     if len(sys.argv) == 4 and sys.argv[1] == "spec":
         with open(sys.argv[3], "w") as f:
             f.write(spec(int(sys.argv[2]), initial_state()))
     elif len(sys.argv) == 5 and sys.argv[1] == "history":
         history(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4])
+    elif len(sys.argv) == 5 and sys.argv[1] == "discover":
+        discover(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4])
     else:
         sys.exit(__doc__)

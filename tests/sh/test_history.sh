@@ -89,6 +89,32 @@ kc merge bad.csv 2> err; rc=$?
 [ $rc -eq 1 ] && grep -q 'bad.csv:1: expected 18 columns, found 2' err && echo "ok - merge rejects a foreign CSV" \
 	|| { echo "not ok - merge rejects a foreign CSV ($rc)"; cat err >&2; }
 
+# --glob finds every spec's commits in one walk, skipping the paths a
+# commit's tree comparison with its first parent leaves alone: the rows of
+# each spec are exactly the commits git log lists for it, through commits
+# that touch other files only, a directory replaced by a file and back, and a spec edited deep in a tree.
+rm -rf multi && mkdir multi && gitp multi init -q -b main
+git -C repo show HEAD:$P > spec.txt
+mkdir -p multi/a/deep/er multi/b multi/src
+cp spec.txt multi/a/x.yaml; cp spec.txt multi/a/deep/er/y.yaml; cp spec.txt multi/b/z.yaml
+echo one > multi/src/m.py
+gitp multi add -A && commit_at multi 2026-01-01T00:00:00Z "add three specs"
+echo two > multi/src/m.py; gitp multi add -A && commit_at multi 2026-01-02T00:00:00Z "other file"
+echo "# edit" >> multi/a/deep/er/y.yaml; gitp multi add -A && commit_at multi 2026-01-03T00:00:00Z "edit y"
+rm -r multi/b && echo file > multi/b; gitp multi add -A && commit_at multi 2026-01-05T00:00:00Z "b becomes a file"
+rm multi/b && mkdir multi/b && cp spec.txt multi/b/z.yaml && echo "# back" >> multi/b/z.yaml
+gitp multi add -A && commit_at multi 2026-01-06T00:00:00Z "z is back and edited"
+echo "# x" >> multi/a/x.yaml; echo three > multi/src/m.py; gitp multi add -A && commit_at multi 2026-01-07T00:00:00Z "edit x"
+kc history -q --no-follow --repo multi --glob '**/*.yaml' --csv multi.csv
+ok=true
+for s in a/x.yaml a/deep/er/y.yaml b/z.yaml; do
+	git -C multi log --reverse --format=%H -- "$s" > want.txt
+	awk -F, -v s="$s" 'NR > 1 && $16 == s {print $1}' multi.csv > got.txt
+	cmp -s want.txt got.txt || { ok=false; echo "$s: want" >&2; cat want.txt got.txt >&2; }
+done
+[ "$(wc -l < want.txt)" -eq 3 ] || ok=false
+if $ok; then echo "ok - --glob: one walk gives each spec the commits git log lists for it"
+else echo "not ok - --glob: a spec's commits differ from git log"; fi
 # The corpus histories (skipped without ../shared/kfp-corpus).
 if [ ! -d "$CORPUS/history" ]; then
 	echo "skip - corpus histories: ../shared/kfp-corpus not present"
@@ -115,4 +141,5 @@ for h in "$CORPUS"/history/*/; do
 done
 check_shards c-flip_coin "corpus flip_coin" --follow test_data/sdk_compiled_pipelines/valid/critical/flip_coin.yaml
 check_jobs c-flip_coin "corpus flip_coin" --follow test_data/sdk_compiled_pipelines/valid/critical/flip_coin.yaml
+
 exit 0
