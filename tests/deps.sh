@@ -5,7 +5,7 @@
 # Extra packages can be requested: tests/deps.sh --quiet graphviz valgrind
 quiet=0
 [ "$1" = "--quiet" ] && { quiet=1; shift; }
-need="build-essential pkg-config git libgit2-dev libcjson-dev libcsv-dev libgraphviz-dev libyaml-dev libssl-dev libmariadb-dev graphviz $*"
+need="build-essential pkg-config git libgit2-dev libcjson-dev libcsv-dev libgraphviz-dev libyaml-dev libssl-dev libmariadb-dev libprotobuf-c-dev protobuf-c-compiler libprotobuf-dev graphviz $*"
 missing=""
 for p in $need; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

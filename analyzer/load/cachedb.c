@@ -20,7 +20,9 @@
 #include <errmsg.h>
 #include <mysqld_error.h>
 #undef list_add
+#include <google/protobuf/struct.pb-c.h>
 
+#include "base/crypto.h"
 #include "base/banned.h"
 
 #define CACHEDB_DEFAULT_PORT 3306
@@ -833,210 +835,75 @@ int cachedb_outputs(struct cachedb *db, struct arena *a, long long id, struct no
 	return 0;
 }
 
-/* ---- MLMD struct values: base64 + protobuf wire format ---- */
+/* ---- MLMD struct values: base64 of a serialized google.protobuf.Struct ---- */
 
-static int b64val(int c)
+/* Deeper than any output KFP writes; bounds the conversion's recursion. */
+#define STRUCT_MAX_DEPTH 64
+
+static int struct_node(struct node **out, struct arena *a, const Google__Protobuf__Struct *st,
+		       unsigned depth);
+
+/* google.protobuf.Value, its kind (struct.proto), as a node. */
+static int value_node(struct node **out, struct arena *a, const Google__Protobuf__Value *v,
+		      unsigned depth)
 {
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
+	size_t i;
 
-/* absl::Base64Unescape: standard alphabet, padding optional. */
-static int b64_decode(unsigned char **out, size_t *outlen, const char *s, size_t n)
-{
-	unsigned char *d = xmalloc(n / 4 * 3 + 3);
-	size_t i, k = 0, bits = 0;
-	unsigned long acc = 0;
-
-	while (n && s[n - 1] == '=')
-		n--;
-	for (i = 0; i < n; i++) {
-		int v = b64val((unsigned char)s[i]);
-		if (v < 0) {
-			free(d);
-			return err_set("not base64 at byte %zu", i);
-		}
-		acc = (acc << 6 | (unsigned long)v) & 0xffffff;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			d[k++] = (unsigned char)(acc >> bits);
-		}
-	}
-	if (bits >= 6) {
-		free(d);
-		return err_set("base64 of a wrong length");
-	}
-	*out = d;
-	*outlen = k;
-	return 0;
-}
-
-struct pb {
-	const unsigned char *p, *end;
-};
-
-static int pb_varint(struct pb *b, unsigned long long *out)
-{
-	unsigned long long v = 0;
-	unsigned shift = 0;
-
-	while (b->p < b->end && shift < 64) {
-		unsigned char c = *b->p++;
-		v |= (unsigned long long)(c & 0x7f) << shift;
-		if (!(c & 0x80)) {
-			*out = v;
-			return 0;
-		}
-		shift += 7;
-	}
-	return err_set("truncated protobuf varint");
-}
-
-/* The next field: its number, wire type, and for LEN its bytes. */
-static int pb_field(struct pb *b, unsigned *field, unsigned *wt, struct pb *sub,
-		    unsigned long long *num)
-{
-	unsigned long long tag = 0, len = 0;
-
-	if (pb_varint(b, &tag) < 0)
-		return -1;
-	*field = (unsigned)(tag >> 3);
-	*wt = (unsigned)(tag & 7);
-	switch (*wt) {
-	case 0:
-		return pb_varint(b, num);
-	case 1:
-		if (b->end - b->p < 8)
-			return err_set("truncated protobuf fixed64");
-		memcpy(num, b->p, 8);
-		b->p += 8;
+	if (depth > STRUCT_MAX_DEPTH)
+		return err_set("struct nested too deeply");
+	switch (v->kind_case) {
+	case GOOGLE__PROTOBUF__VALUE__KIND_NULL_VALUE:
+		*out = node_new(a, NODE_NULL);
 		return 0;
-	case 2:
-		if (pb_varint(b, &len) < 0)
-			return -1;
-		if (len > (unsigned long long)(b->end - b->p))
-			return err_set("truncated protobuf field");
-		sub->p = b->p;
-		sub->end = b->p + len;
-		b->p += len;
+	case GOOGLE__PROTOBUF__VALUE__KIND_NUMBER_VALUE:
+		*out = node_new_num(a, v->number_value);
 		return 0;
-	case 5:
-		if (b->end - b->p < 4)
-			return err_set("truncated protobuf fixed32");
-		b->p += 4;
+	case GOOGLE__PROTOBUF__VALUE__KIND_STRING_VALUE:
+		*out = node_new_str(a, v->string_value, strlen(v->string_value));
+		return 0;
+	case GOOGLE__PROTOBUF__VALUE__KIND_BOOL_VALUE:
+		*out = node_new_bool(a, v->bool_value);
+		return 0;
+	case GOOGLE__PROTOBUF__VALUE__KIND_STRUCT_VALUE:
+		return struct_node(out, a, v->struct_value, depth + 1);
+	case GOOGLE__PROTOBUF__VALUE__KIND_LIST_VALUE:
+		*out = node_new(a, NODE_LIST);
+		for (i = 0; i < v->list_value->n_values; i++) {
+			struct node *child;
+			if (value_node(&child, a, v->list_value->values[i], depth + 1) < 0)
+				return -1;
+			node_append(a, *out, NULL, 0, child);
+		}
 		return 0;
 	default:
-		return err_set("protobuf wire type %u not expected", *wt);
-	}
-}
-
-static int pb_struct(struct node **out, struct arena *a, struct pb b, unsigned depth);
-
-/* google.protobuf.Value: null 1, number 2, string 3, bool 4, struct 5, list 6. */
-static int pb_value(struct node **out, struct arena *a, struct pb b, unsigned depth)
-{
-	struct node *v = NULL;
-
-	if (depth > 64)
-		return err_set("struct nested too deeply");
-	while (b.p < b.end) {
-		unsigned f, wt;
-		struct pb sub = { NULL, NULL };
-		unsigned long long num = 0;
-
-		if (pb_field(&b, &f, &wt, &sub, &num) < 0)
-			return -1;
-		if (f == 1 && wt == 0) {
-			v = node_new(a, NODE_NULL);
-		} else if (f == 2 && wt == 1) {
-			double d;
-			memcpy(&d, &num, sizeof(d));
-			v = node_new_num(a, d);
-		} else if (f == 3 && wt == 2) {
-			v = node_new_str(a, (const char *)sub.p, (size_t)(sub.end - sub.p));
-		} else if (f == 4 && wt == 0) {
-			v = node_new_bool(a, num != 0);
-		} else if (f == 5 && wt == 2) {
-			if (pb_struct(&v, a, sub, depth + 1) < 0)
-				return -1;
-		} else if (f == 6 && wt == 2) {
-			v = node_new(a, NODE_LIST);
-			while (sub.p < sub.end) {
-				unsigned lf, lwt;
-				struct pb item = { NULL, NULL };
-				unsigned long long ln;
-				struct node *child;
-				if (pb_field(&sub, &lf, &lwt, &item, &ln) < 0)
-					return -1;
-				if (lf != 1 || lwt != 2)
-					continue;
-				if (pb_value(&child, a, item, depth + 1) < 0)
-					return -1;
-				node_append(a, v, NULL, 0, child);
-			}
-		}
-	}
-	if (!v)
 		return err_set("a value without a kind");
-	*out = v;
-	return 0;
+	}
 }
 
-/* google.protobuf.Struct: map<string, Value> fields = 1; a repeated key keeps its last value. */
-static int pb_struct(struct node **out, struct arena *a, struct pb b, unsigned depth)
+/* map<string, Value> fields: a repeated key keeps its last value, as protobuf maps do. */
+static int struct_node(struct node **out, struct arena *a, const Google__Protobuf__Struct *st,
+		       unsigned depth)
 {
 	struct node *m = node_new(a, NODE_MAP);
+	size_t f, i;
 
-	if (depth > 64)
+	if (depth > STRUCT_MAX_DEPTH)
 		return err_set("struct nested too deeply");
-	while (b.p < b.end) {
-		unsigned f, wt;
-		struct pb entry = { NULL, NULL }, key = { NULL, NULL }, val = { NULL, NULL };
-		unsigned long long num;
-		bool has_val = false;
+	for (f = 0; f < st->n_fields; f++) {
+		const Google__Protobuf__Struct__FieldsEntry *e = st->fields[f];
+		size_t klen = strlen(e->key);
 		struct node *child;
-		size_t i;
-
-		if (pb_field(&b, &f, &wt, &entry, &num) < 0)
-			return -1;
-		if (f != 1 || wt != 2)
-			continue;
-		while (entry.p < entry.end) {
-			unsigned ef, ewt;
-			struct pb sub = { NULL, NULL };
-			if (pb_field(&entry, &ef, &ewt, &sub, &num) < 0)
-				return -1;
-			if (ef == 1 && ewt == 2)
-				key = sub;
-			else if (ef == 2 && ewt == 2) {
-				val = sub;
-				has_val = true;
-			}
-		}
-		if (!has_val)
-			return err_set("field '%.*s' without a value", (int)(key.end - key.p),
-				       key.p ? (const char *)key.p : "");
-		if (pb_value(&child, a, val, depth + 1) < 0)
+		if (!e->value)
+			return err_set("field '%s' without a value", e->key);
+		if (value_node(&child, a, e->value, depth + 1) < 0)
 			return -1;
 		for (i = 0; i < m->n; i++)
-			if (m->key_lens[i] == (size_t)(key.end - key.p) &&
-			    !memcmp(m->keys[i], key.p, m->key_lens[i]))
+			if (m->key_lens[i] == klen && !memcmp(m->keys[i], e->key, klen))
 				break;
-		if (i < m->n) {
+		if (i < m->n)
 			m->items[i] = child;
-			continue;
-		}
-		node_append(a, m, key.p ? (const char *)key.p : "", (size_t)(key.end - key.p), child);
+		else
+			node_append(a, m, e->key, klen, child);
 	}
 	*out = m;
 	return 0;
@@ -1047,16 +914,18 @@ int cachedb_struct_decode(struct node **out, struct arena *a, const char *s, siz
 	static const char prefix[] = "mlmd-struct::";
 	unsigned char *bytes = NULL;
 	size_t n = 0;
-	struct pb b;
+	Google__Protobuf__Struct *st;
 	int ret;
 
 	if (len < sizeof(prefix) - 1 || memcmp(s, prefix, sizeof(prefix) - 1))
 		return err_set("not an MLMD struct value (no mlmd-struct:: prefix)");
-	if (b64_decode(&bytes, &n, s + sizeof(prefix) - 1, len - (sizeof(prefix) - 1)) < 0)
+	if (crypto_base64_decode(&bytes, &n, s + sizeof(prefix) - 1, len - (sizeof(prefix) - 1)) < 0)
 		return -1;
-	b.p = bytes;
-	b.end = bytes + n;
-	ret = pb_struct(out, a, b, 0);
+	st = google__protobuf__struct__unpack(NULL, n, bytes);
 	free(bytes);
+	if (!st)
+		return err_set("not a serialized google.protobuf.Struct");
+	ret = struct_node(out, a, st, 0);
+	google__protobuf__struct__free_unpacked(st, NULL);
 	return ret;
 }

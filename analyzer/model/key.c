@@ -6,11 +6,11 @@
  */
 #include "model/key.h"
 
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/crypto.h"
 #include "base/banned.h"
 
 #define EXECUTOR_LOGS "executor-logs"
@@ -417,28 +417,9 @@ int key_fingerprint(char out[65], const struct key_spec *k)
 	return 0;
 }
 
-static void sha256_parts(char out[65], const void *const *parts,
-			 const size_t *lens, size_t nparts)
-{
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	size_t i;
-
-	if (!ctx || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1)
-		die("cannot initialise SHA-256");
-	for (i = 0; i < nparts; i++)
-		if (lens[i] && EVP_DigestUpdate(ctx, parts[i], lens[i]) != 1)
-			die("SHA-256 update failed");
-	if (EVP_DigestFinal_ex(ctx, md, &mdlen) != 1 || mdlen != 32)
-		die("SHA-256 final failed");
-	EVP_MD_CTX_free(ctx);
-	hex_encode(out, md, mdlen);
-}
-
 void key_sha256_hex(char out[65], const void *data, size_t len)
 {
-	sha256_parts(out, &data, &len, 1);
+	crypto_sha256_hex(out, &data, &len, 1);
 }
 
 /* driver/cache.go: componentRef.name, a NUL separator, then the key. */
@@ -451,9 +432,9 @@ void key_custom_fingerprint(char out[65], const char *component_ref,
 	size_t lens[3] = { strlen(ref), 1, strlen(key) };
 
 	if (!*ref)
-		sha256_parts(out, parts + 2, lens + 2, 1);
+		crypto_sha256_hex(out, parts + 2, lens + 2, 1);
 	else
-		sha256_parts(out, parts, lens, 3);
+		crypto_sha256_hex(out, parts, lens, 3);
 }
 
 /* driver/cache.go: dedupe, then sort.Strings (byte order). */

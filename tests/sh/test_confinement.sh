@@ -18,9 +18,10 @@ libgit2 git2\.h> analyzer/load/gitio.c
 libcsv csv\.h> reports/csv.c
 libyaml yaml\.h> analyzer/load/spec_yaml.c
 cJSON (cjson/)?cJSON\.h> analyzer/load/spec_json.c
-libcrypto openssl/ analyzer/model/key.c
+libcrypto openssl/ analyzer/base/crypto.c
 graphviz (graphviz/)?(cgraph|gvc|cdt)\.h> reports/dot.c
 libmariadb (mariadb/)?(mysql|errmsg|mysqld_error|mariadb_[a-z_]*)\.h> analyzer/load/cachedb.c
+protobuf-c (protobuf-c/|google/protobuf/) analyzer/load/cachedb.c
 EOF
 
 direct=$(grep -lE '^[[:space:]]*#[[:space:]]*include[[:space:]]*"load/' reports/*.c include/reports/*.h | tr '\n' ' ')
