@@ -70,6 +70,17 @@ static size_t prefix_bytes(const char *s, size_t n)
 	return b;
 }
 
+void report_term_cut_end(struct strbuf *sb, const char *s, size_t max)
+{
+	sb_reset(sb);
+	if (report_term_width(s) <= max) {
+		sb_adds(sb, s);
+		return;
+	}
+	sb_add(sb, s, prefix_bytes(s, max ? max - 1 : 0));
+	sb_adds(sb, ELLIPSIS);
+}
+
 /* A part of s too long for max columns: its head and tail around the ellipsis. */
 static void cut_middle(struct strbuf *sb, const char *s, size_t max)
 {

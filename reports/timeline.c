@@ -333,26 +333,6 @@ static size_t first_cause(const char *list, struct strbuf *first)
 	return n ? n - 1 : 0;
 }
 
-/* s (escaped) cut to max columns, an ellipsis as the last. */
-static void cut_end(struct strbuf *sb, const char *s, size_t max)
-{
-	size_t b = 0, w = 0;
-
-	sb_reset(sb);
-	if (report_term_width(s) <= max) {
-		sb_adds(sb, s);
-		return;
-	}
-	while (s[b] && w + 1 < max) {
-		b++;
-		while (((unsigned char)s[b] & 0xc0) == 0x80)
-			b++;
-		w++;
-	}
-	sb_add(sb, s, b);
-	sb_adds(sb, "\xe2\x80\xa6");
-}
-
 /* A count in decision d's colour when it is not 0. */
 static void count_cell(FILE *fp, enum decision d, size_t n, bool color)
 {
@@ -390,7 +370,7 @@ static void commit_table(FILE *fp, const struct timeline_row *rows, size_t n, si
 			fprintf(fp, "%4s %4s", "-", "-");
 		}
 		fputs("  ", fp);
-		cut_end(&sb, term_text(r->subject), TIMELINE_SUBJECT_WIDTH);
+		report_term_cut_end(&sb, term_text(r->subject), TIMELINE_SUBJECT_WIDTH);
 		if (!ok) {
 			report_term_pad(fp, sb_str(&sb), TIMELINE_SUBJECT_WIDTH);
 			fprintf(fp, "  (%s)\n", term_text(r->error));

@@ -43,6 +43,8 @@ size_t report_term_width(const char *s);
  * cut in its middle.  Deterministic: the same s and max give the same text.
  */
 void report_short_path(struct strbuf *sb, const char *s, size_t max);
+/* Into sb (reset): s whole when it fits in max columns, else its head and an ellipsis. */
+void report_term_cut_end(struct strbuf *sb, const char *s, size_t max);
 /* s, then spaces up to width columns (nothing after a longer s). */
 void report_term_pad(FILE *fp, const char *s, size_t width);
 
