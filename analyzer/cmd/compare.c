@@ -127,28 +127,40 @@ done:
 	return ret;
 }
 
+/*
+ * One session per policy; the first one's specs (and DAG, where the
+ * backends build alike) serve the others, so the spec is parsed once and
+ * only the decisions are made per policy.
+ */
 static int run_spec(struct compare *cmp, struct common *c, const char *spec,
 		    const struct policy *pols)
 {
+	struct session first, s;
 	size_t p;
+	int ret = -1;
 
 	for (p = 0; p < cmp->npolicies; p++) {
-		struct session s;
+		struct session *cur = p ? &s : &first;
 		int r;
 		c->pol = pols[p];
-		r = session_run(&s, c, spec, true);
+		r = session_run_from(cur, c, spec, true, p ? &first : NULL);
 		if (r == 0)
-			compare_fill(cmp, compare_block(cmp, 0, spec, ""), p, s.pr);
-		if (r == 0 && s.live_desc && !cmp->source)
-			cmp->source = arena_strdup(&cmp->arena, s.live_desc);
+			compare_fill(cmp, compare_block(cmp, 0, spec, ""), p, cur->pr);
+		if (r == 0 && cur->live_desc && !cmp->source)
+			cmp->source = arena_strdup(&cmp->arena, cur->live_desc);
 		/* Every policy replays the same baselines; say "none" only once. */
-		if (r == 0 && !s.nb && !c->nbaselines)
+		if (r == 0 && !cur->nb && !c->nbaselines)
 			c->cold = true;
-		session_release(&s);
+		if (p)
+			session_release(&s);
 		if (r < 0)
-			return -1;
+			goto done;
 	}
-	return 0;
+	ret = 0;
+done:
+	if (cmp->npolicies)
+		session_release(&first);
+	return ret;
 }
 
 static int write_out(struct outset *os, const char *path, const struct compare *cmp,
