@@ -679,9 +679,8 @@ void common_dag_options(const struct common *c, const struct policy *p, struct d
  */
 static int build(struct session *s, struct common *c, struct spec *spec, struct dag **out)
 {
-	struct dag_options o;
+	struct dag_options o = s->dag_opts;
 
-	common_dag_options(c, &c->pol, &o);
 	o.params = spec->run_params;
 	o.params_source = spec->name;
 	if (spec != s->spec) {
@@ -773,10 +772,14 @@ static int replay_baselines(struct session *s, struct common *c, const char **bl
 	for (i = 0; i < nbl; i++) {
 		struct prediction *bp;
 		char label[32];
-		if (spec_load(&s->bspecs[i], bl[i], c->repo, &c->limits) < 0)
+		if (s->from)
+			s->bspecs[i] = s->from->bspecs[i];
+		else if (spec_load(&s->bspecs[i], bl[i], c->repo, &c->limits) < 0)
 			goto fail;
 		s->nb = i + 1;
-		if (build(s, c, s->bspecs[i], &s->bdags[i]) < 0)
+		if (s->dags_borrowed)
+			s->bdags[i] = s->from->bdags[i];
+		else if (build(s, c, s->bspecs[i], &s->bdags[i]) < 0)
 			goto fail;
 		snprintf(label, sizeof(label), "baseline-%zu", i + 1);
 		commit.ns = baseline_namespace(c, bl, i);
@@ -795,6 +798,33 @@ fail:
 int session_run(struct session *s, struct common *c, const char *spec_arg,
 		bool need_baseline)
 {
+	return session_run_from(s, c, spec_arg, need_baseline, NULL);
+}
+
+/*
+ * The spec and DAG: from's when given (its DAG if c->pol's backend builds
+ * alike), else loaded and built.
+ */
+static int session_spec(struct session *s, struct common *c, const char *spec_arg)
+{
+	common_dag_options(c, &c->pol, &s->dag_opts);
+	if (!s->from) {
+		if (spec_load(&s->spec, spec_arg, c->repo, &c->limits) < 0)
+			return -1;
+		return build(s, c, s->spec, &s->dag);
+	}
+	s->spec = s->from->spec;
+	s->dags_borrowed = dag_options_equal(&s->dag_opts, &s->from->dag_opts);
+	if (s->dags_borrowed) {
+		s->dag = s->from->dag;
+		return 0;
+	}
+	return build(s, c, s->spec, &s->dag);
+}
+
+int session_run_from(struct session *s, struct common *c, const char *spec_arg,
+		     bool need_baseline, const struct session *from)
+{
 	char *dflt = NULL;
 	const char **bl = c->baselines;
 	size_t nbl = c->nbaselines;
@@ -805,12 +835,12 @@ int session_run(struct session *s, struct common *c, const char *spec_arg,
 	memset(s, 0, sizeof(*s));
 	arena_init(&s->arena);
 	s->c = c;
+	s->from = from;
 	s->cache = cache_new();
 	if (c->pol.global_cache == 0 && !policy_has_global_switch(&c->pol))
 		fprintf(stderr, "kfpcache: note: CACHEENABLED=false (%s) ignored: backend %d.%d has no global switch (added in 2.14)\n",
 			term_text(c->pol.global_source), c->pol.kfp_major, c->pol.kfp_minor);
-	if (spec_load(&s->spec, spec_arg, c->repo, &c->limits) < 0 ||
-	    build(s, c, s->spec, &s->dag) < 0)
+	if (session_spec(s, c, spec_arg) < 0)
 		goto done;
 	if (c->cache_db) {
 		if (live_open(s, c, s->dag->pipeline_name, &live) < 0)
@@ -830,6 +860,11 @@ int session_run(struct session *s, struct common *c, const char *spec_arg,
 	}
 	if (!need_baseline || c->cold)
 		nbl = 0;
+	/* The same command line names the same baselines; from read them. */
+	if (from && from->nb != nbl) {
+		err_set("internal: a session shares %zu baselines, not %zu", from->nb, nbl);
+		goto done;
+	}
 	if (replay_baselines(s, c, bl, nbl) < 0)
 		goto done;
 	if (predict_run(&s->pr, s->dag, &c->pol, s->cache, "current", &current) < 0)
@@ -846,8 +881,10 @@ void session_release(struct session *s)
 
 	prediction_free(s->pr);
 	for (i = 0; i < s->nb; i++) {
-		dag_free(s->bdags[i]);
-		spec_free(s->bspecs[i]);
+		if (!s->dags_borrowed)
+			dag_free(s->bdags[i]);
+		if (!s->from)
+			spec_free(s->bspecs[i]);
 	}
 	free(s->bdags);
 	free(s->bspecs);
@@ -855,8 +892,10 @@ void session_release(struct session *s)
 	free(s->live_desc);
 	live_close(s->live);
 	cache_free(s->cache);
-	dag_free(s->dag);
-	spec_free(s->spec);
+	if (!s->dags_borrowed)
+		dag_free(s->dag);
+	if (!s->from)
+		spec_free(s->spec);
 	arena_release(&s->arena);
 	memset(s, 0, sizeof(*s));
 }

@@ -127,28 +127,40 @@ done:
 	return ret;
 }
 
+/*
+ * One session per policy; the first one's specs (and DAG, where the
+ * backends build alike) serve the others, so the spec is parsed once and
+ * only the decisions are made per policy.
+ */
 static int run_spec(struct compare *cmp, struct common *c, const char *spec,
 		    const struct policy *pols)
 {
+	struct session first, s;
 	size_t p;
+	int ret = -1;
 
 	for (p = 0; p < cmp->npolicies; p++) {
-		struct session s;
+		struct session *cur = p ? &s : &first;
 		int r;
 		c->pol = pols[p];
-		r = session_run(&s, c, spec, true);
+		r = session_run_from(cur, c, spec, true, p ? &first : NULL);
 		if (r == 0)
-			compare_fill(cmp, compare_block(cmp, 0, spec, ""), p, s.pr);
-		if (r == 0 && s.live_desc && !cmp->source)
-			cmp->source = arena_strdup(&cmp->arena, s.live_desc);
+			compare_fill(cmp, compare_block(cmp, 0, cmp->what, ""), p, cur->pr);
+		if (r == 0 && cur->live_desc && !cmp->source)
+			cmp->source = arena_strdup(&cmp->arena, cur->live_desc);
 		/* Every policy replays the same baselines; say "none" only once. */
-		if (r == 0 && !s.nb && !c->nbaselines)
+		if (r == 0 && !cur->nb && !c->nbaselines)
 			c->cold = true;
-		session_release(&s);
+		if (p)
+			session_release(&s);
 		if (r < 0)
-			return -1;
+			goto done;
 	}
-	return 0;
+	ret = 0;
+done:
+	if (cmp->npolicies)
+		session_release(&first);
+	return ret;
 }
 
 static int write_out(struct outset *os, const char *path, const struct compare *cmp,
@@ -198,9 +210,10 @@ static void gate_all(const struct compare *cmp, const struct gate *g, struct str
 
 /*
  * The checks getopt cannot make: two or more policies, known --fail-on
- * metrics, a spec that can be read once per policy, and options that fit
- * the mode.  *history: replay PATH's commits (--history, or a path that is
- * no file here and no REV:PATH, which names a spec in git).
+ * metrics, and options that fit the mode.  *history: replay PATH's
+ * commits (--history, or a path that is no file here, no REV:PATH and not
+ * stdin, which names a spec in git).  The spec is read once for all
+ * policies (run_spec), so it may come from stdin.
  */
 static int check_args(const struct command *cmd, const struct compare_args *a,
 		      const struct common *c, const char *spec, bool *history, int *ret)
@@ -213,11 +226,12 @@ static int check_args(const struct command *cmd, const struct compare_args *a,
 		why = "give two or more --policy FILE|PRESET to compare";
 	else if (gate_check(&a->gate, compare_metrics) < 0)
 		why = err_msg();
-	else if (!strcmp(spec, "-"))
-		why = "compare reads the spec once per policy: give a file or REV:PATH, not stdin";
 	if (!why) {
-		*history = a->history || (!strchr(spec, ':') && stat(spec, &st) < 0);
-		if (!*history && a->ho.range)
+		*history = a->history ||
+			   (strcmp(spec, "-") && !strchr(spec, ':') && stat(spec, &st) < 0);
+		if (*history && !strcmp(spec, "-"))
+			why = "--history replays a path's commits from git: give PATH, not stdin";
+		else if (!*history && a->ho.range)
 			why = "--range needs --history";
 		else if (!*history && a->ho.follow)
 			why = "--follow needs --history";
@@ -304,7 +318,8 @@ int cmd_compare(int argc, char **argv, const struct command *cmd)
 		ret = cmd_fail();
 		goto done;
 	}
-	compare_init(&cmp, argv[idx], names, np, history);
+	/* Named as the loader names stdin. */
+	compare_init(&cmp, strcmp(argv[idx], "-") ? argv[idx] : "<stdin>", names, np, history);
 	have_cmp = true;
 	if ((history ? run_history(&cmp, &c, &a, argv[idx], pols) :
 		       run_spec(&cmp, &c, argv[idx], pols)) < 0) {

@@ -4,6 +4,7 @@
  * caching setting changed, that were added or removed, and those whose
  * decision changes only because of an upstream change, with the reason.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -285,10 +286,54 @@ static int diff_gate(struct gating *g, const struct prediction *pb,
 	return cmd_gate_exit(sb_str(&g->msgs), EXIT_OK);
 }
 
+/* One version to load: its spec and DAG, or the message of its failure. */
+struct version {
+	const char *arg;
+	const struct common *c;
+	const struct dag_options *o;
+	struct spec *spec;
+	struct dag *dag;
+	char *error;
+};
+
+static void *load_version(void *arg)
+{
+	struct version *v = arg;
+
+	if (spec_load(&v->spec, v->arg, v->c->repo, &v->c->limits) < 0 ||
+	    dag_build(&v->dag, v->spec, v->o) < 0)
+		v->error = xstrdup(err_msg());
+	return NULL;
+}
+
 /*
- * Load A and B, predict A into a fresh cache, then A again and B against
- * its run (with --cache-db: A and B both against the live state), pair the tasks, write CSV and DOT, print the table, gate.  One
- * linear sequence over eleven owned objects (two specs and DAGs, three
+ * A and B are independent until A's run fills the cache: B is read and
+ * built on a thread of its own while A is on this one (as history's
+ * loaders do), unless both are stdin.  A's failure is reported first,
+ * as when they load in turn.
+ */
+static int load_versions(struct version *a, struct version *b)
+{
+	pthread_t th;
+	bool threaded = strcmp(a->arg, "-") || strcmp(b->arg, "-");
+
+	if (threaded && pthread_create(&th, NULL, load_version, b))
+		threaded = false;
+	load_version(a);
+	if (threaded)
+		pthread_join(th, NULL);
+	else if (!a->error)
+		load_version(b);
+	if (a->error || b->error)
+		return err_set("%s", a->error ? a->error : b->error);
+	return 0;
+}
+
+/*
+ * Load A and B (side by side), predict A into a fresh cache, then A again
+ * and B against its run (with --cache-db: A and B both against the live
+ * state), pair the tasks, write CSV and DOT, print the table, gate.  One
+ * linear sequence over the owned objects (two versions, three
  * predictions, the cache, the rows, the highlight set) released under one
  * label; helpers would only pass them all along.
  */
@@ -296,8 +341,8 @@ int cmd_diff(int argc, char **argv, const struct command *cmd)
 {
 	struct diff_args a;
 	struct common c;
-	struct spec *sa = NULL, *sb = NULL;
-	struct dag *da = NULL, *db = NULL;
+	struct version va, vb;
+	struct dag *da, *db;
 	struct cache *cache = NULL;
 	struct prediction *pa = NULL, *pa_next = NULL, *pb = NULL;
 	struct diff_row *rows = NULL;
@@ -313,6 +358,8 @@ int cmd_diff(int argc, char **argv, const struct command *cmd)
 
 	memset(&a, 0, sizeof(a));
 	memset(&live_s, 0, sizeof(live_s));
+	memset(&va, 0, sizeof(va));
+	memset(&vb, 0, sizeof(vb));
 	gating_init(&a.gating);
 	common_init(&c);
 	outset_init(&os);
@@ -324,12 +371,14 @@ int cmd_diff(int argc, char **argv, const struct command *cmd)
 	common_dag_options(&c, &c.pol, &o);     /* both versions run with the same parameters */
 	cache = cache_new();
 	now.ns = c.ns;
-	if (spec_load(&sa, argv[idx], c.repo, &c.limits) < 0 ||
-	    spec_load(&sb, argv[idx + 1], c.repo, &c.limits) < 0 ||
-	    dag_build(&da, sa, &o) < 0 || dag_build(&db, sb, &o) < 0) {
+	va = (struct version){ argv[idx], &c, &o, NULL, NULL, NULL };
+	vb = (struct version){ argv[idx + 1], &c, &o, NULL, NULL, NULL };
+	if (load_versions(&va, &vb) < 0) {
 		ret = cmd_fail();
 		goto done;
 	}
+	da = va.dag;
+	db = vb.dag;
 	if (c.cache_db) {
 		/* Both versions against what the deployment holds now. */
 		if (live_open(&live_s, &c, db->pipeline_name, &live) < 0) {
@@ -387,10 +436,12 @@ done:
 	cache_free(cache);
 	free(live_s.live_desc);
 	live_close(live_s.live);
-	dag_free(da);
-	dag_free(db);
-	spec_free(sa);
-	spec_free(sb);
+	dag_free(va.dag);
+	dag_free(vb.dag);
+	spec_free(va.spec);
+	spec_free(vb.spec);
+	free(va.error);
+	free(vb.error);
 	common_release(&c);
 	return ret;
 }

@@ -1552,6 +1552,14 @@ size_t task_producers(const struct dag *d, const struct task *t,
 
 /* ---- entry points ---- */
 
+bool dag_options_equal(const struct dag_options *a, const struct dag_options *b)
+{
+	return a->params == b->params && a->params_source == b->params_source &&
+	       a->cli_params == b->cli_params && a->pins == b->pins &&
+	       a->max_tasks == b->max_tasks && a->no_workspace == b->no_workspace &&
+	       a->oneof_artifact_last == b->oneof_artifact_last;
+}
+
 int dag_build(struct dag **out, const struct spec *s, const struct dag_options *opt)
 {
 	struct builder b;

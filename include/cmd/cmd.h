@@ -15,6 +15,7 @@
 #include "base/util.h"
 #include "cmd/exit.h"
 #include "load/spec.h"
+#include "model/dag.h"
 #include "model/policy.h"
 
 struct cache;
@@ -146,6 +147,14 @@ struct session {
 	struct arena arena;           /* params and such */
 	struct live_ctx *live;        /* --cache-db: the open connection, or NULL */
 	char *live_desc;              /* --cache-db: where the state came from */
+	/*
+	 * session_run_from: the specs are from's; the DAGs too when
+	 * dags_borrowed (both policies' backends build alike).  dag_opts: the
+	 * policy's switches the DAGs were built with (common_dag_options).
+	 */
+	const struct session *from;
+	bool dags_borrowed;
+	struct dag_options dag_opts;
 };
 
 struct live_cache;
@@ -201,7 +210,6 @@ void common_release(struct common *c);
 int common_policy(struct common *c, const char *arg, struct policy_file **pf,
 		  struct policy *out);
 
-struct dag_options;
 /*
  * The DAG options the command line sets for policy p's backend: --max-tasks,
  * --param, and whether the driver knows the workspace (2.15+).
@@ -211,6 +219,16 @@ void common_dag_options(const struct common *c, const struct policy *p, struct d
 /* Load, build and predict spec_arg against its baselines. */
 int session_run(struct session *s, struct common *c, const char *spec_arg,
 		bool need_baseline);
+/*
+ * session_run under c->pol for the spec and baselines `from` (a session of
+ * the same command line and spec_arg under another policy, or NULL) has
+ * read: they are not parsed again, and their DAGs are shared when c->pol's
+ * backend builds the same DAG (dag_options_equal).  Only the policy's
+ * decisions are made again (compare: one session per policy).  `from`
+ * must outlive s.
+ */
+int session_run_from(struct session *s, struct common *c, const char *spec_arg,
+		     bool need_baseline, const struct session *from);
 void session_release(struct session *s);
 
 /* Does any of the n report paths name stdout ("-")?  It then replaces the summary. */

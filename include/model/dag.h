@@ -198,6 +198,12 @@ struct dag {
  * dependency cycles, unsupported executors KFP rejects.  *out: dag_free().
  */
 int dag_build(struct dag **out, const struct spec *s, const struct dag_options *opt);
+/*
+ * Do a and b build the same DAG from the same spec: every option equal
+ * (the pointed-to parameters compared as pointers).  compare shares one
+ * DAG between policies whose backends build alike.
+ */
+bool dag_options_equal(const struct dag_options *a, const struct dag_options *b);
 void dag_free(struct dag *d);
 
 struct task *dag_find_task(const struct dag *d, const char *path);
