@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <git2.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,6 +42,43 @@ static void oid_hex(char out[41], const git_oid *id)
 }
 
 /*
+ * libgit2 up (its counter pairs this with git_libgit2_shutdown) and its
+ * process-wide settings: under a lock, since diff and history open
+ * repositories from several threads.
+ */
+static int libgit2_begin(void)
+{
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	int ret;
+
+	pthread_mutex_lock(&lock);
+	ret = git_libgit2_init() < 0 ? -1 : 0;
+	if (!ret) {
+		/*
+		 * Re-hashing every blob read costs as much as parsing it;
+		 * zlib's and the pack's checksums still catch corrupt
+		 * objects (git cat-file does not re-hash either).
+		 */
+		git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+		/*
+		 * libgit2 keeps the trees and commits it reads in a cache of
+		 * up to 256 MiB, and maps a pack in 1 GiB windows up to
+		 * 8 GiB, all resident once touched: a walk over thousands of
+		 * commits reads each tree about once, so both only grow
+		 * (205 MiB peak on kubeflow/pipelines' --glob history).  A
+		 * small cache still holds what a commit shares with its
+		 * parent; small windows let old parts of the pack be unmapped
+		 * (62 MiB).
+		 */
+		git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)TREE_CACHE_BYTES);
+		git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, (size_t)PACK_WINDOW_BYTES);
+		git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)PACK_MAP_BYTES);
+	}
+	pthread_mutex_unlock(&lock);
+	return ret;
+}
+
+/*
  * Open with discovery.  *missing (optional) tells "no repository here"
  * apart from a repository that cannot be opened.  libgit2 is initialised
  * per open repository and shut down with it (its counter pairs them).
@@ -53,25 +91,8 @@ static int repo_open(struct gitrepo **out, const char *dir, bool *missing)
 	*out = NULL;
 	if (missing)
 		*missing = false;
-	if (git_libgit2_init() < 0)
+	if (libgit2_begin() < 0)
 		return err_set("%s: cannot initialise libgit2: %s", dir, gitio_msg());
-	/*
-	 * Re-hashing every blob read costs as much as parsing it; zlib's and the
-	 * pack's checksums still catch corrupt objects (git cat-file does not
-	 * re-hash either).
-	 */
-	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
-	/*
-	 * libgit2 keeps the trees and commits it reads in a cache of up to
-	 * 256 MiB, and maps a pack in 1 GiB windows up to 8 GiB, all resident
-	 * once touched: a walk over thousands of commits reads each tree about
-	 * once, so both only grow (205 MiB peak on kubeflow/pipelines' --glob
-	 * history).  A small cache still holds what a commit shares with its
-	 * parent; small windows let old parts of the pack be unmapped (62 MiB).
-	 */
-	git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)TREE_CACHE_BYTES);
-	git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, (size_t)PACK_WINDOW_BYTES);
-	git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)PACK_MAP_BYTES);
 	e = git_repository_open_ext(&repo, dir, 0, NULL);
 	if (e < 0) {
 		if (e == GIT_ENOTFOUND) {
