@@ -35,7 +35,8 @@ static const struct command commands[] = {
 	  "  kfpcache fingerprint --param epochs=30 --csv fp.csv pipeline.yaml\n" },
 	{ "history", cmd_history, "[PATH...]",
 	  "what each commit that changed a spec did to the cache (timeline)",
-	  history_opts, COMMON_INPUTS | COMMON_POLICY | COMMON_LIMITS,
+	  history_opts, COMMON_INPUTS | COMMON_POLICY | COMMON_LIMITS | COMMON_LIVE |
+	  COMMON_BIT(OPT_NAMESPACE),
 	  "  kfpcache history pipeline.yaml\n"
 	  "  kfpcache history --glob 'pipelines/**.yaml' --range v1.0..HEAD -o timeline\n"
 	  "  kfpcache history --follow --csv - pipeline.yaml\n" },
