@@ -443,3 +443,68 @@ kc analyze --cache-db "$URL" --cache-db-page-size 0 "$SPEC" > /dev/null 2> "$D/x
 kc analyze --cache-db-page-size 5 "$SPEC" > /dev/null 2> "$D/x.err"
 [ $? = 2 ] && grep -q -- "--cache-db-page-size without --cache-db" "$D/x.err" &&
 	echo "ok - cachedb: --cache-db-page-size without --cache-db is a usage error" || echo "not ok - cachedb: page size alone: $(cat "$D/x.err")"
+
+# 11. a lost connection mid-walk: a proxy on a unix socket forwards to the
+#     server and closes both ends when the client sends MARKER (here the
+#     statement of the second page, so the first page is read).  An error,
+#     one line naming the socket and the query, exit 1, no report written;
+#     never a partial result.
+cat > "$D/proxy.py" <<'PY'
+import os, socket, sys, threading
+listen, target, marker = sys.argv[1], sys.argv[2], sys.argv[3].encode()
+srv = socket.socket(socket.AF_UNIX)
+srv.bind(listen)
+srv.listen(8)
+srv.settimeout(60)   # gone a minute after its last client, whatever the test does
+def pump(a, b, watch):
+    seen = b""
+    try:
+        while True:
+            data = a.recv(65536)
+            if not data:
+                break
+            seen = (seen + data)[-4096:]
+            if watch and marker in seen:
+                break
+            b.sendall(data)
+    except OSError:
+        pass
+    for s in (a, b):
+        try:
+            s.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+while True:
+    try:
+        c, _ = srv.accept()
+    except OSError:
+        sys.exit(0)
+    c.settimeout(None)
+    u = socket.socket(socket.AF_UNIX)
+    u.connect(target)
+    threading.Thread(target=pump, args=(c, u, True), daemon=True).start()
+    threading.Thread(target=pump, args=(u, c, False), daemon=True).start()
+PY
+python3 "$D/proxy.py" "$D/proxy.sock" "$SOCK" '(`CreatedTimestamp` = ? AND `UUID` < ?)' &
+PROXY=$!
+i=0; while [ ! -S "$D/proxy.sock" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+PURL="mysql://kfpcache@localhost/?socket=$D/proxy.sock"
+lost() {  # lost NAME REPORT COMMAND...: exit 1, one line, no REPORT
+	name=$1 report=$2; shift 2
+	rm -f "$report"
+	"$@" > "$D/l.out" 2> "$D/l.err"
+	rc=$?
+	if [ $rc = 1 ] && [ "$(wc -l < "$D/l.err")" = 1 ] && [ ! -e "$report" ] &&
+	   grep -q "localhost (socket $D/proxy.sock): reading the cache entries of pipeline/live-chain in namespace kubeflow, page 2: lost the connection to the database server$" "$D/l.err"; then
+		echo "ok - cachedb: lost connection: $name"
+	else
+		echo "not ok - cachedb: lost connection: $name: exit $rc, $([ -e "$report" ] && echo written || echo absent): $(cat "$D/l.err")"
+	fi
+}
+lost "mixed mode" "$D/l.csv" kc analyze --cache-db "$PURL" --cache-db-page-size 4 --baseline "$SPEC" --csv "$D/l.csv" "$SPEC"
+lost "history" "$D/l.csv" kc history --repo "$H" --cache-db "$PURL" --cache-db-page-size 4 --csv "$D/l.csv" p/chain.yaml
+# Through the same proxy, a read of one page is whole: the proxy itself is not the failure.
+kc history --repo "$H" --cache-db "$PURL" --csv "$D/l2.csv" p/chain.yaml > /dev/null 2> "$D/l2.err"
+cmp -s "$D/l2.csv" "$D/h4.csv" && echo "ok - cachedb: lost connection: one page through the proxy reads whole" ||
+	echo "not ok - cachedb: through the proxy: $(cat "$D/l2.err")"
+kill "$PROXY" 2>/dev/null
