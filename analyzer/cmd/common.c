@@ -574,6 +574,12 @@ int cmd_parse(int argc, char **argv, const struct command *cmd, struct common *c
 				c->cache_db_defaults ? "defaults-file" : "page-size");
 		goto done;
 	}
+	/* compare checks its own, which --history also reads whole. */
+	if (c->cache_db_page_size && !c->nbaselines && strcmp(cmd->name, "history") &&
+	    strcmp(cmd->name, "compare")) {
+		cmd_usage_error(cmd, "--cache-db-page-size without --baseline: one spec's lookups are indexed queries, no scope is read in pages");
+		goto done;
+	}
 	if (c->npolicy_args > 1 && !c->multi_policy) {
 		cmd_usage_error(cmd, "--policy given %zu times: only compare takes several",
 				c->npolicy_args);

@@ -303,6 +303,11 @@ int cmd_compare(int argc, char **argv, const struct command *cmd)
 	idx = cmd_args(argc, argv, cmd, &c, on_opt, &a, 1, 1, "one SPEC or PATH", &ret);
 	if (idx < 0 || check_args(cmd, &a, &c, argv[idx], &history, &ret) < 0)
 		goto done;
+	if (c.cache_db_page_size && !history && !c.nbaselines) {
+		ret = EXIT_USAGE;
+		cmd_usage_error(cmd, "--cache-db-page-size without --baseline or --history: one spec's lookups are indexed queries, no scope is read in pages");
+		goto done;
+	}
 	np = c.npolicy_args;
 	pfs = xcalloc(np, sizeof(*pfs));
 	pols = xcalloc(np, sizeof(*pols));

@@ -93,8 +93,9 @@ bool cmd_color_on(enum color_mode mode);
 		       COMMON_BIT(OPT_MAX_NODES) | COMMON_BIT(OPT_MAX_STRING) | \
 		       COMMON_BIT(OPT_MAX_TASKS))
 /* A deployment's live cache (cmd/live.c): only analyze and explain read it. */
-#define COMMON_LIVE (COMMON_BIT(OPT_CACHE_DB) | COMMON_BIT(OPT_CACHE_DB_DEFAULTS) | \
-		     COMMON_BIT(OPT_CACHE_DB_PAGE_SIZE))
+#define COMMON_LIVE (COMMON_BIT(OPT_CACHE_DB) | COMMON_BIT(OPT_CACHE_DB_DEFAULTS))
+/* Where --cache-db may read a scope whole, in pages: with baselines or a history. */
+#define COMMON_LIVE_PAGED (COMMON_LIVE | COMMON_BIT(OPT_CACHE_DB_PAGE_SIZE))
 #define COMMON_ALL (COMMON_INPUTS | COMMON_PARAMS_FILE | COMMON_BASELINES | \
 		    COMMON_SCOPE | COMMON_POLICY | COMMON_LIMITS)
 

@@ -443,6 +443,9 @@ kc analyze --cache-db "$URL" --cache-db-page-size 0 "$SPEC" > /dev/null 2> "$D/x
 kc analyze --cache-db-page-size 5 "$SPEC" > /dev/null 2> "$D/x.err"
 [ $? = 2 ] && grep -q -- "--cache-db-page-size without --cache-db" "$D/x.err" &&
 	echo "ok - cachedb: --cache-db-page-size without --cache-db is a usage error" || echo "not ok - cachedb: page size alone: $(cat "$D/x.err")"
+kc analyze --cache-db "$URL" --cache-db-page-size 5 "$SPEC" > /dev/null 2> "$D/x.err"
+[ $? = 2 ] && grep -q -- "--cache-db-page-size without --baseline: one spec's lookups are indexed queries" "$D/x.err" &&
+	echo "ok - cachedb: --cache-db-page-size where no scope is read whole is a usage error" || echo "not ok - cachedb: page size, indexed: $(cat "$D/x.err")"
 
 # 11. a lost connection mid-walk: a proxy on a unix socket forwards to the
 #     server and closes both ends when the client sends MARKER (here the
