@@ -20,8 +20,14 @@
 /* One scope read whole: the newest entry of each fingerprint. */
 struct live_scope {
 	const char *pipeline, *ns;            /* in the context's arena */
-	struct strmap by_fp;                  /* lowercased fingerprint -> struct cachedb_entry * */
+	struct strmap by_fp;                  /* lowercased fingerprint -> struct live_row * */
 	long long entries;                    /* rows with a fingerprint */
+};
+
+/* A tasks row kept in memory: only what a hit needs, strings in the arena. */
+struct live_row {
+	const char *uuid, *run;
+	long long execution_id, created;
 };
 
 /* What a hit on an execution reuses, read once per execution. */
@@ -144,9 +150,12 @@ static int scope_row(void *ctx, const struct cachedb_entry *e, const char *finge
 	fp_key(key, sizeof(key), fingerprint);
 	/* Rows come newest first: the first of a fingerprint is the driver's. */
 	if (!strmap_has(&sr->sc->by_fp, key)) {
-		struct cachedb_entry *copy = arena_alloc(&sr->lc->arena, sizeof(*copy));
-		*copy = *e;
-		strmap_put(&sr->sc->by_fp, key, copy);
+		struct live_row *row = arena_alloc(&sr->lc->arena, sizeof(*row));
+		row->uuid = arena_strdup(&sr->lc->arena, e->uuid);
+		row->run = arena_strdup(&sr->lc->arena, e->run);
+		row->execution_id = e->execution_id;
+		row->created = e->created;
+		strmap_put(&sr->sc->by_fp, key, row);
 	}
 	return 0;
 }
@@ -210,7 +219,7 @@ static int scope_lookup(struct live_ctx *lc, bool *found, struct cachedb_entry *
 			const char *pipeline, const char *ns, const char *fingerprint)
 {
 	struct live_scope *sc;
-	const struct cachedb_entry *e;
+	const struct live_row *e;
 	char key[256];
 
 	*found = false;
@@ -224,7 +233,11 @@ static int scope_lookup(struct live_ctx *lc, bool *found, struct cachedb_entry *
 	if (e->execution_id <= 0)
 		return err_set("tasks row '%s': MLMDExecutionID is not an execution id",
 			       term_text(e->uuid));
-	*out = *e;
+	memset(out, 0, sizeof(*out));
+	snprintf(out->uuid, sizeof(out->uuid), "%s", e->uuid);
+	snprintf(out->run, sizeof(out->run), "%s", e->run);
+	out->execution_id = e->execution_id;
+	out->created = e->created;
 	*found = true;
 	return 0;
 }
