@@ -460,6 +460,8 @@ int cmd_history(int argc, char **argv, const struct command *cmd)
 		ret = cmd_fail();
 		goto done;
 	}
+	if (a.quiet)
+		live_quiet(rc.live);
 	/* This shard's specs, their commits found in one walk of the history. */
 	mine = xcalloc(nspecs, sizeof(*mine));
 	for (i = 0; i < nspecs; i++)

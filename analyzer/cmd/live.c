@@ -341,6 +341,12 @@ int live_connect(struct live_ctx **out, const struct common *c, bool whole,
 	return 0;
 }
 
+void live_quiet(struct live_ctx *lc)
+{
+	if (lc)
+		lc->progress = false;
+}
+
 int live_note_scope(struct live_ctx *lc, const char *pipeline, const char *ns)
 {
 	struct live_scope *sc;

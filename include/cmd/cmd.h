@@ -174,6 +174,8 @@ int live_open(struct session *s, const struct common *c, const char *pipeline,
 #define LIVE_DEFAULT_PAGE_SIZE 10000
 int live_connect(struct live_ctx **out, const struct common *c, bool whole,
 		 struct live_cache *live);
+/* No progress line (history -q). */
+void live_quiet(struct live_ctx *lc);
 /* Whole mode: read scope pipeline/ns now (it then appears in live_describe). */
 int live_note_scope(struct live_ctx *lc, const char *pipeline, const char *ns);
 /*

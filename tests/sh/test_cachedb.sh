@@ -434,6 +434,12 @@ if command -v script > /dev/null 2>&1 && script -qec true /dev/null > /dev/null 
 	else
 		echo "not ok - cachedb: paging: terminal progress: $(od -c "$D/tty.out" | head -5)"
 	fi
+	env -u CI script -qec "$KFPCACHE history -q --repo '$H' --cache-db '$URL' --cache-db-page-size 4 p/chain.yaml" \
+		/dev/null > "$D/tty-q.out" 2>&1
+	rc=$?
+	[ $rc != 0 ] || grep -q "reading the live cache" "$D/tty-q.out" &&
+		echo "not ok - cachedb: paging: history -q on a terminal: exit $rc, $(od -c "$D/tty-q.out" | head -3)" ||
+		echo "ok - cachedb: paging: history -q: no progress line on a terminal either"
 else
 	echo "ok - cachedb: paging: # skip the terminal progress check: util-linux script is not available"
 fi
