@@ -2,9 +2,11 @@
  * cmd/live.c - --cache-db: opens a deployment's live cache (load/cachedb.h),
  * describes where the state came from for the summary and the reports,
  * and answers predict_run's lookups (model/predict.h struct live_cache)
- * from it: the driver's query, then the cached execution's outputs.  For
- * `verify`, each lookup is the one the recorded run's driver made, at its
- * moment.
+ * from it: the driver's query, then the cached execution's outputs (read
+ * once per execution).  A history and mixed mode predict many runs: there
+ * each scope is read whole, in pages, once, and lookups are answered from
+ * memory.  For `verify`, each lookup is the one the recorded run's driver
+ * made, at its moment.
  */
 #include <stdio.h>
 #include <stdlib.h>
