@@ -31,6 +31,7 @@ const struct opt common_opts[] = {
 	{ "cold", 0, NULL, "predict against an empty cache", OPT_COLD, 0, OPTG_CACHE, "off" },
 	{ "cache-db", 0, "URL", "predict against a deployment's live cache: mysql://USER@HOST[:PORT]/ or mysql://USER@localhost/?socket=PATH (password: KFPCACHE_DB_PASSWORD)", OPT_CACHE_DB, 0, OPTG_CACHE, "none" },
 	{ "cache-db-defaults-file", 0, "FILE", "MySQL option file ([client] password=...) for --cache-db", OPT_CACHE_DB_DEFAULTS, OPT_IN, OPTG_CACHE, "none" },
+	{ "cache-db-page-size", 0, "N", "rows per page when --cache-db reads a scope whole (history, with --baseline)", OPT_CACHE_DB_PAGE_SIZE, 0, OPTG_CACHE, "10000" },
 	{ "global-cache", 0, "on|off", "the deployment-wide switch (API server CACHEENABLED)", OPT_GLOBAL_CACHE, 0, OPTG_POLICY, "on" },
 	{ "deployment", 0, "FILE", "read CACHEENABLED of ml-pipeline-api-server from a manifest or kustomize patch", OPT_DEPLOYMENT, OPT_IN, OPTG_POLICY, "none" },
 	{ "run-caching", 0, "on|off", "the run-level enable_caching override (reaches root-DAG tasks only, as KFP's client)", OPT_RUN_CACHING, 0, OPTG_POLICY, "the spec's settings" },
@@ -453,6 +454,16 @@ static int common_opt(const struct command *cmd, struct common *c, int id, const
 	case OPT_CACHE_DB_DEFAULTS:
 		c->cache_db_defaults = arg;
 		return 0;
+	case OPT_CACHE_DB_PAGE_SIZE: {
+		char *end;
+		unsigned long long n;
+		n = strtoull(arg, &end, 10);
+		if (!*arg || *end || *arg == '-' || n < 1 || n > 1000000)
+			return cmd_usage_error(cmd, "--cache-db-page-size '%s': expected 1 to 1000000 rows",
+					       arg);
+		c->cache_db_page_size = (size_t)n;
+		return 0;
+	}
 	case OPT_GLOBAL_CACHE:
 		if (on_off(cmd, "global-cache", arg, &v) < 0)
 			return -1;
@@ -554,13 +565,19 @@ int cmd_parse(int argc, char **argv, const struct command *cmd, struct common *c
 		cmd_usage_error(cmd, "--cold and --baseline: a cold cache has no baseline runs; give one of them");
 		goto done;
 	}
-	if (c->cache_db && (c->cold || c->nbaselines)) {
-		cmd_usage_error(cmd, "--cache-db and --%s: the live cache is the state predicted against (baselines on top of it are not supported yet)",
-				c->cold ? "cold" : "baseline");
+	if (c->cache_db && c->cold) {
+		cmd_usage_error(cmd, "--cache-db and --cold: the live cache is the state predicted against, never a cold one");
 		goto done;
 	}
-	if (c->cache_db_defaults && !c->cache_db) {
-		cmd_usage_error(cmd, "--cache-db-defaults-file without --cache-db");
+	if ((c->cache_db_defaults || c->cache_db_page_size) && !c->cache_db) {
+		cmd_usage_error(cmd, "--cache-db-%s without --cache-db",
+				c->cache_db_defaults ? "defaults-file" : "page-size");
+		goto done;
+	}
+	/* compare checks its own, which --history also reads whole. */
+	if (c->cache_db_page_size && !c->nbaselines && strcmp(cmd->name, "history") &&
+	    strcmp(cmd->name, "compare")) {
+		cmd_usage_error(cmd, "--cache-db-page-size without --baseline: one spec's lookups are indexed queries, no scope is read in pages");
 		goto done;
 	}
 	if (c->npolicy_args > 1 && !c->multi_policy) {
@@ -761,9 +778,11 @@ static const char *baseline_namespace(const struct common *c, const char **bl, s
  * Load and build the nbl baselines in the order given, each run committed
  * to the session's cache; s->baseline_desc then names them all.
  */
-static int replay_baselines(struct session *s, struct common *c, const char **bl, size_t nbl)
+static int replay_baselines(struct session *s, struct common *c, const char **bl, size_t nbl,
+			    const struct live_cache *live)
 {
-	struct predict_options commit = { .commit = true };
+	/* Mixed mode: each baseline runs against the live state and the baselines before it. */
+	struct predict_options commit = { .commit = true, .live = live };
 	struct strbuf desc = STRBUF_INIT;
 	size_t i;
 
@@ -793,6 +812,20 @@ static int replay_baselines(struct session *s, struct common *c, const char **bl
 fail:
 	sb_release(&desc);
 	return -1;
+}
+
+/*
+ * Mixed mode's source: the live state (every scope the baselines and the
+ * run read), then the baselines replayed on top of it, in order.
+ */
+static void describe_mixed(struct session *s, const struct common *c, size_t nbl)
+{
+	char *live = live_describe(s->live, c->ns ? c->ns : PREDICT_DEFAULT_NAMESPACE, NULL);
+
+	free(s->live_desc);
+	s->live_desc = xstrfmt("%s; then %zu %s replayed on top: %s", live, nbl,
+			       nbl == 1 ? "baseline" : "baselines", s->baseline_desc);
+	free(live);
 }
 
 int session_run(struct session *s, struct common *c, const char *spec_arg,
@@ -846,7 +879,6 @@ int session_run_from(struct session *s, struct common *c, const char *spec_arg,
 		if (live_open(s, c, s->dag->pipeline_name, &live) < 0)
 			goto done;
 		current.live = &live;
-		nbl = 0;
 	} else if (need_baseline && !c->cold && !nbl) {
 		if (default_baseline(s, c, spec_arg, &dflt) < 0)
 			goto done;
@@ -865,8 +897,10 @@ int session_run_from(struct session *s, struct common *c, const char *spec_arg,
 		err_set("internal: a session shares %zu baselines, not %zu", from->nb, nbl);
 		goto done;
 	}
-	if (replay_baselines(s, c, bl, nbl) < 0)
+	if (replay_baselines(s, c, bl, nbl, current.live) < 0)
 		goto done;
+	if (c->cache_db && nbl)
+		describe_mixed(s, c, nbl);
 	if (predict_run(&s->pr, s->dag, &c->pol, s->cache, "current", &current) < 0)
 		goto done;
 	ret = 0;

@@ -91,10 +91,15 @@ static int run_history(struct compare *cmp, struct common *c, struct compare_arg
 {
 	struct gitrepo *repo = NULL;
 	struct hist_entry *entries = NULL;
+	struct live_ctx *lc = NULL;
+	struct live_cache live;
 	size_t n = 0, p, i, kept = 0;
 	int ret = -1;
 
 	if (gitrepo_open(&repo, c->repo) < 0 || history_log(repo, path, &a->ho, &entries, &n) < 0)
+		goto done;
+	/* The live state before the first commit, read once for every policy's walk. */
+	if (c->cache_db && live_connect(&lc, c, true, &live) < 0)
 		goto done;
 	for (p = 0; p < cmp->npolicies; p++) {
 		struct walk w;
@@ -108,8 +113,15 @@ static int run_history(struct compare *cmp, struct common *c, struct compare_arg
 		w.jobs = default_jobs();
 		w.on_commit = on_commit;
 		w.ctx = &wc;
+		w.live = lc ? &live : NULL;
+		w.ns = c->ns;
 		if (walk_spec(&w, entries, n, 0, n) < 0)
 			goto done;
+	}
+	if (lc) {
+		char *desc = live_describe(lc, c->ns ? c->ns : PREDICT_DEFAULT_NAMESPACE, NULL);
+		cmp->source = arena_printf(&cmp->arena, "%s; every commit's run replayed on top", desc);
+		free(desc);
 	}
 	/* Blocks are indexed by entry: drop the ones outside the window. */
 	for (i = 0; i < cmp->nblocks; i++) {
@@ -122,6 +134,7 @@ static int run_history(struct compare *cmp, struct common *c, struct compare_arg
 	cmp->nblocks = kept;
 	ret = 0;
 done:
+	live_close(lc);
 	history_entries_free(entries, n);
 	gitrepo_free(repo);
 	return ret;
@@ -304,10 +317,9 @@ int cmd_compare(int argc, char **argv, const struct command *cmd)
 	idx = cmd_args(argc, argv, cmd, &c, on_opt, &a, 1, 1, "one SPEC or PATH", &ret);
 	if (idx < 0 || check_args(cmd, &a, &c, argv[idx], &history, &ret) < 0)
 		goto done;
-	/* A history replays its commits into a simulated cache; the live one is one state. */
-	if (history && c.cache_db) {
+	if (c.cache_db_page_size && !history && !c.nbaselines) {
 		ret = EXIT_USAGE;
-		cmd_usage_error(cmd, "--cache-db and --history: a history is predicted against its own replayed cache, not a live one");
+		cmd_usage_error(cmd, "--cache-db-page-size without --baseline or --history: one spec's lookups are indexed queries, no scope is read in pages");
 		goto done;
 	}
 	np = c.npolicy_args;

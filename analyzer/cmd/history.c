@@ -22,6 +22,7 @@
 #include "cmd/commands.h"
 #include "cmd/gating.h"
 #include "load/history.h"
+#include "model/predict.h"
 #include "model/walk.h"
 #include "reports/report.h"
 #include "reports/timeline.h"
@@ -136,6 +137,8 @@ struct run_ctx {
 	struct timeline_row *rows;   /* every spec's rows so far */
 	size_t nrows, alloc;
 	size_t errors;               /* commits that did not load */
+	struct live_ctx *live;       /* --cache-db: the state before the first commit, or NULL */
+	struct live_cache lcache;
 };
 
 static int write_commit_reports(struct run_ctx *rc, size_t index, const struct hist_entry *e,
@@ -185,6 +188,9 @@ static int on_commit(struct walk *w, size_t index, const struct hist_entry *e,
 		return 0;
 	}
 	timeline_row_fill(row, pr);
+	/* Every commit's scope is in the source line, even one no lookup needed. */
+	if (rc->live && live_note_scope(rc->live, pr->dag->pipeline_name, pr->ns) < 0)
+		return -1;
 	if (gating_commit(&rc->a->gating, rc->spec, e->commit, pr, w->pol) < 0)
 		return -1;
 	return rc->dir ? write_commit_reports(rc, index, e, pr) : 0;
@@ -311,6 +317,8 @@ static int replay_spec(struct run_ctx *rc, struct gitrepo *repo, struct common *
 	w.progress = !a->quiet && isatty(2) && !getenv("CI");
 	w.on_commit = on_commit;
 	w.ctx = rc;
+	w.live = rc->live ? &rc->lcache : NULL;
+	w.ns = c->ns;
 	rc->spec = spec;
 	if (spec_dir(rc, spec, several) < 0)
 		return -1;
@@ -376,6 +384,11 @@ static int parse_args(int argc, char **argv, const struct command *cmd, struct h
 		return -1;
 	if (cmd_gating_ready(cmd, &a->gating, NULL, true, ret) < 0)
 		return -1;
+	if (c->ns && !c->cache_db) {
+		cmd_usage_error(cmd, "--namespace without --cache-db: every replayed run is in one namespace, so it changes nothing");
+		*ret = EXIT_USAGE;
+		return -1;
+	}
 	return idx;
 }
 
@@ -383,13 +396,18 @@ static int parse_args(int argc, char **argv, const struct command *cmd, struct h
  * The summary, the partial-timeline warning and the exit status, which
  * --fail-on may raise.
  */
-static int finish(struct history_args *a, const struct run_ctx *rc)
+static int finish(struct history_args *a, const struct common *c, const struct run_ctx *rc)
 {
 	int ret;
 
 	/* As analyze prints its summary: unless -q, or a report is on stdout. */
 	if (!a->quiet && !cmd_on_stdout((const char *const[]){ a->csv, a->json, a->plot, a->html }, 4)) {
 		struct timeline_print o = { true, cmd_color_on(a->color) };
+		if (rc->live) {
+			char *desc = live_describe(rc->live, c->ns ? c->ns : PREDICT_DEFAULT_NAMESPACE, NULL);
+			printf("cache: %s; every commit's run replayed on top\n", term_text(desc));
+			free(desc);
+		}
 		timeline_summary(stdout, rc->rows, rc->nrows, &o);
 	}
 	if (rc->errors)
@@ -438,6 +456,12 @@ int cmd_history(int argc, char **argv, const struct command *cmd)
 	}
 	rc.a = &a;
 	rc.os = &os;
+	if (c.cache_db && live_connect(&rc.live, &c, true, &rc.lcache) < 0) {
+		ret = cmd_fail();
+		goto done;
+	}
+	if (a.quiet)
+		live_quiet(rc.live);
 	/* This shard's specs, their commits found in one walk of the history. */
 	mine = xcalloc(nspecs, sizeof(*mine));
 	for (i = 0; i < nspecs; i++)
@@ -462,7 +486,7 @@ int cmd_history(int argc, char **argv, const struct command *cmd)
 	timeline_sort(rc.rows, rc.nrows);
 	if (write_timelines(&os, &a, timeline_path.buf, rc.rows, rc.nrows, &ret) < 0)
 		goto done;
-	ret = finish(&a, &rc);
+	ret = finish(&a, &c, &rc);
 done:
 	for (i = 0; i < rc.nrows; i++)
 		timeline_row_release(&rc.rows[i]);
@@ -480,6 +504,7 @@ done:
 	sb_release(&timeline_path);
 	gating_release(&a.gating);
 	gitrepo_free(repo);
+	live_close(rc.live);
 	common_release(&c);
 	return ret;
 }

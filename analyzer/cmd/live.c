@@ -2,19 +2,42 @@
  * cmd/live.c - --cache-db: opens a deployment's live cache (load/cachedb.h),
  * describes where the state came from for the summary and the reports,
  * and answers predict_run's lookups (model/predict.h struct live_cache)
- * from it: the driver's query, then the cached execution's outputs.  For
- * `verify`, each lookup is the one the recorded run's driver made, at its
- * moment.
+ * from it: the driver's query, then the cached execution's outputs (read
+ * once per execution).  A history and mixed mode predict many runs: there
+ * each scope is read whole, in pages, once, and lookups are answered from
+ * memory.  For `verify`, each lookup is the one the recorded run's driver
+ * made, at its moment.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cmd/cmd.h"
 #include "load/cachedb.h"
 #include "model/predict.h"
 #include "base/banned.h"
+
+/* One scope read whole: the newest entry of each fingerprint. */
+struct live_scope {
+	const char *pipeline, *ns;            /* in the context's arena */
+	struct strmap by_fp;                  /* lowercased fingerprint -> struct live_row * */
+	long long entries;                    /* rows with a fingerprint */
+};
+
+/* A tasks row kept in memory: only what a hit needs, strings in the arena. */
+struct live_row {
+	const char *uuid, *run;
+	long long execution_id, created;
+};
+
+/* What a hit on an execution reuses, read once per execution. */
+struct live_outputs {
+	const struct node *params;
+	size_t n;
+	const char **names, **ids;
+};
 
 struct live_ctx {
 	struct cachedb *db;
@@ -23,16 +46,31 @@ struct live_ctx {
 	struct cachedb_execution *execs;
 	size_t nexecs;
 	struct strmap by_task;                /* task_name -> execution, or &ambiguous */
+	/* Whole-scope reads (history, mixed mode): see live_connect. */
+	bool whole;
+	size_t page_size;
+	bool progress;                        /* a progress line: stderr is a terminal */
+	struct strmap scopes;                 /* "NS\nPIPELINE" -> struct live_scope * */
+	struct live_scope **scope_list;       /* in the order read, for the description */
+	size_t nscopes, ascopes;
+	struct strmap outputs;                /* execution id -> struct live_outputs * */
 };
 
 static char ambiguous_mark;
 
 void live_close(struct live_ctx *lc)
 {
+	size_t i;
+
 	if (!lc)
 		return;
 	cachedb_free(lc->db);
 	strmap_release(&lc->by_task);
+	for (i = 0; i < lc->nscopes; i++)
+		strmap_release(&lc->scope_list[i]->by_fp);
+	free(lc->scope_list);
+	strmap_release(&lc->scopes);
+	strmap_release(&lc->outputs);
 	arena_release(&lc->arena);
 	free(lc);
 }
@@ -60,31 +98,177 @@ const struct cachedb_execution *live_run_execution(const struct session *s, cons
 	return v;
 }
 
+/* The outputs execution `id` holds, read from ML Metadata on its first hit. */
+static int live_outputs_of(struct live_ctx *lc, long long id, const struct live_outputs **out)
+{
+	char key[32];
+	struct live_outputs *o;
+	struct cachedb_artifact *arts;
+	struct node *params;
+	size_t i;
+
+	snprintf(key, sizeof(key), "%lld", id);
+	if ((*out = strmap_get(&lc->outputs, key)))
+		return 0;
+	o = arena_alloc(&lc->arena, sizeof(*o));
+	if (cachedb_outputs(lc->db, &lc->arena, id, &params, &arts, &o->n) < 0)
+		return -1;
+	o->params = params;
+	o->names = arena_array(&lc->arena, o->n, sizeof(*o->names));
+	o->ids = arena_array(&lc->arena, o->n, sizeof(*o->ids));
+	for (i = 0; i < o->n; i++) {
+		o->names[i] = arts[i].name;
+		o->ids[i] = arts[i].id;
+	}
+	strmap_put(&lc->outputs, key, o);
+	*out = o;
+	return 0;
+}
+
+/* MySQL's default _ci collation compares fingerprints without case; so does the scope map. */
+static void fp_key(char *out, size_t size, const char *fingerprint)
+{
+	size_t i;
+
+	for (i = 0; fingerprint[i] && i + 1 < size; i++)
+		out[i] = fingerprint[i] >= 'A' && fingerprint[i] <= 'Z' ? (char)(fingerprint[i] + 32)
+									 : fingerprint[i];
+	out[i] = '\0';
+}
+
+/* One scope being read: rows into sc (entries in lc's arena), the progress line. */
+struct scope_read {
+	struct live_ctx *lc;
+	struct live_scope *sc;
+	bool shown;
+};
+
+static int scope_row(void *ctx, const struct cachedb_entry *e, const char *fingerprint)
+{
+	struct scope_read *sr = ctx;
+	char key[256];
+
+	sr->sc->entries++;
+	fp_key(key, sizeof(key), fingerprint);
+	/* Rows come newest first: the first of a fingerprint is the driver's. */
+	if (!strmap_has(&sr->sc->by_fp, key)) {
+		struct live_row *row = arena_alloc(&sr->lc->arena, sizeof(*row));
+		row->uuid = arena_strdup(&sr->lc->arena, e->uuid);
+		row->run = arena_strdup(&sr->lc->arena, e->run);
+		row->execution_id = e->execution_id;
+		row->created = e->created;
+		strmap_put(&sr->sc->by_fp, key, row);
+	}
+	return 0;
+}
+
+/* On a terminal only: \r-updated after each page, erased when the read ends. */
+static void scope_progress(void *ctx, long long rows)
+{
+	struct scope_read *sr = ctx;
+
+	fprintf(stderr, "\rkfpcache: reading the live cache: pipeline/%s in namespace %s: %lld %s   ",
+		term_text(sr->sc->pipeline), term_text(sr->sc->ns), rows,
+		rows == 1 ? "entry" : "entries");
+	fflush(stderr);
+	sr->shown = true;
+}
+
+/* Scope pipeline/ns, read whole (in pages) on its first use. */
+static int live_scope_get(struct live_ctx *lc, const char *pipeline, const char *ns,
+			  struct live_scope **out)
+{
+	char *key = xstrfmt("%s\n%s", ns, pipeline);
+	struct live_scope *sc = strmap_get(&lc->scopes, key);
+	struct scope_read sr;
+	int r;
+
+	if (sc) {
+		free(key);
+		*out = sc;
+		return 0;
+	}
+	sc = arena_alloc(&lc->arena, sizeof(*sc));
+	memset(sc, 0, sizeof(*sc));
+	sc->pipeline = arena_strdup(&lc->arena, pipeline);
+	sc->ns = arena_strdup(&lc->arena, ns);
+	strmap_init(&sc->by_fp);
+	sr.lc = lc;
+	sr.sc = sc;
+	sr.shown = false;
+	r = cachedb_scope_read(lc->db, pipeline, ns, lc->page_size, scope_row,
+			       lc->progress ? scope_progress : NULL, &sr);
+	if (sr.shown) {
+		fputs("\r\033[K", stderr);
+		fflush(stderr);
+	}
+	if (r < 0) {
+		/* Never a partial scope: what was read is dropped with the error. */
+		strmap_release(&sc->by_fp);
+		free(key);
+		return -1;
+	}
+	strmap_put(&lc->scopes, key, sc);
+	free(key);
+	KC_GROW(lc->scope_list, lc->ascopes, lc->nscopes + 1);
+	lc->scope_list[lc->nscopes++] = sc;
+	*out = sc;
+	return 0;
+}
+
+/* The entry the driver's lookup returns, from the scope read whole. */
+static int scope_lookup(struct live_ctx *lc, bool *found, struct cachedb_entry *out,
+			const char *pipeline, const char *ns, const char *fingerprint)
+{
+	struct live_scope *sc;
+	const struct live_row *e;
+	char key[256];
+
+	*found = false;
+	if (!*fingerprint)
+		return 0;
+	if (live_scope_get(lc, pipeline, ns, &sc) < 0)
+		return -1;
+	fp_key(key, sizeof(key), fingerprint);
+	if (!(e = strmap_get(&sc->by_fp, key)))
+		return 0;
+	if (e->execution_id <= 0)
+		return err_set("tasks row '%s': MLMDExecutionID is not an execution id",
+			       term_text(e->uuid));
+	memset(out, 0, sizeof(*out));
+	snprintf(out->uuid, sizeof(out->uuid), "%s", e->uuid);
+	snprintf(out->run, sizeof(out->run), "%s", e->run);
+	out->execution_id = e->execution_id;
+	out->created = e->created;
+	*found = true;
+	return 0;
+}
+
 /* The driver's lookup, then (on a hit) what the hit reuses. */
 static int live_lookup(void *ctx, struct arena *a, const char *path, const char *pipeline,
 		       const char *ns, const char *fingerprint, struct live_entry *out)
 {
 	struct live_ctx *lc = ctx;
 	struct cachedb_entry e;
-	struct cachedb_artifact *arts;
-	struct node *params;
-	const char **names, **ids;
+	const struct live_outputs *o;
 	const char *base = strrchr(path, '/');
 	void *run_exec = lc->replay ? strmap_get(&lc->by_task, base ? base + 1 : path) : NULL;
-	size_t n, i;
 	bool found;
 	int r;
 
 	if (run_exec && run_exec != &ambiguous_mark)
 		r = cachedb_lookup_at(lc->db, &found, &e, pipeline, ns, fingerprint,
 				      ((const struct cachedb_execution *)run_exec)->created_ms / 1000);
+	else if (lc->whole)
+		r = scope_lookup(lc, &found, &e, pipeline, ns, fingerprint);
 	else
 		r = cachedb_lookup(lc->db, &found, &e, pipeline, ns, fingerprint);
 	if (r < 0)
 		return -1;
 	if (!found)
 		return 0;
-	if (cachedb_outputs(lc->db, a, e.execution_id, &params, &arts, &n) < 0)
+	/* The outputs live in the context's arena, which outlives every prediction. */
+	if (live_outputs_of(lc, e.execution_id, &o) < 0)
 		return -1;
 	memset(out, 0, sizeof(*out));
 	out->uuid = arena_strdup(a, e.uuid);
@@ -92,16 +276,10 @@ static int live_lookup(void *ctx, struct arena *a, const char *path, const char 
 	out->execution_id = e.execution_id;
 	out->created = e.created;
 	out->age = cachedb_read_time(lc->db) - e.created;
-	out->params = params;
-	names = arena_array(a, n, sizeof(*names));
-	ids = arena_array(a, n, sizeof(*ids));
-	for (i = 0; i < n; i++) {
-		names[i] = arts[i].name;
-		ids[i] = arts[i].id;
-	}
-	out->nartifacts = n;
-	out->art_names = names;
-	out->art_ids = ids;
+	out->params = o->params;
+	out->nartifacts = o->n;
+	out->art_names = o->names;
+	out->art_ids = o->ids;
 	return 1;
 }
 
@@ -125,18 +303,14 @@ static int load_run(struct live_ctx *lc, const char *run_id)
 	return 0;
 }
 
-int live_open(struct session *s, const struct common *c, const char *pipeline,
-	      struct live_cache *live)
+int live_connect(struct live_ctx **out, const struct common *c, bool whole,
+		 struct live_cache *live)
 {
 	struct cachedb_url u;
 	struct cachedb_options o;
-	const char *ns = c->ns ? c->ns : PREDICT_DEFAULT_NAMESPACE;
-	long long entries = 0;
-	time_t t;
-	struct tm tm;
-	char when[32];
 	struct live_ctx *lc;
 
+	*out = NULL;
 	/* Parsed here first only to warn; cachedb_open parses it again. */
 	if (cachedb_url_parse(&u, c->cache_db) < 0) {
 		cachedb_url_release(&u);
@@ -156,20 +330,85 @@ int live_open(struct session *s, const struct common *c, const char *pipeline,
 	lc = xcalloc(1, sizeof(*lc));
 	arena_init(&lc->arena);
 	strmap_init(&lc->by_task);
-	s->live = lc;
-	if (cachedb_open(&lc->db, &o) < 0 || cachedb_count(lc->db, &entries, pipeline, ns) < 0 ||
-	    (c->verify_run && load_run(lc, c->verify_run) < 0))
+	strmap_init(&lc->scopes);
+	strmap_init(&lc->outputs);
+	lc->whole = whole;
+	lc->page_size = c->cache_db_page_size ? c->cache_db_page_size : LIVE_DEFAULT_PAGE_SIZE;
+	lc->progress = isatty(2) && !getenv("CI");
+	*out = lc;
+	if (cachedb_open(&lc->db, &o) < 0)
 		return -1;
-	t = (time_t)cachedb_read_time(lc->db);
+	live->lookup = live_lookup;
+	live->ctx = lc;
+	return 0;
+}
+
+void live_quiet(struct live_ctx *lc)
+{
+	if (lc)
+		lc->progress = false;
+}
+
+int live_note_scope(struct live_ctx *lc, const char *pipeline, const char *ns)
+{
+	struct live_scope *sc;
+
+	return lc->whole ? live_scope_get(lc, pipeline, ns, &sc) : 0;
+}
+
+char *live_describe(const struct live_ctx *lc, const char *ns, const char *counted)
+{
+	struct strbuf sb = STRBUF_INIT;
+	time_t t = (time_t)cachedb_read_time(lc->db);
+	struct tm tm;
+	char when[32];
+	size_t i;
+
 	if (gmtime_r(&t, &tm))
 		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	else
 		snprintf(when, sizeof(when), "%lld", cachedb_read_time(lc->db));
-	s->live_desc = xstrfmt("live cache %s, databases %s and %s, namespace %s, read %s: "
-			       "%lld %s in scope pipeline/%s", cachedb_where(lc->db),
-			       cachedb_pipeline_db(lc->db), cachedb_mlmd_db(lc->db), ns, when,
-			       entries, entries == 1 ? "entry" : "entries", pipeline);
-	live->lookup = live_lookup;
-	live->ctx = lc;
+	sb_addf(&sb, "live cache %s, databases %s and %s, namespace %s, read %s: ",
+		cachedb_where(lc->db), cachedb_pipeline_db(lc->db), cachedb_mlmd_db(lc->db), ns, when);
+	if (counted)
+		sb_adds(&sb, counted);
+	for (i = 0; !counted && i < lc->nscopes; i++) {
+		const struct live_scope *sc = lc->scope_list[i];
+		sb_addf(&sb, "%s%lld %s in scope pipeline/%s", i ? ", " : "", sc->entries,
+			sc->entries == 1 ? "entry" : "entries", sc->pipeline);
+		if (strcmp(sc->ns, ns))
+			sb_addf(&sb, " in namespace %s", sc->ns);
+	}
+	if (!counted && !lc->nscopes)
+		sb_adds(&sb, "no scope read");
+	return sb_detach(&sb, NULL);
+}
+
+int live_open(struct session *s, const struct common *c, const char *pipeline,
+	      struct live_cache *live)
+{
+	const char *ns = c->ns ? c->ns : PREDICT_DEFAULT_NAMESPACE;
+	/* Mixed mode reads the scopes whole: the baselines look up as much as the run. */
+	bool whole = c->nbaselines > 0;
+	long long entries = 0;
+	char *counted = NULL;
+	struct live_ctx *lc;
+	int r;
+
+	r = live_connect(&lc, c, whole, live);
+	s->live = lc;
+	if (r < 0 || (c->verify_run && load_run(lc, c->verify_run) < 0))
+		return -1;
+	if (whole) {
+		if (live_note_scope(lc, pipeline, ns) < 0)
+			return -1;
+	} else {
+		if (cachedb_count(lc->db, &entries, pipeline, ns) < 0)
+			return -1;
+		counted = xstrfmt("%lld %s in scope pipeline/%s", entries,
+				  entries == 1 ? "entry" : "entries", pipeline);
+	}
+	s->live_desc = live_describe(lc, ns, counted);
+	free(counted);
 	return 0;
 }

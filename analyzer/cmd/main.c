@@ -19,13 +19,13 @@
  */
 static const struct command commands[] = {
 	{ "analyze", cmd_analyze, "SPEC",
-	  "predict each task's cache decision against a baseline", analyze_opts, COMMON_ALL | COMMON_LIVE,
+	  "predict each task's cache decision against a baseline", analyze_opts, COMMON_ALL | COMMON_LIVE_PAGED,
 	  "  kfpcache analyze --cold samples/pipelines/train.yaml\n"
 	  "  kfpcache analyze --baseline HEAD~1:pipeline.yaml -o reports pipeline.yaml\n"
 	  "  kfpcache analyze --policy deployment-off --csv - HEAD:pipeline.yaml\n" },
 	{ "explain", cmd_explain, "SPEC TASK",
 	  "the decision log for one task: layers, key parts, lookup, upstream chain",
-	  explain_opts, COMMON_ALL | COMMON_LIVE,
+	  explain_opts, COMMON_ALL | COMMON_LIVE_PAGED,
 	  "  kfpcache explain --cold samples/pipelines/train.yaml exit-handler-1/preprocess\n"
 	  "  kfpcache explain --baseline HEAD~1:pipeline.yaml pipeline.yaml train-model\n" },
 	{ "fingerprint", cmd_fingerprint, "SPEC",
@@ -35,7 +35,8 @@ static const struct command commands[] = {
 	  "  kfpcache fingerprint --param epochs=30 --csv fp.csv pipeline.yaml\n" },
 	{ "history", cmd_history, "[PATH...]",
 	  "what each commit that changed a spec did to the cache (timeline)",
-	  history_opts, COMMON_INPUTS | COMMON_POLICY | COMMON_LIMITS,
+	  history_opts, COMMON_INPUTS | COMMON_POLICY | COMMON_LIMITS | COMMON_LIVE_PAGED |
+	  COMMON_BIT(OPT_NAMESPACE),
 	  "  kfpcache history pipeline.yaml\n"
 	  "  kfpcache history --glob 'pipelines/**.yaml' --range v1.0..HEAD -o timeline\n"
 	  "  kfpcache history --follow --csv - pipeline.yaml\n" },
@@ -57,7 +58,7 @@ static const struct command commands[] = {
 	  "  kfpcache lint --format sarif --fail-on 'lint>=warning' pipeline.yaml\n" },
 	{ "compare", cmd_compare, "SPEC|PATH",
 	  "the same spec (or each commit of a history) under several --policy: a matrix",
-	  compare_opts, COMMON_ALL | COMMON_LIVE,
+	  compare_opts, COMMON_ALL | COMMON_LIVE_PAGED,
 	  "  kfpcache compare --cold --policy kfp-default --policy deployment-off samples/pipelines/train.yaml\n"
 	  "  kfpcache compare --history --policy kfp-default --policy run-off pipeline.yaml\n" },
 	{ "verify", cmd_verify, "RUN_ID",

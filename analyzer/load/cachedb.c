@@ -348,6 +348,7 @@ static int stmt_error(const struct cachedb *db, MYSQL_STMT *st, const char *what
 }
 
 #define MAXCOLS 8
+#define MAXPARAMS 8
 
 /* Called per row with the columns as NUL-terminated strings (NULL for SQL NULL). */
 typedef int (*row_fn)(void *ctx, char **cols, const size_t *lens);
@@ -360,8 +361,8 @@ static int db_select(struct cachedb *db, const char *what, const char *sql,
 		     const char *const *params, size_t nparams, size_t ncols, row_fn fn, void *ctx)
 {
 	MYSQL_STMT *st = mysql_stmt_init(db->m);
-	MYSQL_BIND pb[4], rb[MAXCOLS];
-	unsigned long plen[4], rlen[MAXCOLS];
+	MYSQL_BIND pb[MAXPARAMS], rb[MAXCOLS];
+	unsigned long plen[MAXPARAMS], rlen[MAXCOLS];
 	my_bool rnull[MAXCOLS], rerr[MAXCOLS];
 	char *buf[MAXCOLS] = { NULL };
 	size_t cap[MAXCOLS], i, lens[MAXCOLS];
@@ -374,7 +375,7 @@ static int db_select(struct cachedb *db, const char *what, const char *sql,
 		goto done;
 	}
 	memset(pb, 0, sizeof(pb));
-	for (i = 0; i < nparams; i++) {
+	for (i = 0; i < nparams && i < MAXPARAMS; i++) {
 		plen[i] = (unsigned long)strlen(params[i]);
 		pb[i].buffer_type = MYSQL_TYPE_STRING;
 		pb[i].buffer = (void *)(uintptr_t)params[i];
@@ -927,5 +928,98 @@ int cachedb_struct_decode(struct node **out, struct arena *a, const char *s, siz
 		return err_set("not a serialized google.protobuf.Struct");
 	ret = struct_node(out, a, st, 0);
 	google__protobuf__struct__free_unpacked(st, NULL);
+	return ret;
+}
+
+/* ---- a whole scope, read in pages ---- */
+
+struct scope_page {
+	int (*fn)(void *ctx, const struct cachedb_entry *e, const char *fingerprint);
+	void *ctx;
+	size_t rows;                 /* in this page */
+	char *last_uuid;             /* the keyset: the page's last row */
+	char last_created[32];
+};
+
+static int row_scope(void *ctx, char **cols, const size_t *lens)
+{
+	struct scope_page *p = ctx;
+	struct cachedb_entry e;
+	char *end;
+
+	(void)lens;
+	memset(&e, 0, sizeof(e));
+	snprintf(e.uuid, sizeof(e.uuid), "%s", cols[0] ? cols[0] : "");
+	snprintf(e.run, sizeof(e.run), "%s", cols[1] ? cols[1] : "");
+	/* Checked when a lookup returns it, as the driver's query would (0: not an id). */
+	e.execution_id = cols[2] ? strtoll(cols[2], &end, 10) : 0;
+	if (!cols[2] || *end || e.execution_id < 0)
+		e.execution_id = 0;
+	e.created = cols[3] ? strtoll(cols[3], &end, 10) : 0;
+	free(p->last_uuid);
+	p->last_uuid = xstrdup(cols[0] ? cols[0] : "");
+	snprintf(p->last_created, sizeof(p->last_created), "%lld", e.created);
+	p->rows++;
+	return p->fn(p->ctx, &e, cols[4] ? cols[4] : "");
+}
+
+int cachedb_scope_read(struct cachedb *db, const char *pipeline, const char *ns, size_t page_size,
+		       int (*fn)(void *ctx, const struct cachedb_entry *e, const char *fingerprint),
+		       void (*progress)(void *ctx, long long rows), void *ctx)
+{
+	/*
+	 * The driver's order (cacheutils/cache.go:105-137, apiserver/list/
+	 * list.go:315-328), so the first row of a fingerprint is the one its
+	 * lookup returns.  Keyset pagination on (CreatedTimestamp, UUID): each
+	 * page starts after the last row of the one before, inside the one
+	 * read-only transaction (one snapshot: no row moves between pages).
+	 * UUID compares under the column's collation, as ORDER BY sorts it;
+	 * KFP's UUIDs are lowercase (uuid.NewRandom), so no two compare equal.
+	 */
+#define SCOPE_SQL(keyset) "SELECT `UUID`, `RunUUID`, `MLMDExecutionID`, `CreatedTimestamp`, " \
+	"`Fingerprint` FROM `%s`.`tasks` WHERE `PipelineName` = ? AND `Namespace` = ? " \
+	"AND `Fingerprint` <> ''" keyset " ORDER BY `CreatedTimestamp` DESC, `UUID` DESC LIMIT ?"
+	char *first = xstrfmt(SCOPE_SQL(""), db->pipeline_db);
+	char *next = xstrfmt(SCOPE_SQL(" AND (`CreatedTimestamp` < ? OR (`CreatedTimestamp` = ? "
+				       "AND `UUID` < ?))"), db->pipeline_db);
+#undef SCOPE_SQL
+	char *pname = xstrfmt("pipeline/%s", pipeline);
+	char limit[32];
+	struct scope_page p;
+	long long total = 0;
+	size_t page;
+	int ret = -1;
+
+	memset(&p, 0, sizeof(p));
+	p.fn = fn;
+	p.ctx = ctx;
+	snprintf(limit, sizeof(limit), "%zu", page_size ? page_size : 1);
+	for (page = 1;; page++) {
+		const char *params[6] = { pname, ns, p.last_created, p.last_created, p.last_uuid, limit };
+		char *what = xstrfmt("reading the cache entries of %s in namespace %s, page %zu",
+				     term_text(pname), term_text(ns), page);
+		int r;
+		p.rows = 0;
+		if (page == 1) {
+			params[2] = limit;
+			r = db_select(db, what, first, params, 3, 5, row_scope, &p);
+		} else {
+			r = db_select(db, what, next, params, 6, 5, row_scope, &p);
+		}
+		free(what);
+		if (r < 0)
+			goto done;
+		total += (long long)p.rows;
+		if (progress)
+			progress(ctx, total);
+		if (p.rows < (page_size ? page_size : 1))
+			break;
+	}
+	ret = 0;
+done:
+	free(p.last_uuid);
+	free(pname);
+	free(first);
+	free(next);
 	return ret;
 }

@@ -319,7 +319,7 @@ static int previous_cache(const struct walk *w, struct cache **c, const struct p
 	if (!prev)
 		return 0;
 	if (predict_run(&pp, prev->dag, w->pol, *c, "previous",
-			&(struct predict_options){ .commit = true }) < 0)
+			&(struct predict_options){ .commit = true, .live = w->live, .ns = w->ns }) < 0)
 		return -1;
 	prediction_free(pp);
 	return 0;
@@ -352,7 +352,8 @@ static int walk_one(struct pipeline *pl, struct cache **c, struct parsed **prev,
 		return -1;
 	}
 	if (predict_run(&pr, p->dag, w->pol, *c, label,
-			&(struct predict_options){ .commit = !w->previous_only }) < 0 ||
+			&(struct predict_options){ .commit = !w->previous_only, .live = w->live,
+						   .ns = w->ns }) < 0 ||
 	    (report && w->on_commit(w, i, e, pr, NULL) < 0)) {
 		prediction_free(pr);
 		release(pl, p);

@@ -53,7 +53,8 @@ enum {
 	OPT_REPO = 1000, OPT_PARAM, OPT_PARAMS_FILE, OPT_GLOBAL_CACHE, OPT_DEPLOYMENT,
 	OPT_RUN_CACHING, OPT_KFP_VERSION, OPT_PUBLISH_LOGS, OPT_BASELINE, OPT_COLD,
 	OPT_MAX_INPUT, OPT_MAX_DEPTH, OPT_MAX_NODES, OPT_MAX_STRING, OPT_MAX_TASKS, OPT_HELP,
-	OPT_POLICY, OPT_NAMESPACE, OPT_BASELINE_NAMESPACE, OPT_CACHE_DB, OPT_CACHE_DB_DEFAULTS
+	OPT_POLICY, OPT_NAMESPACE, OPT_BASELINE_NAMESPACE, OPT_CACHE_DB, OPT_CACHE_DB_DEFAULTS,
+	OPT_CACHE_DB_PAGE_SIZE
 };
 
 extern const struct opt common_opts[];
@@ -94,6 +95,8 @@ bool cmd_color_on(enum color_mode mode);
 		       COMMON_BIT(OPT_MAX_TASKS))
 /* A deployment's live cache (cmd/live.c): only analyze and explain read it. */
 #define COMMON_LIVE (COMMON_BIT(OPT_CACHE_DB) | COMMON_BIT(OPT_CACHE_DB_DEFAULTS))
+/* Where --cache-db may read a scope whole, in pages: with baselines or a history. */
+#define COMMON_LIVE_PAGED (COMMON_LIVE | COMMON_BIT(OPT_CACHE_DB_PAGE_SIZE))
 #define COMMON_ALL (COMMON_INPUTS | COMMON_PARAMS_FILE | COMMON_BASELINES | \
 		    COMMON_SCOPE | COMMON_POLICY | COMMON_LIMITS)
 
@@ -132,6 +135,7 @@ struct common {
 	const char *cache_db;         /* --cache-db URL, or NULL */
 	const char *verify_run;       /* verify: the run whose drivers' moments the lookups take */
 	const char *cache_db_defaults;/* --cache-db-defaults-file */
+	size_t cache_db_page_size;    /* --cache-db-page-size, or 0: LIVE_DEFAULT_PAGE_SIZE */
 };
 
 struct session {
@@ -168,6 +172,27 @@ struct cachedb_execution;
  */
 int live_open(struct session *s, const struct common *c, const char *pipeline,
 	      struct live_cache *live);
+/*
+ * Connect for c->cache_db; *live then answers predict_run's lookups.  whole:
+ * each scope (pipeline, namespace) is read whole, in pages of
+ * --cache-db-page-size rows (a progress line on a terminal), on its first
+ * lookup, and every lookup is answered from memory (history, mixed mode);
+ * else each lookup is one indexed query.  *out: live_close, also after a
+ * failure.
+ */
+#define LIVE_DEFAULT_PAGE_SIZE 10000
+int live_connect(struct live_ctx **out, const struct common *c, bool whole,
+		 struct live_cache *live);
+/* No progress line (history -q). */
+void live_quiet(struct live_ctx *lc);
+/* Whole mode: read scope pipeline/ns now (it then appears in live_describe). */
+int live_note_scope(struct live_ctx *lc, const char *pipeline, const char *ns);
+/*
+ * Where the state came from (server, databases, namespace ns, time of the
+ * read) and, after it, `counted` or else the entries of every scope read
+ * whole, in the order read.  malloc'd.
+ */
+char *live_describe(const struct live_ctx *lc, const char *ns, const char *counted);
 void live_close(struct live_ctx *lc);
 /* verify: the run's container executions (borrowed from the session). */
 const struct cachedb_execution *live_run_executions(const struct session *s, size_t *n);

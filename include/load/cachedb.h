@@ -144,4 +144,18 @@ int cachedb_outputs(struct cachedb *db, struct arena *a, long long id, struct no
  */
 int cachedb_struct_decode(struct node **out, struct arena *a, const char *s, size_t len);
 
+/*
+ * Every entry (row with a fingerprint) in scope pipeline/ns, newest first
+ * in the driver's order (CreatedTimestamp DESC, UUID DESC), read in pages of
+ * page_size rows (keyset pagination, prepared SELECTs, inside the open
+ * read-only transaction): fn per row with its Fingerprint as stored (a
+ * negative return stops the read); progress, when not NULL, after each
+ * page with the rows read so far.  An entry whose MLMDExecutionID is not an
+ * execution id has execution_id 0.  A failure (a lost connection) names
+ * the server and the page being read; the caller must drop what fn kept.
+ */
+int cachedb_scope_read(struct cachedb *db, const char *pipeline, const char *ns, size_t page_size,
+		       int (*fn)(void *ctx, const struct cachedb_entry *e, const char *fingerprint),
+		       void (*progress)(void *ctx, long long rows), void *ctx);
+
 #endif

@@ -25,6 +25,13 @@ struct walk {
 	bool progress;                /* progress on stderr */
 	int jobs;                     /* threads: 1 = load and predict in turn */
 	/*
+	 * --cache-db: the live cache is the state before the first commit;
+	 * every commit's run is replayed on top of it (NULL: none).  Its
+	 * lookups run on the calling thread.  ns: the runs' namespace.
+	 */
+	const struct live_cache *live;
+	const char *ns;
+	/*
 	 * Called for the in-window commits of lo..hi-1 in order: with the prediction, or with
 	 * pr NULL and `error` (a version that did not load, or "deleted").
 	 * The prediction is freed after the call.  Return -1 to stop.

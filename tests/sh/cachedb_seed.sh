@@ -182,3 +182,16 @@ seed_run_execution() {
 	[ -n "${7:-}" ] && echo "INSERT INTO metadb.ExecutionProperty (execution_id, name, is_custom_property, string_value) VALUES ($1, 'cached_execution_id', 1, '$7');"
 	echo "INSERT INTO metadb.Association (context_id, execution_id) VALUES ($2, $1);"
 }
+
+# seed_page_rows COUNT RUN NAMESPACE PIPELINE: COUNT more entries in one
+# scope (the paging tests of --cache-db-page-size), as seed_entry writes
+# them; fingerprints no task has; CreatedTimestamp in groups of three equal
+# values, so pages end inside a group and the UUID tiebreak decides.
+seed_page_rows() {
+	i=1
+	while [ "$i" -le "$1" ]; do
+		seed_entry "$(printf 'e-page-%03d' "$i")" "$2" "$3" "$4" "$(printf 'f%063d' "$i")" 11 \
+			$((1600000000 + i / 3))
+		i=$((i + 1))
+	done
+}

@@ -26,16 +26,17 @@ table() {
 # Which shared options (common_opts) each command takes: written out here,
 # not read from main.c, so a change to the table must change this test too.
 # Every other shared option is refused with exit 2.
-shared_all="repo param params-file baseline baseline-namespace namespace cold cache-db cache-db-defaults-file global-cache deployment run-caching kfp-version publish-logs policy max-input-mb max-depth max-nodes max-string-mb max-tasks help"
+shared_all="repo param params-file baseline baseline-namespace namespace cold cache-db cache-db-defaults-file cache-db-page-size global-cache deployment run-caching kfp-version publish-logs policy max-input-mb max-depth max-nodes max-string-mb max-tasks help"
 takes() {
 	case $1 in
 	analyze|explain|compare) echo $shared_all ;;
-	lint) echo $shared_all | sed 's/ cache-db cache-db-defaults-file / /' ;;
-	fingerprint) echo $shared_all | sed 's/ baseline baseline-namespace namespace cold cache-db cache-db-defaults-file / /' ;;
-	history|blame) echo $shared_all | sed 's/ params-file baseline baseline-namespace namespace cold cache-db cache-db-defaults-file / /' ;;
-	diff) echo $shared_all | sed 's/ params-file baseline baseline-namespace / /; s/ cold / /' ;;
+	lint) echo $shared_all | sed 's/ cache-db cache-db-defaults-file cache-db-page-size / /' ;;
+	fingerprint) echo $shared_all | sed 's/ baseline baseline-namespace namespace cold cache-db cache-db-defaults-file cache-db-page-size / /' ;;
+	history) echo $shared_all | sed 's/ params-file baseline baseline-namespace / /; s/ cold / /' ;;
+	blame) echo $shared_all | sed 's/ params-file baseline baseline-namespace namespace cold cache-db cache-db-defaults-file cache-db-page-size / /' ;;
+	diff) echo $shared_all | sed 's/ params-file baseline baseline-namespace / /; s/ cold / /; s/ cache-db-page-size / /' ;;
 	merge) echo help ;;
-	verify) echo $shared_all | sed 's/ baseline baseline-namespace / /; s/ cold / /' ;;
+	verify) echo $shared_all | sed 's/ baseline baseline-namespace / /; s/ cold / /; s/ cache-db-page-size / /' ;;
 	*) echo "unknown-command-$1" ;;
 	esac
 }
