@@ -809,7 +809,9 @@ int session_run(struct session *s, struct common *c, const char *spec_arg,
 	if (c->pol.global_cache == 0 && !policy_has_global_switch(&c->pol))
 		fprintf(stderr, "kfpcache: note: CACHEENABLED=false (%s) ignored: backend %d.%d has no global switch (added in 2.14)\n",
 			term_text(c->pol.global_source), c->pol.kfp_major, c->pol.kfp_minor);
-	if (spec_load(&s->spec, spec_arg, c->repo, &c->limits) < 0 ||
+	/* verify without --spec: the spec the API server stored for the run. */
+	if ((spec_arg ? spec_load(&s->spec, spec_arg, c->repo, &c->limits)
+		      : live_run_spec(s, c, &s->spec)) < 0 ||
 	    build(s, c, s->spec, &s->dag) < 0)
 		goto done;
 	if (c->cache_db) {

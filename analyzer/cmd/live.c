@@ -13,6 +13,7 @@
 
 #include "cmd/cmd.h"
 #include "load/cachedb.h"
+#include "load/spec.h"
 #include "model/predict.h"
 #include "base/banned.h"
 
@@ -125,18 +126,15 @@ static int load_run(struct live_ctx *lc, const char *run_id)
 	return 0;
 }
 
-int live_open(struct session *s, const struct common *c, const char *pipeline,
-	      struct live_cache *live)
+/* Connect once per session (verify reads the run's spec before the spec is built). */
+static int live_connect(struct session *s, const struct common *c)
 {
 	struct cachedb_url u;
 	struct cachedb_options o;
-	const char *ns = c->ns ? c->ns : PREDICT_DEFAULT_NAMESPACE;
-	long long entries = 0;
-	time_t t;
-	struct tm tm;
-	char when[32];
 	struct live_ctx *lc;
 
+	if (s->live)
+		return 0;
 	/* Parsed here first only to warn; cachedb_open parses it again. */
 	if (cachedb_url_parse(&u, c->cache_db) < 0) {
 		cachedb_url_release(&u);
@@ -157,7 +155,45 @@ int live_open(struct session *s, const struct common *c, const char *pipeline,
 	arena_init(&lc->arena);
 	strmap_init(&lc->by_task);
 	s->live = lc;
-	if (cachedb_open(&lc->db, &o) < 0 || cachedb_count(lc->db, &entries, pipeline, ns) < 0 ||
+	return cachedb_open(&lc->db, &o);
+}
+
+int live_run_spec(struct session *s, const struct common *c, struct spec **out)
+{
+	char *buf, *name;
+	size_t len;
+	const char *source;
+	int r;
+
+	if (live_connect(s, c) < 0 ||
+	    cachedb_run_spec(s->live->db, c->verify_run, &buf, &len, &source) < 0)
+		return -1;
+	/* Errors name the run ("run:ID:LINE:COL: reason"), as a file would be named. */
+	name = xstrfmt("run:%s", c->verify_run);
+	r = spec_load_buf(out, buf, len, name, &c->limits);
+	free(name);
+	free(buf);
+	if (r == 0)
+		s->live_spec_source = arena_printf(&s->arena, "%s.%s for run %s",
+						   cachedb_pipeline_db(s->live->db), source,
+						   c->verify_run);
+	return r;
+}
+
+int live_open(struct session *s, const struct common *c, const char *pipeline,
+	      struct live_cache *live)
+{
+	const char *ns = c->ns ? c->ns : PREDICT_DEFAULT_NAMESPACE;
+	long long entries = 0;
+	time_t t;
+	struct tm tm;
+	char when[32];
+	struct live_ctx *lc;
+
+	if (live_connect(s, c) < 0)
+		return -1;
+	lc = s->live;
+	if (cachedb_count(lc->db, &entries, pipeline, ns) < 0 ||
 	    (c->verify_run && load_run(lc, c->verify_run) < 0))
 		return -1;
 	t = (time_t)cachedb_read_time(lc->db);

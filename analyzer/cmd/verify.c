@@ -19,7 +19,7 @@
 enum { V_SPEC = 256, V_FAIL_ON };
 
 const struct opt verify_opts[] = {
-	{ "spec", 0, "SPEC", "the compiled spec the run ran (file or REV:PATH)", V_SPEC, OPT_IN, OPTG_INPUTS, "required" },
+	{ "spec", 0, "SPEC", "the compiled spec the run ran (file or REV:PATH) instead of the one the API server stored", V_SPEC, OPT_IN, OPTG_INPUTS, "the run's stored spec" },
 	{ "fail-on", 0, "mismatch>N", "exit 4 when more than N tasks' predicted decisions differ from what the run did", V_FAIL_ON, 0, OPTG_OUTPUTS, "none" },
 	{ NULL, 0, NULL, NULL, 0, 0, 0, NULL }
 };
@@ -124,9 +124,9 @@ int cmd_verify(int argc, char **argv, const struct command *cmd)
 	idx = cmd_args(argc, argv, cmd, &c, on_opt, &a, 1, 1, "one RUN_ID", &ret);
 	if (idx < 0)
 		goto done;
-	if (!c.cache_db || !a.spec) {
+	if (!c.cache_db) {
 		ret = EXIT_USAGE;
-		cmd_usage_error(cmd, "verify needs --cache-db URL and --spec SPEC");
+		cmd_usage_error(cmd, "verify needs --cache-db URL");
 		goto done;
 	}
 	c.verify_run = argv[idx];
@@ -136,8 +136,12 @@ int cmd_verify(int argc, char **argv, const struct command *cmd)
 		goto done;
 	}
 	live_run_executions(&s, &nexec);
-	printf("run %s: %zu container %s; %s\n", term_text(argv[idx]), nexec,
+	printf("run %s: %zu container %s; %s; spec ", term_text(argv[idx]), nexec,
 	       nexec == 1 ? "execution" : "executions", term_text(s.live_desc));
+	if (a.spec)
+		printf("%s\n", term_text(a.spec));
+	else
+		printf("as stored in %s\n", term_text(s.live_spec_source));
 	print_rows(&s, &compared, &right, &wrong);
 	printf("accuracy: %zu of %zu tasks", right, compared);
 	if (compared)

@@ -295,6 +295,7 @@ struct cachedb {
 	char *where;                 /* host:port, for messages */
 	char *pipeline_db, *mlmd_db;
 	char *q_lookup, *q_lookup_at, *q_count, *q_params, *q_events, *q_run;
+	char *q_run_spec, *q_version_spec;   /* verify without --spec */
 	long long read_time;
 };
 
@@ -614,6 +615,16 @@ int cachedb_open(struct cachedb **out, const struct cachedb_options *o)
 			    "AND ce.`name` = 'cached_execution_id' AND ce.`is_custom_property` = 1 "
 			    "WHERE c.`name` = ? ORDER BY e.`id`", db->mlmd_db, db->mlmd_db, db->mlmd_db,
 			    db->mlmd_db, db->mlmd_db, db->mlmd_db, db->mlmd_db, db->mlmd_db);
+	/*
+	 * verify without --spec: the run's stored manifest (model/run.go:207-236
+	 * embeds model/pipeline_spec.go: PipelineSpecManifest, PipelineVersionId,
+	 * WorkflowSpecManifest for v1 runs), else its version's spec.
+	 */
+	db->q_run_spec = xstrfmt("SELECT `PipelineSpecManifest`, `PipelineVersionId`, "
+				 "COALESCE(`WorkflowSpecManifest`, '') <> '' FROM `%s`.`run_details` "
+				 "WHERE `UUID` = ?", db->pipeline_db);
+	db->q_version_spec = xstrfmt("SELECT `PipelineSpec` FROM `%s`.`pipeline_versions` "
+				     "WHERE `UUID` = ?", db->pipeline_db);
 	db->q_count = xstrfmt("SELECT COUNT(*) FROM `%s`.`tasks` WHERE `PipelineName` = ? "
 			      "AND `Namespace` = ? AND `Fingerprint` <> ''", db->pipeline_db);
 	/* metadata/client.go:564-575: output parameters, custom property `outputs`. */
@@ -655,6 +666,8 @@ void cachedb_free(struct cachedb *db)
 	free(db->q_count);
 	free(db->q_params);
 	free(db->q_events);
+	free(db->q_run_spec);
+	free(db->q_version_spec);
 	free(db);
 }
 
@@ -775,6 +788,93 @@ int cachedb_count(struct cachedb *db, long long *out, const char *pipeline, cons
 	int ret = db_select(db, "cache entries", db->q_count, params, 2, 1, row_ll, out);
 
 	free(pname);
+	return ret;
+}
+
+struct run_spec_ctx {
+	bool found, v1;
+	char *manifest, *version;
+	size_t len;
+};
+
+static int row_run_spec(void *ctx, char **cols, const size_t *lens)
+{
+	struct run_spec_ctx *c = ctx;
+
+	c->found = true;
+	if (cols[0]) {
+		c->manifest = xstrndup(cols[0], lens[0]);
+		c->len = lens[0];
+	}
+	if (cols[1] && *cols[1])
+		c->version = xstrdup(cols[1]);
+	c->v1 = cols[2] && !strcmp(cols[2], "1");
+	return 0;
+}
+
+static int row_version_spec(void *ctx, char **cols, const size_t *lens)
+{
+	struct run_spec_ctx *c = ctx;
+
+	c->found = true;
+	if (cols[0]) {
+		c->manifest = xstrndup(cols[0], lens[0]);
+		c->len = lens[0];
+	}
+	return 0;
+}
+
+int cachedb_run_spec(struct cachedb *db, const char *run_id, char **out, size_t *len,
+		     const char **source)
+{
+	struct run_spec_ctx c;
+	const char *p[1] = { run_id };
+	int ret = -1;
+
+	memset(&c, 0, sizeof(c));
+	*out = NULL;
+	*len = 0;
+	*source = "run_details";
+	if (db_select(db, "KFP run_details table", db->q_run_spec, p, 1, 3, row_run_spec, &c) < 0)
+		goto done;
+	if (!c.found) {
+		err_set("%s: run '%s' not found in %s.run_details", db->where, term_text(run_id),
+			db->pipeline_db);
+		goto done;
+	}
+	if ((!c.manifest || !*c.manifest) && c.version) {
+		const char *v[1] = { c.version };
+		free(c.manifest);
+		c.manifest = NULL;
+		c.len = 0;
+		c.found = false;
+		*source = "pipeline_versions";
+		if (db_select(db, "KFP pipeline_versions table", db->q_version_spec, v, 1, 1,
+			      row_version_spec, &c) < 0)
+			goto done;
+		if (!c.found) {
+			err_set("%s: run '%s': its pipeline version '%s' is not in %s.pipeline_versions",
+				db->where, term_text(run_id), term_text(c.version), db->pipeline_db);
+			goto done;
+		}
+	}
+	if (!c.manifest || !*c.manifest) {
+		if (c.v1)
+			err_set("%s: run '%s' is a KFP v1 run (an Argo workflow, no pipeline spec); "
+				"give the spec with --spec", db->where, term_text(run_id));
+		else
+			err_set("%s: run '%s' has an empty pipeline spec manifest in %s.%s; give the "
+				"spec with --spec", db->where, term_text(run_id), db->pipeline_db,
+				*source);
+		goto done;
+	}
+	*out = c.manifest;
+	*len = c.len;
+	c.manifest = NULL;
+	ret = 0;
+done:
+	free(c.manifest);
+	free(c.version);
 	return ret;
 }
 

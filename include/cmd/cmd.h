@@ -146,6 +146,7 @@ struct session {
 	struct arena arena;           /* params and such */
 	struct live_ctx *live;        /* --cache-db: the open connection, or NULL */
 	char *live_desc;              /* --cache-db: where the state came from */
+	const char *live_spec_source; /* verify without --spec: the table the spec came from */
 };
 
 struct live_cache;
@@ -160,6 +161,12 @@ struct cachedb_execution;
 int live_open(struct session *s, const struct common *c, const char *pipeline,
 	      struct live_cache *live);
 void live_close(struct live_ctx *lc);
+/*
+ * verify without --spec: connect (as live_open, which then reuses the
+ * connection) and load the pipeline spec the API server stored for
+ * c->verify_run, named "run:ID" in messages.
+ */
+int live_run_spec(struct session *s, const struct common *c, struct spec **out);
 /* verify: the run's container executions (borrowed from the session). */
 const struct cachedb_execution *live_run_executions(const struct session *s, size_t *n);
 /* The execution of task `path` in the run (by its last component), NULL when none; *ambiguous when several. */

@@ -119,6 +119,21 @@ struct cachedb_execution {
 int cachedb_run_executions(struct cachedb *db, struct arena *a, const char *run_id,
 			   struct cachedb_execution **out, size_t *n);
 
+/*
+ * verify without --spec: the pipeline spec the API server stored for run
+ * run_id.  CreateRun copies the manifest into run_details.PipelineSpecManifest
+ * for every v2 run, also when the run names a pipeline version (it fetches
+ * the version's spec first: apiserver/resource/resource_manager.go:1907-1936
+ * and :758-763 in 2.17, :1498-1520 and :588-595 in 2.14); a row whose
+ * manifest is empty but that names a version falls back to that version's
+ * pipeline_versions.PipelineSpec (model/pipeline_version.go:53, 2.14: :47).
+ * *out is malloc'd, NUL-terminated, *len bytes; *source says where it came
+ * from ("run_details" or "pipeline_versions").  Fails with one line when
+ * the run is unknown, is a v1 (Argo workflow) run, or has no manifest.
+ */
+int cachedb_run_spec(struct cachedb *db, const char *run_id, char **out, size_t *len,
+		     const char **source);
+
 /* Entries (rows with a fingerprint) in scope pipeline/ns. */
 int cachedb_count(struct cachedb *db, long long *out, const char *pipeline, const char *ns);
 

@@ -182,3 +182,71 @@ seed_run_execution() {
 	[ -n "${7:-}" ] && echo "INSERT INTO metadb.ExecutionProperty (execution_id, name, is_custom_property, string_value) VALUES ($1, 'cached_execution_id', 1, '$7');"
 	echo "INSERT INTO metadb.Association (context_id, execution_id) VALUES ($2, $1);"
 }
+
+# ---- verify from the stored spec (test_cachedb.sh section 12) ----
+#
+# run_details as the API server's CreateRun writes it for a v2 run: the
+# manifest it fetched (the request's own, or the pipeline version's) copied
+# into PipelineSpecManifest (apiserver/resource/resource_manager.go:758-763
+# and :1907-1936 in 2.17; :588-595 and :1498-1520 in 2.14), the version's id
+# in PipelineVersionId, WorkflowSpecManifest only for v1 runs.  Columns of
+# model/pipeline_spec.go:17-47 (LargeText: longtext, client_manager.go) and
+# model/pipeline_version.go:31-55 (pipeline_versions).
+
+# seed_schema_runs: the run_details columns verify reads, and pipeline_versions.
+seed_schema_runs() {
+	cat <<'SQL'
+ALTER TABLE mlpipeline.run_details
+  ADD COLUMN `PipelineId` varchar(255) NOT NULL DEFAULT '',
+  ADD COLUMN `PipelineVersionId` varchar(255) DEFAULT NULL,
+  ADD COLUMN `PipelineName` varchar(255) NOT NULL DEFAULT '',
+  ADD COLUMN `PipelineSpecManifest` longtext DEFAULT NULL,
+  ADD COLUMN `WorkflowSpecManifest` longtext DEFAULT NULL,
+  ADD COLUMN `Parameters` longtext DEFAULT NULL,
+  ADD COLUMN `RuntimeParameters` longtext DEFAULT NULL,
+  ADD COLUMN `PipelineRoot` longtext DEFAULT NULL;
+CREATE TABLE mlpipeline.pipeline_versions (
+  `UUID` varchar(191) NOT NULL,
+  `CreatedAtInSec` bigint NOT NULL,
+  `Name` varchar(127) NOT NULL,
+  `DisplayName` varchar(255) NOT NULL,
+  `Parameters` longtext NOT NULL,
+  `PipelineId` varchar(64) NOT NULL,
+  `Status` varchar(255) NOT NULL,
+  `CodeSourceUrl` varchar(255) DEFAULT NULL,
+  `Description` longtext DEFAULT NULL,
+  `PipelineSpec` longtext NOT NULL,
+  `PipelineSpecURI` longtext NOT NULL,
+  PRIMARY KEY (`UUID`)
+);
+SQL
+}
+
+# sql_text FILE: the file's bytes as a MySQL string literal (hex, so any text survives).
+sql_text() {
+	if [ -s "$1" ]; then
+		printf "CONVERT(X'%s' USING utf8mb4)" "$(od -An -v -tx1 "$1" | tr -d ' \n')"
+	else
+		printf "''"
+	fi
+}
+
+# seed_run_spec RUN_UUID NAMESPACE MANIFEST_FILE [VERSION_ID]: a v2 run as
+# CreateRun stores it (an empty MANIFEST_FILE: a row whose manifest is empty,
+# as only a row written by other means has).
+seed_run_spec() {
+	ver=NULL
+	[ -n "${4:-}" ] && ver="'$4'"
+	echo "INSERT INTO mlpipeline.run_details (UUID, DisplayName, Namespace, CreatedAtInSec, PipelineId, PipelineVersionId, PipelineName, PipelineSpecManifest, WorkflowSpecManifest) VALUES ('$1', 'run $1', '$2', 1700001000, '${4:+pipeline-1}', $ver, '${4:+pipelines/$4}', $(sql_text "$3"), NULL);"
+}
+
+# seed_run_v1 RUN_UUID NAMESPACE: a v1 run (an Argo workflow, no pipeline spec).
+seed_run_v1() {
+	echo "INSERT INTO mlpipeline.run_details (UUID, DisplayName, Namespace, CreatedAtInSec, PipelineSpecManifest, WorkflowSpecManifest) VALUES ('$1', 'run $1', '$2', 1700001000, '', 'apiVersion: argoproj.io/v1alpha1');"
+}
+
+# seed_pipeline_version VERSION_ID SPEC_FILE: an uploaded pipeline version
+# (the uploaded file as is, YAML or JSON: PipelineSpec).
+seed_pipeline_version() {
+	echo "INSERT INTO mlpipeline.pipeline_versions VALUES ('$1', 1700000000, 'v-$1', 'v-$1', '', 'pipeline-1', 'READY', '', '', $(sql_text "$2"), '');"
+}

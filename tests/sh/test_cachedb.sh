@@ -294,3 +294,70 @@ rc=$?
 [ $rc = 1 ] && grep -q "run 'no-such-run' has no container executions" "$D/v.err" &&
 	echo "ok - cachedb: verify of an unknown run: one line, exit 1" ||
 	echo "not ok - cachedb: verify unknown run: exit $rc: $(cat "$D/v.err")"
+
+# 12. verify from the stored spec: without --spec, the manifest the API
+#     server stored for the run (run_details.PipelineSpecManifest), else its
+#     pipeline version's spec; --spec still overrides.  run-p is run-v again
+#     (its context holds the same executions), created from a pipeline
+#     version whose manifest is the only copy.
+printf 'pipelineInfo:\n  name: [broken\n' > "$D/broken.yaml"
+: > "$D/empty.yaml"
+if python3 -c 'import json, sys, yaml; json.dump(list(yaml.safe_load_all(open(sys.argv[1])))[0], open(sys.argv[2], "w"))' \
+	"$SPEC" "$D/chain.json" 2> /dev/null; then PV_SPEC=$D/chain.json; else PV_SPEC=$SPEC; fi
+{
+	seed_schema_runs
+	seed_run_spec run-v kubeflow "$SPEC"
+	seed_run_spec run-p kubeflow "$D/empty.yaml" pv-1
+	seed_pipeline_version pv-1 "$PV_SPEC"
+	seed_run_spec run-e kubeflow "$D/empty.yaml"
+	seed_run_spec run-m kubeflow "$D/broken.yaml"
+	seed_run_v1 run-1 kubeflow
+	seed_run_context 2 run-p
+	for e in 51 52 53 54; do echo "INSERT INTO metadb.Association (context_id, execution_id) VALUES (2, $e);"; done
+} > "$D/runs.sql"
+sql < "$D/runs.sql" 2> "$D/runs.err" && echo "ok - cachedb: stored runs seeded" ||
+	echo "not ok - cachedb: stored runs seed failed: $(head -3 "$D/runs.err")"
+# The least-privilege user lacks run_details until the README's grant.
+kc verify --cache-db "$URL" run-v > /dev/null 2> "$D/v12.err"
+rc=$?
+[ $rc = 1 ] && grep -q "KFP run_details table: access denied" "$D/v12.err" &&
+	echo "ok - cachedb: verify without --spec needs the run_details grant" ||
+	echo "not ok - cachedb: verify without the grant: exit $rc: $(cat "$D/v12.err")"
+sql -e "GRANT SELECT ON mlpipeline.run_details TO 'kfpcache'@'localhost';
+	GRANT SELECT ON mlpipeline.pipeline_versions TO 'kfpcache'@'localhost';"
+kc verify --cache-db "$URL" run-v > "$D/v12.out" 2> "$D/v12.err"
+rc=$?
+sed 1d "$D/v12.out" > "$D/v12.table"
+if [ $rc = 0 ] && diff -u "$D/v.want" "$D/v12.table" > "$D/v12.diff" &&
+   grep -q "; spec as stored in mlpipeline.run_details for run run-v$" "$D/v12.out"; then
+	echo "ok - cachedb: verify without --spec: the run's stored manifest"
+else
+	echo "not ok - cachedb: verify without --spec: exit $rc: $(cat "$D/v12.err") $(head -1 "$D/v12.out") $(cat "$D/v12.diff")"
+fi
+kc verify --cache-db "$URL" run-p > "$D/v12p.out" 2> "$D/v12.err"
+rc=$?
+sed 1d "$D/v12p.out" > "$D/v12p.table"
+if [ $rc = 0 ] && diff -u "$D/v.want" "$D/v12p.table" > "$D/v12.diff" &&
+   grep -q "; spec as stored in mlpipeline.pipeline_versions for run run-p$" "$D/v12p.out"; then
+	echo "ok - cachedb: verify without --spec: the pipeline version's spec ($(basename "$PV_SPEC"))"
+else
+	echo "not ok - cachedb: verify from the version: exit $rc: $(cat "$D/v12.err") $(cat "$D/v12.diff")"
+fi
+# --spec overrides the stored one: B changes prep's input, so prep is predicted to run.
+kc verify --cache-db "$URL" --spec "$D/chain-b.yaml" run-v > "$D/v12b.out" 2> "$D/v12.err"
+grep -q "^prep,MISS,HIT,51,differs,false$" "$D/v12b.out" && grep -q "; spec $D/chain-b.yaml$" "$D/v12b.out" &&
+	echo "ok - cachedb: verify --spec overrides the stored spec" ||
+	echo "not ok - cachedb: verify --spec override: $(cat "$D/v12.err") $(cat "$D/v12b.out")"
+v12_err() {  # v12_err NAME RUN PATTERN
+	kc verify --cache-db "$URL" "$2" > "$D/v12x.out" 2> "$D/v12x.err"
+	rc=$?
+	if [ $rc = 1 ] && [ "$(wc -l < "$D/v12x.err")" = 1 ] && grep -q "$3" "$D/v12x.err" && [ ! -s "$D/v12x.out" ]; then
+		echo "ok - cachedb: verify without --spec: $1"
+	else
+		echo "not ok - cachedb: verify without --spec, $1: exit $rc: $(cat "$D/v12x.err")"
+	fi
+}
+v12_err "run not found" no-such-run "^kfpcache: localhost (socket $SOCK): run 'no-such-run' not found in mlpipeline.run_details$"
+v12_err "empty manifest" run-e "run 'run-e' has an empty pipeline spec manifest in mlpipeline.run_details; give the spec with --spec$"
+v12_err "malformed spec" run-m "^kfpcache: run:run-m:[0-9]*:[0-9]*: did not find expected"
+v12_err "a v1 run" run-1 "run 'run-1' is a KFP v1 run (an Argo workflow, no pipeline spec)"
