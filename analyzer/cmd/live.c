@@ -21,9 +21,12 @@ struct live_ctx {
 	struct cachedb *db;
 	struct arena arena;
 	bool replay;                          /* verify: lookups at each driver's moment */
-	struct cachedb_execution *execs;
+	struct cachedb_execution *execs;      /* the run's container and DAG executions */
 	size_t nexecs;
-	struct strmap by_task;                /* task_name -> execution, or &ambiguous */
+	const struct cachedb_execution **conts;  /* its container executions, by id */
+	const char **paths;                   /* parallel: each one's task path */
+	size_t nconts;
+	struct strmap by_path;                /* task path -> execution, or &ambiguous_mark */
 };
 
 static char ambiguous_mark;
@@ -33,32 +36,115 @@ void live_close(struct live_ctx *lc)
 	if (!lc)
 		return;
 	cachedb_free(lc->db);
-	strmap_release(&lc->by_task);
+	strmap_release(&lc->by_path);
 	arena_release(&lc->arena);
 	free(lc);
 }
 
-const struct cachedb_execution *live_run_executions(const struct session *s, size_t *n)
+size_t live_run_containers(const struct session *s)
 {
-	*n = s->live ? s->live->nexecs : 0;
-	return s->live ? s->live->execs : NULL;
+	return s->live ? s->live->nconts : 0;
+}
+
+/*
+ * The recorded execution of task `path`: by the path its DAG executions
+ * give it (run_path), else, for an execution without parent_dag_id, by the
+ * path's last component (the task name alone).
+ */
+static void *run_lookup(const struct live_ctx *lc, const char *path)
+{
+	const char *base = strrchr(path, '/');
+	void *v = strmap_get(&lc->by_path, path);
+
+	if (!v && base) {
+		v = strmap_get(&lc->by_path, base + 1);
+		if (v && v != &ambiguous_mark && ((const struct cachedb_execution *)v)->parent > 0)
+			v = NULL;
+	}
+	return v;
 }
 
 const struct cachedb_execution *live_run_execution(const struct session *s, const char *path,
 						   bool *ambiguous)
 {
-	const char *base = strrchr(path, '/');
 	void *v;
 
 	*ambiguous = false;
 	if (!s->live || !s->live->replay)
 		return NULL;
-	v = strmap_get(&s->live->by_task, base ? base + 1 : path);
+	v = run_lookup(s->live, path);
 	if (v == &ambiguous_mark) {
 		*ambiguous = true;
 		return NULL;
 	}
 	return v;
+}
+
+/*
+ * Is `path` (a recorded execution's) `pat` (a predicted task's) with
+ * iteration indexes "[N]" after some components: an iteration of a loop
+ * the prediction shows once for all iterations?
+ */
+static bool iteration_of(const char *pat, const char *path)
+{
+	bool inserted = false;
+
+	while (*pat || *path) {
+		if (*path == '[' && *pat != '[' && (*pat == '/' || !*pat)) {
+			const char *q = path + 1;
+			while (*q >= '0' && *q <= '9')
+				q++;
+			if (q == path + 1 || *q != ']')
+				return false;
+			path = q + 1;
+			inserted = true;
+			continue;
+		}
+		if (*pat != *path)
+			return false;
+		pat++;
+		path++;
+	}
+	return inserted;
+}
+
+size_t live_run_iterations(const struct session *s, const char *path,
+			   const struct cachedb_execution **out, const char **paths, size_t max)
+{
+	const struct live_ctx *lc = s->live;
+	size_t i, n = 0;
+
+	if (!lc || !lc->replay || run_lookup(lc, path))
+		return 0;
+	for (i = 0; i < lc->nconts; i++)
+		if (iteration_of(path, lc->paths[i])) {
+			if (n < max) {
+				out[n] = lc->conts[i];
+				paths[n] = lc->paths[i];
+			}
+			n++;
+		}
+	return n;
+}
+
+/*
+ * The moment task `path`'s driver looked (ms): its execution's creation;
+ * for a task shown once for all iterations, the first iteration's.  -1: none.
+ */
+static long long run_moment(const struct live_ctx *lc, const char *path)
+{
+	void *v = run_lookup(lc, path);
+	long long at = -1;
+	size_t i;
+
+	if (v == &ambiguous_mark)
+		return -1;
+	if (v)
+		return ((const struct cachedb_execution *)v)->created_ms;
+	for (i = 0; i < lc->nconts; i++)
+		if (iteration_of(path, lc->paths[i]) && (at < 0 || lc->conts[i]->created_ms < at))
+			at = lc->conts[i]->created_ms;
+	return at;
 }
 
 /* The driver's lookup, then (on a hit) what the hit reuses. */
@@ -70,15 +156,13 @@ static int live_lookup(void *ctx, struct arena *a, const char *path, const char 
 	struct cachedb_artifact *arts;
 	struct node *params;
 	const char **names, **ids;
-	const char *base = strrchr(path, '/');
-	void *run_exec = lc->replay ? strmap_get(&lc->by_task, base ? base + 1 : path) : NULL;
+	long long at = lc->replay ? run_moment(lc, path) : -1;
 	size_t n, i;
 	bool found;
 	int r;
 
-	if (run_exec && run_exec != &ambiguous_mark)
-		r = cachedb_lookup_at(lc->db, &found, &e, pipeline, ns, fingerprint,
-				      ((const struct cachedb_execution *)run_exec)->created_ms / 1000);
+	if (at >= 0)
+		r = cachedb_lookup_at(lc->db, &found, &e, pipeline, ns, fingerprint, at / 1000);
 	else
 		r = cachedb_lookup(lc->db, &found, &e, pipeline, ns, fingerprint);
 	if (r < 0)
@@ -106,22 +190,89 @@ static int live_lookup(void *ctx, struct arena *a, const char *path, const char 
 	return 1;
 }
 
-/* verify: the run's executions, by task name (a name seen twice is ambiguous). */
+#define RUN_MAX_DEPTH 64
+
+/*
+ * The task path of container execution e, from its chain of DAG executions
+ * (parent_dag_id) up to the root DAG (the one without a parent): each DAG
+ * adds its task_name; a loop iteration's DAG (iteration_index N, whose
+ * parent is the loop's DAG, task_name the loop's task key: argocompiler/
+ * dag.go:410-445) makes it "loop[N]", the design's vocabulary.
+ */
+static const char *run_path(struct live_ctx *lc, const struct strmap *dags,
+			    const struct cachedb_execution *e)
+{
+	const char *parts[RUN_MAX_DEPTH];
+	long long idx[RUN_MAX_DEPTH], pending = -1, cur = e->parent;
+	size_t n = 0, i;
+	struct strbuf sb = STRBUF_INIT;
+	const char *out;
+
+	while (cur > 0 && n < RUN_MAX_DEPTH) {
+		char key[32];
+		const struct cachedb_execution *d;
+		snprintf(key, sizeof(key), "%lld", cur);
+		d = strmap_get(dags, key);
+		if (!d || d->parent <= 0)
+			break;
+		if (d->iteration >= 0) {
+			pending = d->iteration;
+		} else {
+			parts[n] = d->task_name;
+			idx[n++] = pending;
+			pending = -1;
+		}
+		cur = d->parent;
+	}
+	for (i = n; i-- > 0;) {
+		sb_adds(&sb, parts[i]);
+		if (idx[i] >= 0)
+			sb_addf(&sb, "[%lld]", idx[i]);
+		sb_addc(&sb, '/');
+	}
+	sb_adds(&sb, e->task_name);
+	out = arena_strdup(&lc->arena, sb.buf);
+	sb_release(&sb);
+	return out;
+}
+
+/* verify: the run's container executions, by task path (a path seen twice is ambiguous). */
 static int load_run(struct live_ctx *lc, const char *run_id)
 {
-	size_t i;
+	struct strmap dags = STRMAP_INIT;
+	size_t i, k = 0;
 
 	if (cachedb_run_executions(lc->db, &lc->arena, run_id, &lc->execs, &lc->nexecs) < 0)
 		return -1;
-	if (!lc->nexecs)
+	for (i = 0; i < lc->nexecs; i++) {
+		char key[32];
+		if (!lc->execs[i].dag) {
+			lc->nconts++;
+			continue;
+		}
+		snprintf(key, sizeof(key), "%lld", lc->execs[i].id);
+		strmap_put(&dags, key, &lc->execs[i]);
+	}
+	if (!lc->nconts) {
+		strmap_release(&dags);
 		return err_set("%s: run '%s' has no container executions in ML Metadata "
 			       "(no system.PipelineRun context of that name)", cachedb_where(lc->db),
 			       term_text(run_id));
-	for (i = 0; i < lc->nexecs; i++) {
-		const char *name = lc->execs[i].task_name;
-		strmap_put(&lc->by_task, name, strmap_has(&lc->by_task, name) ? (void *)&ambiguous_mark
-									       : (void *)&lc->execs[i]);
 	}
+	lc->conts = arena_array(&lc->arena, lc->nconts, sizeof(*lc->conts));
+	lc->paths = arena_array(&lc->arena, lc->nconts, sizeof(*lc->paths));
+	for (i = 0; i < lc->nexecs; i++) {
+		const struct cachedb_execution *e = &lc->execs[i];
+		const char *path;
+		if (e->dag)
+			continue;
+		path = run_path(lc, &dags, e);
+		lc->conts[k] = e;
+		lc->paths[k++] = path;
+		strmap_put(&lc->by_path, path, strmap_has(&lc->by_path, path) ? (void *)&ambiguous_mark
+									    : (void *)e);
+	}
+	strmap_release(&dags);
 	lc->replay = true;
 	return 0;
 }
@@ -153,7 +304,7 @@ static int live_connect(struct session *s, const struct common *c)
 		o.password = NULL;
 	lc = xcalloc(1, sizeof(*lc));
 	arena_init(&lc->arena);
-	strmap_init(&lc->by_task);
+	strmap_init(&lc->by_path);
 	s->live = lc;
 	return cachedb_open(&lc->db, &o);
 }

@@ -348,7 +348,7 @@ static int stmt_error(const struct cachedb *db, MYSQL_STMT *st, const char *what
 	return err_set("%s: %s: %s", db->where, what, term_text(mysql_stmt_error(st)));
 }
 
-#define MAXCOLS 8
+#define MAXCOLS 12
 
 /* Called per row with the columns as NUL-terminated strings (NULL for SQL NULL). */
 typedef int (*row_fn)(void *ctx, char **cols, const size_t *lens);
@@ -599,22 +599,36 @@ int cachedb_open(struct cachedb **out, const struct cachedb_options *o)
 				  "FROM `%s`.`tasks` WHERE `Fingerprint` = ? AND `PipelineName` = ? "
 				  "AND `Namespace` = ? AND `Fingerprint` <> '' AND `FinishedTimestamp` <= ? "
 				  "ORDER BY `CreatedTimestamp` DESC, `UUID` DESC LIMIT 1", db->pipeline_db);
-	/* A run's executions: its system.PipelineRun context (metadata/client.go:410-468). */
+	/*
+	 * A run's executions: its system.PipelineRun context (metadata/client.go:
+	 * 410-468), container and DAG executions (client.go:96-97); each carries
+	 * task_name, and parent_dag_id (its DAG's execution) and, for a loop
+	 * iteration's DAG, iteration_index as int values (CreateExecution,
+	 * client.go:638-700 in 2.17, :549-600 in 2.14; driver/container.go:
+	 * 128-133, driver/dag.go:104-109).
+	 */
 	db->q_run = xstrfmt("SELECT e.`id`, e.`last_known_state`, e.`create_time_since_epoch`, "
-			    "tn.`string_value`, fp.`string_value`, ce.`string_value` "
+			    "tn.`string_value`, fp.`string_value`, ce.`string_value`, et.`name`, "
+			    "pd.`int_value`, ii.`int_value` "
 			    "FROM `%s`.`Context` c "
 			    "JOIN `%s`.`Type` ct ON ct.`id` = c.`type_id` AND ct.`name` = 'system.PipelineRun' "
 			    "JOIN `%s`.`Association` a ON a.`context_id` = c.`id` "
 			    "JOIN `%s`.`Execution` e ON e.`id` = a.`execution_id` "
-			    "JOIN `%s`.`Type` et ON et.`id` = e.`type_id` AND et.`name` = 'system.ContainerExecution' "
+			    "JOIN `%s`.`Type` et ON et.`id` = e.`type_id` "
+			    "AND et.`name` IN ('system.ContainerExecution', 'system.DAGExecution') "
 			    "LEFT JOIN `%s`.`ExecutionProperty` tn ON tn.`execution_id` = e.`id` "
 			    "AND tn.`name` = 'task_name' AND tn.`is_custom_property` = 1 "
 			    "LEFT JOIN `%s`.`ExecutionProperty` fp ON fp.`execution_id` = e.`id` "
 			    "AND fp.`name` = 'cache_fingerprint' AND fp.`is_custom_property` = 1 "
 			    "LEFT JOIN `%s`.`ExecutionProperty` ce ON ce.`execution_id` = e.`id` "
 			    "AND ce.`name` = 'cached_execution_id' AND ce.`is_custom_property` = 1 "
+			    "LEFT JOIN `%s`.`ExecutionProperty` pd ON pd.`execution_id` = e.`id` "
+			    "AND pd.`name` = 'parent_dag_id' AND pd.`is_custom_property` = 1 "
+			    "LEFT JOIN `%s`.`ExecutionProperty` ii ON ii.`execution_id` = e.`id` "
+			    "AND ii.`name` = 'iteration_index' AND ii.`is_custom_property` = 1 "
 			    "WHERE c.`name` = ? ORDER BY e.`id`", db->mlmd_db, db->mlmd_db, db->mlmd_db,
-			    db->mlmd_db, db->mlmd_db, db->mlmd_db, db->mlmd_db, db->mlmd_db);
+			    db->mlmd_db, db->mlmd_db, db->mlmd_db, db->mlmd_db, db->mlmd_db, db->mlmd_db,
+			    db->mlmd_db);
 	/*
 	 * verify without --spec: the run's stored manifest (model/run.go:207-236
 	 * embeds model/pipeline_spec.go: PipelineSpecManifest, PipelineVersionId,
@@ -763,6 +777,9 @@ static int row_execution(void *ctx, char **cols, const size_t *lens)
 	e->task_name = arena_strdup(c->a, cols[3] ? cols[3] : "");
 	e->fingerprint = arena_strdup(c->a, cols[4] ? cols[4] : "");
 	e->cached_id = arena_strdup(c->a, cols[5] ? cols[5] : "");
+	e->dag = cols[6] && !strcmp(cols[6], "system.DAGExecution");
+	e->parent = cols[7] ? strtoll(cols[7], &end, 10) : 0;
+	e->iteration = cols[8] ? strtoll(cols[8], &end, 10) : -1;
 	return 0;
 }
 
@@ -772,7 +789,7 @@ int cachedb_run_executions(struct cachedb *db, struct arena *a, const char *run_
 	struct run_ctx c = { a, NULL, 0, 0 };
 	const char *params[1] = { run_id };
 
-	if (db_select(db, "run executions", db->q_run, params, 1, 6, row_execution, &c) < 0) {
+	if (db_select(db, "run executions", db->q_run, params, 1, 9, row_execution, &c) < 0) {
 		free(c.v);
 		return -1;
 	}

@@ -167,11 +167,23 @@ void live_close(struct live_ctx *lc);
  * c->verify_run, named "run:ID" in messages.
  */
 int live_run_spec(struct session *s, const struct common *c, struct spec **out);
-/* verify: the run's container executions (borrowed from the session). */
-const struct cachedb_execution *live_run_executions(const struct session *s, size_t *n);
-/* The execution of task `path` in the run (by its last component), NULL when none; *ambiguous when several. */
+/* verify: how many container executions the run has. */
+size_t live_run_containers(const struct session *s);
+/*
+ * The execution of task `path` in the run, by the task path its DAG
+ * executions give it (for-loop-2[1]/train), NULL when none; *ambiguous when
+ * several share it.
+ */
 const struct cachedb_execution *live_run_execution(const struct session *s, const char *path,
 						   bool *ambiguous);
+/*
+ * When the run has no execution of `path` itself: its executions that are
+ * iterations of it (path with "[N]" after loop components: a loop the
+ * prediction shows once for all iterations).  Returns how many; fills at
+ * most max of out and paths (each one's own path), in execution order.
+ */
+size_t live_run_iterations(const struct session *s, const char *path,
+			   const struct cachedb_execution **out, const char **paths, size_t max);
 
 /*
  * Parse argv with the common table plus cmd->opts; for each option not in

@@ -101,7 +101,7 @@ int cachedb_lookup(struct cachedb *db, bool *found, struct cachedb_entry *out,
 int cachedb_lookup_at(struct cachedb *db, bool *found, struct cachedb_entry *out,
 		      const char *pipeline, const char *ns, const char *fingerprint, long long at);
 
-/* One container execution of a run, as KFP's driver recorded it in MLMD. */
+/* One container or DAG execution of a run, as KFP's driver recorded it in MLMD. */
 struct cachedb_execution {
 	long long id;
 	int state;                   /* MLMD Execution.State: COMPLETE 3, FAILED 4, CACHED 5, CANCELED 6 */
@@ -109,12 +109,15 @@ struct cachedb_execution {
 	const char *task_name;       /* custom property task_name (metadata/client.go:653) */
 	const char *fingerprint;     /* cache_fingerprint, or "" */
 	const char *cached_id;       /* cached_execution_id, or "" */
+	bool dag;                    /* a system.DAGExecution (sub-DAG, loop, iteration) */
+	long long parent;            /* parent_dag_id, or 0 (the root DAG has none) */
+	long long iteration;         /* iteration_index of a loop iteration's DAG, or -1 */
 };
 
 /*
- * The system.ContainerExecution executions associated with the run's
- * system.PipelineRun context, named by the run id (metadata/client.go:
- * 410-468), by id.  In arena a.
+ * The system.ContainerExecution and system.DAGExecution executions
+ * associated with the run's system.PipelineRun context, named by the run
+ * id (metadata/client.go:410-468), by id.  In arena a.
  */
 int cachedb_run_executions(struct cachedb *db, struct arena *a, const char *run_id,
 			   struct cachedb_execution **out, size_t *n);

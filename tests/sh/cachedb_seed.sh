@@ -250,3 +250,32 @@ seed_run_v1() {
 seed_pipeline_version() {
 	echo "INSERT INTO mlpipeline.pipeline_versions VALUES ('$1', 1700000000, 'v-$1', 'v-$1', '', 'pipeline-1', 'READY', '', '', $(sql_text "$2"), '');"
 }
+
+# ---- loop iterations (test_cachedb.sh section 13) ----
+#
+# The driver records every execution with parent_dag_id, the execution of
+# the DAG it runs in, and a loop iteration's DAG with iteration_index, both
+# int custom properties (CreateExecution, v2/metadata/client.go:638-700;
+# driver/container.go:128-133, driver/dag.go:104-109).  A loop is one DAG
+# execution (the iterator, task_name the loop's task key, iteration_count)
+# and one per iteration, named the same, whose parent it is
+# (argocompiler/dag.go:410-445).  The root DAG has no parent_dag_id.
+
+# seed_dag_execution ID CONTEXT_ID TASK PARENT_ID [ITERATION_INDEX]: a
+# system.DAGExecution of the run (PARENT_ID 0: the root DAG).
+seed_dag_execution() {
+	echo "INSERT IGNORE INTO metadb.\`Type\` (\`id\`, \`name\`, \`type_kind\`) VALUES (5, 'system.DAGExecution', 0);"
+	echo "INSERT INTO metadb.Execution (id, type_id, last_known_state, name, create_time_since_epoch, last_update_time_since_epoch) VALUES ($1, 5, 3, 'run-dag-$1', 1700002000000, 1700002000000);"
+	echo "INSERT INTO metadb.ExecutionProperty (execution_id, name, is_custom_property, string_value) VALUES ($1, 'task_name', 1, '$3'), ($1, 'display_name', 1, '$3');"
+	[ "$4" != 0 ] && echo "INSERT INTO metadb.ExecutionProperty (execution_id, name, is_custom_property, int_value) VALUES ($1, 'parent_dag_id', 1, $4);"
+	[ -n "${5:-}" ] && echo "INSERT INTO metadb.ExecutionProperty (execution_id, name, is_custom_property, int_value) VALUES ($1, 'iteration_index', 1, $5);"
+	echo "INSERT INTO metadb.Association (context_id, execution_id) VALUES ($2, $1);"
+}
+
+# seed_child_execution PARENT_ID ID CONTEXT_ID TASK STATE CREATED_MS FINGERPRINT
+# [CACHED_ID]: seed_run_execution's container execution, inside DAG PARENT_ID.
+seed_child_execution() {
+	parent=$1; shift
+	seed_run_execution "$@"
+	echo "INSERT INTO metadb.ExecutionProperty (execution_id, name, is_custom_property, int_value) VALUES ($1, 'parent_dag_id', 1, $parent);"
+}

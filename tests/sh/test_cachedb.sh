@@ -361,3 +361,60 @@ v12_err "run not found" no-such-run "^kfpcache: localhost (socket $SOCK): run 'n
 v12_err "empty manifest" run-e "run 'run-e' has an empty pipeline spec manifest in mlpipeline.run_details; give the spec with --spec$"
 v12_err "malformed spec" run-m "^kfpcache: run:run-m:[0-9]*:[0-9]*: did not find expected"
 v12_err "a v1 run" run-1 "run 'run-1' is a KFP v1 run (an Argo workflow, no pipeline spec)"
+
+# 13. loop iterations: executions are matched to task paths through their
+#     DAG executions (parent_dag_id, iteration_index), for-loop-1[0]/greet;
+#     for-loop-2 (items from gen, known only at run time) is predicted once,
+#     and each iteration's execution is compared with that prediction.
+LOOP=$ROOT/tests/fixtures/live-loop.yaml
+lfp() { kc fingerprint "$LOOP" 2> /dev/null | awk -F, -v t="$1" '$1 == t { print $5 }'; }
+FP_G0=$(lfp 'for-loop-1[0]/greet')
+FP_G1=$(lfp 'for-loop-1[1]/greet')
+FP_W=$(lfp 'for-loop-2/work')
+{
+	# Entries from an earlier run: greet of "ada" and work.
+	seed_execution 81 "$FP_G0"
+	seed_entry e-greet-ada run-a kubeflow live-loop "$FP_G0" 81 1700001500
+	seed_execution 82 "$FP_W"
+	seed_entry e-work run-a kubeflow live-loop "$FP_W" 82 1700001500
+	seed_run_context 3 run-l
+	seed_dag_execution 60 3 '' 0
+	seed_dag_execution 61 3 for-loop-1 60
+	seed_dag_execution 62 3 for-loop-1 61 0
+	seed_dag_execution 63 3 for-loop-1 61 1
+	seed_child_execution 62 64 3 greet 5 1700002010000 "$FP_G0" 81
+	seed_child_execution 63 65 3 greet 3 1700002010000 "$FP_G1"
+	seed_child_execution 60 66 3 gen 3 1700002010000 ''
+	seed_dag_execution 67 3 for-loop-2 60
+	seed_dag_execution 68 3 for-loop-2 67 0
+	seed_dag_execution 69 3 for-loop-2 67 1
+	# The second iteration ran although an entry served it: the misprediction.
+	seed_child_execution 68 70 3 work 5 1700002020000 "$FP_W" 82
+	seed_child_execution 69 71 3 work 3 1700002020000 "$FP_W"
+} > "$D/loop.sql"
+sql < "$D/loop.sql" 2> "$D/loop.err" && echo "ok - cachedb: loop run seeded" ||
+	echo "not ok - cachedb: loop run seed failed: $(head -3 "$D/loop.err")"
+kc verify --cache-db "$URL" --spec "$LOOP" run-l > "$D/v13.out" 2> "$D/v13.err"
+rc=$?
+sed 1d "$D/v13.out" > "$D/v13.table"
+cat > "$D/v13.want" <<'TXT'
+task,predicted,actual,execution,fingerprint,match
+for-loop-1[0]/greet,HIT,HIT,64,equal,true
+for-loop-1[1]/greet,MISS,MISS,65,equal,true
+for-loop-2[0]/work,HIT,HIT,70,equal,true
+for-loop-2[1]/work,HIT,MISS,71,equal,false
+gen,DISABLED,MISS,66,,true
+accuracy: 4 of 5 tasks (80.0%)
+note: for-loop-2/work: one prediction for all 2 iterations (the loop's items are known only at run time); each iteration's execution is compared with it
+TXT
+if [ $rc = 0 ] && diff -u "$D/v13.want" "$D/v13.table" > "$D/v13.diff" &&
+   grep -q "^run run-l: 5 container executions; " "$D/v13.out"; then
+	echo "ok - cachedb: verify: loop iterations matched per iteration"
+else
+	echo "not ok - cachedb: verify loop iterations: exit $rc: $(cat "$D/v13.err") $(head -1 "$D/v13.out") $(cat "$D/v13.diff")"
+fi
+kc verify --cache-db "$URL" --spec "$LOOP" --fail-on 'mismatch>0' run-l > /dev/null 2> "$D/v13.err"
+rc=$?
+[ $rc = 4 ] && grep -q "^kfpcache: --fail-on 'mismatch>0': 1 mismatch: for-loop-2\[1\]/work$" "$D/v13.err" &&
+	echo "ok - cachedb: verify --fail-on names the iteration" ||
+	echo "not ok - cachedb: verify loop --fail-on: exit $rc: $(cat "$D/v13.err")"
