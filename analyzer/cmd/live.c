@@ -190,6 +190,40 @@ static int live_lookup(void *ctx, struct arena *a, const char *path, const char 
 	return 1;
 }
 
+/* An importer's re-link: the artifact ML Metadata holds for it, as its one output. */
+static int live_import_lookup(void *ctx, struct arena *a, const char *pipeline,
+			      const struct live_import *q, struct live_entry *out)
+{
+	struct live_ctx *lc = ctx;
+	struct cachedb_prop *props = arena_array(a, q->nprops ? q->nprops : 1, sizeof(*props));
+	const char **names, **ids;
+	long long id;
+	bool found;
+	size_t i;
+
+	for (i = 0; i < q->nprops; i++) {
+		props[i].name = q->props[i].name;
+		props[i].kind = q->props[i].kind;
+		props[i].text = q->props[i].text;
+	}
+	if (cachedb_find_artifact(lc->db, &found, &id, pipeline, q->uri, q->type_name, props,
+				  q->nprops) < 0)
+		return -1;
+	if (!found)
+		return 0;
+	memset(out, 0, sizeof(*out));
+	out->uuid = "";
+	out->run = "";
+	names = arena_array(a, 1, sizeof(*names));
+	ids = arena_array(a, 1, sizeof(*ids));
+	names[0] = q->output;
+	ids[0] = arena_printf(a, "%lld", id);
+	out->nartifacts = 1;
+	out->art_names = names;
+	out->art_ids = ids;
+	return 1;
+}
+
 #define RUN_MAX_DEPTH 64
 
 /*
@@ -357,6 +391,7 @@ int live_open(struct session *s, const struct common *c, const char *pipeline,
 			       cachedb_pipeline_db(lc->db), cachedb_mlmd_db(lc->db), ns, when,
 			       entries, entries == 1 ? "entry" : "entries", pipeline);
 	live->lookup = live_lookup;
+	live->import_lookup = live_import_lookup;
 	live->ctx = lc;
 	return 0;
 }

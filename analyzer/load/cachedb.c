@@ -296,6 +296,7 @@ struct cachedb {
 	char *pipeline_db, *mlmd_db;
 	char *q_lookup, *q_lookup_at, *q_count, *q_params, *q_events, *q_run;
 	char *q_run_spec, *q_version_spec;   /* verify without --spec */
+	char *q_artifacts, *q_artprops;      /* importers */
 	long long read_time;
 };
 
@@ -639,6 +640,26 @@ int cachedb_open(struct cachedb **out, const struct cachedb_options *o)
 				 "WHERE `UUID` = ?", db->pipeline_db);
 	db->q_version_spec = xstrfmt("SELECT `PipelineSpec` FROM `%s`.`pipeline_versions` "
 				     "WHERE `UUID` = ?", db->pipeline_db);
+	/*
+	 * An importer's candidates: GetArtifactsByURI (MLMD's
+	 * select_artifacts_by_uri, metadata_source_query_config.cc:244-245, `=`
+	 * under the table's collation; the exact URI is compared after, as
+	 * matchedArtifactOrNot does in Go), same type (type_kind 1: an artifact
+	 * type), state LIVE (2, metadata_store.proto:69-75), attributed to the
+	 * pipeline's system.Pipeline context (GetContextsByArtifact through
+	 * Attribution; the context is named by the pipeline, client.go:405-420).
+	 */
+	db->q_artifacts = xstrfmt("SELECT a.`id`, a.`uri` FROM `%s`.`Artifact` a "
+				  "JOIN `%s`.`Type` t ON t.`id` = a.`type_id` AND t.`type_kind` = 1 "
+				  "AND t.`name` = ? "
+				  "WHERE a.`uri` = ? AND a.`state` = 2 AND EXISTS (SELECT 1 "
+				  "FROM `%s`.`Attribution` at JOIN `%s`.`Context` c ON c.`id` = at.`context_id` "
+				  "JOIN `%s`.`Type` ct ON ct.`id` = c.`type_id` AND ct.`name` = 'system.Pipeline' "
+				  "WHERE at.`artifact_id` = a.`id` AND c.`name` = ?) ORDER BY a.`id`",
+				  db->mlmd_db, db->mlmd_db, db->mlmd_db, db->mlmd_db, db->mlmd_db);
+	db->q_artprops = xstrfmt("SELECT `name`, `string_value`, `double_value`, `int_value` "
+				 "FROM `%s`.`ArtifactProperty` WHERE `artifact_id` = ? "
+				 "AND `is_custom_property` = 1", db->mlmd_db);
 	db->q_count = xstrfmt("SELECT COUNT(*) FROM `%s`.`tasks` WHERE `PipelineName` = ? "
 			      "AND `Namespace` = ? AND `Fingerprint` <> ''", db->pipeline_db);
 	/* metadata/client.go:564-575: output parameters, custom property `outputs`. */
@@ -682,6 +703,8 @@ void cachedb_free(struct cachedb *db)
 	free(db->q_events);
 	free(db->q_run_spec);
 	free(db->q_version_spec);
+	free(db->q_artifacts);
+	free(db->q_artprops);
 	free(db);
 }
 
@@ -892,6 +915,88 @@ int cachedb_run_spec(struct cachedb *db, const char *run_id, char **out, size_t 
 done:
 	free(c.manifest);
 	free(c.version);
+	return ret;
+}
+
+struct artifacts_ctx {
+	const char *uri;
+	long long *ids;
+	size_t n, alloc;
+};
+
+static int row_candidate(void *ctx, char **cols, const size_t *lens)
+{
+	struct artifacts_ctx *c = ctx;
+	char *end;
+
+	/* Go's == on the URI: byte for byte, whatever the collation said. */
+	if (!cols[0] || !cols[1] || lens[1] != strlen(c->uri) || memcmp(cols[1], c->uri, lens[1]))
+		return 0;
+	KC_GROW(c->ids, c->alloc, c->n + 1);
+	c->ids[c->n++] = strtoll(cols[0], &end, 10);
+	return 0;
+}
+
+struct props_ctx {
+	const struct cachedb_prop *props;
+	size_t nprops;
+	bool *seen;                  /* per prop: present with an equal value */
+};
+
+/* proto.Equal of two MLMD Values: the same kind, the same value (client.go:1331-1336). */
+static int row_prop(void *ctx, char **cols, const size_t *lens)
+{
+	struct props_ctx *c = ctx;
+	size_t i;
+
+	(void)lens;
+	for (i = 0; cols[0] && i < c->nprops; i++) {
+		const struct cachedb_prop *p = &c->props[i];
+		const char *v = p->kind == 's' ? cols[1] : p->kind == 'd' ? cols[2] : cols[3];
+		bool other = p->kind == 's' ? cols[2] || cols[3] : p->kind == 'd' ? cols[1] || cols[3]
+										: cols[1] || cols[2];
+		if (strcmp(cols[0], p->name) || !v || other)
+			continue;
+		if (p->kind == 'd' ? strtod(v, NULL) == strtod(p->text, NULL) : !strcmp(v, p->text))
+			c->seen[i] = true;
+	}
+	return 0;
+}
+
+int cachedb_find_artifact(struct cachedb *db, bool *found, long long *id, const char *pipeline,
+			  const char *uri, const char *type, const struct cachedb_prop *props,
+			  size_t nprops)
+{
+	struct artifacts_ctx c = { uri, NULL, 0, 0 };
+	const char *p[3] = { type, uri, pipeline };
+	size_t i, k;
+	int ret = -1;
+
+	*found = false;
+	*id = 0;
+	if (db_select(db, "MLMD artifacts by URI", db->q_artifacts, p, 3, 2, row_candidate, &c) < 0)
+		goto done;
+	for (i = 0; i < c.n && !*found; i++) {
+		char idtext[32];
+		const char *ip[1] = { idtext };
+		struct props_ctx pc = { props, nprops, xcalloc(nprops ? nprops : 1, 1) };
+		snprintf(idtext, sizeof(idtext), "%lld", c.ids[i]);
+		if (db_select(db, "MLMD artifact properties", db->q_artprops, ip, 1, 4, row_prop,
+			      &pc) < 0) {
+			free(pc.seen);
+			goto done;
+		}
+		for (k = 0; k < nprops && pc.seen[k]; k++)
+			;
+		free(pc.seen);
+		if (k == nprops) {
+			*found = true;
+			*id = c.ids[i];
+		}
+	}
+	ret = 0;
+done:
+	free(c.ids);
 	return ret;
 }
 

@@ -155,6 +155,26 @@ struct cachedb_artifact {
 int cachedb_outputs(struct cachedb *db, struct arena *a, long long id, struct node **params,
 		    struct cachedb_artifact **arts, size_t *narts);
 
+/* A custom property an artifact must carry with this value (cachedb_find_artifact). */
+struct cachedb_prop {
+	const char *name;
+	char kind;                   /* 's' string_value, 'd' double_value, 'i' int_value */
+	const char *text;            /* the value as text */
+};
+
+/*
+ * The artifact an importer's launcher re-links when reimport is false
+ * (FindMatchedArtifact, metadata/client.go:1303-1347 in 2.17, :1147-1190
+ * in 2.14): the first (lowest id, the order of MLMD's uri index) artifact
+ * whose URI equals uri exactly, of type `type` (an artifact type name),
+ * state LIVE, whose custom properties include props with equal values and
+ * that is attributed to the system.Pipeline context named pipeline.
+ * *found false: none (the launcher creates a new artifact).
+ */
+int cachedb_find_artifact(struct cachedb *db, bool *found, long long *id, const char *pipeline,
+			  const char *uri, const char *type, const struct cachedb_prop *props,
+			  size_t nprops);
+
 /*
  * Decode an MLMD struct property value ("mlmd-struct::" + base64 of a
  * serialized google.protobuf.Struct, ml_metadata/util/struct_utils.cc:30-40)

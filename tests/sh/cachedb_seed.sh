@@ -279,3 +279,51 @@ seed_child_execution() {
 	seed_run_execution "$@"
 	echo "INSERT INTO metadb.ExecutionProperty (execution_id, name, is_custom_property, int_value) VALUES ($1, 'parent_dag_id', 1, $parent);"
 }
+
+# ---- importers (test_cachedb.sh section 14) ----
+#
+# An importer's launcher (reimport false) re-links the first artifact that
+# GetArtifactsByURI returns and matchedArtifactOrNot accepts: same type,
+# state LIVE, every custom property it would write (the importer's metadata,
+# store_session_info) equal, attributed to the system.Pipeline context named
+# by the pipeline (component/importer_launcher.go:168-185, 187-323;
+# metadata/client.go:1303-1347).  PublishExecution with the pipeline's
+# contexts attributes each output artifact (client.go:576-583; MLMD
+# PutExecution).  ArtifactProperty: metadata_source_query_config.cc:2977-2988.
+
+# seed_schema_artifacts: the MLMD tables an importer's lookup reads.
+seed_schema_artifacts() {
+	cat <<'SQL'
+CREATE TABLE IF NOT EXISTS metadb.`ArtifactProperty` (
+  `artifact_id` INT NOT NULL, `name` VARCHAR(255) NOT NULL, `is_custom_property` TINYINT(1) NOT NULL,
+  `int_value` INT, `double_value` DOUBLE, `string_value` MEDIUMTEXT, `byte_value` MEDIUMBLOB,
+  `proto_value` MEDIUMBLOB, `bool_value` BOOLEAN,
+  PRIMARY KEY (`artifact_id`, `name`, `is_custom_property`));
+INSERT IGNORE INTO metadb.`Type` (`id`, `name`, `type_kind`) VALUES (6, 'system.Pipeline', 2);
+SQL
+}
+
+# seed_pipeline_context ID PIPELINE: the pipeline's system.Pipeline context.
+seed_pipeline_context() {
+	echo "INSERT INTO metadb.Context (id, type_id, name, create_time_since_epoch) VALUES ($1, 6, '$2', 1700000000000);"
+}
+
+# seed_imported ID URI STATE CONTEXT_ID PROVIDER [NAME=s:TEXT|d:NUMBER|i:INT ...]:
+# an artifact an importer made (system.Dataset), its custom properties
+# (store_session_info: the JSON of objectstore.SessionInfo, importer_launcher.go:
+# 300-315), attributed to the pipeline context.
+seed_imported() {
+	id=$1 uri=$2 state=$3 ctx=$4 provider=$5; shift 5
+	echo "INSERT INTO metadb.Artifact (id, type_id, uri, state, create_time_since_epoch, last_update_time_since_epoch) VALUES ($id, 2, '$uri', $state, 1700000000000, 1700000000000);"
+	echo "INSERT INTO metadb.ArtifactProperty (artifact_id, name, is_custom_property, string_value) VALUES ($id, 'store_session_info', 1, '{\"Provider\":\"$provider\",\"Params\":{\"fromEnv\":\"true\"}}');"
+	for p in "$@"; do
+		name=${p%%=*} v=${p#*=}
+		case $v in
+		s:*) col=string_value val="'${v#s:}'" ;;
+		d:*) col=double_value val=${v#d:} ;;
+		i:*) col=int_value val=${v#i:} ;;
+		esac
+		echo "INSERT INTO metadb.ArtifactProperty (artifact_id, name, is_custom_property, $col) VALUES ($id, '$name', 1, $val);"
+	done
+	echo "INSERT INTO metadb.Attribution (context_id, artifact_id) VALUES ($ctx, $id);"
+}

@@ -418,3 +418,48 @@ rc=$?
 [ $rc = 4 ] && grep -q "^kfpcache: --fail-on 'mismatch>0': 1 mismatch: for-loop-2\[1\]/work$" "$D/v13.err" &&
 	echo "ok - cachedb: verify --fail-on names the iteration" ||
 	echo "not ok - cachedb: verify loop --fail-on: exit $rc: $(cat "$D/v13.err")"
+
+# 14. importers: the artifact an importer's launcher re-links (reimport
+#     false) is read from ML Metadata, so its consumers' fingerprints are
+#     exact.  Decoys with lower ids: another pipeline's, another case of the
+#     URI (MariaDB's `=` matches it, Go's == does not), one without the
+#     importer's metadata, one not LIVE.
+IMP=$ROOT/tests/fixtures/live-import.yaml
+FP_ITRAIN=$(kc fingerprint --input train:data=301 "$IMP" | awk -F, '$1 == "train" { print $5 }')
+{
+	seed_schema_artifacts
+	seed_pipeline_context 10 live-import
+	seed_pipeline_context 11 other-pipeline
+	seed_imported 296 gs://acme/data/raw.csv 3 10 gs source=s:lake version=d:3
+	seed_imported 297 gs://acme/data/raw.csv 2 11 gs source=s:lake version=d:3
+	seed_imported 298 GS://acme/data/RAW.csv 2 10 gs source=s:lake version=d:3
+	seed_imported 299 gs://acme/data/raw.csv 2 10 gs source=s:lake
+	seed_imported 301 gs://acme/data/raw.csv 2 10 gs source=s:lake version=d:3
+	seed_imported 302 gs://acme/data/raw.csv 2 10 gs source=s:lake version=d:3
+	seed_execution 91 "$FP_ITRAIN"
+	seed_entry e-itrain run-a kubeflow live-import "$FP_ITRAIN" 91 1700000900
+} > "$D/imp.sql"
+sql < "$D/imp.sql" 2> "$D/imp.err" && echo "ok - cachedb: imported artifacts seeded" ||
+	echo "not ok - cachedb: imported artifacts seed failed: $(head -3 "$D/imp.err")"
+kc analyze --cache-db "$URL" --csv "$D/imp.csv" "$IMP" > /dev/null 2> "$D/imp.err"
+check importer "$D/imp.csv" importer HIT
+check importer "$D/imp.csv" train HIT
+[ "$(fpcol "$D/imp.csv" train)" = "$FP_ITRAIN" ] && echo "ok - cachedb: importer: train's fingerprint is exact through artifact 301" ||
+	echo "not ok - cachedb: importer: train's fingerprint '$(fpcol "$D/imp.csv" train)' is not '$FP_ITRAIN' $(cat "$D/imp.err")"
+check importer "$D/imp.csv" importer-2 MISS cold_cache
+check importer "$D/imp.csv" check MISS_UPSTREAM upstream_artifact
+check importer "$D/imp.csv" importer-3 UNKNOWN upstream_value
+kc explain --cache-db "$URL" "$IMP" importer > "$D/imp.exp" 2>&1
+grep -q "ML Metadata holds artifact 301 (system.Dataset, gs://acme/data/raw.csv, LIVE, in the context of pipeline live-import): the launcher re-links it" "$D/imp.exp" &&
+	echo "ok - cachedb: explain names the re-linked artifact" || echo "not ok - cachedb: explain importer: $(grep -i 'live cache' "$D/imp.exp")"
+kc explain --cache-db "$URL" "$IMP" importer-3 > "$D/imp.exp" 2>&1
+grep -q "not known: its metadata 'tags' is a list (an MLMD struct value): not compared" "$D/imp.exp" &&
+	echo "ok - cachedb: explain says why an importer stays UNKNOWN" || echo "not ok - cachedb: explain importer-3: $(grep -i 'live cache' "$D/imp.exp")"
+# importer-2's URI from the pipeline parameter; without metadata it takes
+# 299 (a superset of its properties is a match), the lowest id that passes.
+kc analyze --cache-db "$URL" --param other_uri=gs://acme/data/raw.csv --csv "$D/imp2.csv" "$IMP" > /dev/null 2> "$D/imp.err"
+check "importer, URI from a parameter" "$D/imp2.csv" importer-2 HIT
+check "importer, URI from a parameter" "$D/imp2.csv" check MISS cold_cache
+[ "$(fpcol "$D/imp2.csv" check)" = "$(kc fingerprint --input check:data=299 "$IMP" | awk -F, '$1 == "check" { print $5 }')" ] &&
+	echo "ok - cachedb: importer: the lowest matching id (299)" ||
+	echo "not ok - cachedb: importer: check's fingerprint is not the one of artifact 299 $(cat "$D/imp.err")"
