@@ -818,6 +818,8 @@ int session_run(struct session *s, struct common *c, const char *spec_arg,
 		if (live_open(s, c, s->dag->pipeline_name, &live) < 0)
 			goto done;
 		current.live = &live;
+		if (s->live_ns)
+			current.ns = s->live_ns;
 		nbl = 0;
 	} else if (need_baseline && !c->cold && !nbl) {
 		if (default_baseline(s, c, spec_arg, &dflt) < 0)

@@ -378,8 +378,17 @@ int live_open(struct session *s, const struct common *c, const char *pipeline,
 	if (live_connect(s, c) < 0)
 		return -1;
 	lc = s->live;
-	if (cachedb_count(lc->db, &entries, pipeline, ns) < 0 ||
-	    (c->verify_run && load_run(lc, c->verify_run) < 0))
+	if (c->verify_run && load_run(lc, c->verify_run) < 0)
+		return -1;
+	/* verify: the lookups of the run's drivers, in the run's namespace (--namespace overrides). */
+	if (c->verify_run && !c->ns) {
+		const char *run_ns;
+		if (cachedb_run_namespace(lc->db, &lc->arena, c->verify_run, &run_ns) < 0)
+			return -1;
+		if (*run_ns)
+			ns = s->live_ns = run_ns;
+	}
+	if (cachedb_count(lc->db, &entries, pipeline, ns) < 0)
 		return -1;
 	t = (time_t)cachedb_read_time(lc->db);
 	if (gmtime_r(&t, &tm))

@@ -297,6 +297,7 @@ struct cachedb {
 	char *q_lookup, *q_lookup_at, *q_count, *q_params, *q_events, *q_run;
 	char *q_run_spec, *q_version_spec;   /* verify without --spec */
 	char *q_artifacts, *q_artprops;      /* importers */
+	char *q_run_ns;                      /* verify: the run's namespace */
 	long long read_time;
 };
 
@@ -660,6 +661,11 @@ int cachedb_open(struct cachedb **out, const struct cachedb_options *o)
 	db->q_artprops = xstrfmt("SELECT `name`, `string_value`, `double_value`, `int_value` "
 				 "FROM `%s`.`ArtifactProperty` WHERE `artifact_id` = ? "
 				 "AND `is_custom_property` = 1", db->mlmd_db);
+	db->q_run_ns = xstrfmt("SELECT p.`string_value` FROM `%s`.`Context` c "
+			       "JOIN `%s`.`Type` ct ON ct.`id` = c.`type_id` AND ct.`name` = 'system.PipelineRun' "
+			       "JOIN `%s`.`ContextProperty` p ON p.`context_id` = c.`id` "
+			       "AND p.`name` = 'namespace' AND p.`is_custom_property` = 1 "
+			       "WHERE c.`name` = ?", db->mlmd_db, db->mlmd_db, db->mlmd_db);
 	db->q_count = xstrfmt("SELECT COUNT(*) FROM `%s`.`tasks` WHERE `PipelineName` = ? "
 			      "AND `Namespace` = ? AND `Fingerprint` <> ''", db->pipeline_db);
 	/* metadata/client.go:564-575: output parameters, custom property `outputs`. */
@@ -705,6 +711,7 @@ void cachedb_free(struct cachedb *db)
 	free(db->q_version_spec);
 	free(db->q_artifacts);
 	free(db->q_artprops);
+	free(db->q_run_ns);
 	free(db);
 }
 
@@ -998,6 +1005,33 @@ int cachedb_find_artifact(struct cachedb *db, bool *found, long long *id, const 
 done:
 	free(c.ids);
 	return ret;
+}
+
+struct ns_ctx {
+	struct arena *a;
+	const char *ns;
+};
+
+static int row_ns(void *ctx, char **cols, const size_t *lens)
+{
+	struct ns_ctx *c = ctx;
+
+	(void)lens;
+	c->ns = arena_strdup(c->a, cols[0] ? cols[0] : "");
+	return 0;
+}
+
+int cachedb_run_namespace(struct cachedb *db, struct arena *a, const char *run_id,
+			  const char **out)
+{
+	struct ns_ctx c = { a, "" };
+	const char *p[1] = { run_id };
+
+	*out = "";
+	if (db_select(db, "MLMD run context", db->q_run_ns, p, 1, 1, row_ns, &c) < 0)
+		return -1;
+	*out = c.ns;
+	return 0;
 }
 
 struct outputs_ctx {

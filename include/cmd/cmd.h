@@ -147,6 +147,7 @@ struct session {
 	struct live_ctx *live;        /* --cache-db: the open connection, or NULL */
 	char *live_desc;              /* --cache-db: where the state came from */
 	const char *live_spec_source; /* verify without --spec: the table the spec came from */
+	const char *live_ns;          /* verify: the run's namespace (its MLMD context), or NULL */
 };
 
 struct live_cache;

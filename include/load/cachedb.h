@@ -137,6 +137,17 @@ int cachedb_run_executions(struct cachedb *db, struct arena *a, const char *run_
 int cachedb_run_spec(struct cachedb *db, const char *run_id, char **out, size_t *len,
 		     const char **source);
 
+/*
+ * The namespace run run_id ran in: the custom property `namespace` of its
+ * system.PipelineRun context, which the root DAG driver sets
+ * (metadata/client.go:410-423; 2.14: :320-335).  Its executions do not say:
+ * those a driver creates on a hit carry an empty pod_name and namespace
+ * (client.go:675-678, driver/container.go:173-190).  *out "" when unknown;
+ * in arena a.
+ */
+int cachedb_run_namespace(struct cachedb *db, struct arena *a, const char *run_id,
+			  const char **out);
+
 /* Entries (rows with a fingerprint) in scope pipeline/ns. */
 int cachedb_count(struct cachedb *db, long long *out, const char *pipeline, const char *ns);
 

@@ -131,7 +131,7 @@ PY
 
 # seed_run RUN_UUID NAMESPACE: the run_details row a task belongs to.
 seed_run() {
-	echo "INSERT INTO mlpipeline.run_details VALUES ('$1', 'run $1', '$2', 1700000000);"
+	echo "INSERT INTO mlpipeline.run_details (UUID, DisplayName, Namespace, CreatedAtInSec) VALUES ('$1', 'run $1', '$2', 1700000000);"
 }
 
 # seed_execution ID FINGERPRINT [PARAMS_JSON [NAME=ARTIFACT_ID ...]]: a
@@ -326,4 +326,46 @@ seed_imported() {
 		echo "INSERT INTO metadb.ArtifactProperty (artifact_id, name, is_custom_property, $col) VALUES ($id, '$name', 1, $val);"
 	done
 	echo "INSERT INTO metadb.Attribution (context_id, artifact_id) VALUES ($ctx, $id);"
+}
+
+# ---- what a real database holds (test_cachedb.sh section 15) ----
+
+# seed_schema_contexts: MLMD's ContextProperty (metadata_source_query_config.cc,
+# MySQL variant, next to ExecutionProperty): a run context's namespace.
+seed_schema_contexts() {
+	cat <<'SQL'
+CREATE TABLE IF NOT EXISTS metadb.`ContextProperty` (
+  `context_id` INT NOT NULL, `name` VARCHAR(255) NOT NULL, `is_custom_property` TINYINT(1) NOT NULL,
+  `int_value` INT, `double_value` DOUBLE, `string_value` MEDIUMTEXT, `byte_value` MEDIUMBLOB,
+  `proto_value` MEDIUMBLOB, `bool_value` BOOLEAN,
+  PRIMARY KEY (`context_id`, `name`, `is_custom_property`));
+SQL
+}
+
+# seed_run_namespace CONTEXT_ID NAMESPACE: the run context's custom property
+# `namespace`, set by the root DAG driver's GetPipeline (v2/metadata/client.go:410-423).
+seed_run_namespace() {
+	echo "INSERT INTO metadb.ContextProperty (context_id, name, is_custom_property, string_value) VALUES ($1, 'namespace', 1, '$2');"
+}
+
+# seed_hit_execution ID CONTEXT_ID TASK CREATED_MS FINGERPRINT CACHED_ID
+# [PARAMS_JSON [NAME=ARTIFACT_ID ...]]: the execution a driver creates on a
+# hit: CreateExecution before any pod exists, so pod_name and namespace are
+# empty (driver/container.go:173-190, metadata/client.go:675-678), then
+# PublishExecution in state CACHED with the cached outputs and OUTPUT events
+# re-linking the cached artifacts (container.go:217-236, client.go:556-600).
+seed_hit_execution() {
+	id=$1 ctx=$2 task=$3 created=$4 fp=$5 cached=$6; shift 6
+	echo "INSERT INTO metadb.Execution (id, type_id, last_known_state, name, create_time_since_epoch, last_update_time_since_epoch) VALUES ($id, 1, 5, NULL, $created, $created);"
+	echo "INSERT INTO metadb.ExecutionProperty (execution_id, name, is_custom_property, string_value) VALUES ($id, 'task_name', 1, '$task'), ($id, 'display_name', 1, '$task'), ($id, 'cache_fingerprint', 1, '$fp'), ($id, 'cached_execution_id', 1, '$cached'), ($id, 'pod_name', 1, ''), ($id, 'pod_uid', 1, ''), ($id, 'namespace', 1, ''), ($id, 'image', 1, '');"
+	if [ $# -gt 0 ]; then
+		[ -n "$1" ] && echo "INSERT INTO metadb.ExecutionProperty (execution_id, name, is_custom_property, string_value) VALUES ($id, 'outputs', 1, '$(seed_struct "$1")');"
+		shift
+	fi
+	for a in "$@"; do
+		name=${a%%=*} art=${a#*=}
+		echo "INSERT INTO metadb.Event (artifact_id, execution_id, type, milliseconds_since_epoch) VALUES ($art, $id, 4, $created);"
+		echo "INSERT INTO metadb.EventPath (event_id, is_index_step, step_index, step_key) VALUES (LAST_INSERT_ID(), 0, NULL, '$name');"
+	done
+	echo "INSERT INTO metadb.Association (context_id, execution_id) VALUES ($ctx, $id);"
 }

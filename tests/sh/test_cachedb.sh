@@ -66,6 +66,7 @@ FP_EVAL=$(fp evaluate --input evaluate:model=201)
 
 {
 	seed_schema
+	seed_schema_contexts
 	seed_run run-a kubeflow
 	seed_run run-b team-b
 	seed_run run-c team-c
@@ -463,3 +464,64 @@ check "importer, URI from a parameter" "$D/imp2.csv" check MISS cold_cache
 [ "$(fpcol "$D/imp2.csv" check)" = "$(kc fingerprint --input check:data=299 "$IMP" | awk -F, '$1 == "check" { print $5 }')" ] &&
 	echo "ok - cachedb: importer: the lowest matching id (299)" ||
 	echo "not ok - cachedb: importer: check's fingerprint is not the one of artifact 299 $(cat "$D/imp.err")"
+
+# 15. what a real database holds that a model forgets.
+# a. The persistence agent's rows (empty Fingerprint) are in the table and in
+#    scope, but never entries (nor counted).
+n=$(sql -N -e "SELECT COUNT(*) FROM mlpipeline.tasks WHERE PipelineName = 'pipeline/live-chain' AND Namespace = 'kubeflow'")
+na=$(sql -N -e "SELECT COUNT(*) FROM mlpipeline.tasks WHERE PipelineName = 'pipeline/live-chain' AND Namespace = 'kubeflow' AND Fingerprint = ''")
+kc analyze --cache-db "$URL" "$SPEC" > "$D/agent.out" 2>&1
+[ "$na" = 1 ] && grep -q ": $((n - na)) entries in scope pipeline/live-chain$" "$D/agent.out" &&
+	echo "ok - cachedb: an agent row (empty fingerprint) is in scope but not an entry" ||
+	echo "not ok - cachedb: agent row: $n rows, $na without a fingerprint, $(grep '^cache' "$D/agent.out")"
+# b. Pipeline names differing only in case share entries: section 4
+#    (team-c: 'pipeline/LIVE-CHAIN' serves live-chain).
+# c. Executions a driver creates on a hit: empty pod_name and namespace,
+#    CACHED, re-linking the cached artifacts.  run-h ran in team-b (its
+#    context says so; its executions cannot): solo hit e-solo-b there.
+#    prep's hit re-links artifact 103 a second time: prep's entry still
+#    reads its own execution's outputs.
+{
+	seed_run_context 4 run-h
+	seed_run_namespace 4 team-b
+	seed_hit_execution 57 4 solo 1700003000000 "$FP_SOLO" 31
+	seed_hit_execution 58 4 prep 1700003000000 "$FP_PREP" 13 '{"rows": 1000}' dataset=103
+} > "$D/hit.sql"
+sql < "$D/hit.sql" 2> "$D/hit.err" && echo "ok - cachedb: hit executions seeded" ||
+	echo "not ok - cachedb: hit executions seed failed: $(head -3 "$D/hit.err")"
+kc verify --cache-db "$URL" --spec "$SPEC" run-h > "$D/v15.out" 2> "$D/v15.err"
+rc=$?
+if [ $rc = 0 ] && grep -q "^solo,HIT,HIT,57,equal,true$" "$D/v15.out" &&
+   grep -q "^prep,MISS,HIT,58,equal,false$" "$D/v15.out" &&
+   grep -q "^run run-h: 2 container executions; live cache [^;]*, namespace team-b, " "$D/v15.out"; then
+	echo "ok - cachedb: verify: a hit's execution (no pod, no namespace) is judged in the run's namespace"
+else
+	echo "not ok - cachedb: verify run-h: exit $rc: $(cat "$D/v15.err") $(cat "$D/v15.out")"
+fi
+kc verify --cache-db "$URL" --spec "$SPEC" --namespace kubeflow run-h > "$D/v15k.out" 2> "$D/v15.err"
+grep -q "^solo,MISS,HIT,57,equal,false$" "$D/v15k.out" && grep -q "^prep,HIT,HIT,58,equal,true$" "$D/v15k.out" &&
+	echo "ok - cachedb: verify --namespace overrides the run's namespace" ||
+	echo "not ok - cachedb: verify run-h --namespace kubeflow: $(cat "$D/v15.err") $(cat "$D/v15k.out")"
+kc analyze --cache-db "$URL" --csv "$D/hit.csv" "$SPEC" > /dev/null 2>&1
+check "after a hit re-linked prep's artifact" "$D/hit.csv" prep HIT
+[ "$(fpcol "$D/hit.csv" train)" = "$FP_TRAIN" ] && echo "ok - cachedb: a hit's re-linking events change no fingerprint" ||
+	echo "not ok - cachedb: train's fingerprint after the hit: '$(fpcol "$D/hit.csv" train)'"
+# d. tasks.RunUUID -> run_details.UUID ON DELETE CASCADE (2.14: GORM v1's
+#    AddForeignKey, client_manager/client_manager.go:487-491; 2.15-2.17: the
+#    model's constraint, model/task.go:29-30): an entry needs its run, and
+#    deleting the run (DeleteRun, storage/run_store.go:753-764) deletes it.
+{
+	seed_run run-fk team-d
+	seed_entry e-solo-d run-fk team-d live-chain "$FP_SOLO" 31 1700000400
+} > "$D/fk.sql"
+sql < "$D/fk.sql" 2> "$D/fk.err" || echo "not ok - cachedb: fk seed failed: $(cat "$D/fk.err")"
+kc analyze --cache-db "$URL" --namespace team-d --csv "$D/fk1.csv" "$SPEC" > /dev/null 2>&1
+sql -e "DELETE FROM mlpipeline.run_details WHERE UUID = 'run-fk'"
+kc analyze --cache-db "$URL" --namespace team-d --csv "$D/fk2.csv" "$SPEC" > /dev/null 2>&1
+check "foreign key: before the run is deleted" "$D/fk1.csv" solo HIT
+check "foreign key: after the run is deleted" "$D/fk2.csv" solo MISS cold_cache
+if sql -e "$(seed_entry e-orphan no-such-run kubeflow live-chain "$FP_SOLO" 31 1700000400)" 2> /dev/null; then
+	echo "not ok - cachedb: a tasks row without its run was accepted (the seed lacks KFP's foreign key)"
+else
+	echo "ok - cachedb: a tasks row needs its run (KFP's foreign key)"
+fi
