@@ -1,10 +1,13 @@
 /*
- * cmd/verify.c - `kfpcache verify RUN_ID --cache-db URL --spec SPEC`: what a
- * finished run really did per task (its container executions in ML
+ * cmd/verify.c - `kfpcache verify RUN_ID --cache-db URL [--spec SPEC]`: what
+ * a finished run really did per task (its container executions in ML
  * Metadata: CACHED, COMPLETE, FAILED, CANCELED, and the fingerprint each
- * driver recorded) next to the prediction of the same spec against the
- * live cache as each task's driver saw it (entries written before that
- * driver ran); the accuracy over the run, and --fail-on mismatch>N.
+ * driver recorded), matched to task paths through their DAG executions
+ * (loop iterations as for-loop-2[1]/task), next to the prediction of the
+ * spec it ran (as the API server stored it, or SPEC) against the live
+ * cache as each task's driver saw it (entries written before that driver
+ * ran, in the run's namespace); the accuracy over the run, and
+ * --fail-on mismatch>N.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,7 +22,7 @@
 enum { V_SPEC = 256, V_FAIL_ON };
 
 const struct opt verify_opts[] = {
-	{ "spec", 0, "SPEC", "the compiled spec the run ran (file or REV:PATH) instead of the one the API server stored", V_SPEC, OPT_IN, OPTG_INPUTS, "the run's stored spec" },
+	{ "spec", 0, "SPEC", "the compiled spec the run ran (file or REV:PATH)", V_SPEC, OPT_IN, OPTG_INPUTS, "the one the API server stored for the run" },
 	{ "fail-on", 0, "mismatch>N", "exit 4 when more than N tasks' predicted decisions differ from what the run did", V_FAIL_ON, 0, OPTG_OUTPUTS, "none" },
 	{ NULL, 0, NULL, NULL, 0, 0, 0, NULL }
 };

@@ -311,7 +311,7 @@ seed_pipeline_context() {
 # seed_imported ID URI STATE CONTEXT_ID PROVIDER [NAME=s:TEXT|d:NUMBER|i:INT ...]:
 # an artifact an importer made (system.Dataset), its custom properties
 # (store_session_info: the JSON of objectstore.SessionInfo, importer_launcher.go:
-# 300-315), attributed to the pipeline context.
+# 283-294), attributed to the pipeline context.
 seed_imported() {
 	id=$1 uri=$2 state=$3 ctx=$4 provider=$5; shift 5
 	echo "INSERT INTO metadb.Artifact (id, type_id, uri, state, create_time_since_epoch, last_update_time_since_epoch) VALUES ($id, 2, '$uri', $state, 1700000000000, 1700000000000);"

@@ -507,7 +507,7 @@ check "after a hit re-linked prep's artifact" "$D/hit.csv" prep HIT
 [ "$(fpcol "$D/hit.csv" train)" = "$FP_TRAIN" ] && echo "ok - cachedb: a hit's re-linking events change no fingerprint" ||
 	echo "not ok - cachedb: train's fingerprint after the hit: '$(fpcol "$D/hit.csv" train)'"
 # d. tasks.RunUUID -> run_details.UUID ON DELETE CASCADE (2.14: GORM v1's
-#    AddForeignKey, client_manager/client_manager.go:487-491; 2.15-2.17: the
+#    AddForeignKey, client_manager/client_manager.go:488-492; 2.15-2.17: the
 #    model's constraint, model/task.go:29-30): an entry needs its run, and
 #    deleting the run (DeleteRun, storage/run_store.go:753-764) deletes it.
 {
