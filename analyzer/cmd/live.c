@@ -345,19 +345,31 @@ static int live_connect(struct session *s, const struct common *c)
 
 int live_run_spec(struct session *s, const struct common *c, struct spec **out)
 {
-	char *buf, *name;
+	char *buf, *name, *params, *pname;
 	size_t len;
 	const char *source;
+	struct node *pv = NULL;
 	int r;
 
 	if (live_connect(s, c) < 0 ||
-	    cachedb_run_spec(s->live->db, c->verify_run, &buf, &len, &source) < 0)
+	    cachedb_run_spec(s->live->db, c->verify_run, &buf, &len, &source, &params) < 0)
 		return -1;
 	/* Errors name the run ("run:ID:LINE:COL: reason"), as a file would be named. */
 	name = xstrfmt("run:%s", c->verify_run);
+	pname = xstrfmt("run:%s:RuntimeParameters", c->verify_run);
 	r = spec_load_buf(out, buf, len, name, &c->limits);
+	/* The values the run ran with, as a PipelineJob's (--param, --params-file override). */
+	if (r == 0 && params) {
+		r = json_parse(&(*out)->arena, params, strlen(params), pname, &c->limits, &pv);
+		if (r == 0 && !node_is_map(pv))
+			r = err_set("%s: expected a JSON object of parameter values", pname);
+		if (r == 0)
+			(*out)->run_params = pv;
+	}
+	free(pname);
 	free(name);
 	free(buf);
+	free(params);
 	if (r == 0)
 		s->live_spec_source = arena_printf(&s->arena, "%s.%s for run %s",
 						   cachedb_pipeline_db(s->live->db), source,

@@ -637,8 +637,8 @@ int cachedb_open(struct cachedb **out, const struct cachedb_options *o)
 	 * WorkflowSpecManifest for v1 runs), else its version's spec.
 	 */
 	db->q_run_spec = xstrfmt("SELECT `PipelineSpecManifest`, `PipelineVersionId`, "
-				 "COALESCE(`WorkflowSpecManifest`, '') <> '' FROM `%s`.`run_details` "
-				 "WHERE `UUID` = ?", db->pipeline_db);
+				 "COALESCE(`WorkflowSpecManifest`, '') <> '', `RuntimeParameters` "
+				 "FROM `%s`.`run_details` WHERE `UUID` = ?", db->pipeline_db);
 	db->q_version_spec = xstrfmt("SELECT `PipelineSpec` FROM `%s`.`pipeline_versions` "
 				     "WHERE `UUID` = ?", db->pipeline_db);
 	/*
@@ -840,7 +840,7 @@ int cachedb_count(struct cachedb *db, long long *out, const char *pipeline, cons
 
 struct run_spec_ctx {
 	bool found, v1;
-	char *manifest, *version;
+	char *manifest, *version, *params;
 	size_t len;
 };
 
@@ -856,6 +856,8 @@ static int row_run_spec(void *ctx, char **cols, const size_t *lens)
 	if (cols[1] && *cols[1])
 		c->version = xstrdup(cols[1]);
 	c->v1 = cols[2] && !strcmp(cols[2], "1");
+	if (cols[3] && *cols[3])
+		c->params = xstrdup(cols[3]);
 	return 0;
 }
 
@@ -872,7 +874,7 @@ static int row_version_spec(void *ctx, char **cols, const size_t *lens)
 }
 
 int cachedb_run_spec(struct cachedb *db, const char *run_id, char **out, size_t *len,
-		     const char **source)
+		     const char **source, char **params)
 {
 	struct run_spec_ctx c;
 	const char *p[1] = { run_id };
@@ -881,8 +883,9 @@ int cachedb_run_spec(struct cachedb *db, const char *run_id, char **out, size_t 
 	memset(&c, 0, sizeof(c));
 	*out = NULL;
 	*len = 0;
+	*params = NULL;
 	*source = "run_details";
-	if (db_select(db, "KFP run_details table", db->q_run_spec, p, 1, 3, row_run_spec, &c) < 0)
+	if (db_select(db, "KFP run_details table", db->q_run_spec, p, 1, 4, row_run_spec, &c) < 0)
 		goto done;
 	if (!c.found) {
 		err_set("%s: run '%s' not found in %s.run_details", db->where, term_text(run_id),
@@ -917,11 +920,14 @@ int cachedb_run_spec(struct cachedb *db, const char *run_id, char **out, size_t 
 	}
 	*out = c.manifest;
 	*len = c.len;
+	*params = c.params;
 	c.manifest = NULL;
+	c.params = NULL;
 	ret = 0;
 done:
 	free(c.manifest);
 	free(c.version);
+	free(c.params);
 	return ret;
 }
 

@@ -131,11 +131,14 @@ int cachedb_run_executions(struct cachedb *db, struct arena *a, const char *run_
  * manifest is empty but that names a version falls back to that version's
  * pipeline_versions.PipelineSpec (model/pipeline_version.go:53, 2.14: :47).
  * *out is malloc'd, NUL-terminated, *len bytes; *source says where it came
- * from ("run_details" or "pipeline_versions").  Fails with one line when
- * the run is unknown, is a v1 (Argo workflow) run, or has no manifest.
+ * from ("run_details" or "pipeline_versions"); *params (malloc'd, or NULL)
+ * the run's parameter values, run_details.RuntimeParameters: the JSON of
+ * the request's runtime_config.parameters map (model/runtime_config.go:19,
+ * server/api_converter.go:701-712 in 2.17).  Fails with one line when the
+ * run is unknown, is a v1 (Argo workflow) run, or has no manifest.
  */
 int cachedb_run_spec(struct cachedb *db, const char *run_id, char **out, size_t *len,
-		     const char **source);
+		     const char **source, char **params);
 
 /*
  * The namespace run run_id ran in: the custom property `namespace` of its

@@ -240,6 +240,15 @@ seed_run_spec() {
 	echo "INSERT INTO mlpipeline.run_details (UUID, DisplayName, Namespace, CreatedAtInSec, PipelineId, PipelineVersionId, PipelineName, PipelineSpecManifest, WorkflowSpecManifest) VALUES ('$1', 'run $1', '$2', 1700001000, '${4:+pipeline-1}', $ver, '${4:+pipelines/$4}', $(sql_text "$3"), NULL);"
 }
 
+# seed_run_params RUN_UUID JSON: the run's parameter values as CreateRun
+# stores them (RuntimeParameters: json.Marshal of the request's
+# runtime_config.parameters map, server/api_converter.go:701-712).
+seed_run_params() {
+	printf '%s' "$2" > "${TMPDIR:-/tmp}/kc-seed-params.$$"
+	echo "UPDATE mlpipeline.run_details SET RuntimeParameters = $(sql_text "${TMPDIR:-/tmp}/kc-seed-params.$$") WHERE UUID = '$1';"
+	rm -f "${TMPDIR:-/tmp}/kc-seed-params.$$"
+}
+
 # seed_run_v1 RUN_UUID NAMESPACE: a v1 run (an Argo workflow, no pipeline spec).
 seed_run_v1() {
 	echo "INSERT INTO mlpipeline.run_details (UUID, DisplayName, Namespace, CreatedAtInSec, PipelineSpecManifest, WorkflowSpecManifest) VALUES ('$1', 'run $1', '$2', 1700001000, '', 'apiVersion: argoproj.io/v1alpha1');"

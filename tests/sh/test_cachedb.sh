@@ -363,6 +363,34 @@ v12_err "empty manifest" run-e "run 'run-e' has an empty pipeline spec manifest 
 v12_err "malformed spec" run-m "^kfpcache: run:run-m:[0-9]*:[0-9]*: did not find expected"
 v12_err "a v1 run" run-1 "run 'run-1' is a KFP v1 run (an Argo workflow, no pipeline spec)"
 
+# The run's parameter values (RuntimeParameters) are the run's, not the
+# spec's defaults: run-r ran live-loop with names ["ada", "cy"].  (Its
+# executions sit in two iteration DAGs; section 13 explains them.)
+LOOP=$ROOT/tests/fixtures/live-loop.yaml
+FP_CY=$(kc fingerprint --param 'names=["ada", "cy"]' "$LOOP" 2> /dev/null | awk -F, '$1 == "for-loop-1[1]/greet" { print $5 }')
+FP_BOB=$(kc fingerprint "$LOOP" 2> /dev/null | awk -F, '$1 == "for-loop-1[1]/greet" { print $5 }')
+{
+	seed_run_spec run-r kubeflow "$LOOP"
+	seed_run_params run-r '{"names":"[\"ada\", \"cy\"]"}'
+	seed_run_context 5 run-r
+	seed_dag_execution 100 5 '' 0
+	seed_dag_execution 101 5 for-loop-1 100
+	seed_dag_execution 102 5 for-loop-1 101 0
+	seed_dag_execution 103 5 for-loop-1 101 1
+	seed_child_execution 102 104 5 greet 3 1700002010000 "$(kc fingerprint "$LOOP" 2> /dev/null | awk -F, '$1 == "for-loop-1[0]/greet" { print $5 }')"
+	seed_child_execution 103 105 5 greet 3 1700002010000 "$FP_CY"
+} > "$D/params.sql"
+sql < "$D/params.sql" 2> "$D/params.err" || echo "not ok - cachedb: run-r seed failed: $(head -3 "$D/params.err")"
+kc verify --cache-db "$URL" run-r > "$D/v12r.out" 2> "$D/v12.err"
+[ -n "$FP_CY" ] && [ "$FP_CY" != "$FP_BOB" ] && grep -q '^for-loop-1\[1\]/greet,MISS,MISS,105,equal,true$' "$D/v12r.out" &&
+	echo "ok - cachedb: verify without --spec: the run's parameter values" ||
+	echo "not ok - cachedb: verify run-r: $(cat "$D/v12.err") $(cat "$D/v12r.out")"
+# --param still overrides them.
+kc verify --cache-db "$URL" --param 'names=["ada", "bob"]' run-r > "$D/v12r.out" 2> "$D/v12.err"
+grep -q '^for-loop-1\[1\]/greet,MISS,MISS,105,differs,true$' "$D/v12r.out" &&
+	echo "ok - cachedb: verify --param overrides the run's values" ||
+	echo "not ok - cachedb: verify run-r --param: $(cat "$D/v12.err") $(cat "$D/v12r.out")"
+
 # 13. loop iterations: executions are matched to task paths through their
 #     DAG executions (parent_dag_id, iteration_index), for-loop-1[0]/greet;
 #     for-loop-2 (items from gen, known only at run time) is predicted once,
