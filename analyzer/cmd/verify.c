@@ -138,8 +138,9 @@ static void print_rows(const struct session *s, struct tally *t)
 		for (k = 0; k < n && k < VERIFY_MAX_ITERATIONS; k++)
 			print_row(r, ipaths[k], iters[k], false, t);
 		sb_addf(&t->notes, "note: %s: one prediction for all %zu iterations (the loop's items "
-			"are known only at run time); each iteration's execution is compared with it\n",
-			term_text(task->path), n);
+			"are known only at run time); each iteration's execution is compared with it%s\n",
+			term_text(task->path), n,
+			n > VERIFY_MAX_ITERATIONS ? " (the first 4096 only)" : "");
 	}
 	free(iters);
 	free(ipaths);
