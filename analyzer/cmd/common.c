@@ -842,7 +842,9 @@ static int session_spec(struct session *s, struct common *c, const char *spec_ar
 {
 	common_dag_options(c, &c->pol, &s->dag_opts);
 	if (!s->from) {
-		if (spec_load(&s->spec, spec_arg, c->repo, &c->limits) < 0)
+		/* verify without --spec: the spec the API server stored for the run. */
+		if ((spec_arg ? spec_load(&s->spec, spec_arg, c->repo, &c->limits)
+			      : live_run_spec(s, c, &s->spec)) < 0)
 			return -1;
 		return build(s, c, s->spec, &s->dag);
 	}
@@ -879,6 +881,8 @@ int session_run_from(struct session *s, struct common *c, const char *spec_arg,
 		if (live_open(s, c, s->dag->pipeline_name, &live) < 0)
 			goto done;
 		current.live = &live;
+		if (s->live_ns)
+			current.ns = s->live_ns;
 	} else if (need_baseline && !c->cold && !nbl) {
 		if (default_baseline(s, c, spec_arg, &dflt) < 0)
 			goto done;

@@ -65,7 +65,7 @@ static const struct command commands[] = {
 	  "a finished run's decisions (ML Metadata) against the prediction, as each driver saw the cache",
 	  verify_opts, COMMON_INPUTS | COMMON_PARAMS_FILE | COMMON_POLICY | COMMON_LIMITS |
 	  COMMON_BIT(OPT_NAMESPACE) | COMMON_LIVE,
-	  "  kfpcache verify --cache-db mysql://kfp_reader@127.0.0.1:3306/ --spec pipeline.yaml 6f1c2d7e-run-id\n"
+	  "  kfpcache verify --cache-db mysql://kfp_reader@127.0.0.1:3306/ 6f1c2d7e-run-id\n"
 	  "  kfpcache verify --cache-db mysql://kfp_reader@127.0.0.1:3306/ --spec pipeline.yaml --fail-on 'mismatch>0' 6f1c2d7e-run-id\n" },
 	{ "merge", cmd_merge, "TIMELINE.csv...",
 	  "join the timelines of history --shard K/N jobs into one",

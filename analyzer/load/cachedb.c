@@ -295,6 +295,9 @@ struct cachedb {
 	char *where;                 /* host:port, for messages */
 	char *pipeline_db, *mlmd_db;
 	char *q_lookup, *q_lookup_at, *q_count, *q_params, *q_events, *q_run;
+	char *q_run_spec, *q_version_spec;   /* verify without --spec */
+	char *q_artifacts, *q_artprops;      /* importers */
+	char *q_run_ns;                      /* verify: the run's namespace */
 	long long read_time;
 };
 
@@ -347,7 +350,7 @@ static int stmt_error(const struct cachedb *db, MYSQL_STMT *st, const char *what
 	return err_set("%s: %s: %s", db->where, what, term_text(mysql_stmt_error(st)));
 }
 
-#define MAXCOLS 8
+#define MAXCOLS 12
 #define MAXPARAMS 8
 
 /* Called per row with the columns as NUL-terminated strings (NULL for SQL NULL). */
@@ -599,22 +602,71 @@ int cachedb_open(struct cachedb **out, const struct cachedb_options *o)
 				  "FROM `%s`.`tasks` WHERE `Fingerprint` = ? AND `PipelineName` = ? "
 				  "AND `Namespace` = ? AND `Fingerprint` <> '' AND `FinishedTimestamp` <= ? "
 				  "ORDER BY `CreatedTimestamp` DESC, `UUID` DESC LIMIT 1", db->pipeline_db);
-	/* A run's executions: its system.PipelineRun context (metadata/client.go:410-468). */
+	/*
+	 * A run's executions: its system.PipelineRun context (metadata/client.go:
+	 * 410-468), container and DAG executions (client.go:96-97); each carries
+	 * task_name, and parent_dag_id (its DAG's execution) and, for a loop
+	 * iteration's DAG, iteration_index as int values (CreateExecution,
+	 * client.go:638-700 in 2.17, :549-600 in 2.14; driver/container.go:
+	 * 128-133, driver/dag.go:104-109).
+	 */
 	db->q_run = xstrfmt("SELECT e.`id`, e.`last_known_state`, e.`create_time_since_epoch`, "
-			    "tn.`string_value`, fp.`string_value`, ce.`string_value` "
+			    "tn.`string_value`, fp.`string_value`, ce.`string_value`, et.`name`, "
+			    "pd.`int_value`, ii.`int_value` "
 			    "FROM `%s`.`Context` c "
 			    "JOIN `%s`.`Type` ct ON ct.`id` = c.`type_id` AND ct.`name` = 'system.PipelineRun' "
 			    "JOIN `%s`.`Association` a ON a.`context_id` = c.`id` "
 			    "JOIN `%s`.`Execution` e ON e.`id` = a.`execution_id` "
-			    "JOIN `%s`.`Type` et ON et.`id` = e.`type_id` AND et.`name` = 'system.ContainerExecution' "
+			    "JOIN `%s`.`Type` et ON et.`id` = e.`type_id` "
+			    "AND et.`name` IN ('system.ContainerExecution', 'system.DAGExecution') "
 			    "LEFT JOIN `%s`.`ExecutionProperty` tn ON tn.`execution_id` = e.`id` "
 			    "AND tn.`name` = 'task_name' AND tn.`is_custom_property` = 1 "
 			    "LEFT JOIN `%s`.`ExecutionProperty` fp ON fp.`execution_id` = e.`id` "
 			    "AND fp.`name` = 'cache_fingerprint' AND fp.`is_custom_property` = 1 "
 			    "LEFT JOIN `%s`.`ExecutionProperty` ce ON ce.`execution_id` = e.`id` "
 			    "AND ce.`name` = 'cached_execution_id' AND ce.`is_custom_property` = 1 "
+			    "LEFT JOIN `%s`.`ExecutionProperty` pd ON pd.`execution_id` = e.`id` "
+			    "AND pd.`name` = 'parent_dag_id' AND pd.`is_custom_property` = 1 "
+			    "LEFT JOIN `%s`.`ExecutionProperty` ii ON ii.`execution_id` = e.`id` "
+			    "AND ii.`name` = 'iteration_index' AND ii.`is_custom_property` = 1 "
 			    "WHERE c.`name` = ? ORDER BY e.`id`", db->mlmd_db, db->mlmd_db, db->mlmd_db,
-			    db->mlmd_db, db->mlmd_db, db->mlmd_db, db->mlmd_db, db->mlmd_db);
+			    db->mlmd_db, db->mlmd_db, db->mlmd_db, db->mlmd_db, db->mlmd_db, db->mlmd_db,
+			    db->mlmd_db);
+	/*
+	 * verify without --spec: the run's stored manifest (model/run.go:207-236
+	 * embeds model/pipeline_spec.go: PipelineSpecManifest, PipelineVersionId,
+	 * WorkflowSpecManifest for v1 runs), else its version's spec.
+	 */
+	db->q_run_spec = xstrfmt("SELECT `PipelineSpecManifest`, `PipelineVersionId`, "
+				 "COALESCE(`WorkflowSpecManifest`, '') <> '', `RuntimeParameters` "
+				 "FROM `%s`.`run_details` WHERE `UUID` = ?", db->pipeline_db);
+	db->q_version_spec = xstrfmt("SELECT `PipelineSpec` FROM `%s`.`pipeline_versions` "
+				     "WHERE `UUID` = ?", db->pipeline_db);
+	/*
+	 * An importer's candidates: GetArtifactsByURI (MLMD's
+	 * select_artifacts_by_uri, metadata_source_query_config.cc:244-245, `=`
+	 * under the table's collation; the exact URI is compared after, as
+	 * matchedArtifactOrNot does in Go), same type (type_kind 1: an artifact
+	 * type), state LIVE (2, metadata_store.proto:69-75), attributed to the
+	 * pipeline's system.Pipeline context (GetContextsByArtifact through
+	 * Attribution; the context is named by the pipeline, client.go:405-420).
+	 */
+	db->q_artifacts = xstrfmt("SELECT a.`id`, a.`uri` FROM `%s`.`Artifact` a "
+				  "JOIN `%s`.`Type` t ON t.`id` = a.`type_id` AND t.`type_kind` = 1 "
+				  "AND t.`name` = ? "
+				  "WHERE a.`uri` = ? AND a.`state` = 2 AND EXISTS (SELECT 1 "
+				  "FROM `%s`.`Attribution` at JOIN `%s`.`Context` c ON c.`id` = at.`context_id` "
+				  "JOIN `%s`.`Type` ct ON ct.`id` = c.`type_id` AND ct.`name` = 'system.Pipeline' "
+				  "WHERE at.`artifact_id` = a.`id` AND c.`name` = ?) ORDER BY a.`id`",
+				  db->mlmd_db, db->mlmd_db, db->mlmd_db, db->mlmd_db, db->mlmd_db);
+	db->q_artprops = xstrfmt("SELECT `name`, `string_value`, `double_value`, `int_value` "
+				 "FROM `%s`.`ArtifactProperty` WHERE `artifact_id` = ? "
+				 "AND `is_custom_property` = 1", db->mlmd_db);
+	db->q_run_ns = xstrfmt("SELECT p.`string_value` FROM `%s`.`Context` c "
+			       "JOIN `%s`.`Type` ct ON ct.`id` = c.`type_id` AND ct.`name` = 'system.PipelineRun' "
+			       "JOIN `%s`.`ContextProperty` p ON p.`context_id` = c.`id` "
+			       "AND p.`name` = 'namespace' AND p.`is_custom_property` = 1 "
+			       "WHERE c.`name` = ?", db->mlmd_db, db->mlmd_db, db->mlmd_db);
 	db->q_count = xstrfmt("SELECT COUNT(*) FROM `%s`.`tasks` WHERE `PipelineName` = ? "
 			      "AND `Namespace` = ? AND `Fingerprint` <> ''", db->pipeline_db);
 	/* metadata/client.go:564-575: output parameters, custom property `outputs`. */
@@ -656,6 +708,11 @@ void cachedb_free(struct cachedb *db)
 	free(db->q_count);
 	free(db->q_params);
 	free(db->q_events);
+	free(db->q_run_spec);
+	free(db->q_version_spec);
+	free(db->q_artifacts);
+	free(db->q_artprops);
+	free(db->q_run_ns);
 	free(db);
 }
 
@@ -751,6 +808,9 @@ static int row_execution(void *ctx, char **cols, const size_t *lens)
 	e->task_name = arena_strdup(c->a, cols[3] ? cols[3] : "");
 	e->fingerprint = arena_strdup(c->a, cols[4] ? cols[4] : "");
 	e->cached_id = arena_strdup(c->a, cols[5] ? cols[5] : "");
+	e->dag = cols[6] && !strcmp(cols[6], "system.DAGExecution");
+	e->parent = cols[7] ? strtoll(cols[7], &end, 10) : 0;
+	e->iteration = cols[8] ? strtoll(cols[8], &end, 10) : -1;
 	return 0;
 }
 
@@ -760,7 +820,7 @@ int cachedb_run_executions(struct cachedb *db, struct arena *a, const char *run_
 	struct run_ctx c = { a, NULL, 0, 0 };
 	const char *params[1] = { run_id };
 
-	if (db_select(db, "run executions", db->q_run, params, 1, 6, row_execution, &c) < 0) {
+	if (db_select(db, "run executions", db->q_run, params, 1, 9, row_execution, &c) < 0) {
 		free(c.v);
 		return -1;
 	}
@@ -777,6 +837,208 @@ int cachedb_count(struct cachedb *db, long long *out, const char *pipeline, cons
 
 	free(pname);
 	return ret;
+}
+
+struct run_spec_ctx {
+	bool found, v1;
+	char *manifest, *version, *params;
+	size_t len;
+};
+
+static int row_run_spec(void *ctx, char **cols, const size_t *lens)
+{
+	struct run_spec_ctx *c = ctx;
+
+	c->found = true;
+	if (cols[0]) {
+		c->manifest = xstrndup(cols[0], lens[0]);
+		c->len = lens[0];
+	}
+	if (cols[1] && *cols[1])
+		c->version = xstrdup(cols[1]);
+	c->v1 = cols[2] && !strcmp(cols[2], "1");
+	if (cols[3] && *cols[3])
+		c->params = xstrdup(cols[3]);
+	return 0;
+}
+
+static int row_version_spec(void *ctx, char **cols, const size_t *lens)
+{
+	struct run_spec_ctx *c = ctx;
+
+	c->found = true;
+	if (cols[0]) {
+		c->manifest = xstrndup(cols[0], lens[0]);
+		c->len = lens[0];
+	}
+	return 0;
+}
+
+int cachedb_run_spec(struct cachedb *db, const char *run_id, char **out, size_t *len,
+		     const char **source, char **params)
+{
+	struct run_spec_ctx c;
+	const char *p[1] = { run_id };
+	int ret = -1;
+
+	memset(&c, 0, sizeof(c));
+	*out = NULL;
+	*len = 0;
+	*params = NULL;
+	*source = "run_details";
+	if (db_select(db, "KFP run_details table", db->q_run_spec, p, 1, 4, row_run_spec, &c) < 0)
+		goto done;
+	if (!c.found) {
+		err_set("%s: run '%s' not found in %s.run_details", db->where, term_text(run_id),
+			db->pipeline_db);
+		goto done;
+	}
+	if ((!c.manifest || !*c.manifest) && c.version) {
+		const char *v[1] = { c.version };
+		free(c.manifest);
+		c.manifest = NULL;
+		c.len = 0;
+		c.found = false;
+		*source = "pipeline_versions";
+		if (db_select(db, "KFP pipeline_versions table", db->q_version_spec, v, 1, 1,
+			      row_version_spec, &c) < 0)
+			goto done;
+		if (!c.found) {
+			err_set("%s: run '%s': its pipeline version '%s' is not in %s.pipeline_versions",
+				db->where, term_text(run_id), term_text(c.version), db->pipeline_db);
+			goto done;
+		}
+	}
+	if (!c.manifest || !*c.manifest) {
+		if (c.v1)
+			err_set("%s: run '%s' is a KFP v1 run (an Argo workflow, no pipeline spec); "
+				"give the spec with --spec", db->where, term_text(run_id));
+		else
+			err_set("%s: run '%s' has an empty pipeline spec manifest in %s.%s; give the "
+				"spec with --spec", db->where, term_text(run_id), db->pipeline_db,
+				*source);
+		goto done;
+	}
+	*out = c.manifest;
+	*len = c.len;
+	*params = c.params;
+	c.manifest = NULL;
+	c.params = NULL;
+	ret = 0;
+done:
+	free(c.manifest);
+	free(c.version);
+	free(c.params);
+	return ret;
+}
+
+struct artifacts_ctx {
+	const char *uri;
+	long long *ids;
+	size_t n, alloc;
+};
+
+static int row_candidate(void *ctx, char **cols, const size_t *lens)
+{
+	struct artifacts_ctx *c = ctx;
+	char *end;
+
+	/* Go's == on the URI: byte for byte, whatever the collation said. */
+	if (!cols[0] || !cols[1] || lens[1] != strlen(c->uri) || memcmp(cols[1], c->uri, lens[1]))
+		return 0;
+	KC_GROW(c->ids, c->alloc, c->n + 1);
+	c->ids[c->n++] = strtoll(cols[0], &end, 10);
+	return 0;
+}
+
+struct props_ctx {
+	const struct cachedb_prop *props;
+	size_t nprops;
+	bool *seen;                  /* per prop: present with an equal value */
+};
+
+/* proto.Equal of two MLMD Values: the same kind, the same value (client.go:1331-1336). */
+static int row_prop(void *ctx, char **cols, const size_t *lens)
+{
+	struct props_ctx *c = ctx;
+	size_t i;
+
+	(void)lens;
+	for (i = 0; cols[0] && i < c->nprops; i++) {
+		const struct cachedb_prop *p = &c->props[i];
+		const char *v = p->kind == 's' ? cols[1] : p->kind == 'd' ? cols[2] : cols[3];
+		bool other = p->kind == 's' ? cols[2] || cols[3] : p->kind == 'd' ? cols[1] || cols[3]
+										: cols[1] || cols[2];
+		if (strcmp(cols[0], p->name) || !v || other)
+			continue;
+		if (p->kind == 'd' ? strtod(v, NULL) == strtod(p->text, NULL) : !strcmp(v, p->text))
+			c->seen[i] = true;
+	}
+	return 0;
+}
+
+int cachedb_find_artifact(struct cachedb *db, bool *found, long long *id, const char *pipeline,
+			  const char *uri, const char *type, const struct cachedb_prop *props,
+			  size_t nprops)
+{
+	struct artifacts_ctx c = { uri, NULL, 0, 0 };
+	const char *p[3] = { type, uri, pipeline };
+	size_t i, k;
+	int ret = -1;
+
+	*found = false;
+	*id = 0;
+	if (db_select(db, "MLMD artifacts by URI", db->q_artifacts, p, 3, 2, row_candidate, &c) < 0)
+		goto done;
+	for (i = 0; i < c.n && !*found; i++) {
+		char idtext[32];
+		const char *ip[1] = { idtext };
+		struct props_ctx pc = { props, nprops, xcalloc(nprops ? nprops : 1, 1) };
+		snprintf(idtext, sizeof(idtext), "%lld", c.ids[i]);
+		if (db_select(db, "MLMD artifact properties", db->q_artprops, ip, 1, 4, row_prop,
+			      &pc) < 0) {
+			free(pc.seen);
+			goto done;
+		}
+		for (k = 0; k < nprops && pc.seen[k]; k++)
+			;
+		free(pc.seen);
+		if (k == nprops) {
+			*found = true;
+			*id = c.ids[i];
+		}
+	}
+	ret = 0;
+done:
+	free(c.ids);
+	return ret;
+}
+
+struct ns_ctx {
+	struct arena *a;
+	const char *ns;
+};
+
+static int row_ns(void *ctx, char **cols, const size_t *lens)
+{
+	struct ns_ctx *c = ctx;
+
+	(void)lens;
+	c->ns = arena_strdup(c->a, cols[0] ? cols[0] : "");
+	return 0;
+}
+
+int cachedb_run_namespace(struct cachedb *db, struct arena *a, const char *run_id,
+			  const char **out)
+{
+	struct ns_ctx c = { a, "" };
+	const char *p[1] = { run_id };
+
+	*out = "";
+	if (db_select(db, "MLMD run context", db->q_run_ns, p, 1, 1, row_ns, &c) < 0)
+		return -1;
+	*out = c.ns;
+	return 0;
 }
 
 struct outputs_ctx {

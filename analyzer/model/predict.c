@@ -570,12 +570,151 @@ static int decide_live(struct run *r, const struct task *t, struct task_result *
 }
 
 /*
+ * The artifact an importer's launcher (reimport false) looks for, as
+ * ImportSpecToMLMDArtifact builds it (component/importer_launcher.go:
+ * 187-323 in 2.17, :174-290 in 2.14): the URI (artifactUri.constant, else
+ * the task's input named by artifactUri.runtimeParameter), the type of
+ * typeSchema.schemaTitle, the metadata as custom properties
+ * (metadata/converter.go:138-170: string, double, bool as int) and
+ * store_session_info, the JSON of objectstore.SessionInfo{Provider, Params:
+ * {fromEnv: true}} (objectstore/config.go:56-59; Go's encoding/json: field
+ * names as keys, map keys sorted).  NULL with *why when it cannot be known
+ * before the run.
+ */
+static const struct live_import *live_import_query(struct run *r, const struct task *t,
+						   const char **why)
+{
+	static const char *const providers[] = { "gs", "s3", "minio", "mem" };
+	struct arena *a = &r->pr->arena;
+	const struct node *au = node_get(t->importer, "artifactUri");
+	const struct node *md = node_get(t->importer, "metadata");
+	const struct node *outs = node_path(t->comp, "outputDefinitions", "artifacts", NULL);
+	const char *uri = node_get_str(au, "constant"), *param = node_get_str(au, "runtimeParameter");
+	const char *colon;
+	struct live_import *q = arena_alloc(a, sizeof(*q));
+	struct live_prop *props;
+	size_t i, np = 0;
+
+	memset(q, 0, sizeof(*q));
+	if (!uri)
+		uri = node_str(node_path(au, "constantValue", "stringValue", NULL));
+	for (i = 0; !uri && param && i < t->ninputs; i++) {
+		const struct task_input *in = &t->inputs[i];
+		if (in->artifact || strcmp(in->name, param))
+			continue;
+		uri = node_str(in->val.kind == RV_STATIC
+				       ? in->val.value
+				       : parts_live_value(a, r->pr->results, r->decided, in));
+		if (!uri) {
+			*why = arena_printf(a, "its artifact URI (input '%s') is known only at run time",
+					    param);
+			return NULL;
+		}
+	}
+	if (!uri || !*uri) {
+		*why = "it has no artifact URI (the launcher fails)";
+		return NULL;
+	}
+	q->uri = uri;
+	q->type_name = node_get_str(node_get(t->importer, "typeSchema"), "schemaTitle");
+	if (!q->type_name) {
+		*why = "its type is an instanceSchema, not a schemaTitle: not matched";
+		return NULL;
+	}
+	q->output = outs && outs->type == NODE_MAP && outs->n == 1 ? outs->keys[0] : NULL;
+	if (!q->output) {
+		*why = "its component does not declare exactly one output artifact";
+		return NULL;
+	}
+	colon = strstr(uri, "://");
+	for (i = 0; colon && i < KC_ARRAY_SIZE(providers); i++)
+		if ((size_t)(colon - uri) == strlen(providers[i]) &&
+		    !memcmp(uri, providers[i], strlen(providers[i])))
+			break;
+	if (!colon || i == KC_ARRAY_SIZE(providers)) {
+		/* oci:// (2.15+: no store_session_info) and unknown schemes are not matched. */
+		*why = arena_printf(a, "its URI scheme is not one of gs, s3, minio, mem "
+				    "(objectstore/config.go:130-139): not matched");
+		return NULL;
+	}
+	props = arena_array(a, (md && md->type == NODE_MAP ? md->n : 0) + 1, sizeof(*props));
+	for (i = 0; md && md->type == NODE_MAP && i < md->n; i++) {
+		const struct node *v = md->items[i];
+		props[np].name = md->keys[i];
+		if (v->type == NODE_STRING) {
+			props[np].kind = 's';
+			props[np].text = v->str;
+		} else if (v->type == NODE_NUMBER) {
+			props[np].kind = 'd';
+			props[np].text = arena_printf(a, "%.17g", v->number);
+		} else if (v->type == NODE_BOOL) {
+			props[np].kind = 'i';
+			props[np].text = v->boolean ? "1" : "0";
+		} else {
+			*why = arena_printf(a, "its metadata '%s' is a %s (an MLMD struct value): not "
+					    "compared", md->keys[i], node_type_name(v->type));
+			return NULL;
+		}
+		np++;
+	}
+	props[np].name = "store_session_info";
+	props[np].kind = 's';
+	props[np++].text = arena_printf(a, "{\"Provider\":\"%.*s\",\"Params\":{\"fromEnv\":\"true\"}}",
+					(int)(colon - uri), uri);
+	q->props = props;
+	q->nprops = np;
+	return q;
+}
+
+/*
+ * Against a live cache: the importer's launcher re-links an existing
+ * artifact when ML Metadata holds one that matches (HIT: the same id, so
+ * its consumers' fingerprints are exact), else creates a new one (MISS:
+ * consumers see a fresh id).  Importers consult no cache entry: no driver
+ * lookup, no tasks row (importer_launcher.go:117-166).
+ */
+static int decide_live_importer(struct run *r, const struct task *t, struct task_result *res)
+{
+	const char *why = NULL;
+	const struct live_import *q = live_import_query(r, t, &why);
+	struct live_entry *e;
+	int found;
+
+	if (!q) {
+		logf_(r, res, "live cache: the artifact this importer re-links is not known: %s", why);
+		set_self_cause(r, t, res, DECISION_UNKNOWN, REASON_UPSTREAM_VALUE, NULL);
+		return 0;
+	}
+	e = arena_alloc(&r->pr->arena, sizeof(*e));
+	memset(e, 0, sizeof(*e));
+	found = r->live->import_lookup(r->live->ctx, &r->pr->arena, r->scope.pipeline, q, e);
+	if (found < 0)
+		return err_set("task '%s': %s", t->path, err_msg());
+	if (found) {
+		struct cache_entry hit = { "mlmd", arena_printf(&r->pr->arena, "artifact %s",
+								 e->art_ids[0]) };
+		set_hit(r, res, &hit);
+		res->live = e;
+		res->exec_id = arena_printf(&r->pr->arena, "mlmd-artifact#%s", e->art_ids[0]);
+		logf_(r, res, "live cache: ML Metadata holds artifact %s (%s, %s, LIVE, in the context "
+		      "of pipeline %s): the launcher re-links it", e->art_ids[0], q->type_name, q->uri,
+		      r->scope.pipeline);
+	} else {
+		set_self_cause(r, t, res, DECISION_MISS, REASON_COLD_CACHE, NULL);
+		logf_(r, res, "live cache: no LIVE %s artifact of URI %s with these properties in the "
+		      "context of pipeline %s: the launcher creates a new one", q->type_name, q->uri,
+		      r->scope.pipeline);
+	}
+	return 0;
+}
+
+/*
  * Importers never use the cache; with reimport false the same URI, type and
  * metadata re-link the existing MLMD artifact (metadata/client.go:1303-1347),
  * so consumers see the same id.  HIT means that artifact is reused.
  */
-static void decide_importer(struct run *r, const struct task *t, struct task_result *res,
-			    const struct parts_deps *x)
+static int decide_importer(struct run *r, const struct task *t, struct task_result *res,
+			   const struct parts_deps *x)
 {
 	/* The artifact re-link knows no namespace (cache.h). */
 	const struct cache_scope scope = { r->scope.pipeline, NULL };
@@ -587,13 +726,12 @@ static void decide_importer(struct run *r, const struct task *t, struct task_res
 	if (node_get_bool(t->importer, "reimport", false)) {
 		res->exec_id = arena_printf(&r->pr->arena, "%s:%s", r->pr->label, t->path);
 		set_self_cause(r, t, res, DECISION_MISS, REASON_RUN_UNIQUE, "reimport");
-		return;
+		return 0;
 	}
 	res->exec_id = arena_printf(&r->pr->arena, "import:%.16s", res->key);
 	if (r->live) {
-		/* Whether MLMD holds the artifact to re-link is not read (README: Live cache). */
-		logf_(r, res, "live cache: an importer's re-link is not read from ML Metadata");
-		set_self_cause(r, t, res, DECISION_UNKNOWN, REASON_UPSTREAM_VALUE, NULL);
+		if (decide_live_importer(r, t, res) < 0)
+			return -1;
 	} else if (r->pr->cold)
 		set_self_cause(r, t, res, DECISION_MISS, REASON_COLD_CACHE, NULL);
 	else if (x->nrun_unique)
@@ -610,6 +748,7 @@ static void decide_importer(struct run *r, const struct task *t, struct task_res
 		set_self_cause(r, t, res, DECISION_MISS, had_prev ? REASON_COLD_CACHE : REASON_NEW_TASK,
 			       NULL);
 	free(changes.v);
+	return 0;
 }
 
 /*
@@ -916,8 +1055,8 @@ static int decide(struct run *r, const struct task *t)
 		if (parts_importer(&r->parts, t, res, &x) < 0)
 			goto done;
 		load_prev(r, t, res);
-		if (!not_triggered(r, t, res))
-			decide_importer(r, t, res, &x);
+		if (!not_triggered(r, t, res) && decide_importer(r, t, res, &x) < 0)
+			goto done;
 		r->same.origin[t->index] = res->exec_id;
 	}
 	res->invalidates = result_invalidates(r->pr, res);

@@ -159,6 +159,8 @@ struct session {
 	const struct session *from;
 	bool dags_borrowed;
 	struct dag_options dag_opts;
+	const char *live_spec_source; /* verify without --spec: the table the spec came from */
+	const char *live_ns;          /* verify: the run's namespace (its MLMD context), or NULL */
 };
 
 struct live_cache;
@@ -178,7 +180,7 @@ int live_open(struct session *s, const struct common *c, const char *pipeline,
  * --cache-db-page-size rows (a progress line on a terminal), on its first
  * lookup, and every lookup is answered from memory (history, mixed mode);
  * else each lookup is one indexed query.  *out: live_close, also after a
- * failure.
+ * failure.  live may be NULL (verify connects before its spec is built).
  */
 #define LIVE_DEFAULT_PAGE_SIZE 10000
 int live_connect(struct live_ctx **out, const struct common *c, bool whole,
@@ -194,11 +196,29 @@ int live_note_scope(struct live_ctx *lc, const char *pipeline, const char *ns);
  */
 char *live_describe(const struct live_ctx *lc, const char *ns, const char *counted);
 void live_close(struct live_ctx *lc);
-/* verify: the run's container executions (borrowed from the session). */
-const struct cachedb_execution *live_run_executions(const struct session *s, size_t *n);
-/* The execution of task `path` in the run (by its last component), NULL when none; *ambiguous when several. */
+/*
+ * verify without --spec: connect (as live_open, which then reuses the
+ * connection) and load the pipeline spec the API server stored for
+ * c->verify_run, named "run:ID" in messages.
+ */
+int live_run_spec(struct session *s, const struct common *c, struct spec **out);
+/* verify: how many container executions the run has. */
+size_t live_run_containers(const struct session *s);
+/*
+ * The execution of task `path` in the run, by the task path its DAG
+ * executions give it (for-loop-2[1]/train), NULL when none; *ambiguous when
+ * several share it.
+ */
 const struct cachedb_execution *live_run_execution(const struct session *s, const char *path,
 						   bool *ambiguous);
+/*
+ * When the run has no execution of `path` itself: its executions that are
+ * iterations of it (path with "[N]" after loop components: a loop the
+ * prediction shows once for all iterations).  Returns how many; fills at
+ * most max of out and paths (each one's own path), in execution order.
+ */
+size_t live_run_iterations(const struct session *s, const char *path,
+			   const struct cachedb_execution **out, const char **paths, size_t max);
 
 /*
  * Parse argv with the common table plus cmd->opts; for each option not in

@@ -101,7 +101,7 @@ int cachedb_lookup(struct cachedb *db, bool *found, struct cachedb_entry *out,
 int cachedb_lookup_at(struct cachedb *db, bool *found, struct cachedb_entry *out,
 		      const char *pipeline, const char *ns, const char *fingerprint, long long at);
 
-/* One container execution of a run, as KFP's driver recorded it in MLMD. */
+/* One container or DAG execution of a run, as KFP's driver recorded it in MLMD. */
 struct cachedb_execution {
 	long long id;
 	int state;                   /* MLMD Execution.State: COMPLETE 3, FAILED 4, CACHED 5, CANCELED 6 */
@@ -109,15 +109,47 @@ struct cachedb_execution {
 	const char *task_name;       /* custom property task_name (metadata/client.go:653) */
 	const char *fingerprint;     /* cache_fingerprint, or "" */
 	const char *cached_id;       /* cached_execution_id, or "" */
+	bool dag;                    /* a system.DAGExecution (sub-DAG, loop, iteration) */
+	long long parent;            /* parent_dag_id, or 0 (the root DAG has none) */
+	long long iteration;         /* iteration_index of a loop iteration's DAG, or -1 */
 };
 
 /*
- * The system.ContainerExecution executions associated with the run's
- * system.PipelineRun context, named by the run id (metadata/client.go:
- * 410-468), by id.  In arena a.
+ * The system.ContainerExecution and system.DAGExecution executions
+ * associated with the run's system.PipelineRun context, named by the run
+ * id (metadata/client.go:410-468), by id.  In arena a.
  */
 int cachedb_run_executions(struct cachedb *db, struct arena *a, const char *run_id,
 			   struct cachedb_execution **out, size_t *n);
+
+/*
+ * verify without --spec: the pipeline spec the API server stored for run
+ * run_id.  CreateRun copies the manifest into run_details.PipelineSpecManifest
+ * for every v2 run, also when the run names a pipeline version (it fetches
+ * the version's spec first: apiserver/resource/resource_manager.go:1907-1936
+ * and :758-763 in 2.17, :1498-1520 and :588-595 in 2.14); a row whose
+ * manifest is empty but that names a version falls back to that version's
+ * pipeline_versions.PipelineSpec (model/pipeline_version.go:53, 2.14: :47).
+ * *out is malloc'd, NUL-terminated, *len bytes; *source says where it came
+ * from ("run_details" or "pipeline_versions"); *params (malloc'd, or NULL)
+ * the run's parameter values, run_details.RuntimeParameters: the JSON of
+ * the request's runtime_config.parameters map (model/runtime_config.go:19,
+ * server/api_converter.go:701-712 in 2.17).  Fails with one line when the
+ * run is unknown, is a v1 (Argo workflow) run, or has no manifest.
+ */
+int cachedb_run_spec(struct cachedb *db, const char *run_id, char **out, size_t *len,
+		     const char **source, char **params);
+
+/*
+ * The namespace run run_id ran in: the custom property `namespace` of its
+ * system.PipelineRun context, which the root DAG driver sets
+ * (metadata/client.go:410-423; 2.14: :320-335).  Its executions do not say:
+ * those a driver creates on a hit carry an empty pod_name and namespace
+ * (client.go:675-678, driver/container.go:173-190).  *out "" when unknown;
+ * in arena a.
+ */
+int cachedb_run_namespace(struct cachedb *db, struct arena *a, const char *run_id,
+			  const char **out);
 
 /* Entries (rows with a fingerprint) in scope pipeline/ns. */
 int cachedb_count(struct cachedb *db, long long *out, const char *pipeline, const char *ns);
@@ -136,6 +168,26 @@ struct cachedb_artifact {
  */
 int cachedb_outputs(struct cachedb *db, struct arena *a, long long id, struct node **params,
 		    struct cachedb_artifact **arts, size_t *narts);
+
+/* A custom property an artifact must carry with this value (cachedb_find_artifact). */
+struct cachedb_prop {
+	const char *name;
+	char kind;                   /* 's' string_value, 'd' double_value, 'i' int_value */
+	const char *text;            /* the value as text */
+};
+
+/*
+ * The artifact an importer's launcher re-links when reimport is false
+ * (FindMatchedArtifact, metadata/client.go:1303-1347 in 2.17, :1147-1190
+ * in 2.14): the first (lowest id, the order of MLMD's uri index) artifact
+ * whose URI equals uri exactly, of type `type` (an artifact type name),
+ * state LIVE, whose custom properties include props with equal values and
+ * that is attributed to the system.Pipeline context named pipeline.
+ * *found false: none (the launcher creates a new artifact).
+ */
+int cachedb_find_artifact(struct cachedb *db, bool *found, long long *id, const char *pipeline,
+			  const char *uri, const char *type, const struct cachedb_prop *props,
+			  size_t nprops);
 
 /*
  * Decode an MLMD struct property value ("mlmd-struct::" + base64 of a

@@ -29,6 +29,14 @@
 struct live_cache {
 	int (*lookup)(void *ctx, struct arena *a, const char *path, const char *pipeline,
 		      const char *ns, const char *fingerprint, struct live_entry *out);
+	/*
+	 * An importer with reimport false: the artifact its launcher would
+	 * re-link (component/importer_launcher.go:168-185, metadata/client.go:
+	 * 1303-1347), 1 with *out's one artifact named q->output, 0 when none
+	 * matches (the launcher creates a new one), -1 on an error.
+	 */
+	int (*import_lookup)(void *ctx, struct arena *a, const char *pipeline,
+			     const struct live_import *q, struct live_entry *out);
 	void *ctx;
 };
 

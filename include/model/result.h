@@ -88,6 +88,25 @@ struct live_entry {
 	const char *const *art_ids;     /* MLMD artifact ids, decimal */
 };
 
+/*
+ * What an importer's launcher builds and looks for in ML Metadata when
+ * reimport is false (component/importer_launcher.go:187-323): an artifact
+ * of this URI and type, LIVE, carrying these custom properties with equal
+ * values, attributed to the pipeline's context.
+ */
+struct live_prop {
+	const char *name;
+	char kind;                      /* 's' string_value, 'd' double_value, 'i' int_value */
+	const char *text;               /* the value as text */
+};
+struct live_import {
+	const char *uri;
+	const char *type_name;          /* the MLMD artifact type: typeSchema.schemaTitle */
+	const char *output;             /* the importer's output artifact name */
+	size_t nprops;
+	const struct live_prop *props;  /* metadata, then store_session_info */
+};
+
 struct task_result {
 	const struct task *task;
 	enum decision decision;

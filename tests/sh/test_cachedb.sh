@@ -66,6 +66,7 @@ FP_EVAL=$(fp evaluate --input evaluate:model=201)
 
 {
 	seed_schema
+	seed_schema_contexts
 	seed_run run-a kubeflow
 	seed_run run-b team-b
 	seed_run run-c team-c
@@ -517,3 +518,261 @@ kc history --repo "$H" --cache-db "$PURL" --csv "$D/l2.csv" p/chain.yaml > /dev/
 cmp -s "$D/l2.csv" "$D/h4.csv" && echo "ok - cachedb: lost connection: one page through the proxy reads whole" ||
 	echo "not ok - cachedb: through the proxy: $(cat "$D/l2.err")"
 kill "$PROXY" 2>/dev/null
+
+# 12. verify from the stored spec: without --spec, the manifest the API
+#     server stored for the run (run_details.PipelineSpecManifest), else its
+#     pipeline version's spec; --spec still overrides.  run-p is run-v again
+#     (its context holds the same executions), created from a pipeline
+#     version whose manifest is the only copy.
+printf 'pipelineInfo:\n  name: [broken\n' > "$D/broken.yaml"
+: > "$D/empty.yaml"
+if python3 -c 'import json, sys, yaml; json.dump(list(yaml.safe_load_all(open(sys.argv[1])))[0], open(sys.argv[2], "w"))' \
+	"$SPEC" "$D/chain.json" 2> /dev/null; then PV_SPEC=$D/chain.json; else PV_SPEC=$SPEC; fi
+{
+	seed_schema_runs
+	seed_run_spec run-v kubeflow "$SPEC"
+	seed_run_spec run-p kubeflow "$D/empty.yaml" pv-1
+	seed_pipeline_version pv-1 "$PV_SPEC"
+	seed_run_spec run-e kubeflow "$D/empty.yaml"
+	seed_run_spec run-m kubeflow "$D/broken.yaml"
+	seed_run_v1 run-1 kubeflow
+	seed_run_context 2 run-p
+	for e in 51 52 53 54; do echo "INSERT INTO metadb.Association (context_id, execution_id) VALUES (2, $e);"; done
+} > "$D/runs.sql"
+sql < "$D/runs.sql" 2> "$D/runs.err" && echo "ok - cachedb: stored runs seeded" ||
+	echo "not ok - cachedb: stored runs seed failed: $(head -3 "$D/runs.err")"
+# The least-privilege user lacks run_details until the README's grant.
+kc verify --cache-db "$URL" run-v > /dev/null 2> "$D/v12.err"
+rc=$?
+[ $rc = 1 ] && grep -q "KFP run_details table: access denied" "$D/v12.err" &&
+	echo "ok - cachedb: verify without --spec needs the run_details grant" ||
+	echo "not ok - cachedb: verify without the grant: exit $rc: $(cat "$D/v12.err")"
+sql -e "GRANT SELECT ON mlpipeline.run_details TO 'kfpcache'@'localhost';
+	GRANT SELECT ON mlpipeline.pipeline_versions TO 'kfpcache'@'localhost';"
+kc verify --cache-db "$URL" run-v > "$D/v12.out" 2> "$D/v12.err"
+rc=$?
+sed 1d "$D/v12.out" > "$D/v12.table"
+if [ $rc = 0 ] && diff -u "$D/v.want" "$D/v12.table" > "$D/v12.diff" &&
+   grep -q "; spec as stored in mlpipeline.run_details for run run-v$" "$D/v12.out"; then
+	echo "ok - cachedb: verify without --spec: the run's stored manifest"
+else
+	echo "not ok - cachedb: verify without --spec: exit $rc: $(cat "$D/v12.err") $(head -1 "$D/v12.out") $(cat "$D/v12.diff")"
+fi
+kc verify --cache-db "$URL" run-p > "$D/v12p.out" 2> "$D/v12.err"
+rc=$?
+sed 1d "$D/v12p.out" > "$D/v12p.table"
+if [ $rc = 0 ] && diff -u "$D/v.want" "$D/v12p.table" > "$D/v12.diff" &&
+   grep -q "; spec as stored in mlpipeline.pipeline_versions for run run-p$" "$D/v12p.out"; then
+	echo "ok - cachedb: verify without --spec: the pipeline version's spec ($(basename "$PV_SPEC"))"
+else
+	echo "not ok - cachedb: verify from the version: exit $rc: $(cat "$D/v12.err") $(cat "$D/v12.diff")"
+fi
+# --spec overrides the stored one: B changes prep's input, so prep is predicted to run.
+kc verify --cache-db "$URL" --spec "$D/chain-b.yaml" run-v > "$D/v12b.out" 2> "$D/v12.err"
+grep -q "^prep,MISS,HIT,51,differs,false$" "$D/v12b.out" && grep -q "; spec $D/chain-b.yaml$" "$D/v12b.out" &&
+	echo "ok - cachedb: verify --spec overrides the stored spec" ||
+	echo "not ok - cachedb: verify --spec override: $(cat "$D/v12.err") $(cat "$D/v12b.out")"
+v12_err() {  # v12_err NAME RUN PATTERN
+	kc verify --cache-db "$URL" "$2" > "$D/v12x.out" 2> "$D/v12x.err"
+	rc=$?
+	if [ $rc = 1 ] && [ "$(wc -l < "$D/v12x.err")" = 1 ] && grep -q "$3" "$D/v12x.err" && [ ! -s "$D/v12x.out" ]; then
+		echo "ok - cachedb: verify without --spec: $1"
+	else
+		echo "not ok - cachedb: verify without --spec, $1: exit $rc: $(cat "$D/v12x.err")"
+	fi
+}
+v12_err "run not found" no-such-run "^kfpcache: localhost (socket $SOCK): run 'no-such-run' not found in mlpipeline.run_details$"
+v12_err "empty manifest" run-e "run 'run-e' has an empty pipeline spec manifest in mlpipeline.run_details; give the spec with --spec$"
+v12_err "malformed spec" run-m "^kfpcache: run:run-m:[0-9]*:[0-9]*: did not find expected"
+v12_err "a v1 run" run-1 "run 'run-1' is a KFP v1 run (an Argo workflow, no pipeline spec)"
+
+# The run's parameter values (RuntimeParameters) are the run's, not the
+# spec's defaults: run-r ran live-loop with names ["ada", "cy"].  (Its
+# executions sit in two iteration DAGs; section 13 explains them.)
+LOOP=$ROOT/tests/fixtures/live-loop.yaml
+FP_CY=$(kc fingerprint --param 'names=["ada", "cy"]' "$LOOP" 2> /dev/null | awk -F, '$1 == "for-loop-1[1]/greet" { print $5 }')
+FP_BOB=$(kc fingerprint "$LOOP" 2> /dev/null | awk -F, '$1 == "for-loop-1[1]/greet" { print $5 }')
+{
+	seed_run_spec run-r kubeflow "$LOOP"
+	seed_run_params run-r '{"names":"[\"ada\", \"cy\"]"}'
+	seed_run_context 5 run-r
+	seed_dag_execution 100 5 '' 0
+	seed_dag_execution 101 5 for-loop-1 100
+	seed_dag_execution 102 5 for-loop-1 101 0
+	seed_dag_execution 103 5 for-loop-1 101 1
+	seed_child_execution 102 104 5 greet 3 1700002010000 "$(kc fingerprint "$LOOP" 2> /dev/null | awk -F, '$1 == "for-loop-1[0]/greet" { print $5 }')"
+	seed_child_execution 103 105 5 greet 3 1700002010000 "$FP_CY"
+} > "$D/params.sql"
+sql < "$D/params.sql" 2> "$D/params.err" || echo "not ok - cachedb: run-r seed failed: $(head -3 "$D/params.err")"
+kc verify --cache-db "$URL" run-r > "$D/v12r.out" 2> "$D/v12.err"
+[ -n "$FP_CY" ] && [ "$FP_CY" != "$FP_BOB" ] && grep -q '^for-loop-1\[1\]/greet,MISS,MISS,105,equal,true$' "$D/v12r.out" &&
+	echo "ok - cachedb: verify without --spec: the run's parameter values" ||
+	echo "not ok - cachedb: verify run-r: $(cat "$D/v12.err") $(cat "$D/v12r.out")"
+# --param still overrides them.
+kc verify --cache-db "$URL" --param 'names=["ada", "bob"]' run-r > "$D/v12r.out" 2> "$D/v12.err"
+grep -q '^for-loop-1\[1\]/greet,MISS,MISS,105,differs,true$' "$D/v12r.out" &&
+	echo "ok - cachedb: verify --param overrides the run's values" ||
+	echo "not ok - cachedb: verify run-r --param: $(cat "$D/v12.err") $(cat "$D/v12r.out")"
+
+# 13. loop iterations: executions are matched to task paths through their
+#     DAG executions (parent_dag_id, iteration_index), for-loop-1[0]/greet;
+#     for-loop-2 (items from gen, known only at run time) is predicted once,
+#     and each iteration's execution is compared with that prediction.
+LOOP=$ROOT/tests/fixtures/live-loop.yaml
+lfp() { kc fingerprint "$LOOP" 2> /dev/null | awk -F, -v t="$1" '$1 == t { print $5 }'; }
+FP_G0=$(lfp 'for-loop-1[0]/greet')
+FP_G1=$(lfp 'for-loop-1[1]/greet')
+FP_W=$(lfp 'for-loop-2/work')
+{
+	# Entries from an earlier run: greet of "ada" and work.
+	seed_execution 81 "$FP_G0"
+	seed_entry e-greet-ada run-a kubeflow live-loop "$FP_G0" 81 1700001500
+	seed_execution 82 "$FP_W"
+	seed_entry e-work run-a kubeflow live-loop "$FP_W" 82 1700001500
+	seed_run_context 3 run-l
+	seed_dag_execution 60 3 '' 0
+	seed_dag_execution 61 3 for-loop-1 60
+	seed_dag_execution 62 3 for-loop-1 61 0
+	seed_dag_execution 63 3 for-loop-1 61 1
+	seed_child_execution 62 64 3 greet 5 1700002010000 "$FP_G0" 81
+	seed_child_execution 63 65 3 greet 3 1700002010000 "$FP_G1"
+	seed_child_execution 60 66 3 gen 3 1700002010000 ''
+	seed_dag_execution 67 3 for-loop-2 60
+	seed_dag_execution 68 3 for-loop-2 67 0
+	seed_dag_execution 69 3 for-loop-2 67 1
+	# The second iteration ran although an entry served it: the misprediction.
+	seed_child_execution 68 70 3 work 5 1700002020000 "$FP_W" 82
+	seed_child_execution 69 71 3 work 3 1700002020000 "$FP_W"
+} > "$D/loop.sql"
+sql < "$D/loop.sql" 2> "$D/loop.err" && echo "ok - cachedb: loop run seeded" ||
+	echo "not ok - cachedb: loop run seed failed: $(head -3 "$D/loop.err")"
+kc verify --cache-db "$URL" --spec "$LOOP" run-l > "$D/v13.out" 2> "$D/v13.err"
+rc=$?
+sed 1d "$D/v13.out" > "$D/v13.table"
+cat > "$D/v13.want" <<'TXT'
+task,predicted,actual,execution,fingerprint,match
+for-loop-1[0]/greet,HIT,HIT,64,equal,true
+for-loop-1[1]/greet,MISS,MISS,65,equal,true
+for-loop-2[0]/work,HIT,HIT,70,equal,true
+for-loop-2[1]/work,HIT,MISS,71,equal,false
+gen,DISABLED,MISS,66,,true
+accuracy: 4 of 5 tasks (80.0%)
+note: for-loop-2/work: one prediction for all 2 iterations (the loop's items are known only at run time); each iteration's execution is compared with it
+TXT
+if [ $rc = 0 ] && diff -u "$D/v13.want" "$D/v13.table" > "$D/v13.diff" &&
+   grep -q "^run run-l: 5 container executions; " "$D/v13.out"; then
+	echo "ok - cachedb: verify: loop iterations matched per iteration"
+else
+	echo "not ok - cachedb: verify loop iterations: exit $rc: $(cat "$D/v13.err") $(head -1 "$D/v13.out") $(cat "$D/v13.diff")"
+fi
+kc verify --cache-db "$URL" --spec "$LOOP" --fail-on 'mismatch>0' run-l > /dev/null 2> "$D/v13.err"
+rc=$?
+[ $rc = 4 ] && grep -q "^kfpcache: --fail-on 'mismatch>0': 1 mismatch: for-loop-2\[1\]/work$" "$D/v13.err" &&
+	echo "ok - cachedb: verify --fail-on names the iteration" ||
+	echo "not ok - cachedb: verify loop --fail-on: exit $rc: $(cat "$D/v13.err")"
+
+# 14. importers: the artifact an importer's launcher re-links (reimport
+#     false) is read from ML Metadata, so its consumers' fingerprints are
+#     exact.  Decoys with lower ids: another pipeline's, another case of the
+#     URI (MariaDB's `=` matches it, Go's == does not), one without the
+#     importer's metadata, one not LIVE.
+IMP=$ROOT/tests/fixtures/live-import.yaml
+FP_ITRAIN=$(kc fingerprint --input train:data=301 "$IMP" | awk -F, '$1 == "train" { print $5 }')
+{
+	seed_schema_artifacts
+	seed_pipeline_context 10 live-import
+	seed_pipeline_context 11 other-pipeline
+	seed_imported 296 gs://acme/data/raw.csv 3 10 gs source=s:lake version=d:3
+	seed_imported 297 gs://acme/data/raw.csv 2 11 gs source=s:lake version=d:3
+	seed_imported 298 GS://acme/data/RAW.csv 2 10 gs source=s:lake version=d:3
+	seed_imported 299 gs://acme/data/raw.csv 2 10 gs source=s:lake
+	seed_imported 301 gs://acme/data/raw.csv 2 10 gs source=s:lake version=d:3
+	seed_imported 302 gs://acme/data/raw.csv 2 10 gs source=s:lake version=d:3
+	seed_execution 91 "$FP_ITRAIN"
+	seed_entry e-itrain run-a kubeflow live-import "$FP_ITRAIN" 91 1700000900
+} > "$D/imp.sql"
+sql < "$D/imp.sql" 2> "$D/imp.err" && echo "ok - cachedb: imported artifacts seeded" ||
+	echo "not ok - cachedb: imported artifacts seed failed: $(head -3 "$D/imp.err")"
+kc analyze --cache-db "$URL" --csv "$D/imp.csv" "$IMP" > /dev/null 2> "$D/imp.err"
+check importer "$D/imp.csv" importer HIT
+check importer "$D/imp.csv" train HIT
+[ "$(fpcol "$D/imp.csv" train)" = "$FP_ITRAIN" ] && echo "ok - cachedb: importer: train's fingerprint is exact through artifact 301" ||
+	echo "not ok - cachedb: importer: train's fingerprint '$(fpcol "$D/imp.csv" train)' is not '$FP_ITRAIN' $(cat "$D/imp.err")"
+check importer "$D/imp.csv" importer-2 MISS cold_cache
+check importer "$D/imp.csv" check MISS_UPSTREAM upstream_artifact
+check importer "$D/imp.csv" importer-3 UNKNOWN upstream_value
+kc explain --cache-db "$URL" "$IMP" importer > "$D/imp.exp" 2>&1
+grep -q "ML Metadata holds artifact 301 (system.Dataset, gs://acme/data/raw.csv, LIVE, in the context of pipeline live-import): the launcher re-links it" "$D/imp.exp" &&
+	echo "ok - cachedb: explain names the re-linked artifact" || echo "not ok - cachedb: explain importer: $(grep -i 'live cache' "$D/imp.exp")"
+kc explain --cache-db "$URL" "$IMP" importer-3 > "$D/imp.exp" 2>&1
+grep -q "not known: its metadata 'tags' is a list (an MLMD struct value): not compared" "$D/imp.exp" &&
+	echo "ok - cachedb: explain says why an importer stays UNKNOWN" || echo "not ok - cachedb: explain importer-3: $(grep -i 'live cache' "$D/imp.exp")"
+# importer-2's URI from the pipeline parameter; without metadata it takes
+# 299 (a superset of its properties is a match), the lowest id that passes.
+kc analyze --cache-db "$URL" --param other_uri=gs://acme/data/raw.csv --csv "$D/imp2.csv" "$IMP" > /dev/null 2> "$D/imp.err"
+check "importer, URI from a parameter" "$D/imp2.csv" importer-2 HIT
+check "importer, URI from a parameter" "$D/imp2.csv" check MISS cold_cache
+[ "$(fpcol "$D/imp2.csv" check)" = "$(kc fingerprint --input check:data=299 "$IMP" | awk -F, '$1 == "check" { print $5 }')" ] &&
+	echo "ok - cachedb: importer: the lowest matching id (299)" ||
+	echo "not ok - cachedb: importer: check's fingerprint is not the one of artifact 299 $(cat "$D/imp.err")"
+
+# 15. what a real database holds that a model forgets.
+# a. The persistence agent's rows (empty Fingerprint) are in the table and in
+#    scope, but never entries (nor counted).
+n=$(sql -N -e "SELECT COUNT(*) FROM mlpipeline.tasks WHERE PipelineName = 'pipeline/live-chain' AND Namespace = 'kubeflow'")
+na=$(sql -N -e "SELECT COUNT(*) FROM mlpipeline.tasks WHERE PipelineName = 'pipeline/live-chain' AND Namespace = 'kubeflow' AND Fingerprint = ''")
+kc analyze --cache-db "$URL" "$SPEC" > "$D/agent.out" 2>&1
+[ "$na" = 1 ] && grep -q ": $((n - na)) entries in scope pipeline/live-chain$" "$D/agent.out" &&
+	echo "ok - cachedb: an agent row (empty fingerprint) is in scope but not an entry" ||
+	echo "not ok - cachedb: agent row: $n rows, $na without a fingerprint, $(grep '^cache' "$D/agent.out")"
+# b. Pipeline names differing only in case share entries: section 4
+#    (team-c: 'pipeline/LIVE-CHAIN' serves live-chain).
+# c. Executions a driver creates on a hit: empty pod_name and namespace,
+#    CACHED, re-linking the cached artifacts.  run-h ran in team-b (its
+#    context says so; its executions cannot): solo hit e-solo-b there.
+#    prep's hit re-links artifact 103 a second time: prep's entry still
+#    reads its own execution's outputs.
+{
+	seed_run_context 4 run-h
+	seed_run_namespace 4 team-b
+	seed_hit_execution 57 4 solo 1700003000000 "$FP_SOLO" 31
+	seed_hit_execution 58 4 prep 1700003000000 "$FP_PREP" 13 '{"rows": 1000}' dataset=103
+} > "$D/hit.sql"
+sql < "$D/hit.sql" 2> "$D/hit.err" && echo "ok - cachedb: hit executions seeded" ||
+	echo "not ok - cachedb: hit executions seed failed: $(head -3 "$D/hit.err")"
+kc verify --cache-db "$URL" --spec "$SPEC" run-h > "$D/v15.out" 2> "$D/v15.err"
+rc=$?
+if [ $rc = 0 ] && grep -q "^solo,HIT,HIT,57,equal,true$" "$D/v15.out" &&
+   grep -q "^prep,MISS,HIT,58,equal,false$" "$D/v15.out" &&
+   grep -q "^run run-h: 2 container executions; live cache [^;]*, namespace team-b, " "$D/v15.out"; then
+	echo "ok - cachedb: verify: a hit's execution (no pod, no namespace) is judged in the run's namespace"
+else
+	echo "not ok - cachedb: verify run-h: exit $rc: $(cat "$D/v15.err") $(cat "$D/v15.out")"
+fi
+kc verify --cache-db "$URL" --spec "$SPEC" --namespace kubeflow run-h > "$D/v15k.out" 2> "$D/v15.err"
+grep -q "^solo,MISS,HIT,57,equal,false$" "$D/v15k.out" && grep -q "^prep,HIT,HIT,58,equal,true$" "$D/v15k.out" &&
+	echo "ok - cachedb: verify --namespace overrides the run's namespace" ||
+	echo "not ok - cachedb: verify run-h --namespace kubeflow: $(cat "$D/v15.err") $(cat "$D/v15k.out")"
+kc analyze --cache-db "$URL" --csv "$D/hit.csv" "$SPEC" > /dev/null 2>&1
+check "after a hit re-linked prep's artifact" "$D/hit.csv" prep HIT
+[ "$(fpcol "$D/hit.csv" train)" = "$FP_TRAIN" ] && echo "ok - cachedb: a hit's re-linking events change no fingerprint" ||
+	echo "not ok - cachedb: train's fingerprint after the hit: '$(fpcol "$D/hit.csv" train)'"
+# d. tasks.RunUUID -> run_details.UUID ON DELETE CASCADE (2.14: GORM v1's
+#    AddForeignKey, client_manager/client_manager.go:488-492; 2.15-2.17: the
+#    model's constraint, model/task.go:29-30): an entry needs its run, and
+#    deleting the run (DeleteRun, storage/run_store.go:753-764) deletes it.
+{
+	seed_run run-fk team-d
+	seed_entry e-solo-d run-fk team-d live-chain "$FP_SOLO" 31 1700000400
+} > "$D/fk.sql"
+sql < "$D/fk.sql" 2> "$D/fk.err" || echo "not ok - cachedb: fk seed failed: $(cat "$D/fk.err")"
+kc analyze --cache-db "$URL" --namespace team-d --csv "$D/fk1.csv" "$SPEC" > /dev/null 2>&1
+sql -e "DELETE FROM mlpipeline.run_details WHERE UUID = 'run-fk'"
+kc analyze --cache-db "$URL" --namespace team-d --csv "$D/fk2.csv" "$SPEC" > /dev/null 2>&1
+check "foreign key: before the run is deleted" "$D/fk1.csv" solo HIT
+check "foreign key: after the run is deleted" "$D/fk2.csv" solo MISS cold_cache
+if sql -e "$(seed_entry e-orphan no-such-run kubeflow live-chain "$FP_SOLO" 31 1700000400)" 2> /dev/null; then
+	echo "not ok - cachedb: a tasks row without its run was accepted (the seed lacks KFP's foreign key)"
+else
+	echo "ok - cachedb: a tasks row needs its run (KFP's foreign key)"
+fi
