@@ -541,14 +541,19 @@ static void close_children(struct yctx *c, const struct frame *f)
 	m->n = n;
 	if (!n)
 		return;
-	m->items = arena_array(c->a, n, sizeof(*m->items));
-	for (i = 0; i < n; i++)
-		m->items[i] = p[i].node;
-	if (m->type != NODE_MAP)
+	if (m->type != NODE_MAP) {
+		m->items = arena_array(c->a, n, sizeof(*m->items));
+		for (i = 0; i < n; i++)
+			m->items[i] = p[i].node;
 		return;
-	m->keys = arena_array(c->a, n, sizeof(*m->keys));
-	m->key_lens = arena_array(c->a, n, sizeof(*m->key_lens));
+	}
+	/* one allocation for the three arrays of a map: items, keys, lengths */
+	m->items = arena_array(c->a, n, sizeof(*m->items) + sizeof(*m->keys) +
+			       sizeof(*m->key_lens));
+	m->keys = (const char **)(m->items + n);
+	m->key_lens = (size_t *)(m->keys + n);
 	for (i = 0; i < n; i++) {
+		m->items[i] = p[i].node;
 		m->keys[i] = p[i].key;
 		m->key_lens[i] = p[i].key_len;
 	}
