@@ -234,8 +234,15 @@ const char *sb_str(const struct strbuf *sb)
 
 /* ---- arena ---- */
 
-#define ARENA_ALIGN (sizeof(max_align_t))
+/* max_align_t's alignment (16 on x86-64), not its size (32) */
+#define ARENA_ALIGN (_Alignof(max_align_t))
 #define ARENA_BLOCK (64 * 1024)
+/*
+ * Blocks grow with the arena (an eighth of it) up to this: a spec's tree
+ * takes tens of blocks, not a thousand, and blocks this large come from
+ * mmap, not from the heap that libyaml's many small allocations churn.
+ */
+#define ARENA_BLOCK_MAX (1024 * 1024)
 
 struct arena_block {
 	struct arena_block *next;
@@ -286,8 +293,12 @@ static void *arena_get(struct arena *a, size_t n, size_t align)
 		size_t size = need;
 		struct arena_block *nb;
 #ifndef KC_ARENA_DEBUG
-		if (size < ARENA_BLOCK && !own)
-			size = ARENA_BLOCK;
+		if (!own) {
+			size_t blk = a->total / 8;
+			blk = blk < ARENA_BLOCK ? ARENA_BLOCK : blk > ARENA_BLOCK_MAX ? ARENA_BLOCK_MAX : blk;
+			if (size < blk)
+				size = blk;
+		}
 #endif
 		nb = xmalloc(sizeof(*nb) + size);
 		nb->used = 0;
