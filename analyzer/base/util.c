@@ -155,6 +155,9 @@ void sb_reset(struct strbuf *sb)
 
 void sb_grow(struct strbuf *sb, size_t extra)
 {
+	/* room already (a buffer always has alloc > len: its NUL) */
+	if (sb->buf && extra < sb->alloc - sb->len)
+		return;
 	if (extra > SIZE_MAX - sb->len - 1)
 		die("strbuf size overflow");
 	kc_grow((void **)&sb->buf, &sb->alloc, sb->len + extra + 1, 1);
@@ -176,7 +179,10 @@ void sb_adds(struct strbuf *sb, const char *s)
 
 void sb_addc(struct strbuf *sb, char c)
 {
-	sb_add(sb, &c, 1);
+	if (!sb->buf || sb->alloc - sb->len < 2)
+		sb_grow(sb, 1);
+	sb->buf[sb->len++] = c;
+	sb->buf[sb->len] = '\0';
 }
 
 void sb_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
@@ -228,8 +234,15 @@ const char *sb_str(const struct strbuf *sb)
 
 /* ---- arena ---- */
 
-#define ARENA_ALIGN (sizeof(max_align_t))
+/* max_align_t's alignment (16 on x86-64), not its size (32) */
+#define ARENA_ALIGN (_Alignof(max_align_t))
 #define ARENA_BLOCK (64 * 1024)
+/*
+ * Blocks grow with the arena (an eighth of it) up to this: a spec's tree
+ * takes tens of blocks, not a thousand, and blocks this large come from
+ * mmap, not from the heap that libyaml's many small allocations churn.
+ */
+#define ARENA_BLOCK_MAX (1024 * 1024)
 
 struct arena_block {
 	struct arena_block *next;
@@ -256,35 +269,60 @@ void arena_release(struct arena *a)
 	arena_init(a);
 }
 
-void *arena_alloc(struct arena *a, size_t n)
+/*
+ * n bytes at the given alignment (a power of two up to ARENA_ALIGN), not
+ * zeroed.  Strings take alignment 1, so a short key costs its bytes, not
+ * a 16-byte slot.  A large request gets a block of its own behind the
+ * current one, which keeps filling.
+ */
+static void *arena_get(struct arena *a, size_t n, size_t align)
 {
 	struct arena_block *b = a->head;
-	size_t need;
+	size_t at, need = n ? n : 1;
 	void *p;
 
 	if (n > SIZE_MAX - ARENA_ALIGN - sizeof(*b))
 		die("arena allocation overflow: %zu bytes", n);
-	need = (n + ARENA_ALIGN - 1) / ARENA_ALIGN * ARENA_ALIGN;
-	if (!need)
-		need = ARENA_ALIGN;
 #ifdef KC_ARENA_DEBUG
 	b = NULL;
 #endif
-	if (!b || b->size - b->used < need) {
+	at = b ? (b->used + align - 1) & ~(align - 1) : 0;
+	if (!b || at > b->size || b->size - at < need) {
+		/* its own block, full at once: the current one keeps filling */
+		bool own = b && need > ARENA_BLOCK / 4;
 		size_t size = need;
+		struct arena_block *nb;
 #ifndef KC_ARENA_DEBUG
-		if (size < ARENA_BLOCK)
-			size = ARENA_BLOCK;
+		if (!own) {
+			size_t blk = a->total / 8;
+			blk = blk < ARENA_BLOCK ? ARENA_BLOCK : blk > ARENA_BLOCK_MAX ? ARENA_BLOCK_MAX : blk;
+			if (size < blk)
+				size = blk;
+		}
 #endif
-		b = xmalloc(sizeof(*b) + size);
-		b->used = 0;
-		b->size = size;
-		b->next = a->head;
-		a->head = b;
+		nb = xmalloc(sizeof(*nb) + size);
+		nb->used = 0;
+		nb->size = size;
 		a->total += size;
+		if (own) {
+			nb->next = b->next;
+			b->next = nb;
+			nb->used = need;
+			return nb->data;
+		}
+		nb->next = a->head;
+		a->head = b = nb;
+		at = 0;
 	}
-	p = (char *)b->data + b->used;
-	b->used += need;
+	p = (char *)b->data + at;
+	b->used = at + need;
+	return p;
+}
+
+void *arena_alloc(struct arena *a, size_t n)
+{
+	void *p = arena_get(a, n, ARENA_ALIGN);
+
 	memset(p, 0, n);
 	return p;
 }
@@ -298,7 +336,11 @@ void *arena_array(struct arena *a, size_t nmemb, size_t size)
 
 char *arena_strndup(struct arena *a, const char *s, size_t n)
 {
-	char *p = arena_alloc(a, n + 1);
+	char *p;
+
+	if (n > SIZE_MAX - 1)
+		die("arena allocation overflow: %zu bytes", n);
+	p = arena_get(a, n + 1, 1);
 
 	memcpy(p, s, n);
 	p[n] = '\0';

@@ -359,7 +359,7 @@ int cmd_analyze(int argc, char **argv, const struct command *cmd)
 	struct strbuf paths[F_COUNT];
 	int idx, ret = EXIT_ERROR, i;
 	size_t f;
-	bool have_session = false;
+	bool have_session = false, review;
 
 	memset(&a, 0, sizeof(a));
 	for (f = 0; f < F_COUNT; f++)
@@ -383,13 +383,16 @@ int cmd_analyze(int argc, char **argv, const struct command *cmd)
 	if (cmd_claims_check(cmd, &c, &ret) < 0 ||
 	    cmd_gating_ready(cmd, &a.gating, NULL, true, &ret) < 0)
 		goto done;
+	/* Only lint (gating_prepare) reads a baseline's dag after its run. */
+	review = a.path[F_MD] || a.path[F_JSON] || a.path[F_HTML];
+	c.drop_baselines = !(a.gating.lint || review);
 	have_session = true;
 	if (session_run(&s, &c, argv[idx], true) < 0) {
 		ret = cmd_fail();
 		goto done;
 	}
 	/* The review reports show the cost of misses and the lint findings. */
-	if (gating_prepare(&a.gating, &s, a.path[F_MD] || a.path[F_JSON] || a.path[F_HTML]) < 0) {
+	if (gating_prepare(&a.gating, &s, review) < 0) {
 		ret = cmd_fail();
 		goto done;
 	}

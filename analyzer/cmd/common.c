@@ -805,6 +805,12 @@ static int replay_baselines(struct session *s, struct common *c, const char **bl
 		if (predict_run(&bp, s->bdags[i], &c->pol, s->cache, label, &commit) < 0)
 			goto fail;
 		prediction_free(bp);
+		if (c->drop_baselines) {
+			dag_free(s->bdags[i]);
+			spec_free(s->bspecs[i]);
+			s->bdags[i] = NULL;
+			s->bspecs[i] = NULL;
+		}
 		sb_addf(&desc, "%s%s", i ? ", " : "", bl[i]);
 	}
 	s->baseline_desc = sb_detach(&desc, NULL);

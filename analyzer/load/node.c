@@ -37,21 +37,49 @@ bool node_is_list(const struct node *n)
 
 const struct node *node_get(const struct node *m, const char *key)
 {
-	size_t i;
+	size_t i, len;
 
 	if (!node_is_map(m))
 		return NULL;
+	len = strlen(key);
 	if (m->index) {
 		size_t mask = m->index_cap - 1;
-		for (i = (size_t)kc_hash(key, strlen(key)) & mask; m->index[i]; i = (i + 1) & mask)
+		for (i = (size_t)kc_hash(key, len) & mask; m->index[i]; i = (i + 1) & mask)
 			if (!strcmp(m->keys[m->index[i] - 1], key))
 				return m->items[m->index[i] - 1];
+		return NULL;
+	}
+	/* lengths first: they sit together, the key texts do not */
+	if (m->key_lens) {
+		for (i = 0; i < m->n; i++)
+			if (m->key_lens[i] == len && !memcmp(m->keys[i], key, len))
+				return m->items[i];
 		return NULL;
 	}
 	for (i = 0; i < m->n; i++)
 		if (!strcmp(m->keys[i], key))
 			return m->items[i];
 	return NULL;
+}
+
+void node_index_map(struct arena *a, struct node *m)
+{
+	size_t cap = 32, mask, i;
+
+	if (m->type != NODE_MAP || m->index || m->n < INDEX_MIN || m->n >= UINT32_MAX / 4)
+		return;
+	while (cap < m->n * 2)
+		cap *= 2;
+	mask = cap - 1;
+	m->index = arena_array(a, cap, sizeof(*m->index));
+	m->index_cap = (uint32_t)cap;
+	/* Later duplicates never reach here: loaders reject them. */
+	for (i = 0; i < m->n; i++) {
+		size_t h = (size_t)kc_hash(m->keys[i], m->key_lens[i]) & mask;
+		while (m->index[h])
+			h = (h + 1) & mask;
+		m->index[h] = (uint32_t)(i + 1);
+	}
 }
 
 void node_index(struct arena *a, struct node *root)
@@ -65,21 +93,7 @@ void node_index(struct arena *a, struct node *root)
 		struct node *m = stack[--n];
 		if (!m || (m->type != NODE_MAP && m->type != NODE_LIST) || m->index)
 			continue;
-		if (m->type == NODE_MAP && m->n >= INDEX_MIN && m->n < UINT32_MAX / 4) {
-			size_t cap = 32, mask;
-			while (cap < m->n * 2)
-				cap *= 2;
-			mask = cap - 1;
-			m->index = arena_array(a, cap, sizeof(*m->index));
-			m->index_cap = (uint32_t)cap;
-			/* Later duplicates never reach here: loaders reject them. */
-			for (i = 0; i < m->n; i++) {
-				size_t h = (size_t)kc_hash(m->keys[i], m->key_lens[i]) & mask;
-				while (m->index[h])
-					h = (h + 1) & mask;
-				m->index[h] = (uint32_t)(i + 1);
-			}
-		}
+		node_index_map(a, m);
 		KC_GROW(stack, alloc, n + m->n);
 		for (i = 0; i < m->n; i++)
 			stack[n++] = m->items[i];
@@ -128,8 +142,10 @@ struct node *node_new_str(struct arena *a, const char *s, size_t len)
 {
 	struct node *n = node_new(a, NODE_STRING);
 
+	if (len > UINT32_MAX)
+		die("a string of %zu bytes: more than a node holds (4 GiB)", len);
 	n->str = arena_strndup(a, s, len);
-	n->len = len;
+	n->len = (uint32_t)len;
 	return n;
 }
 

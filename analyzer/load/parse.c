@@ -7,6 +7,7 @@
 #include "load/parse.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -99,6 +100,17 @@ int parse_check_text(const char *buf, size_t len, const char *name)
 	unsigned line, col;
 
 	while (i < len) {
+		/* ASCII without NUL, 8 bytes at a time: most of any spec */
+		while (len - i >= 8) {
+			uint64_t w;
+			memcpy(&w, b + i, 8);
+			if ((w & 0x8080808080808080u) ||
+			    ((w - 0x0101010101010101u) & ~w & 0x8080808080808080u))
+				break;
+			i += 8;
+		}
+		if (i >= len)
+			break;
 		if (!b[i]) {
 			parse_offset_pos(buf, len, i, &line, &col);
 			return err_set("%s:%u:%u: NUL byte in input", name, line, col);

@@ -294,7 +294,7 @@ int spec_load_buf(struct spec **out, const char *buf, size_t len,
 {
 	struct spec *s = xcalloc(1, sizeof(*s));
 	struct node **docs = NULL;
-	size_t ndocs = 0, start = skip_space(buf, len), i;
+	size_t ndocs = 0, start = skip_space(buf, len);
 	int ret = -1;
 
 	*out = NULL;
@@ -309,11 +309,10 @@ int spec_load_buf(struct spec **out, const char *buf, size_t len,
 		ndocs = 1;
 		if (json_parse(&s->arena, buf, len, name, lim, &docs[0]) < 0)
 			goto done;
+		node_index(&s->arena, docs[0]);
 	} else if (yaml_parse(&s->arena, buf, len, name, lim, &docs, &ndocs) < 0) {
-		goto done;
+		goto done;   /* (yaml_parse indexes each large map as it closes) */
 	}
-	for (i = 0; i < ndocs; i++)
-		node_index(&s->arena, docs[i]);
 	if (select_docs(s, docs, ndocs) < 0 || validate(s, s->pipeline) < 0)
 		goto done;
 	*out = s;

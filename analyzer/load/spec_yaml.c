@@ -64,6 +64,8 @@ struct yctx {
 	struct pending *pending;    /* children of the open collections */
 	size_t npending, pending_alloc;
 	struct strmap keys;         /* key text -> its one copy in the result arena */
+	/* the last interned key per (length, first, last byte): most keys repeat */
+	struct { const char *s; size_t len; } recent[256];
 	struct node *doc;
 };
 
@@ -317,16 +319,25 @@ static bool wants_key(struct yctx *c)
 	return f && f->node->type == NODE_MAP && !f->have_key;
 }
 
-/* Keys repeat (every task has "componentRef"): one copy of each text. */
+/*
+ * Keys repeat (every task has "componentRef"): one copy of each text.
+ * A key never holds a NUL (on_scalar refuses one), so len is its strlen.
+ */
 static const char *intern_key(struct yctx *c, const char *key, size_t len)
 {
+	size_t slot = len ? (len * 31 + (unsigned char)key[0] * 7 +
+			     (unsigned char)key[len - 1]) & 255 : 0;
 	char *copy;
 
-	if (strlen(key) == len && (copy = strmap_get(&c->keys, key)))
-		return copy;
-	copy = arena_strndup(c->a, key, len);
-	if (strlen(copy) == len)
+	if (c->recent[slot].s && c->recent[slot].len == len &&
+	    !memcmp(c->recent[slot].s, key, len))
+		return c->recent[slot].s;
+	if (!(copy = strmap_get(&c->keys, key))) {
+		copy = arena_strndup(c->a, key, len);
 		strmap_put(&c->keys, copy, copy);
+	}
+	c->recent[slot].s = copy;
+	c->recent[slot].len = len;
 	return copy;
 }
 
@@ -541,14 +552,19 @@ static void close_children(struct yctx *c, const struct frame *f)
 	m->n = n;
 	if (!n)
 		return;
-	m->items = arena_array(c->a, n, sizeof(*m->items));
-	for (i = 0; i < n; i++)
-		m->items[i] = p[i].node;
-	if (m->type != NODE_MAP)
+	if (m->type != NODE_MAP) {
+		m->items = arena_array(c->a, n, sizeof(*m->items));
+		for (i = 0; i < n; i++)
+			m->items[i] = p[i].node;
 		return;
-	m->keys = arena_array(c->a, n, sizeof(*m->keys));
-	m->key_lens = arena_array(c->a, n, sizeof(*m->key_lens));
+	}
+	/* one allocation for the three arrays of a map: items, keys, lengths */
+	m->items = arena_array(c->a, n, sizeof(*m->items) + sizeof(*m->keys) +
+			       sizeof(*m->key_lens));
+	m->keys = (const char **)(m->items + n);
+	m->key_lens = (size_t *)(m->keys + n);
 	for (i = 0; i < n; i++) {
+		m->items[i] = p[i].node;
 		m->keys[i] = p[i].key;
 		m->key_lens[i] = p[i].key_len;
 	}
@@ -572,6 +588,8 @@ static int on_end(struct yctx *c, const yaml_event_t *ev)
 	}
 	if (f.merge_at && apply_merge(c, &f) < 0)
 		return -1;
+	/* indexed while its arrays are in the cache, not in a later walk */
+	node_index_map(c->a, f.node);
 	c->npending = f.first;
 	if (f.anchor)
 		register_anchor(c, f.anchor, f.node, c->count - f.start_count, f.height);

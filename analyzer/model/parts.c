@@ -263,10 +263,15 @@ static void add_part_digest(struct parts_run *r, struct task_result *res, const 
 			    const char *text, const char *digest, bool upstream)
 {
 	struct arena *a = r->arena;
-	struct keypart *np = arena_array(a, res->nparts + 1, sizeof(*np));
+	size_t n = res->nparts;
+	struct keypart *np = res->parts;
 
-	if (res->nparts)
-		memcpy(np, res->parts, res->nparts * sizeof(*np));
+	/* Room for 4, then doubling at powers of two (only this appends). */
+	if (n == 0 || (n >= 4 && (n & (n - 1)) == 0)) {
+		np = arena_array(a, n ? n * 2 : 4, sizeof(*np));
+		if (n)
+			memcpy(np, res->parts, n * sizeof(*np));
+	}
 	np[res->nparts].name = arena_strdup(a, name);
 	np[res->nparts].text = text;
 	np[res->nparts].upstream = upstream;

@@ -131,6 +131,12 @@ struct common {
 	struct parse_limits limits;   /* --max-input-mb, --max-depth, ...: the specs' loader */
 	size_t max_tasks;             /* --max-tasks, or 0 for dag_build's default */
 	bool keep_log;                /* explain: predictions keep their decision log */
+	/*
+	 * Free each baseline's spec and dag once its run is committed to the
+	 * cache (which copies what it keeps): s->bspecs/s->bdags are then NULL.
+	 * For a command that never reads them afterwards (analyze without lint).
+	 */
+	bool drop_baselines;
 	bool global_after_deployment; /* a later --global-cache overrides it */
 	const char *cache_db;         /* --cache-db URL, or NULL */
 	const char *verify_run;       /* verify: the run whose drivers' moments the lookups take */

@@ -22,23 +22,28 @@ enum node_type {
 	NODE_MAP
 };
 
-/* 80 bytes: a spec of 10,000 tasks has some 400,000 nodes. */
+/*
+ * 64 bytes: a spec of 10,000 tasks has some 400,000 nodes.  Counts and
+ * lengths are 32-bit (inputs are limited far below 4 GiB, and
+ * node_new_str refuses more); a map's hash index shares the union with
+ * the scalar values, which a map never has.
+ */
 struct node {
 	enum node_type type;
 	unsigned line;          /* 1-based; 0 when unknown */
 	unsigned col;           /* 1-based; 0 when unknown */
 	uint32_t index_cap;     /* index slots, a power of two */
+	uint32_t n;             /* NODE_LIST / NODE_MAP: number of children */
+	uint32_t len;           /* NODE_STRING: byte length of str (may hold NULs) */
 	union {
 		bool boolean;   /* NODE_BOOL */
 		double number;  /* NODE_NUMBER */
+		uint32_t *index; /* NODE_MAP with many keys: hash slots (i + 1), or NULL */
 	};
-	const char *str;        /* NODE_STRING: NUL-terminated ... */
-	size_t len;             /* ... and its byte length (may hold NULs) */
-	size_t n;               /* NODE_LIST / NODE_MAP: number of children */
+	const char *str;        /* NODE_STRING: NUL-terminated, len bytes */
 	const char **keys;      /* NODE_MAP: keys, in document order */
 	size_t *key_lens;       /* NODE_MAP: key byte lengths */
 	struct node **items;    /* children, in document order */
-	uint32_t *index;        /* NODE_MAP with many keys: hash slots (i + 1), or NULL */
 };
 
 const char *node_type_name(enum node_type t);
@@ -70,6 +75,8 @@ void node_append(struct arena *a, struct node *parent, const char *key,
  * once after loading, before the tree is shared between threads.
  */
 void node_index(struct arena *a, struct node *root);
+/* The same for one map, not its children (a loader, as each map closes). */
+void node_index_map(struct arena *a, struct node *m);
 
 /* One key of a map, by its position there. */
 struct node_key {
