@@ -805,7 +805,7 @@ static int replay_baselines(struct session *s, struct common *c, const char **bl
 		if (predict_run(&bp, s->bdags[i], &c->pol, s->cache, label, &commit) < 0)
 			goto fail;
 		prediction_free(bp);
-		if (c->drop_baselines) {
+		if (c->drop_baselines && !s->from) {
 			dag_free(s->bdags[i]);
 			spec_free(s->bspecs[i]);
 			s->bdags[i] = NULL;

@@ -7,7 +7,10 @@
 . "$ROOT/tests/lib.sh"
 mkdir -p "$TMP" && cd "$TMP" || exit 1
 P=$TMP/prefix
-B=$BUILD
+# The build folder as the Makefile names it (relative to the root when inside
+# it): an absolute name would be other targets for the same objects, and
+# their rebuilt .d files would name absolute targets a plain make ignores.
+B=${BUILD#"$ROOT"/}
 
 if make -s -C "$ROOT" BUILD="$B" PREFIX="$P" install > install.log 2>&1; then
 	echo "ok - install: make install PREFIX=..."
