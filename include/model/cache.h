@@ -60,6 +60,14 @@ struct cache *cache_new(void);
 void cache_free(struct cache *c);
 
 /*
+ * Keep no part texts (cache_prev_parts then gives text NULL): for a
+ * consumer whose reports show no "old -> new" value, as history's timeline
+ * and per-commit CSV and DOT, so that a long history holds digests only.
+ * Call before the first cache_set_parts.
+ */
+void cache_drop_texts(struct cache *c);
+
+/*
  * Keys are hex digests of at least 32 digits (a symbolic key, or a KFP
  * fingerprint); an entry keeps their first 96 bits, so a history of
  * thousands of commits costs tens of bytes per entry.
