@@ -38,7 +38,8 @@ struct cache_entry {
 /*
  * One part of a symbolic key (predict.c makes them).  The cache keeps the
  * newest committed run's parts of each task path with their texts (what
- * "old -> new" shows), each distinct text once, shared.
+ * "old -> new" shows; digests only after cache_drop_texts), each distinct
+ * text once, shared.
  */
 struct keypart {
 	const char *name;       /* image, command, args, input:<n>, outputs, pvc, cache_key, component */
