@@ -842,9 +842,29 @@ static void change_add(struct strmap *out, struct strbuf *prefix, const char *na
 	prefix->buf[len] = '\0';
 }
 
+struct tree_filter {
+	gitio_wanted_fn *wanted;
+	void *ctx;
+};
+
+/* Is prefix + name, or something under it, of interest? */
+static bool entry_wanted(const struct tree_filter *f, const struct strbuf *prefix, const char *name)
+{
+	struct strbuf p = STRBUF_INIT;
+	bool ok;
+
+	if (!f->wanted)
+		return true;
+	sb_add(&p, prefix->buf ? prefix->buf : "", prefix->len);
+	sb_adds(&p, name);
+	ok = f->wanted(p.buf, p.len, f->ctx);
+	sb_release(&p);
+	return ok;
+}
+
 /* Entries of a (NULL: none) that b lacks or holds otherwise; with both, both ways. */
 static int tree_changes(git_repository *repo, const git_tree *a, const git_tree *b,
-			struct strbuf *prefix, struct strmap *out)
+			struct strbuf *prefix, struct strmap *out, const struct tree_filter *f)
 {
 	size_t i, n = a ? git_tree_entrycount(a) : 0;
 
@@ -861,6 +881,8 @@ static int tree_changes(git_repository *repo, const git_tree *a, const git_tree 
 		if (eb && git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)) &&
 		    git_tree_entry_filemode(ea) == git_tree_entry_filemode(eb))
 			continue;
+		if (!entry_wanted(f, prefix, name))
+			continue;
 		if (!ta || !tb) {
 			change_add(out, prefix, name, false);
 			if (ta || tb)
@@ -874,7 +896,7 @@ static int tree_changes(git_repository *repo, const git_tree *a, const git_tree 
 		}
 		sb_adds(prefix, name);
 		sb_addc(prefix, '/');
-		r = tree_changes(repo, sa, sb, prefix, out);
+		r = tree_changes(repo, sa, sb, prefix, out, f);
 		prefix->len = len;
 		prefix->buf[len] = '\0';
 		git_tree_free(sa);
@@ -888,14 +910,16 @@ static int tree_changes(git_repository *repo, const git_tree *a, const git_tree 
 		const git_tree_entry *eb = git_tree_entry_byindex(b, i);
 		const char *name = git_tree_entry_name(eb);
 
-		if (!a || !git_tree_entry_byname(a, name))
+		if ((!a || !git_tree_entry_byname(a, name)) && entry_wanted(f, prefix, name))
 			change_add(out, prefix, name, git_tree_entry_type(eb) == GIT_OBJECT_TREE);
 	}
 	return 0;
 }
 
-bool gitio_commit_changes(const struct gitio_commit *c, struct strmap *changed)
+bool gitio_commit_changes(const struct gitio_commit *c, struct strmap *changed,
+			  gitio_wanted_fn *wanted, void *ctx)
 {
+	const struct tree_filter f = { wanted, ctx };
 	git_commit *p = NULL;
 	git_tree *a = NULL, *b = NULL;
 	struct strbuf prefix = STRBUF_INIT;
@@ -906,7 +930,7 @@ bool gitio_commit_changes(const struct gitio_commit *c, struct strmap *changed)
 	sb_adds(&prefix, "");
 	if (git_commit_parent(&p, c->c, 0) == 0 && git_commit_tree(&a, p) == 0 &&
 	    git_commit_tree(&b, c->c) == 0)
-		ok = tree_changes(git_commit_owner(c->c), a, b, &prefix, changed) == 0;
+		ok = tree_changes(git_commit_owner(c->c), a, b, &prefix, changed, &f) == 0;
 	git_error_clear();
 	sb_release(&prefix);
 	git_tree_free(a);

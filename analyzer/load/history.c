@@ -161,6 +161,26 @@ static int log_commit(struct path_log *lg, struct gitio_walk *w, const struct hi
 	return 0;
 }
 
+/* The walk's paths as gitio_commit_changes' filter sees them: their current names. */
+struct log_paths {
+	const struct path_log *logs;
+	size_t n;
+};
+
+/* Is some path's current name path[0..len), or under that directory? */
+static bool path_wanted(const char *path, size_t len, void *ctx)
+{
+	const struct log_paths *lp = ctx;
+	size_t k;
+
+	for (k = 0; k < lp->n; k++) {
+		const char *cur = lp->logs[k].cur;
+		if (!strncmp(cur, path, len) && (cur[len] == '\0' || cur[len] == '/'))
+			return true;
+	}
+	return false;
+}
+
 int history_log_many(struct gitrepo *r, char *const *paths, size_t npaths,
 		     const struct hist_options *o, struct hist_entry **outs, size_t *ns)
 {
@@ -174,6 +194,7 @@ int history_log_many(struct gitrepo *r, char *const *paths, size_t npaths,
 	 * follow_renames), one followed name for the whole walk.
 	 */
 	bool git_walk = o->follow && o->all_parents;
+	struct log_paths lp = { logs, npaths };
 	size_t k, i;
 	int e, ret = -1;
 
@@ -193,10 +214,13 @@ int history_log_many(struct gitrepo *r, char *const *paths, size_t npaths,
 	 * first parent: a path that comparison leaves alone is as in the first
 	 * parent, so the commit did not change it (TREESAME) and is skipped
 	 * without a look-up; its presence is that of the parent, walked later.
+	 * The comparison descends only where some path is (a commit that edits
+	 * other directories costs one comparison of their ids), and a commit
+	 * that changed none of them is not looked at again.
 	 */
 	while ((e = gitio_walk_next(w, &c)) == 1) {
-		bool known = gitio_commit_changes(c, &changed);
-		for (k = 0; k < npaths; k++)
+		bool known = gitio_commit_changes(c, &changed, path_wanted, &lp);
+		for (k = 0; k < npaths && (!known || changed.count); k++)
 			if ((!known || gitio_changes_has(&changed, logs[k].cur)) &&
 			    log_commit(&logs[k], w, o, c, git_walk) < 0)
 				goto done;

@@ -16,20 +16,42 @@
 #include "base/banned.h"
 
 /*
- * Entries are compact (24 bytes): 96 bits of the key, the scope, and the run
- * and task whose execution created the entry (interned).
+ * Entries are compact (16 bytes): 96 bits of the key and the task whose
+ * execution created it (interned), in insertion order in fixed chunks (no
+ * copy as they grow), one table per scope; the run that created an entry
+ * is that of its run segment (a run's entries are inserted together), so
+ * a long history costs 16 bytes an entry plus a 4-byte slot of the index.
  */
 struct centry {
 	uint64_t k0;               /* the first 96 bits of the key */
 	uint32_t k1;
-	uint32_t scope;            /* scope id + 1; 0 = empty slot */
-	uint32_t run;              /* run label id */
 	uint32_t path;             /* task path id */
 };
 
+/* Entries [first, next segment's first) were created by run `run`. */
+struct crun {
+	uint32_t first;
+	uint32_t run;              /* run label id */
+};
+
+#define CHUNK_BITS 12          /* 4096 entries (64 KiB) a chunk */
+#define CHUNK (1u << CHUNK_BITS)
+
 struct ctable {
-	struct centry *slots;
-	size_t cap, count;
+	struct centry **chunks;
+	size_t nchunks, chunks_alloc;
+	uint32_t count;
+	uint32_t *index;           /* entry number + 1 by key hash; 0 = empty */
+	size_t cap;
+	struct crun *runs;
+	size_t nruns, runs_alloc;
+};
+
+/* One table per scope id, grown as scopes are interned. */
+struct ctables {
+	struct ctable **by_scope;
+	size_t n;
+	size_t count;              /* entries in every scope */
 };
 
 struct interned {
@@ -61,7 +83,8 @@ struct part_set {
  * same digests of the parts that are never wild (image, command, args,
  * outputs, ...) share a bucket, keyed by the scope and a hash over those;
  * a bucket holds each distinct signature of the other parts (inputs, PVC
- * names) once, flat: len digests and len wild marks per signature.  Over a
+ * names) once, flat: len 64-bit digests per signature, 0 where the part is
+ * wild (a digest that is 0 is kept as 1: one more 2^-64 collision).  Over a
  * long history a bucket gathers thousands of signatures (a task whose
  * producer reran every commit), so a bucket past SIG_SCAN signatures gets
  * its own open-addressing index of them and an insert stays O(1).
@@ -73,9 +96,8 @@ struct sig_bucket {
 	uint32_t scope;            /* scope id */
 	uint32_t len;              /* parts per signature */
 	uint32_t nsigs;
-	size_t dalloc, walloc;     /* elements the arrays hold */
+	size_t dalloc;             /* elements digests holds */
 	uint64_t *digests;         /* nsigs * len; 0 where wild */
-	unsigned char *wild;       /* nsigs * len */
 	uint32_t *index;           /* signature index + 1 by hash, or NULL */
 	size_t icap;
 };
@@ -90,7 +112,7 @@ struct sig_table {
 struct cache {
 	struct arena arena;
 	struct sig_table statics;
-	struct ctable tables[2];   /* by enum cache_table */
+	struct ctables tables[2];  /* by enum cache_table */
 	struct interned pipelines, scopes, runs, paths;
 	size_t *per_pipeline;      /* CACHE_EXEC entries per pipeline id */
 	size_t per_alloc;
@@ -100,6 +122,7 @@ struct cache {
 	struct strmap texts;       /* digest -> struct ctext * (NULL once freed) */
 	size_t nexec;              /* CACHE_EXEC entries */
 	size_t nruns;
+	bool no_texts;             /* cache_drop_texts: digests only */
 };
 
 static uint32_t intern(struct cache *c, struct interned *t, const char *s)
@@ -135,7 +158,6 @@ static void release_statics(struct cache *c)
 
 	for (i = 0; i < c->statics.n; i++) {
 		free(c->statics.b[i].digests);
-		free(c->statics.b[i].wild);
 		free(c->statics.b[i].index);
 	}
 	free(c->statics.b);
@@ -193,6 +215,24 @@ static void release_set(const char *key, void *v, void *ctx)
 		text_unref(ctx, ps->parts[k].text);
 }
 
+static void ctables_release(struct ctables *ts)
+{
+	size_t i, k;
+
+	for (i = 0; i < ts->n; i++) {
+		struct ctable *t = ts->by_scope[i];
+		if (!t)
+			continue;
+		for (k = 0; k < t->nchunks; k++)
+			free(t->chunks[k]);
+		free(t->chunks);
+		free(t->index);
+		free(t->runs);
+		free(t);
+	}
+	free(ts->by_scope);
+}
+
 struct cache *cache_new(void)
 {
 	struct cache *c = xcalloc(1, sizeof(*c));
@@ -207,6 +247,11 @@ struct cache *cache_new(void)
 	return c;
 }
 
+void cache_drop_texts(struct cache *c)
+{
+	c->no_texts = true;
+}
+
 void cache_free(struct cache *c)
 {
 	size_t i;
@@ -214,7 +259,7 @@ void cache_free(struct cache *c)
 	if (!c)
 		return;
 	for (i = 0; i < KC_ARRAY_SIZE(c->tables); i++)
-		free(c->tables[i].slots);
+		ctables_release(&c->tables[i]);
 	interned_release(&c->pipelines);
 	interned_release(&c->scopes);
 	interned_release(&c->runs);
@@ -246,30 +291,70 @@ static void key_bits(const char *key, uint64_t *k0, uint32_t *k1)
 	*k1 = (uint32_t)(hex64(key + 16) >> 32);
 }
 
-static struct centry *ctable_slot(const struct ctable *t, uint64_t k0, uint32_t k1,
-				  uint32_t scope)
+static struct centry *ctable_entry(const struct ctable *t, uint32_t i)
 {
-	size_t mask = t->cap - 1, i = (size_t)(k0 ^ scope) & mask;
+	return &t->chunks[i >> CHUNK_BITS][i & (CHUNK - 1)];
+}
+
+/* The index slot of key (k0, k1): its entry's, or the empty one it would take. */
+static size_t ctable_slot(const struct ctable *t, uint64_t k0, uint32_t k1)
+{
+	size_t mask = t->cap - 1, i = (size_t)(k0 ^ k0 >> 29) & mask;
 
 	for (;;) {
-		struct centry *e = &t->slots[i];
-		if (!e->scope || (e->k0 == k0 && e->k1 == k1 && e->scope == scope))
-			return e;
+		uint32_t v = t->index[i];
+		const struct centry *e;
+		if (!v)
+			return i;
+		e = ctable_entry(t, v - 1);
+		if (e->k0 == k0 && e->k1 == k1)
+			return i;
 		i = (i + 1) & mask;
 	}
 }
 
 static void ctable_grow(struct ctable *t)
 {
-	struct ctable old = *t;
-	size_t i;
+	uint32_t k;
 
-	t->cap = old.cap ? old.cap * 2 : 1024;
-	t->slots = xcalloc(t->cap, sizeof(*t->slots));
-	for (i = 0; i < old.cap; i++)
-		if (old.slots[i].scope)
-			*ctable_slot(t, old.slots[i].k0, old.slots[i].k1, old.slots[i].scope) = old.slots[i];
-	free(old.slots);
+	free(t->index);
+	t->cap = t->cap ? t->cap * 2 : 1024;
+	t->index = xcalloc(t->cap, sizeof(*t->index));
+	for (k = 0; k < t->count; k++) {
+		const struct centry *e = ctable_entry(t, k);
+		t->index[ctable_slot(t, e->k0, e->k1)] = k + 1;
+	}
+}
+
+/* The run that created entry i: its segment's (the last starting at or before i). */
+static uint32_t ctable_run(const struct ctable *t, uint32_t i)
+{
+	size_t lo = 0, hi = t->nruns;
+
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (t->runs[mid].first <= i)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return t->runs[lo].run;
+}
+
+/* Scope sid's table of ts, made when `make`; NULL when it has none. */
+static struct ctable *ctables_get(struct ctables *ts, uint32_t sid, bool make)
+{
+	if ((size_t)sid >= ts->n) {
+		size_t old = ts->n;
+		if (!make)
+			return NULL;
+		ts->by_scope = xreallocarray(ts->by_scope, (size_t)sid + 1, sizeof(*ts->by_scope));
+		ts->n = (size_t)sid + 1;
+		memset(ts->by_scope + old, 0, (ts->n - old) * sizeof(*ts->by_scope));
+	}
+	if (!ts->by_scope[sid] && make)
+		ts->by_scope[sid] = xcalloc(1, sizeof(**ts->by_scope));
+	return ts->by_scope[sid];
 }
 
 /*
@@ -297,50 +382,64 @@ static void count_entry(size_t **counts, size_t *alloc, uint32_t id)
 bool cache_lookup(struct cache_entry *out, const struct cache *c, enum cache_table t,
 		  const struct cache_scope *s, const char *key)
 {
-	const struct ctable *tab = &c->tables[t];
 	struct strbuf sb = STRBUF_INIT;
-	const struct centry *e;
+	const struct ctable *tab = NULL;
 	uint64_t k0;
-	uint32_t k1, sid;
-	bool found = tab->count && interned_find(&c->scopes, scope_name(&sb, s), &sid);
+	uint32_t k1, sid, v;
+	bool found = c->tables[t].count && interned_find(&c->scopes, scope_name(&sb, s), &sid);
 
 	sb_release(&sb);
-	if (!found)
+	if (found)
+		tab = ctables_get((struct ctables *)&c->tables[t], sid, false);
+	if (!tab || !tab->count)
 		return false;
 	key_bits(key, &k0, &k1);
-	e = ctable_slot(tab, k0, k1, sid + 1);
-	if (!e->scope)
+	v = tab->index[ctable_slot(tab, k0, k1)];
+	if (!v)
 		return false;
-	out->run = c->runs.names[e->run];
-	out->path = c->paths.names[e->path];
+	out->run = c->runs.names[ctable_run(tab, v - 1)];
+	out->path = c->paths.names[ctable_entry(tab, v - 1)->path];
 	return true;
 }
 
 void cache_insert(struct cache *c, enum cache_table t, const struct cache_scope *s,
 		  const char *key, const char *run, const char *path)
 {
-	struct ctable *tab = &c->tables[t];
 	struct strbuf sb = STRBUF_INIT;
 	uint32_t pid = intern(c, &c->pipelines, s->pipeline);
 	uint32_t sid = intern(c, &c->scopes, scope_name(&sb, s));
+	struct ctable *tab = ctables_get(&c->tables[t], sid, true);
 	struct centry *e;
+	size_t slot;
 	uint64_t k0;
-	uint32_t k1;
+	uint32_t k1, rid;
 
-	if ((tab->count + 1) * 4 >= tab->cap * 3)
+	sb_release(&sb);
+	if (tab->count == UINT32_MAX - 1)
+		die("cache: more than %u entries in one scope", (unsigned)(UINT32_MAX - 1));
+	if (((size_t)tab->count + 1) * 4 >= tab->cap * 3)
 		ctable_grow(tab);
 	key_bits(key, &k0, &k1);
-	sb_release(&sb);
-	e = ctable_slot(tab, k0, k1, sid + 1);
+	slot = ctable_slot(tab, k0, k1);
 	/* Equal keys within a run: the first (by path) names the entry. */
-	if (e->scope)
+	if (tab->index[slot])
 		return;
+	if ((tab->count & (CHUNK - 1)) == 0) {
+		KC_GROW(tab->chunks, tab->chunks_alloc, tab->nchunks + 1);
+		tab->chunks[tab->nchunks++] = xmalloc(CHUNK * sizeof(struct centry));
+	}
+	e = ctable_entry(tab, tab->count);
 	e->k0 = k0;
 	e->k1 = k1;
-	e->scope = sid + 1;
-	e->run = intern(c, &c->runs, run);
 	e->path = intern(c, &c->paths, path);
-	tab->count++;
+	rid = intern(c, &c->runs, run);
+	if (!tab->nruns || tab->runs[tab->nruns - 1].run != rid) {
+		KC_GROW(tab->runs, tab->runs_alloc, tab->nruns + 1);
+		tab->runs[tab->nruns].first = tab->count;
+		tab->runs[tab->nruns++].run = rid;
+	}
+	tab->index[slot] = ++tab->count;
+	c->tables[t].count++;
 	if (t != CACHE_EXEC)
 		return;
 	count_entry(&c->per_pipeline, &c->per_alloc, pid);
@@ -409,7 +508,8 @@ void cache_set_parts(struct cache *c, const char *path, const struct keypart *pa
 	 * taken before the old ones are let go, so an unchanged text stays.
 	 */
 	for (k = 0; k < n; k++)
-		texts[k] = parts[k].text ? text_ref(c, parts[k].text, parts[k].digest) : NULL;
+		texts[k] = parts[k].text && !c->no_texts ? text_ref(c, parts[k].text, parts[k].digest)
+							   : NULL;
 	if (ps)
 		for (k = 0; k < ps->nparts; k++)
 			text_unref(c, ps->parts[k].text);
@@ -515,43 +615,40 @@ static struct sig_bucket *bucket_add(struct sig_table *t, uint64_t name, uint32_
 	return bk;
 }
 
-/* The varying parts of parts[0..n) as a signature: len digests and wild marks. */
-static size_t make_sig(uint64_t *dig, unsigned char *wild, const struct keypart *parts, size_t n)
+/* The varying parts of parts[0..n) as a signature: len digests, 0 where wild. */
+static size_t make_sig(uint64_t *dig, const struct keypart *parts, size_t n)
 {
 	size_t i, len = 0;
 
 	for (i = 0; i < n; i++)
 		if (part_varies(&parts[i])) {
-			wild[len] = parts[i].wild;
-			dig[len] = parts[i].wild ? 0 : hex64(parts[i].digest);
-			len++;
+			uint64_t d = parts[i].wild ? 0 : hex64(parts[i].digest);
+			dig[len++] = d || parts[i].wild ? d : 1;
 		}
 	return len;
 }
 
-static uint64_t sig_hash(const uint64_t *dig, const unsigned char *wild, size_t len)
+static uint64_t sig_hash(const uint64_t *dig, size_t len)
 {
 	uint64_t h = 0x84222325cbf29ce4ULL;
 	size_t i;
 
 	for (i = 0; i < len; i++)
-		h = (h ^ dig[i] ^ wild[i]) * 0x100000001b3ULL + (h >> 29);
+		h = (h ^ dig[i]) * 0x100000001b3ULL + (h >> 29);
 	return h;
 }
 
-static bool sig_equal(const struct sig_bucket *bk, uint32_t k, const uint64_t *dig,
-		      const unsigned char *wild)
+static bool sig_equal(const struct sig_bucket *bk, uint32_t k, const uint64_t *dig)
 {
-	return !memcmp(bk->digests + (size_t)k * bk->len, dig, bk->len * sizeof(*dig)) &&
-	       !memcmp(bk->wild + (size_t)k * bk->len, wild, bk->len);
+	return !memcmp(bk->digests + (size_t)k * bk->len, dig, bk->len * sizeof(*dig));
 }
 
-/* Slot of signature (dig, wild) in bk's index: its own, or the empty one it would take. */
-static size_t sig_slot(const struct sig_bucket *bk, const uint64_t *dig, const unsigned char *wild)
+/* Slot of signature dig in bk's index: its own, or the empty one it would take. */
+static size_t sig_slot(const struct sig_bucket *bk, const uint64_t *dig)
 {
-	size_t i = (size_t)sig_hash(dig, wild, bk->len) & (bk->icap - 1);
+	size_t i = (size_t)sig_hash(dig, bk->len) & (bk->icap - 1);
 
-	while (bk->index[i] && !sig_equal(bk, bk->index[i] - 1, dig, wild))
+	while (bk->index[i] && !sig_equal(bk, bk->index[i] - 1, dig))
 		i = (i + 1) & (bk->icap - 1);
 	return i;
 }
@@ -564,8 +661,7 @@ static void sig_reindex(struct sig_bucket *bk)
 	bk->icap = bk->icap ? bk->icap * 2 : 4 * SIG_SCAN;
 	bk->index = xcalloc(bk->icap, sizeof(*bk->index));
 	for (k = 0; k < bk->nsigs; k++)
-		bk->index[sig_slot(bk, bk->digests + (size_t)k * bk->len,
-				   bk->wild + (size_t)k * bk->len)] = k + 1;
+		bk->index[sig_slot(bk, bk->digests + (size_t)k * bk->len)] = k + 1;
 }
 
 void cache_static_insert(struct cache *c, const struct cache_scope *s,
@@ -575,8 +671,7 @@ void cache_static_insert(struct cache *c, const struct cache_scope *s,
 	uint32_t pid = intern(c, &c->scopes, scope_name(&sb, s));
 	uint64_t name = static_bucket_name(parts, n);
 	uint64_t *dig = xcalloc(n ? n : 1, sizeof(*dig));
-	unsigned char *wild = xcalloc(n ? n : 1, 1);
-	size_t len = make_sig(dig, wild, parts, n), slot = 0;
+	size_t len = make_sig(dig, parts, n), slot = 0;
 	struct sig_bucket *bk;
 	uint32_t k;
 
@@ -585,18 +680,16 @@ void cache_static_insert(struct cache *c, const struct cache_scope *s,
 		bk = bucket_add(&c->statics, name, pid, (uint32_t)len);
 	/* Over a long history most entries repeat a signature: keep each once. */
 	if (bk->index) {
-		slot = sig_slot(bk, dig, wild);
+		slot = sig_slot(bk, dig);
 		if (bk->index[slot])
 			goto done;
 	} else {
 		for (k = 0; k < bk->nsigs; k++)
-			if (sig_equal(bk, k, dig, wild))
+			if (sig_equal(bk, k, dig))
 				goto done;
 	}
 	KC_GROW(bk->digests, bk->dalloc, ((size_t)bk->nsigs + 1) * (len ? len : 1));
-	KC_GROW(bk->wild, bk->walloc, ((size_t)bk->nsigs + 1) * (len ? len : 1));
 	memcpy(bk->digests + (size_t)bk->nsigs * len, dig, len * sizeof(*dig));
-	memcpy(bk->wild + (size_t)bk->nsigs * len, wild, len);
 	k = bk->nsigs++;
 	if (bk->index && (size_t)bk->nsigs * 4 < bk->icap * 3)
 		bk->index[slot] = k + 1;
@@ -604,7 +697,6 @@ void cache_static_insert(struct cache *c, const struct cache_scope *s,
 		sig_reindex(bk);
 done:
 	free(dig);
-	free(wild);
 }
 
 bool cache_static_match(const struct cache *c, const struct cache_scope *s,
@@ -613,7 +705,6 @@ bool cache_static_match(const struct cache *c, const struct cache_scope *s,
 	struct strbuf sb = STRBUF_INIT;
 	const struct sig_bucket *bk;
 	uint64_t *dig;
-	unsigned char *wild;
 	uint32_t pid;
 	size_t len, i, k;
 	bool known = interned_find(&c->scopes, scope_name(&sb, s), &pid), found = false;
@@ -622,17 +713,14 @@ bool cache_static_match(const struct cache *c, const struct cache_scope *s,
 	if (!known || !(bk = bucket_find(&c->statics, static_bucket_name(parts, n), pid, NULL)))
 		return false;
 	dig = xcalloc(n ? n : 1, sizeof(*dig));
-	wild = xcalloc(n ? n : 1, 1);
-	len = make_sig(dig, wild, parts, n);
+	len = make_sig(dig, parts, n);
 	for (i = 0; !found && i < bk->nsigs; i++) {
 		const uint64_t *ed = bk->digests + i * len;
-		const unsigned char *ew = bk->wild + i * len;
 		for (k = 0; k < len; k++)
-			if (!wild[k] && !ew[k] && dig[k] != ed[k])
+			if (dig[k] && ed[k] && dig[k] != ed[k])
 				break;
 		found = k == len;
 	}
 	free(dig);
-	free(wild);
 	return found;
 }

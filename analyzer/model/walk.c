@@ -309,13 +309,27 @@ static void pipeline_stop(struct pipeline *pl)
 	pthread_cond_destroy(&pl->changed);
 }
 
+/*
+ * A cache for the walk: its consumers (history's timeline and per-commit
+ * CSV and DOT, blame) show no "old -> new" value, so it keeps digests of
+ * the previous parts, not their texts: the memory of a long history
+ * follows its cache entries, not every text each commit made.
+ */
+static struct cache *walk_cache(void)
+{
+	struct cache *c = cache_new();
+
+	cache_drop_texts(c);
+	return c;
+}
+
 /* --cache-model previous: a fresh cache holding only the previous version's run. */
 static int previous_cache(const struct walk *w, struct cache **c, const struct parsed *prev)
 {
 	struct prediction *pp;
 
 	cache_free(*c);
-	*c = cache_new();
+	*c = walk_cache();
 	if (!prev)
 		return 0;
 	if (predict_run(&pp, prev->dag, w->pol, *c, "previous",
@@ -374,7 +388,7 @@ int walk_spec(struct walk *w, const struct hist_entry *entries, size_t n,
 	      size_t lo, size_t hi)
 {
 	struct pipeline pl;
-	struct cache *c = cache_new();
+	struct cache *c = walk_cache();
 	struct parsed *prev = NULL;
 	struct timespec ts;
 	double start;

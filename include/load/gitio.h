@@ -130,8 +130,14 @@ int gitio_commit_blob(const struct gitio_commit *c, const char *path, char blob_
  * what the commit changed, not the size of the tree.  True when computed;
  * false for a root commit or one whose parent or trees cannot be read (the
  * caller then looks at the paths one by one, which reports the error).
+ * With `wanted`, only the entries it accepts are compared or descended
+ * into: wanted(path, len, ctx) says whether a path of interest is the
+ * path[0..len) or lies under it (a commit that edits other directories
+ * costs one comparison of their ids); NULL: every entry.
  */
-bool gitio_commit_changes(const struct gitio_commit *c, struct strmap *changed);
+typedef bool gitio_wanted_fn(const char *path, size_t len, void *ctx);
+bool gitio_commit_changes(const struct gitio_commit *c, struct strmap *changed,
+			  gitio_wanted_fn *wanted, void *ctx);
 bool gitio_changes_has(const struct strmap *changed, const char *path);
 
 /*

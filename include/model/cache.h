@@ -38,7 +38,8 @@ struct cache_entry {
 /*
  * One part of a symbolic key (predict.c makes them).  The cache keeps the
  * newest committed run's parts of each task path with their texts (what
- * "old -> new" shows), each distinct text once, shared.
+ * "old -> new" shows; digests only after cache_drop_texts), each distinct
+ * text once, shared.
  */
 struct keypart {
 	const char *name;       /* image, command, args, input:<n>, outputs, pvc, cache_key, component */
@@ -58,6 +59,14 @@ struct cache;
 /* An empty cache; aborts on out-of-memory.  cache_free accepts NULL. */
 struct cache *cache_new(void);
 void cache_free(struct cache *c);
+
+/*
+ * Keep no part texts (cache_prev_parts then gives text NULL): for a
+ * consumer whose reports show no "old -> new" value, as history's timeline
+ * and per-commit CSV and DOT, so that a long history holds digests only.
+ * Call before the first cache_set_parts.
+ */
+void cache_drop_texts(struct cache *c);
 
 /*
  * Keys are hex digests of at least 32 digits (a symbolic key, or a KFP

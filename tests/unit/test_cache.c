@@ -147,6 +147,71 @@ static void test_many_entries(void)
 	cache_free(c);
 }
 
+/*
+ * Entries over many runs and two scopes, past a chunk of entries: each
+ * lookup names the run and path that created it, and a key inserted again
+ * by a later run keeps its first run.
+ */
+static void test_runs_by_segment(void)
+{
+	struct cache *c = cache_new();
+	struct cache_entry e;
+	char key[65], path[32], run[32];
+	size_t i, wrong = 0;
+
+	for (i = 0; i < 9000; i++) {
+		snprintf(key, sizeof(key), "%016llx%016llx%032d",
+			 (unsigned long long)(i * 0x9e3779b97f4a7c15ULL), (unsigned long long)i, 0);
+		snprintf(path, sizeof(path), "t%zu", i % 300);
+		snprintf(run, sizeof(run), "run-%zu", i / 300);
+		cache_insert(c, CACHE_EXEC, P(i % 7 ? "a" : "b"), key, run, path);
+	}
+	/* Run 30 again with run 0's first key: the entry stays run 0's. */
+	snprintf(key, sizeof(key), "%016llx%016llx%032d", 0ULL, 0ULL, 0);
+	cache_insert(c, CACHE_EXEC, P("b"), key, "run-30", "t5");
+	for (i = 0; i < 9000; i++) {
+		snprintf(key, sizeof(key), "%016llx%016llx%032d",
+			 (unsigned long long)(i * 0x9e3779b97f4a7c15ULL), (unsigned long long)i, 0);
+		snprintf(path, sizeof(path), "t%zu", i % 300);
+		snprintf(run, sizeof(run), "run-%zu", i / 300);
+		if (!cache_lookup(&e, c, CACHE_EXEC, P(i % 7 ? "a" : "b"), key) ||
+		    strcmp(e.run, run) || strcmp(e.path, path))
+			wrong++;
+	}
+	CHECK_INT(wrong, 0);
+	snprintf(key, sizeof(key), "%016llx%016llx%032d", 0ULL, 0ULL, 0);
+	CHECK(cache_lookup(&e, c, CACHE_EXEC, P("b"), key));
+	CHECK_STR(e.run, "run-0");
+	CHECK_STR(e.path, "t0");
+	cache_free(c);
+}
+
+/* cache_drop_texts: the previous parts keep names, digests and flags, no text. */
+static void test_drop_texts(void)
+{
+	struct cache *c = cache_new();
+	struct keypart v[2] = {
+		{ "image", "python:3.11", false, "00000000000000aa", false },
+		{ "input:x", "(value:x)", true, "00000000000000bb", true },
+	};
+	const struct keypart *got;
+	size_t n = 0;
+
+	cache_drop_texts(c);
+	cache_set_parts(c, "make", v, 2);
+	got = cache_prev_parts(c, "make", &n);
+	CHECK_INT(n, 2);
+	if (got && n == 2) {
+		CHECK_STR(got[0].name, "image");
+		CHECK(got[0].text == NULL);
+		CHECK(got[1].text == NULL);
+		CHECK_STR(got[0].digest, "00000000000000aa");
+		CHECK_STR(got[1].digest, "00000000000000bb");
+		CHECK(got[1].upstream && got[1].wild);
+	}
+	cache_free(c);
+}
+
 static void test_parts(void)
 {
 	struct cache *c = cache_new();
@@ -397,6 +462,15 @@ static void test_static_index(void)
 	cur[1] = entry[1];
 	cur[2] = sp("input:epochs", "00000000000000c9", false);
 	CHECK(cache_static_match(c, P("train"), cur, 3));
+	/* A known input whose digest is 0 is not wild: it matches itself only. */
+	entry[1] = sp("input:tag", "0000000000000000", false);
+	entry[2] = sp("input:epochs", "00000000000000c1", false);
+	cache_static_insert(c, P("train"), entry, 3);
+	cur[1] = sp("input:tag", "00000000000000b7", false);
+	cur[2] = entry[2];
+	CHECK(!cache_static_match(c, P("train"), cur, 3));
+	cur[1] = entry[1];
+	CHECK(cache_static_match(c, P("train"), cur, 3));
 	cache_free(c);
 }
 
@@ -407,6 +481,8 @@ int main(void)
 	TEST(test_other_scopes);
 	TEST(test_namespace_scopes);
 	TEST(test_many_entries);
+	TEST(test_runs_by_segment);
+	TEST(test_drop_texts);
 	TEST(test_parts);
 	TEST(test_part_texts_shared);
 	TEST(test_producer_token);

@@ -211,6 +211,56 @@ static void test_read(void)
 	gitrepo_free(r);
 }
 
+/* A filter of gitio_commit_changes: only p.yaml, or a directory above it, is of interest. */
+static bool only_p(const char *path, size_t len, void *ctx)
+{
+	(void)ctx;
+	return len == 6 && !strncmp(path, "p.yaml", len);
+}
+
+/*
+ * gitio_commit_changes newest first over the fixture: every changed path
+ * without a filter; with one, only the paths it wants (the commits that
+ * edit other.txt change nothing of interest); a root commit is not known.
+ */
+static void test_commit_changes(void)
+{
+	static const char *const want_all[] = { "other.txt", "p.yaml", "p.yaml", "other.txt", "p.yaml", "other.txt" };
+	static const char *const want_p[] = { NULL, "p.yaml", "p.yaml", NULL, "p.yaml", NULL };
+	struct gitrepo *r = NULL;
+	struct gitio_walk *w = NULL;
+	struct gitio_commit *c = NULL;
+	size_t i = 0;
+
+	if (gitrepo_open(&r, sb_str(&repo)) < 0 || gitio_walk_begin(&w, r, NULL, true, false, "p.yaml") < 0) {
+		CHECK(!"open");
+		gitrepo_free(r);
+		return;
+	}
+	while (gitio_walk_next(w, &c) == 1) {
+		struct strmap all = STRMAP_INIT, p = STRMAP_INIT;
+		bool known = gitio_commit_changes(c, &all, NULL, NULL);
+		CHECK(gitio_commit_changes(c, &p, only_p, NULL) == known);
+		if (i < 6) {
+			CHECK(known);
+			CHECK_INT(all.count, 1);
+			CHECK(strmap_has(&all, want_all[i]));
+			CHECK_INT(p.count, want_p[i] ? 1 : 0);
+			if (want_p[i])
+				CHECK(strmap_has(&p, want_p[i]));
+		} else {
+			CHECK(!known);                           /* the root commit */
+		}
+		strmap_release(&all);
+		strmap_release(&p);
+		gitio_commit_free(c);
+		i++;
+	}
+	CHECK_INT(i, 7);
+	gitio_walk_free(w);
+	gitrepo_free(r);
+}
+
 static void test_prev_version(void)
 {
 	struct gitrepo *r = NULL;
@@ -398,6 +448,7 @@ int main(void)
 	TEST(test_stable_ids);
 	TEST(test_open);
 	TEST(test_read);
+	TEST(test_commit_changes);
 	TEST(test_prev_version);
 	TEST(test_tracked_path);
 	TEST(test_spec_load_git);
