@@ -490,6 +490,12 @@ static void commit_rows(FILE *fp, const struct timeline_row *rows, size_t n, siz
 
 int timeline_html_write(FILE *fp, const struct timeline_row *rows, size_t n)
 {
+	return timeline_html_write_cache(fp, rows, n, NULL);
+}
+
+int timeline_html_write_cache(FILE *fp, const struct timeline_row *rows, size_t n,
+			      const char *cache)
+{
 	size_t i, invalidated = 0, entries = 0, errors = 0, analyzed = 0, hits = 0, tasks = 0;
 	size_t ncols, not_run = 0;
 	bool several = false;
@@ -521,7 +527,13 @@ int timeline_html_write(FILE *fp, const struct timeline_row *rows, size_t n)
 		fprintf(fp, "; %.1f%% of executor tasks hit over the history", 100.0 * (double)hits / (double)tasks);
 	if (errors)
 		fprintf(fp, "; %zu could not be analyzed", errors);
-	fputs(".</p>\n</header>\n<section>\n<h2>Hits and misses per commit</h2>\n<div id=\"plot\">\n", fp);
+	fputs(".</p>\n", fp);
+	if (cache) {
+		fputs("<p class=\"source\">cache: ", fp);
+		report_markup_text(fp, cache);
+		fputs("</p>\n", fp);
+	}
+	fputs("</header>\n<section>\n<h2>Hits and misses per commit</h2>\n<div id=\"plot\">\n", fp);
 	if (timeline_plot_svg(fp, rows, n) < 0)
 		return -1;
 	fputs("</div>\n</section>\n<section>\n<h2>Commits</h2>\n<div class=\"filters\"><label>show "
@@ -539,7 +551,7 @@ int timeline_html_write(FILE *fp, const struct timeline_row *rows, size_t n)
 	      "</tr></thead>\n<tbody>\n", fp);
 	commit_rows(fp, rows, n, ncols);
 	fputs("</tbody>\n</table>\n</section>\n<script type=\"application/json\" id=\"kc-data\">\n", fp);
-	if (timeline_json_write_opts(fp, rows, n, true) < 0)
+	if (timeline_json_write_opts(fp, rows, n, true, cache) < 0)
 		return -1;
 	fputs("</script>\n", fp);
 	tail(fp);

@@ -419,7 +419,8 @@ static void commit_json(struct jw *w, const struct timeline_row *r)
 	fputs("\n    }", fp);
 }
 
-int timeline_json_write_opts(FILE *fp, const struct timeline_row *rows, size_t n, bool html_safe)
+int timeline_json_write_opts(FILE *fp, const struct timeline_row *rows, size_t n, bool html_safe,
+			     const char *cache)
 {
 	struct jw w = { fp, html_safe };
 	size_t i;
@@ -427,6 +428,10 @@ int timeline_json_write_opts(FILE *fp, const struct timeline_row *rows, size_t n
 	fputs("{", fp);
 	key(&w, 2, "schema", true);
 	str(&w, TIMELINE_JSON_SCHEMA);
+	if (cache) {
+		key(&w, 2, "cache", false);
+		str(&w, cache);
+	}
 	key(&w, 2, "commits", false);
 	fputs(n ? "[\n" : "[", fp);
 	for (i = 0; i < n; i++) {
@@ -439,5 +444,5 @@ int timeline_json_write_opts(FILE *fp, const struct timeline_row *rows, size_t n
 
 int timeline_json_write(FILE *fp, const struct timeline_row *rows, size_t n)
 {
-	return timeline_json_write_opts(fp, rows, n, false);
+	return timeline_json_write_opts(fp, rows, n, false, NULL);
 }

@@ -333,9 +333,29 @@ static int replay_spec(struct run_ctx *rc, struct gitrepo *repo, struct common *
  * into place together, or none is.  -1 with *ret set on failure (a failed
  * write to standard output leaves *ret as it was).
  */
+/*
+ * --json or --html (as cmd_write_timeline), naming where the state before
+ * the first commit came from (--cache-db; NULL: nothing), as the summary's
+ * cache: line does; the CSV is the table only.
+ */
+static int write_sourced(struct outset *os, const char *path, bool html,
+			 const struct timeline_row *rows, size_t n, const char *cache)
+{
+	FILE *fp = stdout;
+
+	if (!path)
+		return 0;
+	if (strcmp(path, "-") && outset_open(os, path, &fp) < 0)
+		return -1;
+	if ((html ? timeline_html_write_cache(fp, rows, n, cache)
+		  : timeline_json_write_opts(fp, rows, n, false, cache)) < 0)
+		return err_set("%s: %s", path, err_msg());
+	return 0;
+}
+
 static int write_timelines(struct outset *os, const struct history_args *a,
 			   const char *timeline_path, const struct timeline_row *all,
-			   size_t nall, int *ret)
+			   size_t nall, const char *cache, int *ret)
 {
 	FILE *fp;
 
@@ -348,9 +368,9 @@ static int write_timelines(struct outset *os, const struct history_args *a,
 	if (a->outdir &&
 	    (outset_open(os, timeline_path, &fp) < 0 || timeline_csv_write(fp, all, nall) < 0))
 		goto fail;
-	if (cmd_write_timeline(os, a->json, timeline_json_write, all, nall) < 0 ||
+	if (write_sourced(os, a->json, false, all, nall, cache) < 0 ||
 	    cmd_write_timeline(os, a->plot, timeline_plot_svg, all, nall) < 0 ||
-	    cmd_write_timeline(os, a->html, timeline_html_write, all, nall) < 0)
+	    write_sourced(os, a->html, true, all, nall, cache) < 0)
 		goto fail;
 	if (outset_commit(os) < 0) {
 		*ret = cmd_fail();
@@ -392,6 +412,16 @@ static int parse_args(int argc, char **argv, const struct command *cmd, struct h
 	return idx;
 }
 
+/* The live state's source line, as the summary, JSON and HTML give it.  malloc'd. */
+static char *live_source(const struct live_ctx *lc, const struct common *c)
+{
+	char *desc = live_describe(lc, c->ns ? c->ns : PREDICT_DEFAULT_NAMESPACE, NULL);
+	char *line = xstrfmt("%s; every commit's run replayed on top", desc);
+
+	free(desc);
+	return line;
+}
+
 /*
  * The summary, the partial-timeline warning and the exit status, which
  * --fail-on may raise.
@@ -404,8 +434,8 @@ static int finish(struct history_args *a, const struct common *c, const struct r
 	if (!a->quiet && !cmd_on_stdout((const char *const[]){ a->csv, a->json, a->plot, a->html }, 4)) {
 		struct timeline_print o = { true, cmd_color_on(a->color) };
 		if (rc->live) {
-			char *desc = live_describe(rc->live, c->ns ? c->ns : PREDICT_DEFAULT_NAMESPACE, NULL);
-			printf("cache: %s; every commit's run replayed on top\n", term_text(desc));
+			char *desc = live_source(rc->live, c);
+			printf("cache: %s\n", term_text(desc));
 			free(desc);
 		}
 		timeline_summary(stdout, rc->rows, rc->nrows, &o);
@@ -430,6 +460,7 @@ int cmd_history(int argc, char **argv, const struct command *cmd)
 	struct outset os;
 	struct run_ctx rc;
 	char **specs = NULL, **mine = NULL;
+	char *cache_desc = NULL;
 	struct hist_entry **logs = NULL;
 	size_t nspecs = 0, nmine = 0, *nlogs = NULL, i;
 	struct strbuf timeline_path = STRBUF_INIT;
@@ -484,10 +515,13 @@ int cmd_history(int argc, char **argv, const struct command *cmd)
 		}
 	}
 	timeline_sort(rc.rows, rc.nrows);
-	if (write_timelines(&os, &a, timeline_path.buf, rc.rows, rc.nrows, &ret) < 0)
+	if (rc.live)
+		cache_desc = live_source(rc.live, &c);
+	if (write_timelines(&os, &a, timeline_path.buf, rc.rows, rc.nrows, cache_desc, &ret) < 0)
 		goto done;
 	ret = finish(&a, &c, &rc);
 done:
+	free(cache_desc);
 	for (i = 0; i < rc.nrows; i++)
 		timeline_row_release(&rc.rows[i]);
 	free(rc.rows);

@@ -63,9 +63,13 @@ void timeline_summary(FILE *fp, const struct timeline_row *rows, size_t n,
  */
 #define TIMELINE_JSON_SCHEMA "kfpcache/history/v2"
 int timeline_json_write(FILE *fp, const struct timeline_row *rows, size_t n);
-/* html_safe: < > & escaped too, for embedding in an HTML <script>. */
+/*
+ * html_safe: < > & escaped too, for embedding in an HTML <script>.  cache:
+ * where the state before the first commit came from (history --cache-db),
+ * the top-level "cache" member; NULL: none, as without --cache-db.
+ */
 int timeline_json_write_opts(FILE *fp, const struct timeline_row *rows, size_t n,
-			     bool html_safe);
+			     bool html_safe, const char *cache);
 /*
  * SVG plot (reports/plot.c): per commit a bar of its decisions stacked,
  * the hit ratio as a line, the commits that invalidated most labelled;
@@ -74,5 +78,8 @@ int timeline_json_write_opts(FILE *fp, const struct timeline_row *rows, size_t n
 int timeline_plot_svg(FILE *fp, const struct timeline_row *rows, size_t n);
 /* A self-contained HTML page: the plot and a sortable, filterable commit table. */
 int timeline_html_write(FILE *fp, const struct timeline_row *rows, size_t n);
+/* The same with a "cache:" line under the title (and in the embedded JSON); cache as above. */
+int timeline_html_write_cache(FILE *fp, const struct timeline_row *rows, size_t n,
+			      const char *cache);
 
 #endif
